@@ -1,0 +1,985 @@
+#!/usr/bin/env python3
+"""Builds Kindling's golden protocol vectors from the specification.
+
+Every byte string here is assembled with `struct` straight from the rules in
+protocol-spec/spec/{worker,conn-info}.md and the byte layouts in protocol-spec/vectors/README.md.
+The script deliberately does NOT import kindling or any codec: the vectors are an independent
+statement of the wire format that both the Java and the Python codecs must agree with.
+
+    python3 protocol-spec/tools/make_vectors.py          # (re)write protocol-spec/vectors/*.json
+    python3 protocol-spec/tools/make_vectors.py --check  # exit 1 if a committed file differs
+
+Output is deterministic: same script, same bytes.
+"""
+import argparse
+import json
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SPEC_DIR = os.path.dirname(HERE)
+VECTORS_DIR = os.path.join(SPEC_DIR, "vectors")
+CONSTANTS = os.path.join(SPEC_DIR, "constants.json")
+
+PROFILES = ["spark-3.5", "spark-4.1", "spark-4.2"]
+
+# WRK-5.3 / constants.json specialLengths (checked against constants.json at start-up).
+SPECIAL = {
+    "END_OF_DATA_SECTION": -1,
+    "PYTHON_EXCEPTION_THROWN": -2,
+    "TIMING_DATA": -3,
+    "END_OF_STREAM": -4,
+    "NULL": -5,
+    "START_ARROW_STREAM": -6,
+    "END_OF_MICRO_BATCH": -7,
+}
+# constants.json limits (defaults; checked at start-up).
+LIMITS = {
+    "maxSecretBytes": 1024,
+    "maxAuthReplyBytes": 16,
+    "maxFrameBytes": 536870912,
+    "maxHeaderCount": 10000,
+    "maxHeaderStringBytes": 16777216,
+    "maxConfEntries": 10000,
+    "maxAccumulatorUpdates": 1000000,
+}
+INT_MIN = -(2 ** 31)
+INT_MAX = 2 ** 31 - 1
+LONG_MAX = 2 ** 63 - 1
+
+# ---------------------------------------------------------------------------------------------
+# Primitive encoders (WRK-1.1 .. WRK-1.3)
+
+
+def i32(v):
+    return struct.pack(">i", v)
+
+
+def i64(v):
+    return struct.pack(">q", v)
+
+
+def boolean(v):
+    return b"\x01" if v else b"\x00"
+
+
+def utf(s):
+    b = s.encode("utf-8")
+    return i32(len(b)) + b
+
+
+def blob(b):
+    return i32(len(b)) + b
+
+
+def hx(b):
+    return b.hex()
+
+
+# ---------------------------------------------------------------------------------------------
+# Fixed payloads. Real pickles (protocol 5, as CPython >= 3.8 writes them), written out literally
+# so the script does not depend on the running interpreter's pickle module.
+
+# pickle.dumps(("f", None, None, None), protocol=5): shaped like a command tuple
+# (func, profiler, deserializer, serializer).
+COMMAND = bytes.fromhex("8005950b00000000000000288c0166944e4e4e74942e")
+# pickle.dumps([1, 2, 3], protocol=5): one batched-pickle output frame (WRK-8.4).
+PICKLED_123 = bytes.fromhex("8005950b000000000000005d94284b014b024b03652e")
+# pickle.dumps(["a", "b"], protocol=5)
+PICKLED_AB = bytes.fromhex("8005950d000000000000005d94288c0161948c016294652e")
+# pickle.dumps([], protocol=5)
+PICKLED_EMPTY_LIST = bytes.fromhex("80055d942e")
+# Accumulator updates, pickle.dumps((aid, update), protocol=5) (WRK-6.4).
+ACC_0_5 = bytes.fromhex("80059507000000000000004b004b0586942e")  # (0, 5)
+ACC_1_X = bytes.fromhex("80059509000000000000004b018c01789486942e")  # (1, "x")
+
+SECRET_HEX = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+SECRET_HEX_2 = "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae"
+SECRET_NON_ASCII = "s\u00e9cret-\u5bc6\u94a5-\U0001f511"  # "sécret-密钥-🔑"
+SECRET_1024 = ("0123456789abcdef" * 64)
+assert len(SECRET_1024) == 1024
+
+TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    '  File "/opt/kindling/python/kindling/worker.py", line 212, in main\n'
+    "    process()\n"
+    '  File "/tmp/app.py", line 7, in <lambda>\n'
+    '    raise ValueError("donn\u00e9es invalides \u2014 \u6570\u636e \U0001f525")\n'
+    "ValueError: donn\u00e9es invalides \u2014 \u6570\u636e \U0001f525\n"
+)
+TRACEBACK_SHORT = "Traceback (most recent call last):\nRuntimeError: boom\n"
+
+# ---------------------------------------------------------------------------------------------
+# Vector constructors
+
+
+def valid(name, rules, data, decoded, profiles=None, options=None, round_trip=True):
+    v = {"name": name, "rules": list(rules)}
+    if profiles is not None:
+        v["profiles"] = list(profiles)
+    if options:
+        v["options"] = dict(options)
+    v["hex"] = hx(data)
+    v["decoded"] = decoded
+    v["roundTrip"] = round_trip
+    return v
+
+
+def invalid(name, rules, data, error, profiles=None, options=None):
+    rules = list(rules)
+    if error not in rules:
+        rules.append(error)
+    v = {"name": name, "rules": rules}
+    if profiles is not None:
+        v["profiles"] = list(profiles)
+    if options:
+        v["options"] = dict(options)
+    v["hex"] = hx(data)
+    v["error"] = error
+    return v
+
+
+# ---------------------------------------------------------------------------------------------
+# conn-info (conn-info.md section 2 and 4)
+
+
+def conn_info_bytes(port, secret):
+    b = secret.encode("utf-8")
+    return i32(port) + i32(len(b)) + b
+
+
+def suite_conn_info():
+    vs = []
+
+    def ok(name, port, secret, rules=("CONN-2.1", "CONN-2.2")):
+        vs.append(valid(name, rules, conn_info_bytes(port, secret), {"port": port, "secret": secret}))
+
+    ok("conn-info-typical", 40123, SECRET_HEX, ("CONN-2.1", "CONN-2.2", "CONN-2.3"))
+    ok("conn-info-port-1", 1, SECRET_HEX, ("CONN-2.1", "CONN-2.2", "CONN-4.3"))
+    ok("conn-info-port-65535", 65535, SECRET_HEX, ("CONN-2.1", "CONN-2.2", "CONN-4.3"))
+    ok("conn-info-secret-1-byte", 40123, "a", ("CONN-2.1", "CONN-4.4"))
+    ok("conn-info-secret-non-ascii", 40123, SECRET_NON_ASCII, ("CONN-2.1", "CONN-4.7"))
+    ok("conn-info-secret-at-max-1024", 40123, SECRET_1024, ("CONN-2.1", "CONN-4.4"))
+
+    typical = conn_info_bytes(40123, SECRET_HEX)
+    vs.append(invalid("conn-info-empty-file", ["CONN-4.2"], b"", "CONN-4.2"))
+    vs.append(invalid("conn-info-4-bytes", ["CONN-4.2"], i32(40123), "CONN-4.2"))
+    vs.append(invalid("conn-info-7-bytes", ["CONN-4.2"], typical[:7], "CONN-4.2"))
+    vs.append(invalid("conn-info-port-0", ["CONN-4.3"], conn_info_bytes(0, SECRET_HEX), "CONN-4.3"))
+    vs.append(invalid("conn-info-port-65536", ["CONN-4.3"], conn_info_bytes(65536, SECRET_HEX), "CONN-4.3"))
+    vs.append(invalid("conn-info-port-negative", ["CONN-4.3"], conn_info_bytes(-1, SECRET_HEX), "CONN-4.3"))
+    vs.append(invalid("conn-info-port-int-min", ["CONN-4.3"], conn_info_bytes(INT_MIN, SECRET_HEX), "CONN-4.3"))
+    vs.append(invalid("conn-info-secret-length-0", ["CONN-4.4"], i32(40123) + i32(0), "CONN-4.4"))
+    vs.append(invalid("conn-info-secret-length-negative", ["CONN-4.4"],
+                      i32(40123) + i32(-1) + b"abcd", "CONN-4.4"))
+    # Rejected before any allocation or read: nothing follows the length.
+    vs.append(invalid("conn-info-secret-length-1025", ["CONN-4.4"], i32(40123) + i32(1025), "CONN-4.4"))
+    vs.append(invalid("conn-info-secret-length-int-max", ["CONN-4.4"], i32(40123) + i32(INT_MAX), "CONN-4.4"))
+    vs.append(invalid("conn-info-secret-truncated", ["CONN-4.5"], typical[:-1], "CONN-4.5"))
+    vs.append(invalid("conn-info-secret-missing", ["CONN-4.5"], i32(40123) + i32(64), "CONN-4.5"))
+    vs.append(invalid("conn-info-trailing-byte", ["CONN-4.6"], typical + b"\x00", "CONN-4.6"))
+    vs.append(invalid("conn-info-trailing-newline", ["CONN-4.6"], typical + b"\n", "CONN-4.6"))
+    vs.append(invalid("conn-info-secret-invalid-utf8-fffe", ["CONN-4.7"],
+                      i32(40123) + i32(2) + b"\xff\xfe", "CONN-4.7"))
+    vs.append(invalid("conn-info-secret-invalid-utf8-overlong", ["CONN-4.7"],
+                      i32(40123) + i32(3) + b"a\xc0\x80", "CONN-4.7"))
+    vs.append(invalid("conn-info-secret-invalid-utf8-cut-sequence", ["CONN-4.7"],
+                      i32(40123) + i32(3) + b"a\xe2\x82", "CONN-4.7"))
+    vs.append(invalid("conn-info-secret-invalid-utf8-surrogate", ["CONN-4.7"],
+                      i32(40123) + i32(3) + b"\xed\xa0\x80", "CONN-4.7"))
+    return {"suite": "conn-info", "spec": "conn-info.md", "vectors": vs}
+
+
+# ---------------------------------------------------------------------------------------------
+# auth (worker.md section 2)
+
+OK_REPLY = utf("ok")
+ERR_REPLY = utf("err")
+
+
+def exchange(name, rules, role, secret, client, server, error=None):
+    v = {"name": name, "rules": list(rules), "role": role, "secret": secret,
+         "clientHex": hx(client), "serverHex": hx(server)}
+    if error is None:
+        v["outcome"] = "ok"
+    else:
+        if error not in v["rules"]:
+            v["rules"].append(error)
+        v["outcome"] = "error"
+        v["error"] = error
+    return v
+
+
+def suite_auth():
+    vs = []
+    S = "server"
+    C = "client"
+    # Server side: feed clientHex, expect serverHex written.
+    vs.append(exchange("server-accepts-right-secret", ["WRK-2.1", "WRK-2.2"], S, SECRET_HEX,
+                       utf(SECRET_HEX), OK_REPLY))
+    vs.append(exchange("server-accepts-short-secret", ["WRK-2.1", "WRK-2.2"], S, "abc",
+                       utf("abc"), OK_REPLY))
+    vs.append(exchange("server-accepts-non-ascii-secret", ["WRK-1.3", "WRK-2.2", "WRK-2.5"], S,
+                       SECRET_NON_ASCII, utf(SECRET_NON_ASCII), OK_REPLY))
+    vs.append(exchange("server-accepts-secret-at-max-1024", ["WRK-2.2", "WRK-2.3"], S, SECRET_1024,
+                       utf(SECRET_1024), OK_REPLY))
+    vs.append(exchange("server-rejects-wrong-secret", ["WRK-2.2"], S, SECRET_HEX,
+                       utf(SECRET_HEX_2), ERR_REPLY, "WRK-2.2"))
+    vs.append(exchange("server-rejects-secret-prefix", ["WRK-2.2", "WRK-2.5"], S, SECRET_HEX,
+                       utf(SECRET_HEX[:63]), ERR_REPLY, "WRK-2.2"))
+    vs.append(exchange("server-rejects-secret-with-extra-char", ["WRK-2.2", "WRK-2.5"], S, SECRET_HEX,
+                       utf(SECRET_HEX + "0"), ERR_REPLY, "WRK-2.2"))
+    vs.append(exchange("server-rejects-empty-secret", ["WRK-2.2"], S, SECRET_HEX,
+                       utf(""), ERR_REPLY, "WRK-2.2"))
+    vs.append(exchange("server-rejects-case-changed-secret", ["WRK-2.2", "WRK-2.5"], S, SECRET_HEX,
+                       utf(SECRET_HEX.upper()), ERR_REPLY, "WRK-2.2"))
+    # WRK-2.3: the length alone is enough; the server must not read any further.
+    vs.append(exchange("server-rejects-length-1025", ["WRK-2.3"], S, SECRET_HEX,
+                       i32(1025), ERR_REPLY, "WRK-2.3"))
+    vs.append(exchange("server-rejects-length-int-max", ["WRK-2.3"], S, SECRET_HEX,
+                       i32(INT_MAX), ERR_REPLY, "WRK-2.3"))
+    vs.append(exchange("server-rejects-negative-length", ["WRK-2.3"], S, SECRET_HEX,
+                       i32(-1), ERR_REPLY, "WRK-2.3"))
+    vs.append(exchange("server-rejects-length-int-min", ["WRK-2.3"], S, SECRET_HEX,
+                       i32(INT_MIN), ERR_REPLY, "WRK-2.3"))
+    # End of stream before a complete secret: nothing is written back.
+    vs.append(exchange("server-eof-before-secret", ["WRK-2.1"], S, SECRET_HEX,
+                       b"", b"", "WRK-2.1"))
+    vs.append(exchange("server-eof-inside-secret-length", ["WRK-2.1"], S, SECRET_HEX,
+                       i32(64)[:2], b"", "WRK-2.1"))
+    vs.append(exchange("server-eof-inside-secret", ["WRK-2.1"], S, SECRET_HEX,
+                       utf(SECRET_HEX)[:20], b"", "WRK-2.1"))
+
+    # Client side: feed serverHex as the reply, expect clientHex written.
+    vs.append(exchange("client-accepts-ok", ["WRK-2.1", "WRK-2.4"], C, SECRET_HEX,
+                       utf(SECRET_HEX), OK_REPLY))
+    vs.append(exchange("client-accepts-ok-non-ascii-secret", ["WRK-1.3", "WRK-2.1", "WRK-2.4"], C,
+                       SECRET_NON_ASCII, utf(SECRET_NON_ASCII), OK_REPLY))
+    vs.append(exchange("client-rejects-err", ["WRK-2.2", "WRK-2.4"], C, SECRET_HEX,
+                       utf(SECRET_HEX), ERR_REPLY, "WRK-2.4"))
+    for label, reply in [("OK", "OK"), ("Ok", "Ok"), ("ok-space", "ok "), ("space-ok", " ok"),
+                         ("ok-newline", "ok\n"), ("ok-nul", "ok\x00"), ("o", "o"), ("okk", "okk")]:
+        vs.append(exchange("client-rejects-reply-" + label, ["WRK-2.4"], C, SECRET_HEX,
+                           utf(SECRET_HEX), utf(reply), "WRK-2.4"))
+    vs.append(exchange("client-rejects-empty-reply", ["WRK-2.4"], C, SECRET_HEX,
+                       utf(SECRET_HEX), i32(0), "WRK-2.4"))
+    vs.append(exchange("client-rejects-long-reply-17", ["WRK-2.4"], C, SECRET_HEX,
+                       utf(SECRET_HEX), utf("ok" + " " * 15), "WRK-2.4"))
+    vs.append(exchange("client-rejects-reply-length-int-max", ["WRK-2.4"], C, SECRET_HEX,
+                       utf(SECRET_HEX), i32(INT_MAX), "WRK-2.4"))
+    vs.append(exchange("client-rejects-negative-reply-length", ["WRK-2.4"], C, SECRET_HEX,
+                       utf(SECRET_HEX), i32(-1), "WRK-2.4"))
+    vs.append(exchange("client-rejects-truncated-reply", ["WRK-2.4"], C, SECRET_HEX,
+                       utf(SECRET_HEX), OK_REPLY[:5], "WRK-2.4"))
+    vs.append(exchange("client-rejects-truncated-reply-length", ["WRK-2.4"], C, SECRET_HEX,
+                       utf(SECRET_HEX), OK_REPLY[:2], "WRK-2.4"))
+    vs.append(exchange("client-rejects-eof", ["WRK-2.4"], C, SECRET_HEX,
+                       utf(SECRET_HEX), b"", "WRK-2.4"))
+    return {"suite": "auth", "spec": "worker.md", "vectors": vs}
+
+
+# ---------------------------------------------------------------------------------------------
+# frames (worker.md section 5)
+
+
+def frames_bytes(frames):
+    out = b""
+    for f in frames:
+        if "special" in f:
+            out += i32(SPECIAL[f["special"]])
+        else:
+            out += blob(bytes.fromhex(f["data"]))
+    return out
+
+
+def data(b):
+    return {"data": hx(b)}
+
+
+def special(name):
+    return {"special": name}
+
+
+def suite_frames():
+    vs = []
+
+    def ok(name, rules, frames, options=None):
+        vs.append(valid(name, rules, frames_bytes(frames), frames, options=options))
+
+    ok("frames-no-input", ["WRK-1.3"], [])
+    ok("frame-empty", ["WRK-1.3", "WRK-5.7"], [data(b"")])
+    ok("frame-1-byte", ["WRK-1.3"], [data(b"\x2a")])
+    ok("frame-255-bytes", ["WRK-1.3"], [data(bytes(range(255)))])
+    ok("frame-256-bytes", ["WRK-1.1", "WRK-1.3"], [data(bytes(range(256)))])
+    ok("frame-pickled-batch", ["WRK-1.3", "WRK-8.4"], [data(PICKLED_123)])
+    for name, value in SPECIAL.items():
+        ok("frame-special-%d-%s" % (-value, name.lower().replace("_", "-")), ["WRK-5.3"], [special(name)])
+    ok("frames-all-specials", ["WRK-5.3"], [special(n) for n in SPECIAL])
+    ok("frames-mixed-sequence", ["WRK-5.1", "WRK-5.2", "WRK-5.3", "WRK-5.7"], [
+        data(PICKLED_123), special("NULL"), data(b""), data("h\u00e9".encode("utf-8")),
+        data(PICKLED_AB), special("END_OF_DATA_SECTION"), special("END_OF_STREAM")])
+    ok("frames-data-after-end-of-data-section", ["WRK-5.3"], [
+        special("END_OF_DATA_SECTION"), data(b"\x01\x02"), special("END_OF_DATA_SECTION")])
+    ok("frames-several-empty", ["WRK-5.7"], [data(b""), data(b""), data(b"")])
+    ok("frame-at-max-16", ["WRK-1.4", "WRK-5.4"], [data(bytes(range(16)))], {"maxFrameBytes": 16})
+    ok("frames-at-max-16-then-special", ["WRK-5.4"],
+       [data(b"\xff" * 16), special("NULL"), data(b"")], {"maxFrameBytes": 16})
+
+    # Over the maximum: rejected from the length alone, before reading the body.
+    vs.append(invalid("frame-over-max-17", ["WRK-1.4"], i32(17), "WRK-5.4", options={"maxFrameBytes": 16}))
+    vs.append(invalid("frame-over-max-17-with-body", ["WRK-1.4"], blob(bytes(17)), "WRK-5.4",
+                      options={"maxFrameBytes": 16}))
+    vs.append(invalid("frame-over-max-after-valid-frame", ["WRK-1.4"], blob(b"ab") + i32(1000),
+                      "WRK-5.4", options={"maxFrameBytes": 16}))
+    vs.append(invalid("frame-over-default-max", ["WRK-1.4"], i32(LIMITS["maxFrameBytes"] + 1), "WRK-5.4"))
+    vs.append(invalid("frame-length-int-max", ["WRK-1.4"], i32(INT_MAX), "WRK-5.4"))
+    vs.append(invalid("frame-unknown-negative-8", [], i32(-8), "WRK-5.3"))
+    vs.append(invalid("frame-unknown-negative-int-min", [], i32(INT_MIN), "WRK-5.3"))
+    vs.append(invalid("frame-unknown-negative-after-data", [], blob(b"\x01") + i32(-100), "WRK-5.3"))
+    vs.append(invalid("frame-truncated-length-1-byte", [], b"\x00", "WRK-1.5"))
+    vs.append(invalid("frame-truncated-length-3-bytes", [], b"\x00\x00\x00", "WRK-1.5"))
+    vs.append(invalid("frame-truncated-length-after-frame", [], blob(b"\x01") + b"\x00\x00", "WRK-1.5"))
+    vs.append(invalid("frame-truncated-body", [], i32(5) + b"\x01\x02", "WRK-5.5"))
+    vs.append(invalid("frame-truncated-body-empty", [], i32(1), "WRK-5.5"))
+    vs.append(invalid("frame-truncated-body-after-special", [],
+                      i32(SPECIAL["NULL"]) + i32(255) + bytes(254), "WRK-5.5"))
+    return {"suite": "frames", "spec": "worker.md", "vectors": vs}
+
+
+# ---------------------------------------------------------------------------------------------
+# task-header (worker.md section 4)
+
+JSON_KEY_ORDER = ["isBarrier", "connInfo", "secret", "stageId", "partitionId", "attemptNumber",
+                  "taskAttemptId", "cpus", "resources", "localProperties"]
+
+
+def json_compact(obj):
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
+
+
+def context_json(ctx):
+    return json_compact({k: ctx[k] for k in JSON_KEY_ORDER})
+
+
+def resources_bytes(resources):
+    out = i32(len(resources))
+    for key, info in resources.items():
+        out += utf(key) + utf(info["name"]) + i32(len(info["addresses"]))
+        for a in info["addresses"]:
+            out += utf(a)
+    return out
+
+
+def props_bytes(props):
+    out = i32(len(props))
+    for k, v in props.items():
+        out += utf(k) + utf(v)
+    return out
+
+
+def context_parts(profile, ctx):
+    """The task context (WRK-4.3.x) as a list of (field, bytes)."""
+    if profile == "spark-4.2":
+        return [("taskContext", utf(context_json(ctx)))]
+    parts = [("isBarrier", boolean(ctx["isBarrier"]))]
+    if profile == "spark-3.5":
+        assert isinstance(ctx["connInfo"], int) and isinstance(ctx["secret"], str)
+        parts.append(("boundPort", i32(ctx["connInfo"])))
+        parts.append(("secret", blob(ctx["secret"].encode("utf-8"))))
+    else:  # spark-4.1
+        if not ctx["isBarrier"]:
+            assert ctx["connInfo"] is None and ctx["secret"] is None
+        elif isinstance(ctx["connInfo"], str):
+            assert ctx["secret"] is None
+            parts.append(("boundPort", i32(-1)))
+            parts.append(("socketPath", utf(ctx["connInfo"])))
+        else:
+            parts.append(("boundPort", i32(ctx["connInfo"])))
+            parts.append(("secret", utf(ctx["secret"])))
+    parts += [
+        ("stageId", i32(ctx["stageId"])),
+        ("partitionId", i32(ctx["partitionId"])),
+        ("attemptNumber", i32(ctx["attemptNumber"])),
+        ("taskAttemptId", i64(ctx["taskAttemptId"])),
+        ("cpus", i32(ctx["cpus"])),
+        ("resources", resources_bytes(ctx["resources"])),
+        ("localProperties", props_bytes(ctx["localProperties"])),
+    ]
+    return parts
+
+
+def broadcast_bytes(bc):
+    server = bc["decryptionServer"]
+    out = boolean(server is not None) + i32(len(bc["removed"]) + len(bc["added"]))
+    if server is not None:
+        out += i32(server["port"]) + utf(server["secret"])
+    for bid in bc["removed"]:
+        out += i64(-bid - 1)
+    for entry in bc["added"]:
+        out += i64(entry["id"])
+        if server is None:
+            out += utf(entry["path"])
+        else:
+            assert "path" not in entry
+    return out
+
+
+def conf_bytes(conf):
+    out = i32(len(conf))
+    for k, v in conf.items():
+        out += utf(k) + utf(v)
+    return out
+
+
+def header_parts(profile, h):
+    parts = [("splitIndex", i32(h["splitIndex"])), ("pythonVersion", utf(h["pythonVersion"]))]
+    parts += context_parts(profile, h["taskContext"])
+    parts.append(("sparkFilesDir", utf(h["sparkFilesDir"])))
+    parts.append(("pythonIncludes", i32(len(h["pythonIncludes"])) + b"".join(utf(s) for s in h["pythonIncludes"])))
+    parts.append(("broadcasts", broadcast_bytes(h["broadcasts"])))
+    parts.append(("evalType", i32(h["evalType"])))
+    if profile == "spark-4.2":
+        parts.append(("runnerConf", conf_bytes(h["runnerConf"])))
+        parts.append(("evalConf", conf_bytes(h["evalConf"])))
+    else:
+        assert "runnerConf" not in h and "evalConf" not in h
+    parts.append(("command", blob(bytes.fromhex(h["command"]))))
+    return parts
+
+
+def header_bytes(profile, h):
+    return b"".join(p for _, p in header_parts(profile, h))
+
+
+def base_context(profile, **kw):
+    if profile == "spark-3.5":
+        conn, secret = 0, ""
+    elif profile == "spark-4.1":
+        conn, secret = None, None
+    else:
+        conn, secret = -1, SECRET_HEX
+    ctx = {"isBarrier": False, "connInfo": conn, "secret": secret, "stageId": 1, "partitionId": 3,
+           "attemptNumber": 0, "taskAttemptId": 23, "cpus": 1, "resources": {}, "localProperties": {}}
+    ctx.update(kw)
+    return ctx
+
+
+def make_header(profile, ctx=None, split=3, files="/tmp/spark-files", includes=(), broadcasts=None,
+                eval_type=0, runner_conf=None, eval_conf=None, command=COMMAND):
+    h = {
+        "splitIndex": split,
+        "pythonVersion": "3.11",
+        "taskContext": ctx if ctx is not None else base_context(profile),
+        "sparkFilesDir": files,
+        "pythonIncludes": list(includes),
+        "broadcasts": broadcasts or {"decryptionServer": None, "removed": [], "added": []},
+        "evalType": eval_type,
+    }
+    if profile == "spark-4.2":
+        h["runnerConf"] = dict(runner_conf or {})
+        h["evalConf"] = dict(eval_conf or {})
+    h["command"] = hx(command)
+    return h
+
+
+FULL_RESOURCES = {
+    "gpu": {"name": "gpu", "addresses": ["0", "1", "2", "3"]},
+    "fpga": {"name": "fpga", "addresses": ["f0"]},
+}
+FULL_PROPS = {
+    "spark.job.description": "word count \u2014 \u00e9t\u00e9 \u65e5\u672c\u8a9e \U0001f525",
+    "spark.jobGroup.id": "group-1",
+    "spark.scheduler.pool": "",
+    "callSite.short": "collect at /tmp/app.py:12",
+}
+FULL_BROADCASTS = {
+    "decryptionServer": None,
+    "removed": [0, 4],
+    "added": [{"id": 7, "path": "/tmp/spark-b/broadcast_7"},
+              {"id": 9, "path": "/tmp/spark-b/broadcast_9"}],
+}
+CTX_RULES = {"spark-3.5": "WRK-4.3.1", "spark-4.1": "WRK-4.3.2", "spark-4.2": "WRK-4.3.3"}
+
+
+def rules_for(profile, *extra):
+    r = ["WRK-4.1", "WRK-4.2", CTX_RULES[profile], "WRK-4.4.1", "WRK-4.5.1", "WRK-4.6"]
+    if profile == "spark-4.2":
+        r.append("WRK-4.7")
+    r.append("WRK-4.8")
+    for e in extra:
+        if e not in r:
+            r.append(e)
+    return r
+
+
+def suite_task_header():
+    vs = []
+
+    def ok(name, profile, h, rules, options=None):
+        vs.append(valid(name, rules, header_bytes(profile, h), h, profiles=[profile], options=options))
+
+    def bad(name, profile, data, error, rules=(), options=None):
+        vs.append(invalid(name, list(rules), data, error, profiles=[profile], options=options))
+
+    for p in PROFILES:
+        pre = "header-" + p + "-"
+        minimal = make_header(p)
+        ok(pre + "minimal", p, minimal, rules_for(p))
+
+        full_ctx = base_context(p, stageId=12, partitionId=7, attemptNumber=2, taskAttemptId=4294967319,
+                                cpus=4, resources=dict(FULL_RESOURCES), localProperties=dict(FULL_PROPS))
+        full = make_header(p, ctx=full_ctx, split=7, files="/tmp/spark-3f2a/userFiles-\u00e9",
+                           includes=["deps.zip", "lib/helpers-\u00fc.py"], broadcasts=FULL_BROADCASTS,
+                           runner_conf={"spark.sql.session.timeZone": "UTC"} if p == "spark-4.2" else None,
+                           command=COMMAND)
+        ok(pre + "full", p, full, rules_for(p, "WRK-4.5.2", "WRK-4.5.3"))
+
+        dec = make_header(p, broadcasts={"decryptionServer": {"port": 40555, "secret": SECRET_HEX_2},
+                                         "removed": [3], "added": [{"id": 7}, {"id": 9}]})
+        ok(pre + "decryption-server", p, dec, rules_for(p, "WRK-4.5.2", "WRK-4.5.4"))
+
+        only_removed = make_header(p, broadcasts={"decryptionServer": None, "removed": [0, 1, 4],
+                                                  "added": []})
+        ok(pre + "broadcasts-removed-only", p, only_removed, rules_for(p, "WRK-4.5.2"))
+
+        ok(pre + "split-0-tid-0", p, make_header(p, split=0, ctx=base_context(p, stageId=0, partitionId=0,
+                                                                                taskAttemptId=0)),
+           rules_for(p))
+
+        if p != "spark-4.2":
+            # Binary context: extreme integers travel unchanged.
+            ext = base_context(p, stageId=INT_MAX, partitionId=INT_MAX, attemptNumber=INT_MAX,
+                               taskAttemptId=LONG_MAX, cpus=INT_MAX)
+            ok(pre + "extreme-ints", p, make_header(p, split=INT_MAX, ctx=ext), rules_for(p, "WRK-1.1"))
+        else:
+            # A task attempt id above 2^53 must survive JSON parsing exactly.
+            big = base_context(p, taskAttemptId=9007199254740993)
+            ok(pre + "task-attempt-id-above-2-pow-53", p, make_header(p, ctx=big), rules_for(p))
+
+        ok(pre + "eval-type-non-zero", p, make_header(p, eval_type=100), rules_for(p))
+        ok(pre + "empty-command", p, make_header(p, command=b""), rules_for(p))
+
+        # Bounds with small options: exactly at the bound is valid.
+        at2 = make_header(p, includes=["a.zip", "b.zip"],
+                          broadcasts={"decryptionServer": None, "removed": [1],
+                                      "added": [{"id": 2, "path": "/b/2"}]})
+        ok(pre + "counts-at-max", p, at2, rules_for(p, "WRK-4.9"), options={"maxHeaderCount": 2})
+        at_str = make_header(p, files="/tmp/spark-files/job-000000001")
+        longest = max(len(s) for s in _header_utf_lengths(p, at_str))
+        ok(pre + "strings-at-max", p, at_str, rules_for(p, "WRK-4.9"),
+           options={"maxHeaderStringBytes": longest})
+
+        # --- invalid: truncation at several points (WRK-1.5)
+        parts = header_parts(p, full)
+        offsets = {}
+        pos = 0
+        for field, b in parts:
+            offsets[field] = (pos, len(b))
+            pos += len(b)
+        whole = b"".join(b for _, b in parts)
+
+        def cut(field, into):
+            start, length = offsets[field]
+            return whole[:start + (into if into >= 0 else length + into)]
+
+        bad(pre + "truncated-empty", p, b"", "WRK-1.5")
+        bad(pre + "truncated-in-split-index", p, cut("splitIndex", 2), "WRK-1.5")
+        bad(pre + "truncated-in-python-version-length", p, cut("pythonVersion", 3), "WRK-1.5")
+        bad(pre + "truncated-in-python-version", p, cut("pythonVersion", 6), "WRK-1.5")
+        if p == "spark-4.2":
+            bad(pre + "truncated-in-task-context-json", p, cut("taskContext", 40), "WRK-1.5")
+        else:
+            bad(pre + "truncated-before-is-barrier", p, cut("isBarrier", 0), "WRK-1.5")
+            bad(pre + "truncated-in-task-attempt-id", p, cut("taskAttemptId", 5), "WRK-1.5")
+            bad(pre + "truncated-in-resources", p, cut("resources", 14), "WRK-1.5")
+            bad(pre + "truncated-in-local-properties", p, cut("localProperties", -3), "WRK-1.5")
+        bad(pre + "truncated-in-files-dir", p, cut("sparkFilesDir", 5), "WRK-1.5")
+        bad(pre + "truncated-in-includes", p, cut("pythonIncludes", 6), "WRK-1.5")
+        bad(pre + "truncated-in-broadcast-count", p, cut("broadcasts", 3), "WRK-1.5")
+        bad(pre + "truncated-in-broadcast-removed-id", p, cut("broadcasts", 9), "WRK-1.5")
+        bad(pre + "truncated-in-broadcast-path", p, cut("broadcasts", -3), "WRK-1.5")
+        bad(pre + "truncated-before-eval-type", p, cut("evalType", 0), "WRK-1.5")
+        if p == "spark-4.2":
+            bad(pre + "truncated-in-runner-conf", p, cut("runnerConf", 6), "WRK-1.5")
+            bad(pre + "truncated-before-eval-conf", p, cut("evalConf", 0), "WRK-1.5")
+        bad(pre + "truncated-before-command", p, cut("command", 0), "WRK-1.5")
+        bad(pre + "truncated-in-command-length", p, cut("command", 2), "WRK-1.5")
+        bad(pre + "truncated-in-command", p, cut("command", -1), "WRK-1.5")
+
+        # --- invalid: counts and strings out of bounds (WRK-4.9). The bytes stop right after the
+        # offending count or length: a reader must reject it before reading on.
+        mparts = header_parts(p, minimal)
+        mpos = {}
+        acc = b""
+        for field, b in mparts:
+            mpos[field] = acc
+            acc += b
+
+        def upto(field):
+            return mpos[field]
+
+        bad(pre + "includes-count-negative", p, upto("pythonIncludes") + i32(-1), "WRK-4.9", ["WRK-4.4.1"])
+        bad(pre + "includes-count-10001", p, upto("pythonIncludes") + i32(10001), "WRK-4.9", ["WRK-4.4.1"])
+        over2 = header_bytes(p, make_header(p, includes=["a.zip", "b.zip", "c.zip"]))
+        bad(pre + "includes-count-over-option", p, over2, "WRK-4.9", options={"maxHeaderCount": 2})
+        bad(pre + "broadcast-count-negative", p, upto("broadcasts") + boolean(False) + i32(-1), "WRK-4.9",
+            ["WRK-4.5.1"])
+        bad(pre + "broadcast-count-10001", p, upto("broadcasts") + boolean(False) + i32(10001), "WRK-4.9",
+            ["WRK-4.5.1"])
+        if p != "spark-4.2":
+            bad(pre + "resources-count-negative", p, upto("resources") + i32(-1), "WRK-4.9", [CTX_RULES[p]])
+            bad(pre + "resources-count-10001", p, upto("resources") + i32(10001), "WRK-4.9", [CTX_RULES[p]])
+            bad(pre + "resource-addresses-count-10001", p,
+                upto("resources") + i32(1) + utf("gpu") + utf("gpu") + i32(10001), "WRK-4.9", [CTX_RULES[p]])
+            bad(pre + "local-properties-count-negative", p, upto("localProperties") + i32(-2), "WRK-4.9",
+                [CTX_RULES[p]])
+            bad(pre + "local-properties-count-10001", p, upto("localProperties") + i32(10001), "WRK-4.9",
+                [CTX_RULES[p]])
+        # String over the bound: "3.11" is exactly at the bound of 4, the next header string is over.
+        nxt = "taskContext" if p == "spark-4.2" else "sparkFilesDir"
+        nxt_len = len(dict(mparts)[nxt]) - 4
+        bad(pre + "string-over-max", p, upto(nxt) + i32(nxt_len), "WRK-4.9",
+            options={"maxHeaderStringBytes": 4})
+        bad(pre + "python-version-over-default-max", p, i32(3) + i32(LIMITS["maxHeaderStringBytes"] + 1),
+            "WRK-4.9")
+        bad(pre + "files-dir-length-negative", p, upto("sparkFilesDir") + i32(-1), "WRK-4.9", ["WRK-1.3"])
+
+    # --- spark-3.5 barrier task (port + blob secret)
+    p = "spark-3.5"
+    ok("header-spark-3.5-barrier", p,
+       make_header(p, ctx=base_context(p, isBarrier=True, connInfo=38211, secret=SECRET_HEX_2)),
+       rules_for(p))
+
+    # --- spark-4.1 barrier forms
+    p = "spark-4.1"
+    ok("header-spark-4.1-barrier-tcp", p,
+       make_header(p, ctx=base_context(p, isBarrier=True, connInfo=38211, secret=SECRET_HEX_2)),
+       rules_for(p))
+    ok("header-spark-4.1-barrier-uds", p,
+       make_header(p, ctx=base_context(p, isBarrier=True, connInfo="/tmp/spark-uds/.3b1f0c2e.sock",
+                                       secret=None)),
+       rules_for(p))
+    pre41 = i32(3) + utf("3.11")
+    bad("header-spark-4.1-barrier-truncated-after-port", p, pre41 + boolean(True) + i32(38211), "WRK-1.5")
+    bad("header-spark-4.1-barrier-uds-truncated-path", p,
+        pre41 + boolean(True) + i32(-1) + utf("/tmp/s.sock")[:8], "WRK-1.5")
+
+    # --- spark-4.2 specifics
+    p = "spark-4.2"
+    ok("header-spark-4.2-confs", p,
+       make_header(p, runner_conf={"spark.sql.session.timeZone": "Europe/Paris",
+                                   "spark.sql.execution.pythonUDF.arrow.enabled": "false"},
+                   eval_conf={"spark.sql.pyspark.udf.profiler": "perf",
+                              "kindling.note": "caf\u00e9 \u2615"}),
+       rules_for(p))
+    ok("header-spark-4.2-uds-conn-info", p,
+       make_header(p, ctx=base_context(p, connInfo="/tmp/spark-uds/.9a7c55d1.sock", secret=None)),
+       rules_for(p))
+    ok("header-spark-4.2-barrier-tcp", p,
+       make_header(p, ctx=base_context(p, isBarrier=True, connInfo=38211, secret=SECRET_HEX_2)),
+       rules_for(p))
+    ok("header-spark-4.2-barrier-uds", p,
+       make_header(p, ctx=base_context(p, isBarrier=True, connInfo="/tmp/spark-uds/.3b1f0c2e.sock",
+                                       secret=None)),
+       rules_for(p))
+
+    # Decode-only: JSON as another writer (json4s) may produce it.
+    reordered_ctx = base_context(p, taskAttemptId=4294967319, cpus=2,
+                                 resources={"gpu": {"name": "gpu", "addresses": ["0", "1"]}},
+                                 localProperties={"spark.job.description": "wc \u00e9t\u00e9",
+                                                  "spark.jobGroup.id": "g"})
+    h = make_header(p, ctx=reordered_ctx)
+    text = ('{ "localProperties" : { "spark.job.description" : "wc \u00e9t\u00e9", "spark.jobGroup.id" : "g" },\n'
+            '  "cpus" : 2, "taskAttemptId" : 4294967319, "resources" : { "gpu" : { "addresses" : [ "0", "1" ],'
+            ' "name" : "gpu" } },\n  "secret" : "%s", "stageId" : 1, "partitionId" : 3, "attemptNumber" : 0,'
+            ' "connInfo" : -1, "isBarrier" : false }' % SECRET_HEX)
+    assert json.loads(text) == reordered_ctx
+    vs.append(valid("header-spark-4.2-json-other-key-order-and-spaces", rules_for(p),
+                    _with_context(p, h, text), h, profiles=[p], round_trip=False))
+    escaped = ('{"isBarrier":false,"connInfo":-1,"secret":"%s","stageId":1,"partitionId":3,'
+               '"attemptNumber":0,"taskAttemptId":23,"cpus":1,"resources":{},'
+               '"localProperties":{"spark.job.description":"wc \\u00e9t\\u00e9 \\ud83d\\udd25 \\"q\\" \\/"}}'
+               % SECRET_HEX)
+    esc_ctx = base_context(p, localProperties={"spark.job.description": "wc \u00e9t\u00e9 \U0001f525 \"q\" /"})
+    assert json.loads(escaped) == esc_ctx
+    h = make_header(p, ctx=esc_ctx)
+    vs.append(valid("header-spark-4.2-json-escaped-strings", rules_for(p),
+                    _with_context(p, h, escaped), h, profiles=[p], round_trip=False))
+
+    # Invalid JSON task contexts (WRK-4.3.3): the rest of the header is well formed.
+    base_h = make_header(p)
+    good = json.loads(context_json(base_h["taskContext"]))
+
+    def bad_ctx(name, text):
+        bad("header-spark-4.2-" + name, p, _with_context(p, base_h, text), "WRK-4.3.3")
+
+    bad_ctx("json-not-json", '{"isBarrier":false,"connInfo":-1,')
+    bad_ctx("json-empty-string", "")
+    bad_ctx("json-trailing-garbage", context_json(base_h["taskContext"]) + " x")
+    bad_ctx("json-not-object-array", "[1,2,3]")
+    bad_ctx("json-not-object-string", '"isBarrier"')
+    bad_ctx("json-not-object-null", "null")
+    for key in ["cpus", "isBarrier", "connInfo", "secret", "taskAttemptId", "resources", "localProperties"]:
+        missing = {k: v for k, v in good.items() if k != key}
+        bad_ctx("json-missing-" + _kebab(key), json_compact(missing))
+    for key, value in [("cpus", "1"), ("isBarrier", 0), ("stageId", None), ("resources", []),
+                       ("localProperties", {"a": 1}), ("connInfo", True), ("secret", 5)]:
+        wrong = dict(good)
+        wrong[key] = value
+        bad_ctx("json-wrong-type-" + _kebab(key), json_compact(wrong))
+
+    mparts = header_parts(p, base_h)
+    before_runner = b"".join(b for f, b in mparts[:[f for f, _ in mparts].index("runnerConf")])
+    bad("header-spark-4.2-runner-conf-count-10001", p, before_runner + i32(10001), "WRK-4.7")
+    bad("header-spark-4.2-runner-conf-count-negative", p, before_runner + i32(-1), "WRK-4.7")
+    bad("header-spark-4.2-eval-conf-count-10001", p, before_runner + i32(0) + i32(10001), "WRK-4.7")
+    bad("header-spark-4.2-eval-conf-count-int-min", p, before_runner + i32(0) + i32(INT_MIN), "WRK-4.7")
+    return {"suite": "task-header", "spec": "worker.md", "vectors": vs}
+
+
+def _kebab(name):
+    out = ""
+    for ch in name:
+        out += ("-" + ch.lower()) if ch.isupper() else ch
+    return out
+
+
+def _with_context(profile, h, text):
+    """The header's bytes with the 4.2 JSON context replaced by `text` verbatim."""
+    out = b""
+    for field, b in header_parts(profile, h):
+        out += utf(text) if field == "taskContext" else b
+    return out
+
+
+def _header_utf_lengths(profile, h):
+    """Byte lengths of every utf string in the header (for the maxHeaderStringBytes bound)."""
+    ctx = h["taskContext"]
+    strs = [h["pythonVersion"], h["sparkFilesDir"]] + list(h["pythonIncludes"])
+    if profile == "spark-4.2":
+        strs.append(context_json(ctx))
+        for k, v in list(h["runnerConf"].items()) + list(h["evalConf"].items()):
+            strs += [k, v]
+    else:
+        if isinstance(ctx["secret"], str):
+            strs.append(ctx["secret"])
+        if isinstance(ctx["connInfo"], str):
+            strs.append(ctx["connInfo"])
+        for key, info in ctx["resources"].items():
+            strs += [key, info["name"]] + info["addresses"]
+        for k, v in ctx["localProperties"].items():
+            strs += [k, v]
+    bc = h["broadcasts"]
+    if bc["decryptionServer"]:
+        strs.append(bc["decryptionServer"]["secret"])
+    for e in bc["added"]:
+        if "path" in e:
+            strs.append(e["path"])
+    return [s.encode("utf-8") for s in strs]
+
+
+# ---------------------------------------------------------------------------------------------
+# worker-output (worker.md sections 6 and 7)
+
+TIMING = {"boot": 1700000000000, "init": 1700000000005, "finish": 1700000000010, "processing": 5}
+
+
+def timing_for(profile, **kw):
+    t = dict(TIMING)
+    t.update(kw)
+    if profile != "spark-4.2":
+        t.pop("processing")
+    return t
+
+
+def output_bytes(profile, out):
+    b = b"".join(blob(bytes.fromhex(f)) for f in out["frames"])
+    if "exception" in out:
+        assert set(out) == {"frames", "exception"}
+        return b + i32(SPECIAL["PYTHON_EXCEPTION_THROWN"]) + utf(out["exception"])
+    t = out["timing"]
+    b += i32(SPECIAL["TIMING_DATA"]) + i64(t["boot"]) + i64(t["init"]) + i64(t["finish"])
+    if profile == "spark-4.2":
+        b += i64(t["processing"])
+    else:
+        assert "processing" not in t
+    b += i64(out["spill"]["memory"]) + i64(out["spill"]["disk"])
+    b += i32(SPECIAL["END_OF_DATA_SECTION"]) + i32(len(out["accumulators"]))
+    b += b"".join(blob(bytes.fromhex(a)) for a in out["accumulators"])
+    b += i32(SPECIAL[out["end"]])
+    return b
+
+
+def make_output(profile, frames=(), accumulators=(), end="END_OF_STREAM", spill=(0, 0), **timing):
+    return {"frames": [hx(f) for f in frames], "timing": timing_for(profile, **timing),
+            "spill": {"memory": spill[0], "disk": spill[1]},
+            "accumulators": [hx(a) for a in accumulators], "end": end}
+
+
+def timing_rules(profile):
+    return ["WRK-6.2.1"] if profile == "spark-4.2" else ["WRK-6.2"]
+
+
+def suite_worker_output():
+    vs = []
+
+    def ok(name, profile, out, rules, options=None):
+        vs.append(valid(name, rules, output_bytes(profile, out), out, profiles=[profile], options=options))
+
+    def bad(name, data, error, rules=(), profiles=None, options=None):
+        vs.append(invalid(name, list(rules), data, error, profiles=profiles, options=options))
+
+    for p in PROFILES:
+        pre = "output-" + p + "-"
+        succ = ["WRK-6.1"] + timing_rules(p) + ["WRK-6.3", "WRK-6.4", "WRK-6.5", "WRK-6.6"]
+        ok(pre + "basic", p, make_output(p, frames=[PICKLED_123, PICKLED_AB]), succ)
+        ok(pre + "accumulators", p,
+           make_output(p, frames=[PICKLED_123], accumulators=[ACC_0_5, ACC_1_X]), succ + ["WRK-6.8"])
+        ok(pre + "no-data-frames", p, make_output(p), succ)
+        ok(pre + "empty-list-frame", p, make_output(p, frames=[PICKLED_EMPTY_LIST]), succ + ["WRK-8.5"])
+        ok(pre + "zero-length-frame", p, make_output(p, frames=[b"", PICKLED_123, b""]), succ)
+        ok(pre + "end-of-data-section-not-reusable", p,
+           make_output(p, frames=[PICKLED_123], end="END_OF_DATA_SECTION"), succ)
+        ok(pre + "spill-and-large-times", p,
+           make_output(p, frames=[PICKLED_AB], spill=(1048576, 4294967296), boot=1763000000000,
+                       init=1763000000123, finish=1763000004567, processing=4444), succ)
+        ok(pre + "key-frames-partition-by", p,
+           make_output(p, frames=[i64(3), PICKLED_AB, i64(-7), PICKLED_123]), succ + ["WRK-10.1"])
+        ok(pre + "frame-at-max-16", p, make_output(p, frames=[bytes(range(16))]), succ + ["WRK-5.4"],
+           options={"maxFrameBytes": 16})
+        ok(pre + "exception", p, {"frames": [hx(PICKLED_123), hx(PICKLED_AB)], "exception": TRACEBACK},
+           ["WRK-6.1", "WRK-7.1", "WRK-7.2"])
+        ok(pre + "exception-no-frames", p, {"frames": [], "exception": TRACEBACK_SHORT},
+           ["WRK-7.1", "WRK-7.2"])
+        ok(pre + "exception-empty-message", p, {"frames": [], "exception": ""}, ["WRK-7.1", "WRK-7.2"])
+
+        # --- invalid, profile-specific (timing has 3 or 4 longs)
+        good = output_bytes(p, make_output(p, frames=[PICKLED_123], accumulators=[ACC_0_5]))
+        frame1 = blob(PICKLED_123)
+        n_longs = 4 if p == "spark-4.2" else 3
+        timing = i32(SPECIAL["TIMING_DATA"]) + b"".join(
+            i64(TIMING[k]) for k in ["boot", "init", "finish", "processing"][:n_longs])
+        spill = i64(0) + i64(0)
+        assert good.startswith(frame1 + timing + spill)
+        after_spill = frame1 + timing + spill
+        bad(pre + "data-after-timing", after_spill + blob(PICKLED_AB), "WRK-6.5", profiles=[p])
+        bad(pre + "empty-frame-after-timing", after_spill + i32(0), "WRK-6.5", profiles=[p])
+        bad(pre + "timing-twice", after_spill + timing + spill + i32(-1) + i32(0) + i32(-4), "WRK-6.5",
+            profiles=[p])
+        bad(pre + "null-after-timing", after_spill + i32(SPECIAL["NULL"]), "WRK-6.5", profiles=[p])
+        bad(pre + "eof-after-spill", after_spill, "WRK-7.4", profiles=[p])
+        bad(pre + "eof-inside-timing-long", frame1 + timing[:4 + 8 + 3], "WRK-1.5", profiles=[p])
+        bad(pre + "eof-inside-spill-long", frame1 + timing + spill[:12], "WRK-1.5", profiles=[p])
+        eods = after_spill + i32(SPECIAL["END_OF_DATA_SECTION"])
+        bad(pre + "eof-inside-accumulator-count", eods + b"\x00", "WRK-1.5", profiles=[p])
+        bad(pre + "accumulator-count-negative", eods + i32(-1), "WRK-6.8", profiles=[p])
+        bad(pre + "accumulator-count-over-max", eods + i32(LIMITS["maxAccumulatorUpdates"] + 1), "WRK-6.8",
+            profiles=[p])
+        bad(pre + "eof-before-reuse-reply", eods + i32(1) + blob(ACC_0_5), "WRK-7.4", profiles=[p])
+        bad(pre + "eof-inside-reuse-reply", eods + i32(0) + b"\xff\xff", "WRK-1.5", profiles=[p])
+        for label, value in [("timing", -3), ("exception", -2), ("null", -5), ("zero", 0), ("one", 1)]:
+            bad(pre + "reuse-reply-" + label, eods + i32(0) + i32(value), "WRK-6.6", profiles=[p])
+
+    # --- invalid in the data section: independent of the profile.
+    frame1 = blob(PICKLED_123)
+    bad("output-end-of-data-section-without-timing", frame1 + i32(-1) + i32(0) + i32(-4), "WRK-6.5")
+    bad("output-end-of-data-section-first", i32(-1) + i32(0) + i32(-4), "WRK-6.5")
+    bad("output-null-in-data-section", frame1 + i32(SPECIAL["NULL"]) + frame1, "WRK-6.5")
+    bad("output-end-of-stream-in-data-section", frame1 + i32(SPECIAL["END_OF_STREAM"]), "WRK-6.5")
+    bad("output-start-arrow-stream-in-data-section", i32(SPECIAL["START_ARROW_STREAM"]), "WRK-6.5")
+    bad("output-end-of-micro-batch-in-data-section", frame1 + i32(SPECIAL["END_OF_MICRO_BATCH"]), "WRK-6.5")
+    bad("output-unknown-negative-in-data-section", frame1 + i32(-8), "WRK-6.5", ["WRK-5.3"])
+    bad("output-empty", b"", "WRK-7.4")
+    bad("output-eof-after-data-frames", frame1 + blob(PICKLED_AB), "WRK-7.4")
+    bad("output-eof-inside-frame-length", frame1 + b"\x00\x00", "WRK-1.5")
+    bad("output-eof-inside-frame-body", frame1 + blob(PICKLED_AB)[:10], "WRK-5.5")
+    bad("output-frame-over-max", frame1 + i32(17), "WRK-5.4", ["WRK-1.4"], options={"maxFrameBytes": 16})
+    bad("output-eof-inside-exception-length", frame1 + i32(-2) + b"\x00\x00", "WRK-1.5", ["WRK-7.1"])
+    bad("output-eof-inside-exception-text", frame1 + i32(-2) + utf(TRACEBACK)[:30], "WRK-1.5", ["WRK-7.1"])
+    return {"suite": "worker-output", "spec": "worker.md", "vectors": vs}
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+SUITES = [
+    ("conn-info.json", suite_conn_info),
+    ("auth.json", suite_auth),
+    ("frames.json", suite_frames),
+    ("task-header.json", suite_task_header),
+    ("worker-output.json", suite_worker_output),
+]
+
+
+def check_constants():
+    """The literals above are the spec; make sure constants.json still says the same."""
+    with open(CONSTANTS, encoding="utf-8") as f:
+        c = json.load(f)
+    problems = []
+    if c["specialLengths"] != SPECIAL:
+        problems.append("specialLengths differ from constants.json")
+    for k, v in LIMITS.items():
+        if c["limits"].get(k) != v:
+            problems.append("limits.%s differs from constants.json" % k)
+    if sorted(c["profiles"]) != PROFILES:
+        problems.append("profiles differ from constants.json")
+    return problems
+
+
+def validate(suite):
+    names = set()
+    for v in suite["vectors"]:
+        assert v["name"] not in names, "duplicate vector name " + v["name"]
+        names.add(v["name"])
+        assert v["rules"], v["name"] + " has no rules"
+        if suite["suite"] == "auth":
+            continue
+        assert ("decoded" in v) != ("error" in v), v["name"]
+        if suite["suite"] == "task-header":
+            assert len(v["profiles"]) == 1, v["name"]
+        for k in v.get("options", {}):
+            assert k in ("maxFrameBytes", "maxSecretBytes", "maxHeaderCount", "maxHeaderStringBytes"), k
+
+
+def render(suite):
+    return json.dumps(suite, indent=2, ensure_ascii=True) + "\n"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true", help="exit 1 if a committed file differs")
+    args = ap.parse_args(argv)
+    problems = check_constants()
+    if problems:
+        for p in problems:
+            print("make_vectors: " + p, file=sys.stderr)
+        return 1
+    stale = []
+    for filename, build in SUITES:
+        suite = build()
+        validate(suite)
+        text = render(suite)
+        path = os.path.join(VECTORS_DIR, filename)
+        try:
+            with open(path, encoding="utf-8") as f:
+                current = f.read()
+        except FileNotFoundError:
+            current = None
+        if current == text:
+            continue
+        if args.check:
+            stale.append(filename)
+        else:
+            with open(path, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
+            print("wrote " + os.path.relpath(path, os.path.dirname(SPEC_DIR)))
+    if stale:
+        print("make_vectors: stale or missing: " + ", ".join(stale)
+              + " (run python3 protocol-spec/tools/make_vectors.py)", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
