@@ -161,6 +161,9 @@ def suite_conn_info():
     ok("conn-info-secret-1-byte", 40123, "a", ("CONN-2.1", "CONN-4.4"))
     ok("conn-info-secret-non-ascii", 40123, SECRET_NON_ASCII, ("CONN-2.1", "CONN-4.7"))
     ok("conn-info-secret-at-max-1024", 40123, SECRET_1024, ("CONN-2.1", "CONN-4.4"))
+    vs.append(valid("conn-info-secret-at-option-max-8", ["CONN-2.1", "CONN-4.4"],
+                    conn_info_bytes(40123, "01234567"), {"port": 40123, "secret": "01234567"},
+                    options={"maxSecretBytes": 8}))
 
     typical = conn_info_bytes(40123, SECRET_HEX)
     vs.append(invalid("conn-info-empty-file", ["CONN-4.2"], b"", "CONN-4.2"))
@@ -175,6 +178,8 @@ def suite_conn_info():
                       i32(40123) + i32(-1) + b"abcd", "CONN-4.4"))
     # Rejected before any allocation or read: nothing follows the length.
     vs.append(invalid("conn-info-secret-length-1025", ["CONN-4.4"], i32(40123) + i32(1025), "CONN-4.4"))
+    vs.append(invalid("conn-info-secret-over-option-max-8", ["CONN-4.4"],
+                      conn_info_bytes(40123, "012345678"), "CONN-4.4", options={"maxSecretBytes": 8}))
     vs.append(invalid("conn-info-secret-length-int-max", ["CONN-4.4"], i32(40123) + i32(INT_MAX), "CONN-4.4"))
     vs.append(invalid("conn-info-secret-truncated", ["CONN-4.5"], typical[:-1], "CONN-4.5"))
     vs.append(invalid("conn-info-secret-missing", ["CONN-4.5"], i32(40123) + i32(64), "CONN-4.5"))
@@ -326,12 +331,17 @@ def suite_frames():
     ok("frames-at-max-16-then-special", ["WRK-5.4"],
        [data(b"\xff" * 16), special("NULL"), data(b"")], {"maxFrameBytes": 16})
 
+    ok("frame-empty-at-max-0", ["WRK-5.4", "WRK-5.7"], [data(b""), special("NULL"), data(b"")],
+       {"maxFrameBytes": 0})
+
     # Over the maximum: rejected from the length alone, before reading the body.
     vs.append(invalid("frame-over-max-17", ["WRK-1.4"], i32(17), "WRK-5.4", options={"maxFrameBytes": 16}))
     vs.append(invalid("frame-over-max-17-with-body", ["WRK-1.4"], blob(bytes(17)), "WRK-5.4",
                       options={"maxFrameBytes": 16}))
     vs.append(invalid("frame-over-max-after-valid-frame", ["WRK-1.4"], blob(b"ab") + i32(1000),
                       "WRK-5.4", options={"maxFrameBytes": 16}))
+    vs.append(invalid("frame-1-byte-over-max-0", ["WRK-1.4"], blob(b"\x00"), "WRK-5.4",
+                      options={"maxFrameBytes": 0}))
     vs.append(invalid("frame-over-default-max", ["WRK-1.4"], i32(LIMITS["maxFrameBytes"] + 1), "WRK-5.4"))
     vs.append(invalid("frame-length-int-max", ["WRK-1.4"], i32(INT_MAX), "WRK-5.4"))
     vs.append(invalid("frame-unknown-negative-8", [], i32(-8), "WRK-5.3"))
@@ -543,6 +553,11 @@ def suite_task_header():
                                                   "added": []})
         ok(pre + "broadcasts-removed-only", p, only_removed, rules_for(p, "WRK-4.5.2"))
 
+        big_ids = make_header(p, broadcasts={"decryptionServer": None, "removed": [1099511627776, LONG_MAX - 1],
+                                             "added": [{"id": 1099511627777, "path": "/tmp/b/broadcast_big"},
+                                                       {"id": LONG_MAX, "path": "/tmp/b/broadcast_max"}]})
+        ok(pre + "broadcasts-large-ids", p, big_ids, rules_for(p, "WRK-1.1", "WRK-4.5.2", "WRK-4.5.3"))
+
         ok(pre + "split-0-tid-0", p, make_header(p, split=0, ctx=base_context(p, stageId=0, partitionId=0,
                                                                                 taskAttemptId=0)),
            rules_for(p))
@@ -565,6 +580,9 @@ def suite_task_header():
                           broadcasts={"decryptionServer": None, "removed": [1],
                                       "added": [{"id": 2, "path": "/b/2"}]})
         ok(pre + "counts-at-max", p, at2, rules_for(p, "WRK-4.9"), options={"maxHeaderCount": 2})
+        ok(pre + "counts-at-max-0", p, minimal, rules_for(p, "WRK-4.9"), options={"maxHeaderCount": 0})
+        over0 = header_bytes(p, make_header(p, includes=["a.zip"]))
+        bad(pre + "includes-count-over-option-0", p, over0, "WRK-4.9", options={"maxHeaderCount": 0})
         at_str = make_header(p, files="/tmp/spark-files/job-000000001")
         longest = max(len(s) for s in _header_utf_lengths(p, at_str))
         ok(pre + "strings-at-max", p, at_str, rules_for(p, "WRK-4.9"),
@@ -665,6 +683,14 @@ def suite_task_header():
     bad("header-spark-4.1-barrier-uds-truncated-path", p,
         pre41 + boolean(True) + i32(-1) + utf("/tmp/s.sock")[:8], "WRK-1.5")
 
+    # Decryption server reached over a Unix socket (4.1+): i32 -1, utf path. The decoded form keeps
+    # the wire's two fields: port -1 and the path in "secret".
+    for p in ["spark-4.1", "spark-4.2"]:
+        ok("header-" + p + "-decryption-server-uds", p,
+           make_header(p, broadcasts={"decryptionServer": {"port": -1, "secret": "/tmp/spark-uds/.b7e1.sock"},
+                                      "removed": [], "added": [{"id": 7}]}),
+           rules_for(p, "WRK-4.5.4"))
+
     # --- spark-4.2 specifics
     p = "spark-4.2"
     ok("header-spark-4.2-confs", p,
@@ -728,6 +754,19 @@ def suite_task_header():
         wrong = dict(good)
         wrong[key] = value
         bad_ctx("json-wrong-type-" + _kebab(key), json_compact(wrong))
+
+    res_ok = {"gpu": {"name": "gpu", "addresses": ["0"]}}
+    for label, res in [("resource-not-object", {"gpu": "0"}),
+                       ("resource-missing-addresses", {"gpu": {"name": "gpu"}}),
+                       ("resource-missing-name", {"gpu": {"addresses": ["0"]}}),
+                       ("resource-addresses-not-array", {"gpu": {"name": "gpu", "addresses": "0"}}),
+                       ("resource-address-not-string", {"gpu": {"name": "gpu", "addresses": [0]}})]:
+        wrong = dict(good)
+        wrong["resources"] = res
+        bad_ctx("json-" + label, json_compact(wrong))
+    right = dict(good)
+    right["resources"] = res_ok
+    assert json.loads(json_compact(right))["resources"] == res_ok
 
     mparts = header_parts(p, base_h)
     before_runner = b"".join(b for f, b in mparts[:[f for f, _ in mparts].index("runnerConf")])
