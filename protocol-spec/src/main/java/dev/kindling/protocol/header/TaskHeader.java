@@ -1,0 +1,86 @@
+package dev.kindling.protocol.header;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything the JVM writes before the input data (WRK-4.1 to WRK-4.8). {@code runnerConf} and
+ * {@code evalConf} exist on the wire only on spark-4.2; on other profiles they are empty.
+ * Maps keep their wire order; {@code command} is copied in and out.
+ */
+public record TaskHeader(
+    int splitIndex,
+    String pythonVersion,
+    TaskContextInfo taskContext,
+    String sparkFilesDir,
+    List<String> pythonIncludes,
+    BroadcastSection broadcasts,
+    int evalType,
+    Map<String, String> runnerConf,
+    Map<String, String> evalConf,
+    byte[] command) {
+
+  public TaskHeader {
+    Objects.requireNonNull(pythonVersion, "pythonVersion");
+    Objects.requireNonNull(taskContext, "taskContext");
+    Objects.requireNonNull(sparkFilesDir, "sparkFilesDir");
+    Objects.requireNonNull(broadcasts, "broadcasts");
+    pythonIncludes = List.copyOf(pythonIncludes);
+    runnerConf = Collections.unmodifiableMap(new LinkedHashMap<>(runnerConf));
+    evalConf = Collections.unmodifiableMap(new LinkedHashMap<>(evalConf));
+    command = command.clone();
+  }
+
+  @Override
+  public byte[] command() {
+    return command.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (!(o instanceof TaskHeader)) {
+      return false;
+    }
+    TaskHeader h = (TaskHeader) o;
+    return splitIndex == h.splitIndex
+        && evalType == h.evalType
+        && pythonVersion.equals(h.pythonVersion)
+        && taskContext.equals(h.taskContext)
+        && sparkFilesDir.equals(h.sparkFilesDir)
+        && pythonIncludes.equals(h.pythonIncludes)
+        && broadcasts.equals(h.broadcasts)
+        && runnerConf.equals(h.runnerConf)
+        && evalConf.equals(h.evalConf)
+        && Arrays.equals(command, h.command);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+            splitIndex, pythonVersion, taskContext, sparkFilesDir, pythonIncludes, broadcasts,
+            evalType, runnerConf, evalConf)
+        * 31
+        + Arrays.hashCode(command);
+  }
+
+  @Override
+  public String toString() {
+    String cmd = HexFormat.of().formatHex(command, 0, Math.min(16, command.length));
+    return "TaskHeader[splitIndex=" + splitIndex
+        + ", pythonVersion=" + pythonVersion
+        + ", taskContext=" + taskContext
+        + ", sparkFilesDir=" + sparkFilesDir
+        + ", pythonIncludes=" + pythonIncludes
+        + ", broadcasts=" + broadcasts
+        + ", evalType=" + evalType
+        + ", runnerConf=" + runnerConf
+        + ", evalConf=" + evalConf
+        + ", command=" + cmd + (command.length > 16 ? "...(" + command.length + " bytes)" : "")
+        + "]";
+  }
+}
