@@ -723,6 +723,31 @@ def suite_task_header():
     assert json.loads(text) == reordered_ctx
     vs.append(valid("header-spark-4.2-json-other-key-order-and-spaces", rules_for(p),
                     _with_context(p, h, text), h, profiles=[p], round_trip=False))
+    # Decode-only: the exact JSON that Spark 4.2.1's JVM writes (PythonWorkerUtils.writeTaskContext,
+    # json4s over a Scala hash map, so its key order is the hash map's), captured by calling
+    # writeTaskContext from spark-core_2.13-4.2.1.jar with the context below. Non-ASCII is raw UTF-8.
+    spark_ctx = base_context(p, taskAttemptId=4294967319, cpus=2,
+                             resources={"gpu": {"name": "gpu", "addresses": ["0", "1"]}},
+                             localProperties={"spark.job.description": "wc \u00e9t\u00e9 \U0001f525",
+                                              "spark.jobGroup.id": "g"})
+    spark_json = ('{"secret":"%s","taskAttemptId":4294967319,"stageId":1,"isBarrier":false,"partitionId":3,'
+                  '"connInfo":-1,"attemptNumber":0,"localProperties":{"spark.job.description":'
+                  '"wc \u00e9t\u00e9 \U0001f525","spark.jobGroup.id":"g"},"resources":{"gpu":{"name":"gpu",'
+                  '"addresses":["0","1"]}},"cpus":2}' % SECRET_HEX)
+    assert json.loads(spark_json) == spark_ctx
+    h = make_header(p, ctx=spark_ctx)
+    vs.append(valid("header-spark-4.2-json-as-spark-4.2.1-writes-it", rules_for(p),
+                    _with_context(p, h, spark_json), h, profiles=[p], round_trip=False))
+    spark_uds_ctx = dict(spark_ctx, connInfo="/tmp/spark-uds/.9a7c55d1.sock", secret=None)
+    spark_uds_json = ('{"secret":null,"taskAttemptId":4294967319,"stageId":1,"isBarrier":false,"partitionId":3,'
+                      '"connInfo":"/tmp/spark-uds/.9a7c55d1.sock","attemptNumber":0,"localProperties":'
+                      '{"spark.job.description":"wc \u00e9t\u00e9 \U0001f525","spark.jobGroup.id":"g"},'
+                      '"resources":{"gpu":{"name":"gpu","addresses":["0","1"]}},"cpus":2}')
+    assert json.loads(spark_uds_json) == spark_uds_ctx
+    h = make_header(p, ctx=spark_uds_ctx)
+    vs.append(valid("header-spark-4.2-json-as-spark-4.2.1-writes-it-uds", rules_for(p),
+                    _with_context(p, h, spark_uds_json), h, profiles=[p], round_trip=False))
+
     escaped = ('{"isBarrier":false,"connInfo":-1,"secret":"%s","stageId":1,"partitionId":3,'
                '"attemptNumber":0,"taskAttemptId":23,"cpus":1,"resources":{},'
                '"localProperties":{"spark.job.description":"wc \\u00e9t\\u00e9 \\ud83d\\udd25 \\"q\\" \\/"}}'
