@@ -111,6 +111,83 @@ TRACEBACK = (
 TRACEBACK_SHORT = "Traceback (most recent call last):\nRuntimeError: boom\n"
 
 # ---------------------------------------------------------------------------------------------
+# Values observed on the wire of a real Apache Spark 4.2.1 local job (pip pyspark==4.2.1, JDK 17,
+# simple-worker mode, a worker module that copied its socket traffic to files):
+#   sc.setLocalProperty("spark.job.description", "cap été"); b = sc.broadcast({"k": 1})
+#   acc = sc.accumulator(0); sc.parallelize([1, 2, 3], 1).map(f).collect()  with f adding to acc
+# and a second job whose function raised ValueError("données invalides — 数据") on the third element.
+# Only the field values are taken from the capture; the vectors' bytes are still assembled below
+# with struct from the spec layouts (they were checked to equal the captured bytes exactly). The
+# JSON context text is kept verbatim because its key order is json4s's, not the encoder's.
+
+CAPTURED_42_CONTEXT = (
+    "{\"secret\":\"bf647938b6295842d050bba86b51843e0e28b30a4df92b154c08aa55892e1f95\",\"taskAttemp"
+    "tId\":0,\"stageId\":0,\"isBarrier\":false,\"partitionId\":0,\"connInfo\":-1,\"attemptNumber\":0,\"lo"
+    "calProperties\":{\"spark.rdd.scope\":\"{\\\"id\\\":\\\"1\\\",\\\"name\\\":\\\"collect\\\"}\",\"spark.job.descr"
+    "iption\":\"cap \u00e9t\u00e9\",\"callSite.short\":\"collect at /tmp/vcheck/cap/job.py:17\",\"spark.rdd.sco"
+    "pe.noOverride\":\"true\"},\"resources\":{},\"cpus\":1}"
+)
+CAPTURED_42_FILES_DIR = "/tmp/spark-7836c5f4-b60a-4e7c-ae5a-7fc27e8092e2/userFiles-3c7545f5-a354-4ed1-b1f5-74202b2d6d11"
+CAPTURED_42_BROADCAST_PATH = "/tmp/spark-7836c5f4-b60a-4e7c-ae5a-7fc27e8092e2/pyspark-5fc0b902-bcab-49c2-aa40-db11ef9205da/tmpb1t50jqw"
+CAPTURED_42_COMMAND = bytes.fromhex(
+    "8005958806000000000000288c1f7079737061726b2e636c6f75647069636b6c652e636c6f75647069636b6c65948c0e"
+    "5f6d616b655f66756e6374696f6e9493942868008c0d5f6275696c74696e5f747970659493948c08436f646554797065"
+    "9485945294284b024b004b004b024b054b13433e95019700740100000000000000000000740300000000000000000000"
+    "8902a6010000ab0100000000000000007c01a6020000ab0200000000000000005300944e85948c036d6170948c156661"
+    "696c5f6f6e5f73746f70697465726174696f6e9486948c015f948c086974657261746f729486948c502f776f726b2f6d"
+    "61696e2f666964656c6974792f2e76656e762d342e322e312f6c69622f707974686f6e332e31312f736974652d706163"
+    "6b616765732f7079737061726b2f636f72652f7264642e7079948c0466756e63948c155244442e6d61702e3c6c6f6361"
+    "6c733e2e66756e63944d6602431cf88000dd1316d5172ca851d1172fd4172fb018d1133ad4133ad00c3a944300948c01"
+    "6694859429749452947d94288c0b5f5f7061636b6167655f5f948c0c7079737061726b2e636f7265948c085f5f6e616d"
+    "655f5f948c107079737061726b2e636f72652e726464948c085f5f66696c655f5f948c502f776f726b2f6d61696e2f66"
+    "6964656c6974792f2e76656e762d342e322e312f6c69622f707974686f6e332e31312f736974652d7061636b61676573"
+    "2f7079737061726b2f636f72652f7264642e707994754e4e68008c105f6d616b655f656d7074795f63656c6c94939429"
+    "529485947494529468008c125f66756e6374696f6e5f736574737461746594939468257d947d9428681c8c0466756e63"
+    "948c0c5f5f7175616c6e616d655f5f948c155244442e6d61702e3c6c6f63616c733e2e66756e63948c0f5f5f616e6e6f"
+    "746174696f6e735f5f947d9428680d8c086275696c74696e73948c03696e74949394680e8c095f6f70657261746f7294"
+    "8c076765746974656d9493948c06747970696e67948c084974657261626c659493948c086275696c74696e73948c0767"
+    "65746174747294939468008c09737562696d706f7274949394681d859452948c01549486945294869452948c06726574"
+    "75726e9468346837683a683e8c0155948694529486945294758c0e5f5f6b7764656661756c74735f5f944e8c0c5f5f64"
+    "656661756c74735f5f944e8c0a5f5f6d6f64756c655f5f94681d8c075f5f646f635f5f944e8c0b5f5f636c6f73757265"
+    "5f5f9468008c0a5f6d616b655f63656c6c9493946802286807284b014b004b004b014b034b0343609700740000000000"
+    "000000000000a00100000000000000000000000000000000000000007c00a6010000ab01000000000000000001007c00"
+    "7404000000000000000000006a0300000000000000006401190000000000000000007a0000005300944e8c016b948694"
+    "288c03616363948c03616464948c0162948c0576616c75659474948c01789485948c162f746d702f76636865636b2f63"
+    "61702f6a6f622e7079948c01669468154b0e43228000dd0407874782478841814a844a804ad80b0c8d718c7790738c7c"
+    "d10b1bd0041b9468142929749452947d9428681a4e681c8c085f5f6d61696e5f5f94681e685b754e4e4e749452946827"
+    "68637d947d9428681c685c682b685c682d7d94684a4e684b4e684c6861684d4e684e4e8c175f636c6f75647069636b6c"
+    "655f7375626d6f64756c6573945d948c0b5f5f676c6f62616c735f5f947d942868548c147079737061726b2e61636375"
+    "6d756c61746f7273948c185f646573657269616c697a655f616363756d756c61746f729493944b004b00686b8c164164"
+    "64696e67416363756d756c61746f72506172616d9493942981947d948c0a7a65726f5f76616c7565944b007362879452"
+    "9468568c167079737061726b2e636f72652e62726f616463617374948c085f66726f6d5f69649493944b008594529475"
+    "75869486523085945294859468675d9468697d94680b8c0c7079737061726b2e7574696c94680b939473758694865230"
+    "4e8c137079737061726b2e73657269616c697a657273948c114261746368656453657269616c697a6572949394298194"
+    "7d94288c0a73657269616c697a65729468838c15436c6f75645069636b6c6553657269616c697a65729493942981947d"
+    "948c0d616c6c6f7765645f6e616d6573944e73628c09626174636853697a65944b03756268838c154175746f42617463"
+    "68656453657269616c697a65729493942981947d94286888688b688e4b008c086265737453697a65944a000001007562"
+    "74942e"
+)
+CAPTURED_42_OUTPUT = {"frames": ["80059506000000000000005d944b02612e", "80059509000000000000005d94284b034b04652e"], "timing": {"boot": 1795612628885, "init": 1795612629109, "finish": 1795612629109, "processing": 0}, "spill": {"memory": 0, "disk": 0}, "accumulators": ["80059507000000000000004b004b0686942e"], "end": "END_OF_STREAM"}
+CAPTURED_42_EXCEPTION_FRAMES = ["80059506000000000000005d944b01612e"]
+CAPTURED_42_TRACEBACK = (
+    "Traceback (most recent call last):\n"
+    "  File \"/work/main/fidelity/.venv-4.2.1/lib/python3.11/site-packages/pyspark/python/lib/pyspark.zip/pyspark/worker.py\", line 3622, in main\n"
+    "    process()\n"
+    "  File \"/work/main/fidelity/.venv-4.2.1/lib/python3.11/site-packages/pyspark/python/lib/pyspark.zip/pyspark/worker.py\", line 3612, in process\n"
+    "    serializer.dump_stream(out_iter, outfile)\n"
+    "  File \"/work/main/fidelity/.venv-4.2.1/lib/python3.11/site-packages/pyspark/python/lib/pyspark.zip/pyspark/serializers.py\", line 258, in dump_stream\n"
+    "    vs = list(itertools.islice(iterator, batch))\n"
+    "         ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    "  File \"/work/main/fidelity/.venv-4.2.1/lib/python3.11/site-packages/pyspark/python/lib/pyspark.zip/pyspark/util.py\", line 159, in wrapper\n"
+    "    return f(*args, **kwargs)\n"
+    "           ^^^^^^^^^^^^^^^^^^\n"
+    "  File \"/tmp/vcheck/cap/job2.py\", line 15, in f\n"
+    "    raise ValueError(\"donn\\u00e9es invalides \\u2014 \\u6570\\u636e\")\n"
+    "ValueError: donn\u00e9es invalides \u2014 \u6570\u636e\n"
+)
+
+
+# ---------------------------------------------------------------------------------------------
 # Vector constructors
 
 
@@ -324,6 +401,8 @@ def suite_frames():
     ok("frames-mixed-sequence", ["WRK-5.1", "WRK-5.2", "WRK-5.3", "WRK-5.7"], [
         data(PICKLED_123), special("NULL"), data(b""), data("h\u00e9".encode("utf-8")),
         data(PICKLED_AB), special("END_OF_DATA_SECTION"), special("END_OF_STREAM")])
+    ok("frames-captured-spark-4.2.1-input", ["WRK-5.1", "WRK-5.2", "WRK-8.4"],
+       [data(PICKLED_123), special("END_OF_DATA_SECTION"), special("END_OF_STREAM")])
     ok("frames-data-after-end-of-data-section", ["WRK-5.3"], [
         special("END_OF_DATA_SECTION"), data(b"\x01\x02"), special("END_OF_DATA_SECTION")])
     ok("frames-several-empty", ["WRK-5.7"], [data(b""), data(b""), data(b"")])
@@ -723,6 +802,16 @@ def suite_task_header():
     assert json.loads(text) == reordered_ctx
     vs.append(valid("header-spark-4.2-json-other-key-order-and-spaces", rules_for(p),
                     _with_context(p, h, text), h, profiles=[p], round_trip=False))
+    # Decode-only: a whole header captured from Spark 4.2.1 (see CAPTURED_42_*).
+    cap_ctx = json.loads(CAPTURED_42_CONTEXT)
+    cap_ctx = {k: cap_ctx[k] for k in JSON_KEY_ORDER}
+    cap = make_header(p, ctx=cap_ctx, split=0, files=CAPTURED_42_FILES_DIR,
+                      broadcasts={"decryptionServer": None, "removed": [],
+                                  "added": [{"id": 0, "path": CAPTURED_42_BROADCAST_PATH}]},
+                      command=CAPTURED_42_COMMAND)
+    vs.append(valid("header-spark-4.2-captured-spark-4.2.1", rules_for(p, "WRK-4.5.3"),
+                    _with_context(p, cap, CAPTURED_42_CONTEXT), cap, profiles=[p], round_trip=False))
+
     # Decode-only: the exact JSON that Spark 4.2.1's JVM writes (PythonWorkerUtils.writeTaskContext,
     # json4s over a Scala hash map, so its key order is the hash map's), captured by calling
     # writeTaskContext from spark-core_2.13-4.2.1.jar with the context below. Non-ASCII is raw UTF-8.
@@ -944,6 +1033,14 @@ def suite_worker_output():
         bad(pre + "eof-inside-reuse-reply", eods + i32(0) + b"\xff\xff", "WRK-1.5", profiles=[p])
         for label, value in [("timing", -3), ("exception", -2), ("null", -5), ("zero", 0), ("one", 1)]:
             bad(pre + "reuse-reply-" + label, eods + i32(0) + i32(value), "WRK-6.6", profiles=[p])
+
+    # Captured from Spark 4.2.1 (see CAPTURED_42_*): a success output and an exception output.
+    p = "spark-4.2"
+    ok("output-spark-4.2-captured-spark-4.2.1", p, CAPTURED_42_OUTPUT,
+       ["WRK-6.1", "WRK-6.2.1", "WRK-6.3", "WRK-6.4", "WRK-6.6"])
+    ok("output-spark-4.2-captured-spark-4.2.1-exception", p,
+       {"frames": CAPTURED_42_EXCEPTION_FRAMES, "exception": CAPTURED_42_TRACEBACK},
+       ["WRK-6.1", "WRK-7.1", "WRK-7.2"])
 
     # --- invalid in the data section: independent of the profile.
     frame1 = blob(PICKLED_123)
