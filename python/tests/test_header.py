@@ -216,3 +216,60 @@ def test_encoder_rejects_what_profile_cannot_carry():
         encode_task_header(_header(_ctx(-1, "s", barrier=True)), P41, io.BytesIO())
     with pytest.raises(ValueError):
         encode_task_header(_header(_ctx(0, ""), runner_conf={"a": "b"}), P35, io.BytesIO())
+
+
+@pytest.mark.parametrize("text", [
+    '{"isBarrier":false,"isBarrier":true,"connInfo":-1,"secret":null,"stageId":1,"partitionId":3,"attemptNumber":0,'
+    '"taskAttemptId":23,"cpus":1,"resources":{},"localProperties":{}}',
+    _json_ctx_text(localProperties={"a": "b"}).replace('{"a":"b"}', '{"a":"b","a":"c"}'),
+    _json_ctx_text(stageId=_DROP)[:-1] + ',"stageId":NaN}',
+    _json_ctx_text()[:-1] + ',"extra":Infinity}',
+    _json_ctx_text() + "{}",
+])
+def test_WRK_4_3_3_rejects_duplicate_keys_nan_and_trailing_content(text):
+    wire = i32(3) + utf("3.11") + utf(text) + _tail(with_confs=True)
+    with raises_rule("WRK-4.3.3"):
+        decode_task_header(stream(wire), P42)
+
+
+def test_WRK_4_3_3_unknown_extra_keys_are_ignored():
+    text = _json_ctx_text()[:-1] + ',"futureKey":{"x":[1,2]}}'
+    wire = i32(3) + utf("3.11") + utf(text) + _tail(with_confs=True)
+    assert decode_task_header(stream(wire), P42).task_context == _ctx(-1, "s3")
+
+
+@pytest.mark.parametrize("override", [
+    {"resources": {"a": {"name": "a", "addresses": []}, "b": {"name": "b", "addresses": []}, "c": {"name": "c",
+                                                                                                 "addresses": []}}},
+    {"resources": {"gpu": {"name": "gpu", "addresses": ["0", "1", "2"]}}},
+    {"localProperties": {"a": "1", "b": "2", "c": "3"}},
+])
+def test_WRK_4_9_json_context_counts_are_bounded(override):
+    wire = i32(3) + utf("3.11") + utf(_json_ctx_text(**override)) + _tail(with_confs=True)
+    with raises_rule("WRK-4.9"):
+        decode_task_header(stream(wire), P42, Limits(max_header_count=2))
+
+
+def test_WRK_4_9_command_shares_the_header_string_bound():
+    wire = i32(3) + utf("3.11") + b"\x00" + i32(0) + i32(0) + _binary_rest()
+    wire += utf("/f") + i32(0) + b"\x00" + i32(0) + i32(0) + i32(5) + b"12345"
+    with raises_rule("WRK-4.9"):
+        decode_task_header(stream(wire), P35, Limits(max_header_string_bytes=4, max_header_count=10))
+    with raises_rule("WRK-4.9"):
+        decode_task_header(stream(wire[:-9] + i32(-1)), P35)
+
+
+def test_WRK_1_3_header_string_not_utf8():
+    with raises_rule("WRK-1.3"):
+        decode_task_header(stream(i32(3) + i32(2) + b"\xc3\x28"), P35)
+
+
+def test_json_encoder_escapes_control_characters_like_python_json():
+    ctx = _ctx(-1, None)
+    ctx.local_properties = {"k": "a\x01\n\"/\x7f"}
+    assert '"k":"a\\u0001\\n\\"/\x7f"' in task_context_json(ctx)
+
+
+def test_spark42_encoder_refuses_null_conn_info():
+    with pytest.raises(ValueError):
+        encode_task_header(_header(_ctx(None, None)), P42, io.BytesIO())

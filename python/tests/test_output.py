@@ -5,9 +5,8 @@ import pytest
 
 from helpers import raises_rule, stream
 from kindling.protocol.limits import Limits
-from kindling.protocol.output import (AccumulatorUpdates, DataFrame, EndOfOutput, Spill, Timing, TimingReport,
-                                      WorkerException, WorkerOutput, WorkerOutputDecoder, WorkerOutputEncoder,
-                                      encode_worker_output)
+from kindling.protocol.output import (Accumulators, DataFrame, End, PythonException, Spill, Timing, WorkerOutput,
+                                      WorkerOutputDecoder, WorkerOutputEncoder, encode_worker_output)
 from kindling.protocol.profiles import Profile
 
 P35, P41, P42 = Profile.SPARK_3_5, Profile.SPARK_4_1, Profile.SPARK_4_2
@@ -41,8 +40,8 @@ def decode(data, profile=P42, limits=Limits()):
 @pytest.mark.parametrize("profile", [P35, P41])
 def test_WRK_6_2_three_timing_longs(profile):
     out = decode(success(profile), profile)
-    assert out == WorkerOutput([b"\x0a\x0b"], Timing(*T), Spill(0, 0), [b"\x80\x04"], -4)
-    assert out.reusable
+    assert out == WorkerOutput([b"\x0a\x0b"], Timing(*T), Spill(0, 0), [b"\x80\x04"], End.REUSABLE)
+    assert out.reusable and not out.is_exception
 
 
 def test_WRK_6_2_1_four_timing_longs_on_spark42():
@@ -62,13 +61,13 @@ def test_encoder_writes_exact_bytes(profile, end):
     enc.write_accumulators([b"\x80\x04"])
     enc.write_end(reusable=(end == -4))
     assert buf.getvalue() == expected
-    assert decode(expected, profile).end == end
+    assert decode(expected, profile).end.code == end
 
 
 def test_streaming_events():
     events = list(WorkerOutputDecoder(stream(success(P42, frames=(b"", b"x"))), P42))
-    assert events == [DataFrame(b""), DataFrame(b"x"), TimingReport(Timing(*T, 5), Spill(0, 0)),
-                      AccumulatorUpdates([b"\x80\x04"]), EndOfOutput(-4)]
+    assert events == [DataFrame(b""), DataFrame(b"x"), Timing(*T, 5), Spill(0, 0),
+                      Accumulators([b"\x80\x04"]), End(reusable=True)]
 
 
 @pytest.mark.spec("WRK-7.1", "WRK-7.2")
@@ -76,7 +75,7 @@ def test_WRK_7_1_exception_path():
     tb = "Traceback (most recent call last): ☃"
     data = i32(1) + b"a" + i32(-2) + i32(len(tb.encode())) + tb.encode()
     out = decode(data, P35)
-    assert out == WorkerOutput(frames=[b"a"], exception=tb)
+    assert out == WorkerOutput.failed([b"a"], tb) and out.is_exception and not out.reusable
     buf = io.BytesIO()
     encode_worker_output(out, P35, buf)
     assert buf.getvalue() == data
@@ -157,5 +156,47 @@ def test_next_event_returns_none_after_the_end():
     dec.read_all()
     assert dec.next_event() is None
     exc = WorkerOutputDecoder(stream(i32(-2) + i32(0)), P41)
-    assert exc.next_event() == WorkerException("")
+    assert exc.next_event() == PythonException("")
     assert exc.next_event() is None
+
+
+@pytest.mark.parametrize("tail", [b"", i32(2) + i32(1) + b"a"])
+def test_WRK_7_4_eof_at_accumulator_boundaries(tail):
+    with raises_rule("WRK-7.4"):
+        decode(timing_bytes(P42) + i64(0) + i64(0) + i32(-1) + tail)
+
+
+def test_WRK_7_1_exception_after_timing_and_spill():
+    data = timing_bytes(P41) + i64(1) + i64(2) + i32(-2) + i32(4) + b"boom"
+    events = list(WorkerOutputDecoder(stream(data), P41))
+    assert events == [Timing(*T), Spill(1, 2), PythonException("boom")]
+    buf = io.BytesIO()
+    enc = WorkerOutputEncoder(buf, P41)
+    enc.write_timing(Timing(*T))
+    enc.write_spill(Spill(1, 2))
+    enc.write_exception("boom")
+    assert buf.getvalue() == data
+
+
+def test_WRK_5_3_negative_accumulator_or_traceback_length():
+    with raises_rule("WRK-5.3"):
+        decode(timing_bytes(P42) + i64(0) + i64(0) + i32(-1) + i32(1) + i32(-1))
+    with raises_rule("WRK-5.3"):
+        decode(i32(-2) + i32(-1))
+
+
+def test_traceback_with_invalid_utf8_is_kept_leniently():
+    assert decode(i32(-2) + i32(2) + b"\xffA").exception == "\ufffdA"
+
+
+def test_decoder_reads_nothing_past_the_reuse_reply():
+    src = stream(success(P42) + b"NEXT")
+    WorkerOutputDecoder(src, P42).read_all()
+    assert src.read() == b"NEXT"
+
+
+def test_end_codes():
+    assert End.of(True) is End.REUSABLE and End.REUSABLE.code == -4 and End.REUSABLE.name == "END_OF_STREAM"
+    assert End.from_code(-1) is End.NOT_REUSABLE and End.NOT_REUSABLE.name == "END_OF_DATA_SECTION"
+    with pytest.raises(ValueError):
+        End.from_code(-2)

@@ -9,7 +9,7 @@ from kindling.protocol.conninfo import ConnInfo, decode_conn_info, encode_conn_i
 from kindling.protocol.frames import SPECIAL_NAMES, Frame, FrameReader, FrameWriter
 from kindling.protocol.header import (AddedBroadcast, BroadcastSection, DecryptionServer, ResourceInfo, TaskContextInfo,
                                       TaskHeader, decode_task_header, encode_task_header)
-from kindling.protocol.output import Spill, Timing, WorkerOutput, WorkerOutputDecoder, encode_worker_output
+from kindling.protocol.output import End, Spill, Timing, WorkerOutput, WorkerOutputDecoder, encode_worker_output
 from kindling.protocol.profiles import Profile
 
 SETTINGS = settings(max_examples=200, deadline=None)
@@ -109,7 +109,7 @@ def worker_outputs(draw, profile):
         timing=Timing(draw(I64), draw(I64), draw(I64), processing),
         spill=Spill(draw(I64), draw(I64)),
         accumulators=draw(st.lists(st.binary(max_size=40), max_size=8)),
-        end=draw(st.sampled_from([-4, -1])),
+        end=draw(st.sampled_from([End.REUSABLE, End.NOT_REUSABLE])),
     )
 
 

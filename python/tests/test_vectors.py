@@ -15,7 +15,7 @@ from kindling.protocol.frames import Frame, FrameReader, FrameWriter
 from kindling.protocol.header import (AddedBroadcast, BroadcastSection, DecryptionServer, ResourceInfo, TaskContextInfo,
                                       TaskHeader, decode_task_header, encode_task_header)
 from kindling.protocol.limits import Limits
-from kindling.protocol.output import Spill, Timing, WorkerOutput, WorkerOutputDecoder, encode_worker_output
+from kindling.protocol.output import End, Spill, Timing, WorkerOutput, WorkerOutputDecoder, encode_worker_output
 from kindling.protocol.profiles import Profile
 from kindling.protocol.constants import SpecialLengths
 
@@ -112,8 +112,7 @@ def output_to_json(o):
     out["timing"] = t
     out["spill"] = {"memory": o.spill.memory, "disk": o.spill.disk}
     out["accumulators"] = [a.hex() for a in o.accumulators]
-    out["end"] = {SpecialLengths.END_OF_STREAM: "END_OF_STREAM",
-                  SpecialLengths.END_OF_DATA_SECTION: "END_OF_DATA_SECTION"}[o.end]
+    out["end"] = o.end.name
     return out
 
 
@@ -125,7 +124,7 @@ def output_from_json(d):
     return WorkerOutput(frames, Timing(t["boot"], t["init"], t["finish"], t.get("processing")),
                         Spill(d["spill"]["memory"], d["spill"]["disk"]),
                         [bytes.fromhex(a) for a in d["accumulators"]],
-                        getattr(SpecialLengths, d["end"]))
+                        End.from_code(getattr(SpecialLengths, d["end"])))
 
 
 # --- per-suite codecs: decode(bytes) -> decoded form, encode(decoded form) -> bytes ------------------

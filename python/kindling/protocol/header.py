@@ -33,7 +33,8 @@ Broadcast section (WRK-4.5):
     | bool true  | i32 cnt | i32 port | utf secret | removed: i64 -(id)-1 ... | added: i64 id ... |
 
 Bounds: every count in 0..max_header_count and every utf at most max_header_string_bytes
-(WRK-4.9); conf counts in 0..max_conf_entries (WRK-4.7). Truncation anywhere is WRK-1.5.
+(WRK-4.9; the command blob shares that bound, as in Java); conf counts in 0..max_conf_entries
+(WRK-4.7). Truncation anywhere is WRK-1.5; a utf that is not UTF-8 is WRK-1.3.
 """
 import dataclasses
 import json
@@ -153,7 +154,7 @@ def decode_task_header(infile, profile=Profile.DEFAULT, limits=DEFAULT_LIMITS):
         return TaskHeader(split_index=-1)
     python_version = h.utf("python version")
     if profile.json_task_context:
-        context = _decode_json_context(h.utf("task context JSON"))
+        context = _decode_json_context(h.utf("task context JSON"), limits)
     else:
         context = _decode_binary_context(h, profile)
     files_dir = h.utf("spark files dir")
@@ -164,7 +165,7 @@ def decode_task_header(infile, profile=Profile.DEFAULT, limits=DEFAULT_LIMITS):
     if profile.has_conf_maps:
         runner_conf = h.conf("runnerConf")
         eval_conf = h.conf("evalConf")
-    command = r.read_blob(limits.max_frame_bytes, "WRK-4.9", "command")
+    command = r.read_blob(limits.max_header_string_bytes, "WRK-4.9", "command")
     return TaskHeader(split, python_version, context, files_dir, includes, broadcasts, eval_type,
                       runner_conf, eval_conf, command)
 
@@ -219,21 +220,48 @@ def _json_int(obj, key, lo, hi):
     return value
 
 
-def _json_str_map(value, what):
+def _json_str_map(value, what, limits):
     if not isinstance(value, dict):
         raise _bad_json("%s must be an object" % what)
+    _json_bound(what, len(value), limits)
     for k, v in value.items():
         if not isinstance(v, str):
             raise _bad_json("%s[%r] must be a string" % (what, k))
     return dict(value)
 
 
-def _decode_json_context(text):
-    """Parses the spark-4.2 JSON task context as a map (key order free), strict about the
-    required keys and their types (WRK-4.3.3). Unknown extra keys are ignored."""
+class _JsonRejected(Exception):
+    pass
+
+
+def _no_duplicates(pairs):
+    obj = {}
+    for key, value in pairs:
+        if key in obj:
+            raise _JsonRejected("has a duplicate key %r" % key)
+        obj[key] = value
+    return obj
+
+
+def _no_constants(name):
+    raise _JsonRejected("is not valid JSON: %s is not a JSON value" % name)
+
+
+def _json_bound(field, n, limits):
+    if n > limits.max_header_count:
+        raise ProtocolError("WRK-4.9", "%s count %d outside 0..%d" % (field, n, limits.max_header_count))
+
+
+def _decode_json_context(text, limits=DEFAULT_LIMITS):
+    """Parses the spark-4.2 JSON task context as a map (key order free). Rejects (WRK-4.3.3) text
+    that is not JSON, not one object, has a duplicate key, lacks a required key or has a value of
+    the wrong type; unknown extra keys are ignored. The counts inside it are bounded like the
+    binary form's (WRK-4.9)."""
     try:
-        obj = json.loads(text)
-    except ValueError as e:
+        obj = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constants)
+    except _JsonRejected as e:
+        raise _bad_json(str(e)) from None
+    except (ValueError, RecursionError) as e:
         raise _bad_json("is not valid JSON: %s" % e) from None
     if not isinstance(obj, dict):
         raise _bad_json("is not a JSON object")
@@ -253,9 +281,15 @@ def _decode_json_context(text):
     secret = obj["secret"]
     if secret is not None and not isinstance(secret, str):
         raise _bad_json("secret must be a string or null")
+    stage_id = _json_int(obj, "stageId", _I32_MIN, _I32_MAX)
+    partition_id = _json_int(obj, "partitionId", _I32_MIN, _I32_MAX)
+    attempt_number = _json_int(obj, "attemptNumber", _I32_MIN, _I32_MAX)
+    task_attempt_id = _json_int(obj, "taskAttemptId", _I64_MIN, _I64_MAX)
+    cpus = _json_int(obj, "cpus", _I32_MIN, _I32_MAX)
     resources_obj = obj["resources"]
     if not isinstance(resources_obj, dict):
         raise _bad_json("resources must be an object")
+    _json_bound("resources", len(resources_obj), limits)
     resources = {}
     for key, res in resources_obj.items():
         if not isinstance(res, dict) or "name" not in res or "addresses" not in res:
@@ -263,20 +297,23 @@ def _decode_json_context(text):
         name, addresses = res["name"], res["addresses"]
         if not isinstance(name, str):
             raise _bad_json("resources[%r].name must be a string" % key)
-        if not isinstance(addresses, list) or not all(isinstance(a, str) for a in addresses):
-            raise _bad_json("resources[%r].addresses must be an array of strings" % key)
+        if not isinstance(addresses, list):
+            raise _bad_json("resources[%r].addresses must be an array" % key)
+        _json_bound("resources[%r].addresses" % key, len(addresses), limits)
+        if not all(isinstance(a, str) for a in addresses):
+            raise _bad_json("resources[%r].addresses must hold only strings" % key)
         resources[key] = ResourceInfo(name, list(addresses))
     return TaskContextInfo(
         is_barrier=is_barrier,
         conn_info=conn_info,
         secret=secret,
-        stage_id=_json_int(obj, "stageId", _I32_MIN, _I32_MAX),
-        partition_id=_json_int(obj, "partitionId", _I32_MIN, _I32_MAX),
-        attempt_number=_json_int(obj, "attemptNumber", _I32_MIN, _I32_MAX),
-        task_attempt_id=_json_int(obj, "taskAttemptId", _I64_MIN, _I64_MAX),
-        cpus=_json_int(obj, "cpus", _I32_MIN, _I32_MAX),
+        stage_id=stage_id,
+        partition_id=partition_id,
+        attempt_number=attempt_number,
+        task_attempt_id=task_attempt_id,
+        cpus=cpus,
         resources=resources,
-        local_properties=_json_str_map(obj["localProperties"], "localProperties"),
+        local_properties=_json_str_map(obj["localProperties"], "localProperties", limits),
     )
 
 
@@ -379,6 +416,8 @@ def _encode_binary_context(w, ctx, profile):
 def task_context_json(ctx):
     """The spark-4.2 JSON task context: compact, keys in JSON_CONTEXT_KEYS order, non-ASCII as raw
     UTF-8, resource and property members in the order given."""
+    if ctx.conn_info is None:
+        raise ValueError("spark-4.2 connInfo must be a number or a string (-1 when not barrier), got None")
     obj = {
         "isBarrier": bool(ctx.is_barrier),
         "connInfo": ctx.conn_info,

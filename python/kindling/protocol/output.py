@@ -17,10 +17,9 @@ Exception path (WRK-7.1, 7.2):
     | blob ... | -2  | utf traceback |   and nothing else
     +----------+-----+---------------+
 
-The decoder enforces WRK-6.5 (exactly one TIMING_DATA, after the data, before
-END_OF_DATA_SECTION; no other special length in the data section), WRK-6.6 (reuse reply is -4 or
--1), WRK-6.8 (accumulator count bound) and WRK-7.4 (end of stream at a frame boundary before the
-reuse reply means the worker crashed).
+Implements WRK-6.1 .. WRK-6.4, WRK-6.6 and WRK-7.1 on the writing side (``WorkerOutputEncoder``,
+used by the worker) and WRK-6.5, WRK-6.6, WRK-6.8, WRK-7.2 and WRK-7.4 on the reading side
+(``WorkerOutputDecoder``).
 """
 import dataclasses
 from typing import List, Optional
@@ -39,7 +38,8 @@ END_OF_STREAM = SpecialLengths.END_OF_STREAM
 
 @dataclasses.dataclass(frozen=True)
 class Timing:
-    """Epoch milliseconds (WRK-6.2); ``processing`` (ms) only on spark-4.2 (WRK-6.2.1)."""
+    """Epoch milliseconds (WRK-6.2); ``processing`` (ms) only on spark-4.2 (WRK-6.2.1).
+    Also the decoder's event for TIMING_DATA."""
 
     boot: int
     init: int
@@ -49,58 +49,91 @@ class Timing:
 
 @dataclasses.dataclass(frozen=True)
 class Spill:
+    """Memory and disk bytes spilled (WRK-6.3). Also the decoder's event for them."""
+
     memory: int = 0
     disk: int = 0
 
 
+@dataclasses.dataclass(frozen=True)
+class DataFrame:
+    """Event: one output element (WRK-6.1)."""
+
+    data: bytes
+
+
+@dataclasses.dataclass(frozen=True)
+class Accumulators:
+    """Event: the pickled (accumulatorId, update) pairs (WRK-6.4)."""
+
+    updates: List[bytes]
+
+
+@dataclasses.dataclass(frozen=True)
+class End:
+    """Event: the reuse reply (WRK-6.6): END_OF_STREAM when reusable, else END_OF_DATA_SECTION."""
+
+    reusable: bool
+
+    @property
+    def code(self):
+        return END_OF_STREAM if self.reusable else END_OF_DATA_SECTION
+
+    @property
+    def name(self):
+        return "END_OF_STREAM" if self.reusable else "END_OF_DATA_SECTION"
+
+    @staticmethod
+    def of(reusable):
+        return End.REUSABLE if reusable else End.NOT_REUSABLE
+
+    @staticmethod
+    def from_code(code):
+        if code == END_OF_STREAM:
+            return End.REUSABLE
+        if code == END_OF_DATA_SECTION:
+            return End.NOT_REUSABLE
+        raise ValueError("%r is not a reuse reply" % (code,))
+
+
+End.REUSABLE = End(True)
+End.NOT_REUSABLE = End(False)
+
+
+@dataclasses.dataclass(frozen=True)
+class PythonException:
+    """Event: the exception path's traceback (WRK-7.1); nothing follows it (WRK-7.2)."""
+
+    traceback: str
+
+
 @dataclasses.dataclass
 class WorkerOutput:
-    """A whole worker output. On the success path ``timing``, ``spill`` and ``end`` are set; on the
-    exception path ``exception`` is set and the three are None (unless timing was already sent)."""
+    """A whole worker output. Success path: ``timing``, ``spill`` and ``end`` set, ``exception``
+    None. Exception path: ``exception`` set; ``timing``/``spill`` only if they were already sent."""
 
     frames: List[bytes] = dataclasses.field(default_factory=list)
     timing: Optional[Timing] = None
     spill: Optional[Spill] = None
     accumulators: List[bytes] = dataclasses.field(default_factory=list)
-    end: Optional[int] = None  # END_OF_STREAM (-4, reusable) or END_OF_DATA_SECTION (-1)
+    end: Optional[End] = None
     exception: Optional[str] = None
 
+    @classmethod
+    def success(cls, frames, timing, spill, accumulators, end):
+        return cls(list(frames), timing, spill, list(accumulators), end)
+
+    @classmethod
+    def failed(cls, frames, traceback):
+        return cls(frames=list(frames), exception=traceback)
+
     @property
-    def reusable(self):
-        return self.end == END_OF_STREAM
-
-
-# Events of the streaming decoder ------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class DataFrame:
-    data: bytes
-
-
-@dataclasses.dataclass(frozen=True)
-class TimingReport:
-    timing: Timing
-    spill: Spill
-
-
-@dataclasses.dataclass(frozen=True)
-class AccumulatorUpdates:
-    updates: List[bytes]
-
-
-@dataclasses.dataclass(frozen=True)
-class EndOfOutput:
-    code: int  # END_OF_STREAM or END_OF_DATA_SECTION
+    def is_exception(self):
+        return self.exception is not None
 
     @property
     def reusable(self):
-        return self.code == END_OF_STREAM
-
-
-@dataclasses.dataclass(frozen=True)
-class WorkerException:
-    traceback: str
+        return self.end is not None and self.end.reusable
 
 
 # Encoder ------------------------------------------------------------------------------------
@@ -162,17 +195,18 @@ class WorkerOutputEncoder:
 
     def write_end(self, reusable):
         """The reuse reply: END_OF_STREAM when the worker can be reused, else END_OF_DATA_SECTION
-        (WRK-6.6). Flushes."""
+        (WRK-6.6). ``reusable`` is a bool or an ``End``. Flushes."""
         self._expect(self._ACCUMULATED, "end")
-        self._w.write_int(END_OF_STREAM if reusable else END_OF_DATA_SECTION)
+        end = reusable if isinstance(reusable, End) else End.of(bool(reusable))
+        self._w.write_int(end.code)
         self._w.flush()
         self._state = self._DONE
 
     def write_exception(self, traceback):
         """PYTHON_EXCEPTION_THROWN and the traceback as a utf (WRK-7.1); nothing may follow
-        (WRK-7.2). Allowed at any point before the end. Flushes."""
-        if self._state == self._DONE:
-            raise RuntimeError("exception written after the end of the output")
+        (WRK-7.2). Allowed at any point before the accumulators. Flushes."""
+        if self._state not in (self._DATA, self._SPILLED):
+            raise RuntimeError("exception written out of order")
         self._w.write_int(PYTHON_EXCEPTION_THROWN)
         self._w.write_utf(traceback)
         self._w.flush()
@@ -183,7 +217,8 @@ class WorkerOutputEncoder:
 
 
 def encode_worker_output(output, profile, outfile):
-    """Writes a whole ``WorkerOutput`` with ``WorkerOutputEncoder``."""
+    """Writes a whole ``WorkerOutput`` with ``WorkerOutputEncoder`` (does the same as Java's
+    ``WorkerOutputEncoder.encode``)."""
     enc = WorkerOutputEncoder(outfile, profile)
     for frame in output.frames:
         enc.write_data(frame)
@@ -198,41 +233,61 @@ def encode_worker_output(output, profile, outfile):
     enc.write_timing(output.timing)
     enc.write_spill(output.spill or Spill())
     enc.write_accumulators(output.accumulators)
-    if output.end not in (END_OF_STREAM, END_OF_DATA_SECTION):
-        raise ValueError("end must be END_OF_STREAM or END_OF_DATA_SECTION")
-    enc.write_end(output.end == END_OF_STREAM)
+    enc.write_end(output.end)
 
 
 # Decoder ------------------------------------------------------------------------------------
 
 
 class WorkerOutputDecoder:
-    """Streams a worker's output as events: ``DataFrame`` ..., ``TimingReport``,
-    ``AccumulatorUpdates``, ``EndOfOutput`` — or ``WorkerException`` — then None.
+    """Streams a worker's output as events, never reading past the reuse reply, so the connection
+    can serve the next task (mirrors Java ``WorkerOutputDecoder``).
 
-    Error ids: truncation inside a fixed field, length prefix or string WRK-1.5; inside a data or
-    accumulator blob WRK-5.5; data length over max_frame_bytes WRK-5.4; negative non-special
-    length in the accumulator section WRK-5.3; order or unexpected special length in the data
-    section WRK-6.5; accumulator count WRK-6.8; reuse reply WRK-6.6; end of stream at a frame
-    boundary in the data section or before the reuse reply WRK-7.4.
+        DATA      | i32 n>=0 | n bytes |           -> DataFrame        (repeat)
+                  | i32 -2 | utf traceback |      -> PythonException, then nothing (WRK-7.1/7.2)
+                  | i32 -3 | i64 boot | i64 init | i64 finish | [i64 processing, spark-4.2] |
+                                                  -> Timing           (WRK-6.2, 6.2.1)
+        SPILL     | i64 memory | i64 disk |       -> Spill            (WRK-6.3)
+        MARKER    | i32 -1 |  (or i32 -2 + utf traceback)
+        ACCUMS    | i32 N (0..max) | N x blob |   -> Accumulators     (WRK-6.4, 6.8)
+        REPLY     | i32 -4 (reusable) or -1 |     -> End              (WRK-6.6)
+
+        DATA:   -1 without timing, -4/-5/-6/-7 or any other negative         -> WRK-6.5
+        MARKER: data, a second -3 or anything but -1/-2                      -> WRK-6.5
+        end of stream at an i32 boundary before the reply                    -> WRK-7.4
+        end of stream inside an i32/i64 or the traceback                     -> WRK-1.5
+        end of stream inside a frame or accumulator body                     -> WRK-5.5
+        frame, accumulator or traceback longer than max_frame_bytes          -> WRK-5.4
+        negative accumulator or traceback length                             -> WRK-5.3
     """
 
-    _DATA, _ACCUMULATORS, _REUSE, _DONE = range(4)
+    _DATA, _SPILL, _MARKER, _ACCUMS, _REPLY, _DONE = range(6)
 
     def __init__(self, infile, profile=Profile.DEFAULT, limits=DEFAULT_LIMITS):
         self._r = WireReader(infile)
         self._profile = Profile.parse(profile)
         self._limits = limits
         self._state = self._DATA
-        self._timed = False
+
+    @property
+    def is_done(self):
+        """True once ``End`` or ``PythonException`` has been returned."""
+        return self._state == self._DONE
 
     def next_event(self):
-        if self._state == self._DATA:
-            return self._next_in_data_section()
-        if self._state == self._ACCUMULATORS:
-            return self._read_accumulators()
-        if self._state == self._REUSE:
-            return self._read_reuse_reply()
+        """The next event, or None after the last one (then nothing more is read)."""
+        state = self._state
+        if state == self._DATA:
+            return self._data()
+        if state == self._SPILL:
+            self._state = self._MARKER
+            return Spill(self._r.read_long("memory bytes spilled"), self._r.read_long("disk bytes spilled"))
+        if state == self._MARKER:
+            return self._marker()
+        if state == self._ACCUMS:
+            return self._accumulators()
+        if state == self._REPLY:
+            return self._reply()
         return None
 
     def __iter__(self):
@@ -242,79 +297,98 @@ class WorkerOutputDecoder:
                 return
             yield event
 
-    def _next_in_data_section(self):
-        r = self._r
-        n = r.read_int_or_eof("output frame length")
+    def _boundary_int(self, field):
+        """An i32 at which the worker may have died cleanly: end of stream there is WRK-7.4."""
+        n = self._r.read_int_or_eof(field)
         if n is None:
-            raise ProtocolError("WRK-7.4", "worker output ended before the reuse reply (worker crashed?)")
+            raise ProtocolError(
+                "WRK-7.4", "worker output ended at %s, before the reuse reply (worker crashed?)" % field)
+        return n
+
+    def _body(self, n, field):
+        if n > self._limits.max_frame_bytes:
+            raise ProtocolError("WRK-5.4", "%s length %d exceeds maximum %d" % (field, n, self._limits.max_frame_bytes))
+        return self._r.read_exact(n, field, rule="WRK-5.5")
+
+    def _data(self):
+        n = self._boundary_int("frame length or special length")
         if n >= 0:
-            if self._timed:
-                raise ProtocolError("WRK-6.5", "data frame after TIMING_DATA")
-            if n > self._limits.max_frame_bytes:
-                raise ProtocolError(
-                    "WRK-5.4", "frame length %d exceeds maximum %d" % (n, self._limits.max_frame_bytes))
-            return DataFrame(r.read_exact(n, "output frame body", rule="WRK-5.5"))
+            return DataFrame(self._body(n, "output frame"))
         if n == TIMING_DATA:
-            if self._timed:
-                raise ProtocolError("WRK-6.5", "second TIMING_DATA")
-            self._timed = True
-            longs = [r.read_long("timing long %d" % (i + 1)) for i in range(self._profile.timing_longs)]
-            timing = Timing(*longs)
-            spill = Spill(r.read_long("memory bytes spilled"), r.read_long("disk bytes spilled"))
-            return TimingReport(timing, spill)
-        if n == END_OF_DATA_SECTION:
-            if not self._timed:
-                raise ProtocolError("WRK-6.5", "END_OF_DATA_SECTION without TIMING_DATA")
-            self._state = self._ACCUMULATORS
-            return self._read_accumulators()
+            self._state = self._SPILL
+            r = self._r
+            longs = [r.read_long(f) for f in ("boot time", "init time", "finish time", "processing time")
+                     [: self._profile.timing_longs]]
+            return Timing(*longs)
         if n == PYTHON_EXCEPTION_THROWN:
-            self._state = self._DONE
-            length = r.read_int("exception traceback length")
-            if length < 0:
-                raise ProtocolError("WRK-5.3", "exception traceback length %d is negative" % length)
-            if length > self._limits.max_frame_bytes:
-                raise ProtocolError("WRK-5.4", "exception traceback length %d exceeds maximum %d"
-                                    % (length, self._limits.max_frame_bytes))
-            data = r.read_exact(length, "exception traceback")
-            return WorkerException(data.decode("utf-8", "replace"))
+            return self._exception()
+        if n == END_OF_DATA_SECTION:
+            raise ProtocolError("WRK-6.5", "END_OF_DATA_SECTION before TIMING_DATA")
         raise ProtocolError("WRK-6.5", "unexpected length %d in the output data section" % n)
 
-    def _read_accumulators(self):
-        r = self._r
-        count = r.read_count(self._limits.max_accumulator_updates, "WRK-6.8", "accumulator count")
+    def _marker(self):
+        n = self._boundary_int("END_OF_DATA_SECTION after the timing")
+        if n == END_OF_DATA_SECTION:
+            self._state = self._ACCUMS
+            return self._accumulators()
+        if n == PYTHON_EXCEPTION_THROWN:
+            return self._exception()
+        if n >= 0:
+            raise ProtocolError("WRK-6.5", "data frame of %d bytes after TIMING_DATA" % n)
+        if n == TIMING_DATA:
+            raise ProtocolError("WRK-6.5", "second TIMING_DATA")
+        raise ProtocolError("WRK-6.5", "expected END_OF_DATA_SECTION after the timing, got %d" % n)
+
+    def _accumulators(self):
+        count = self._boundary_int("accumulator count")
+        limit = self._limits.max_accumulator_updates
+        if count < 0 or count > limit:
+            raise ProtocolError("WRK-6.8", "accumulator count %d outside 0..%d" % (count, limit))
         updates = []
         for _ in range(count):
-            n = r.read_int("accumulator update length")
+            n = self._boundary_int("accumulator update length")
             if n < 0:
                 raise ProtocolError("WRK-5.3", "accumulator update length %d is negative" % n)
-            if n > self._limits.max_frame_bytes:
-                raise ProtocolError(
-                    "WRK-5.4", "accumulator update length %d exceeds maximum %d" % (n, self._limits.max_frame_bytes))
-            updates.append(r.read_exact(n, "accumulator update", rule="WRK-5.5"))
-        self._state = self._REUSE
-        return AccumulatorUpdates(updates)
+            updates.append(self._body(n, "accumulator update"))
+        self._state = self._REPLY
+        return Accumulators(updates)
 
-    def _read_reuse_reply(self):
-        n = self._r.read_int_or_eof("reuse reply")
-        if n is None:
-            raise ProtocolError("WRK-7.4", "worker output ended before the reuse reply (worker crashed?)")
-        if n not in (END_OF_STREAM, END_OF_DATA_SECTION):
-            raise ProtocolError("WRK-6.6", "reuse reply %d is neither END_OF_STREAM nor END_OF_DATA_SECTION" % n)
+    def _reply(self):
+        n = self._boundary_int("reuse reply")
         self._state = self._DONE
-        return EndOfOutput(n)
+        if n in (END_OF_STREAM, END_OF_DATA_SECTION):
+            return End.from_code(n)
+        raise ProtocolError(
+            "WRK-6.6", "reuse reply %d is neither END_OF_STREAM (-4) nor END_OF_DATA_SECTION (-1)" % n)
+
+    def _exception(self):
+        length = self._r.read_int("traceback length")
+        if length < 0:
+            raise ProtocolError("WRK-5.3", "traceback length %d is negative" % length)
+        if length > self._limits.max_frame_bytes:
+            raise ProtocolError(
+                "WRK-5.4", "traceback length %d exceeds maximum %d" % (length, self._limits.max_frame_bytes))
+        data = self._r.read_exact(length, "traceback")
+        self._state = self._DONE
+        # Lenient on purpose: a mangled traceback must not hide the failure it reports.
+        return PythonException(data.decode("utf-8", "replace"))
 
     def read_all(self):
-        """Reads the whole output into a ``WorkerOutput``."""
+        """Reads every remaining event and assembles them into a ``WorkerOutput``."""
+        if self._state == self._DONE:
+            raise RuntimeError("read_all() after the output was already consumed")
         out = WorkerOutput()
         for event in self:
             if isinstance(event, DataFrame):
                 out.frames.append(event.data)
-            elif isinstance(event, TimingReport):
-                out.timing, out.spill = event.timing, event.spill
-            elif isinstance(event, AccumulatorUpdates):
+            elif isinstance(event, Timing):
+                out.timing = event
+            elif isinstance(event, Spill):
+                out.spill = event
+            elif isinstance(event, Accumulators):
                 out.accumulators = list(event.updates)
-            elif isinstance(event, EndOfOutput):
-                out.end = event.code
+            elif isinstance(event, End):
+                out.end = event
             else:
                 out.exception = event.traceback
         return out
