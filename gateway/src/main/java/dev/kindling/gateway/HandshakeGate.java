@@ -1,0 +1,91 @@
+package dev.kindling.gateway;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Sits between Py4J's accept loop and its connection threads: every accepted socket is
+ * authenticated by {@link Py4JHandshake} on a thread of its own (a slow client must not stall the
+ * accept loop) and handed to Py4J only when the secret matched. Py4J itself runs without a token.
+ *
+ * <p>Implements GW-1.2 (the secret is required), GW-2.3, GW-2.4 and GW-2.5: a rejected socket is
+ * reset (SO_LINGER 0, as Py4J does) and never reaches Py4J, so no command from it can run.
+ */
+final class HandshakeGate {
+  private static final Logger LOG = Logger.getLogger(HandshakeGate.class.getName());
+  private static final AtomicLong THREADS = new AtomicLong();
+
+  private final Py4JHandshake handshake;
+  private final int timeoutMillis;
+  private final Set<Socket> pending = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  HandshakeGate(String secret, int maxLineBytes, int timeoutMillis) {
+    this.handshake = new Py4JHandshake(secret, maxLineBytes);
+    this.timeoutMillis = timeoutMillis;
+  }
+
+  /** Authenticates {@code socket} in the background; {@code admit} runs only on success. */
+  void submit(Socket socket, Consumer<Socket> admit) {
+    if (closed) {
+      reset(socket);
+      return;
+    }
+    pending.add(socket);
+    Thread t = new Thread(() -> authenticate(socket, admit),
+        "kindling-py4j-auth-" + THREADS.incrementAndGet());
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private void authenticate(Socket socket, Consumer<Socket> admit) {
+    Py4JHandshake.Outcome outcome;
+    try {
+      outcome = handshake.run(socket, timeoutMillis);
+    } catch (IOException e) {
+      outcome = Py4JHandshake.Outcome.CLOSED;
+    } finally {
+      pending.remove(socket);
+    }
+    if (outcome != Py4JHandshake.Outcome.ACCEPTED || closed) {
+      if (outcome != Py4JHandshake.Outcome.ACCEPTED) {
+        LOG.log(Level.FINE, "Py4J connection rejected: {0}", outcome);
+      }
+      reset(socket);
+      return;
+    }
+    admit.accept(socket);
+    if (closed) {
+      // Shut down while we were handing over; Py4J ignores sockets after its shutdown.
+      reset(socket);
+    }
+  }
+
+  /** Rejects every socket still in its handshake; later sockets are reset on arrival. */
+  void close() {
+    closed = true;
+    for (Socket s : pending) {
+      reset(s);
+    }
+    pending.clear();
+  }
+
+  static void reset(Socket socket) {
+    try {
+      socket.setSoLinger(true, 0);
+    } catch (IOException ignored) {
+      // Closing is what matters.
+    }
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Nothing left to do for a socket we are dropping.
+    }
+  }
+}
