@@ -131,6 +131,8 @@ def test_WRK_1_4_lying_length_never_forces_a_huge_read():
 
 
 def test_short_reads_are_reassembled():
-    raw = RecordingReader(bytes(range(200)) * 30000, max_chunk=7)
-    data = WireReader(raw).read_exact(3 * READ_CHUNK + 5)
-    assert data == (bytes(range(200)) * 30000)[: 3 * READ_CHUNK + 5]
+    payload = bytes(range(256)) * (3 * READ_CHUNK // 256 + 1)
+    raw = RecordingReader(payload, max_chunk=4093)
+    data = WireReader(raw).read_exact(2 * READ_CHUNK + 5)
+    assert data == payload[: 2 * READ_CHUNK + 5]
+    assert WireReader(RecordingReader(b"abcdef", max_chunk=1)).read_exact(6) == b"abcdef"

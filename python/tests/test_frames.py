@@ -82,3 +82,16 @@ def test_frame_requires_exactly_one_kind():
         Frame(data=b"", special=-1)
     with pytest.raises(ValueError):
         Frame(special=-9)
+
+
+def test_special_length_enum_and_writer_helpers():
+    from kindling.protocol.frames import SpecialLength
+    assert SpecialLength.NULL == -5 and SpecialLength(-3).name == "TIMING_DATA"
+    assert Frame(special=SpecialLength.END_OF_STREAM) == Frame(special=-4)
+    buf = io.BytesIO()
+    w = FrameWriter(buf)
+    w.write_utf("hé")
+    w.write_null()
+    w.write(Frame.of_data(b""))
+    assert buf.getvalue().hex() == "0000000368c3a9" "fffffffb" "00000000"
+    assert Frame.of_data(b"").is_data and not Frame.of_special("NULL").is_data

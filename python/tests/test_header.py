@@ -273,3 +273,13 @@ def test_json_encoder_escapes_control_characters_like_python_json():
 def test_spark42_encoder_refuses_null_conn_info():
     with pytest.raises(ValueError):
         encode_task_header(_header(_ctx(None, None)), P42, io.BytesIO())
+
+
+@pytest.mark.spec("WRK-4.3.4")
+def test_WRK_4_3_4_non_barrier_context_per_profile():
+    expected = {P35: (0, ""), P41: (None, None), P42: (-1, None)}
+    for profile, (conn_info, secret) in expected.items():
+        ctx = TaskContextInfo.non_barrier(profile, 1, 3, 0, 23, 1)
+        assert (ctx.is_barrier, ctx.conn_info, ctx.secret) == (False, conn_info, secret)
+        header = TaskHeader(3, "3.11", ctx, "/f", [], BroadcastSection(), 0, {}, {}, COMMAND)
+        assert decode_task_header(stream(encode_task_header_bytes(header, profile)), profile) == header

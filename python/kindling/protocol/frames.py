@@ -12,12 +12,20 @@ Implements WRK-5.3 (no other negative length), WRK-5.4 (bounded length, checked 
 WRK-5.5 (end of stream inside a body is a truncated frame) and WRK-1.5 (inside a length prefix).
 """
 import dataclasses
+import enum
 from typing import Optional
 
 from kindling.protocol.constants import SpecialLengths
 from kindling.protocol.errors import ProtocolError
 from kindling.protocol.limits import DEFAULT_LIMITS
 from kindling.protocol.wire import WireReader, WireWriter
+
+SpecialLength = enum.IntEnum(
+    "SpecialLength",
+    [(name, value) for name, value in vars(SpecialLengths).items() if not name.startswith("_") and isinstance(value, int)],
+    module=__name__,
+)
+SpecialLength.__doc__ = "The special lengths -1 .. -7 (constants.json specialLengths; WRK-5.3)."
 
 SPECIAL_NAMES = {
     value: name for name, value in vars(SpecialLengths).items() if not name.startswith("_") and isinstance(value, int)
@@ -64,6 +72,10 @@ class Frame:
     def of_special(cls, code_or_name):
         code = special_code(code_or_name) if isinstance(code_or_name, str) else code_or_name
         return cls(special=code)
+
+    @property
+    def is_data(self):
+        return self.data is not None
 
     @property
     def is_special(self):
@@ -121,8 +133,18 @@ class FrameWriter:
         else:
             self._w.write_blob(frame.data)
 
+    write = write_frame
+
     def write_data(self, data):
         self._w.write_blob(data)
+
+    def write_utf(self, text):
+        """A UTF-8 string frame (WRK-8.7)."""
+        self._w.write_utf(text)
+
+    def write_null(self):
+        """The NULL special length, read back as None (WRK-5.1, WRK-8.7)."""
+        self._w.write_int(SpecialLengths.NULL)
 
     def write_special(self, code_or_name):
         self.write_frame(Frame.of_special(code_or_name))

@@ -80,6 +80,24 @@ class TaskContextInfo:
     local_properties: Dict[str, str] = dataclasses.field(default_factory=dict)
 
 
+def _non_barrier(cls, profile, stage_id, partition_id, attempt_number, task_attempt_id, cpus, resources=None,
+                 local_properties=None):
+    """A non-barrier context as Kindling's JVM sends it on ``profile`` (WRK-4.3.4): port 0 and
+    secret "" on spark-3.5, nothing on spark-4.1, connInfo -1 and a null secret on spark-4.2."""
+    profile = Profile.parse(profile)
+    if profile is Profile.SPARK_3_5:
+        conn_info, secret = 0, ""
+    elif profile is Profile.SPARK_4_1:
+        conn_info, secret = None, None
+    else:
+        conn_info, secret = -1, None
+    return cls(False, conn_info, secret, stage_id, partition_id, attempt_number, task_attempt_id, cpus,
+               dict(resources or {}), dict(local_properties or {}))
+
+
+TaskContextInfo.non_barrier = classmethod(_non_barrier)
+
+
 @dataclasses.dataclass
 class AddedBroadcast:
     id: int

@@ -21,6 +21,10 @@ class Limits:
                 raise ValueError("%s must be a non-negative int, got %r" % (f.name, value))
 
     @classmethod
+    def defaults(cls):
+        return DEFAULT_LIMITS
+
+    @classmethod
     def from_options(cls, options=None):
         """Builds limits from camelCase options as in the golden vectors (``{"maxFrameBytes": 16}``);
         absent keys keep their defaults. Unknown keys are rejected."""
