@@ -4,7 +4,7 @@ import threading
 
 import pytest
 
-from helpers import raises_rule, stream
+from protocol_helpers import raises_rule, stream
 from kindling.protocol.auth import client_handshake, new_secret, server_handshake
 
 OK = "000000026f6b"

@@ -3,7 +3,7 @@ import io
 
 import pytest
 
-from helpers import RecordingReader, raises_rule, stream
+from protocol_helpers import RecordingReader, raises_rule, stream
 from kindling.protocol.errors import ProtocolError
 from kindling.protocol.limits import DEFAULT_LIMITS, Limits
 from kindling.protocol.profiles import Profile

@@ -3,7 +3,7 @@ import stat
 
 import pytest
 
-from helpers import raises_rule
+from protocol_helpers import raises_rule
 from kindling.protocol.conninfo import ConnInfo, decode_conn_info, encode_conn_info, read_conn_info, write_conn_info
 from kindling.protocol.limits import Limits
 

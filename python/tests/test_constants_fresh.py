@@ -3,7 +3,7 @@ import os
 import subprocess
 import sys
 
-from conftest import REPO_ROOT
+from protocol_helpers import REPO_ROOT
 from kindling.protocol import constants
 from kindling.protocol.profiles import Profile
 

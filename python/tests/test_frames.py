@@ -2,7 +2,7 @@ import io
 
 import pytest
 
-from helpers import raises_rule, stream
+from protocol_helpers import raises_rule, stream
 from kindling.protocol.frames import Frame, FrameReader, FrameWriter, special_code, special_name
 from kindling.protocol.limits import Limits
 

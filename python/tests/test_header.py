@@ -4,7 +4,7 @@ import struct
 
 import pytest
 
-from helpers import raises_rule, stream
+from protocol_helpers import raises_rule, stream
 from kindling.protocol.header import (AddedBroadcast, BroadcastSection, DecryptionServer, ResourceInfo, TaskContextInfo,
                                       TaskHeader, decode_task_header, encode_task_header, encode_task_header_bytes,
                                       task_context_json)

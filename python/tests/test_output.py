@@ -3,7 +3,7 @@ import struct
 
 import pytest
 
-from helpers import raises_rule, stream
+from protocol_helpers import raises_rule, stream
 from kindling.protocol.limits import Limits
 from kindling.protocol.output import (Accumulators, DataFrame, End, PythonException, Spill, Timing, WorkerOutput,
                                       WorkerOutputDecoder, WorkerOutputEncoder, encode_worker_output)

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import REPO_ROOT
+from protocol_helpers import REPO_ROOT
 from kindling.protocol.auth import client_handshake, server_handshake
 from kindling.protocol.conninfo import ConnInfo, decode_conn_info, encode_conn_info
 from kindling.protocol.errors import ProtocolError

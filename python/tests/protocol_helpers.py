@@ -1,5 +1,6 @@
 """Small helpers shared by the protocol tests."""
 import io
+import os
 
 import pytest
 
@@ -54,3 +55,6 @@ class RecordingReader(io.RawIOBase):
         out = bytes(self._data[self._pos:self._pos + n])
         self._pos += len(out)
         return out
+
+
+REPO_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
