@@ -3,6 +3,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from protocol_helpers import REPO_ROOT
 from kindling.protocol import constants
 from kindling.protocol.profiles import Profile
@@ -21,3 +23,13 @@ def test_constants_module_loads_and_matches_json():
     assert constants.SpecialLengths.NULL == c["specialLengths"]["NULL"]
     assert constants.Limits.MAX_FRAME_BYTES == c["limits"]["maxFrameBytes"]
     assert Profile.DEFAULT.value == c["defaults"]["profile"]
+
+
+@pytest.mark.xfail(reason="gen_constants.py renders PROFILES with json.dumps (false/true), which is not Python; "
+                          "kindling.protocol.__init__ loads it with a shim until the generator is fixed",
+                   strict=False)
+def test_generated_constants_module_is_plain_python():
+    path = os.path.join(REPO_ROOT, "python", "kindling", "protocol", "constants.py")
+    with open(path, encoding="utf-8") as f:
+        source = f.read()
+    exec(compile(source, path, "exec"), {})
