@@ -1,0 +1,279 @@
+"""The worker daemon: forks one worker process per JVM connection (WRK-3.6 .. WRK-3.13).
+
+    python -m kindling.daemon [workerModule]        (workerModule defaults to kindling.worker)
+
+    stdout  i32 port, once, flushed (WRK-3.6); later output of the workers passes through
+    stdin   i32 pid ... : SIGKILL that worker (WRK-3.10); end of stream: kill all, exit
+    per connection, in the forked child (WRK-3.8, WRK-3.13):
+        child -> JVM  i32 pid
+        JVM -> child  utf secret          child -> JVM  utf "ok" | utf "err" (then close)
+        task, task, ...  while SPARK_REUSE_WORKER is set and each task ended reusable
+        then read until end of stream and exit
+
+The daemon is in its own process group. SIGTERM or end of stream on stdin terminates every
+child, reaps them and exits; SIGCHLD reaps finished children as they go, so none stays a zombie.
+"""
+import errno
+import gc
+import importlib
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import time
+import traceback
+
+from kindling.protocol import auth as _auth
+from kindling.protocol.constants import Env
+from kindling.worker_util import SocketStream, auth_socket_timeout, buffer_size, drain_until_eof
+
+__all__ = ["manager", "worker"]
+
+DEFAULT_WORKER_MODULE = "kindling.worker"
+_I32 = struct.Struct("!i")
+
+# How long shutdown waits for children to go after SIGHUP before it sends SIGKILL.
+_SHUTDOWN_GRACE_SECONDS = 1.0
+
+
+def _exit_code(code):
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+def worker(sock, worker_main, reuse):
+    """Runs in the forked child: pid, server-side authentication, then tasks. Returns the
+    child's exit status."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    sock.settimeout(auth_socket_timeout())
+    stream = SocketStream(sock)
+    sock.sendall(_I32.pack(os.getpid()))
+    try:
+        _auth.server_handshake(stream, stream, os.environ.get(Env.WORKER_FACTORY_SECRET, ""))
+    except Exception as e:
+        print("kindling.daemon: worker %d: %s" % (os.getpid(), e), file=sys.stderr)
+        sock.close()
+        return 1
+    sock.settimeout(None)
+
+    bufsize = buffer_size()
+    infile = os.fdopen(os.dup(sock.fileno()), "rb", bufsize)
+    outfile = os.fdopen(os.dup(sock.fileno()), "wb", bufsize)
+    while True:
+        code = 0
+        try:
+            worker_main(infile, outfile)
+        except SystemExit as e:
+            code = _exit_code(e.code)
+        finally:
+            try:
+                outfile.flush()
+            except OSError:
+                pass
+        if not reuse or code != 0:
+            # The JVM closes the connection once it has read everything; leaving earlier could
+            # reset the connection under data it has not read yet.
+            drain_until_eof(sock)
+            return 0
+        gc.collect()
+
+
+class _Shutdown(Exception):
+    def __init__(self, code):
+        super().__init__(code)
+        self.code = code
+
+
+class _Daemon:
+    def __init__(self, worker_main):
+        self.worker_main = worker_main
+        self.children = set()
+        self.reuse = bool(os.environ.get(Env.REUSE_WORKER))
+        self.own_group = False
+        self.listen_sock = None
+
+    # -- signals ----------------------------------------------------------------------------------
+
+    def _on_sigterm(self, *_):
+        raise _Shutdown(1)
+
+    def _on_sigchld(self, *_):
+        self.reap()
+
+    def reap(self):
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                self.children.clear()
+                return
+            except InterruptedError:
+                continue
+            if pid == 0:
+                return
+            self.children.discard(pid)
+
+    # -- main loop ----------------------------------------------------------------------------------
+
+    def run(self):
+        try:
+            os.setpgid(0, 0)
+        except OSError:
+            pass
+        self.own_group = os.getpgrp() == os.getpid()
+        self.listen_sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listen_sock.bind(("127.0.0.1", 0))
+        self.listen_sock.listen(max(1024, socket.SOMAXCONN))
+        port = self.listen_sock.getsockname()[1]
+
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, self._on_sigterm)
+        signal.signal(signal.SIGCHLD, self._on_sigchld)
+
+        _write_all(1, _I32.pack(port))
+        code = 1
+        try:
+            self.loop()
+        except _Shutdown as s:
+            code = s.code
+        except BaseException:
+            traceback.print_exc()
+        self.shutdown()
+        os._exit(code)
+
+    def loop(self):
+        pending = b""
+        while True:
+            try:
+                ready = select.select([0, self.listen_sock], [], [], 1.0)[0]
+            except InterruptedError:
+                continue
+            self.reap()
+            if 0 in ready:
+                data = os.read(0, 4096)
+                if not data:
+                    raise _Shutdown(0)
+                pending += data
+                while len(pending) >= 4:
+                    pid = _I32.unpack(pending[:4])[0]
+                    pending = pending[4:]
+                    self.kill(pid)
+            if self.listen_sock in ready:
+                try:
+                    sock, _ = self.listen_sock.accept()
+                except InterruptedError:
+                    continue
+                self.spawn(sock)
+
+    def kill(self, pid):
+        # Only our own workers: a stray number on stdin must not kill an unrelated process.
+        if pid in self.children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def spawn(self, sock):
+        try:
+            pid = os.fork()
+        except OSError as e:
+            if e.errno in (errno.EAGAIN, errno.EINTR):
+                time.sleep(1)
+                try:
+                    pid = os.fork()
+                except OSError as e2:
+                    self._fork_failed(sock, e2)
+                    return
+            else:
+                self._fork_failed(sock, e)
+                return
+        if pid == 0:
+            status = 1
+            try:
+                self.listen_sock.close()
+                # A worker must never read the daemon's command pipe.
+                devnull = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(devnull, 0)
+                os.close(devnull)
+                status = worker(sock, self.worker_main, self.reuse)
+            except BaseException:
+                traceback.print_exc()
+                status = 1
+            finally:
+                try:
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                except Exception:
+                    pass
+                os._exit(status)
+        self.children.add(pid)
+        sock.close()
+
+    @staticmethod
+    def _fork_failed(sock, e):
+        # WRK-3.8: a negative code tells the JVM the launch failed (Spark writes the errno).
+        try:
+            sock.sendall(_I32.pack(-(e.errno or 1)))
+        except OSError:
+            pass
+        sock.close()
+
+    def shutdown(self):
+        """WRK-3.10: terminate every child, reap them all, leave no zombie."""
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        try:
+            self.listen_sock.close()
+        except Exception:
+            pass
+        self.reap()
+        if self.own_group:
+            try:
+                os.killpg(0, signal.SIGHUP)
+            except OSError:
+                pass
+        else:
+            for pid in list(self.children):
+                try:
+                    os.kill(pid, signal.SIGHUP)
+                except OSError:
+                    pass
+        deadline = time.monotonic() + _SHUTDOWN_GRACE_SECONDS
+        while self.children and time.monotonic() < deadline:
+            self.reap()
+            if self.children:
+                time.sleep(0.01)
+        for pid in list(self.children):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        deadline = time.monotonic() + 5.0
+        while self.children and time.monotonic() < deadline:
+            self.reap()
+            if self.children:
+                time.sleep(0.01)
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        n = os.write(fd, view)
+        view = view[n:]
+
+
+def manager(worker_module=DEFAULT_WORKER_MODULE):
+    """Starts the daemon; never returns."""
+    worker_main = importlib.import_module(worker_module).main
+    _Daemon(worker_main).run()
+
+
+if __name__ == "__main__":
+    manager(sys.argv[1] if len(sys.argv) > 1 and sys.argv[1] else DEFAULT_WORKER_MODULE)
