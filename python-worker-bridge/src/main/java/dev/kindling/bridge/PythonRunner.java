@@ -1,0 +1,45 @@
+package dev.kindling.bridge;
+
+import dev.kindling.protocol.Limits;
+import dev.kindling.protocol.Profile;
+import java.io.IOException;
+import java.util.Iterator;
+
+/**
+ * Runs tasks on the workers of one {@link WorkerFactory}: takes a worker, writes the header and
+ * input concurrently with reading the output (WRK-5.6), and hands the output back as a
+ * {@link TaskRun}.
+ */
+public final class PythonRunner {
+  private final WorkerFactory factory;
+  private final BridgeConfig config;
+
+  public PythonRunner(WorkerFactory factory) {
+    this.factory = factory;
+    this.config = factory.config();
+  }
+
+  /**
+   * Starts {@code spec} on a worker with {@code input}: each element a {@code byte[]}, a
+   * {@code String}, null or a {@link KeyValue}. The iterator is consumed on a bridge thread.
+   */
+  public TaskRun run(TaskSpec spec, Iterator<?> input) {
+    long start = System.currentTimeMillis();
+    Profile profile = spec.profile() != null ? spec.profile() : config.profile();
+    boolean reuse = spec.reuseWorker() != null ? spec.reuseWorker() : config.reuseWorker();
+    PythonWorker worker = factory.acquire();
+    try {
+      BroadcastDiff diff = BroadcastDiff.between(worker.sentBroadcasts, spec.broadcasts());
+      diff.applyTo(worker.sentBroadcasts);
+      TaskIo io = new BlockingTaskIo(worker, config.bufferSize());
+      TaskInput in = new TaskInput(profile, spec, diff, input);
+      TaskRun run = new TaskRun(factory, worker, io, in, profile,
+          Limits.defaults().withMaxFrameBytes(config.maxFrameBytes()), reuse, start);
+      io.startWriting(in);
+      return run;
+    } catch (IOException | RuntimeException e) {
+      factory.discard(worker);
+      throw new PythonWorkerCrashedException(worker.crashDetails(), e);
+    }
+  }
+}

@@ -1,0 +1,14 @@
+package dev.kindling.bridge;
+
+/** A worker or daemon could not be started, connected or authenticated. */
+public final class WorkerLaunchException extends PythonWorkerException {
+  private static final long serialVersionUID = 1L;
+
+  WorkerLaunchException(String message) {
+    super(message);
+  }
+
+  WorkerLaunchException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.kindling.bridge;
+
+import static dev.kindling.bridge.Testkit.spec;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Iterator;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * 1 GiB through an echo worker (WRK-5.6): no deadlock although input and output are far larger than
+ * every socket and pipe buffer, and the bridge's own buffering stays bounded. The size is
+ * {@code -Dkindling.bridge.bigBytes} (default 1 GiB).
+ */
+class BigDataTest {
+  private static final int FRAME = 64 * 1024;
+
+  @Test
+  @Timeout(120)
+  void WRK_5_6_oneGibibyteThroughAnEchoWorkerWithBoundedBuffers() {
+    long total = Long.getLong("kindling.bridge.bigBytes", 1L << 30);
+    long frames = total / FRAME;
+    byte[] frame = new byte[FRAME];
+    for (int i = 0; i < FRAME; i++) {
+      frame[i] = (byte) i;
+    }
+    Map<String, String> conf = Testkit.conf();
+    try (WorkerFactory f = Testkit.factory(conf)) {
+      PythonRunner r = new PythonRunner(f);
+      Iterator<Object> in = new Iterator<>() {
+        long sent;
+
+        @Override
+        public boolean hasNext() {
+          return sent < frames;
+        }
+
+        @Override
+        public Object next() {
+          sent++;
+          return frame;
+        }
+      };
+      long got = 0;
+      long bytes = 0;
+      try (TaskRun run = r.run(spec("echo").build(), in)) {
+        while (run.hasNext()) {
+          byte[] b = run.next();
+          if (got == 0) {
+            assertThat(b).isEqualTo(frame);
+          }
+          got++;
+          bytes += b.length;
+        }
+        TaskMetrics m = run.metrics();
+        assertThat(got).isEqualTo(frames);
+        assertThat(bytes).isEqualTo(frames * FRAME);
+        assertThat(m.bytesWritten()).isEqualTo(frames * (FRAME + 4));
+        assertThat(m.bytesRead()).isEqualTo(frames * (FRAME + 4));
+        int buffer = f.config().bufferSize();
+        assertThat(m.maxBufferedBytes()).isLessThanOrEqualTo(2L * buffer + FRAME);
+      }
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package dev.kindling.bridge;
+
+import static dev.kindling.bridge.Testkit.drain;
+import static dev.kindling.bridge.Testkit.spec;
+import static dev.kindling.bridge.Testkit.strings;
+import static dev.kindling.bridge.Testkit.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Tasks through daemon-forked test-kit workers: data paths, failures and reuse. */
+@Timeout(60)
+class DaemonModeTest {
+  private WorkerFactory factory;
+  private PythonRunner runner;
+
+  @BeforeEach
+  void start() {
+    factory = Testkit.factory(Testkit.conf());
+    runner = new PythonRunner(factory);
+  }
+
+  @AfterEach
+  void stop() {
+    if (factory != null) {
+      factory.close();
+    }
+  }
+
+  @Test
+  void WRK_5_1_echoesBytesStringsAndPairs() {
+    List<Object> in = Arrays.asList(utf8("a"), "b", new KeyValue(utf8("k"), "v"), new byte[0]);
+    try (TaskRun run = runner.run(spec("echo").build(), in.iterator())) {
+      assertThat(strings(drain(run))).containsExactly("a", "b", "k", "v", "");
+      TaskMetrics m = run.metrics();
+      assertThat(m.recordsWritten()).isEqualTo(4);
+      assertThat(m.recordsRead()).isEqualTo(5);
+      assertThat(m.workerTasksServed()).isEqualTo(1);
+      assertThat(m.processingMs()).isGreaterThanOrEqualTo(0);
+      assertThat(m.bootMs()).isGreaterThanOrEqualTo(0);
+    }
+  }
+
+  @Test
+  void WRK_5_7_nullFramesReachTheWorkerAsNone() {
+    List<Object> in = Arrays.asList(null, utf8("xy"), null);
+    try (TaskRun run = runner.run(spec("count").build(), in.iterator())) {
+      assertThat(strings(drain(run))).containsExactly("{\"count\": 3, \"nulls\": 2, \"bytes\": 2}");
+    }
+  }
+
+  @Test
+  void emptyPartition() {
+    try (TaskRun run = runner.run(spec("echo").build(), Collections.emptyIterator())) {
+      assertThat(drain(run)).isEmpty();
+      assertThat(run.metrics().recordsRead()).isZero();
+      assertThat(run.metrics().recordsWritten()).isZero();
+    }
+  }
+
+  @Test
+  void hundredThousandTinyRecordsInOrder() {
+    int n = 100_000;
+    Iterator<Object> in = IntStream.range(0, n)
+        .mapToObj(i -> (Object) ByteBuffer.allocate(4).putInt(i).array()).iterator();
+    try (TaskRun run = runner.run(spec("echo").build(), in)) {
+      int i = 0;
+      while (run.hasNext()) {
+        assertThat(ByteBuffer.wrap(run.next()).getInt()).isEqualTo(i++);
+      }
+      assertThat(i).isEqualTo(n);
+      assertThat(run.metrics().recordsRead()).isEqualTo(n);
+    }
+  }
+
+  @Test
+  void WRK_6_4_accumulatorUpdatesOfASuccessfulTask() {
+    try (TaskRun run = runner.run(spec("accumulators", 3).build(), List.of(utf8("x")).iterator())) {
+      assertThat(drain(run)).hasSize(1);
+      assertThat(run.accumulatorUpdates()).hasSize(3);
+    }
+  }
+
+  @Test
+  void WRK_7_3_exceptionAtTheKthElement() throws Exception {
+    Iterator<Object> in = IntStream.range(0, 10).mapToObj(i -> (Object) utf8("e" + i)).iterator();
+    TaskRun run = runner.run(spec("fail_at", 5).build(), in);
+    int pid = run.workerPid();
+    assertThatThrownBy(() -> drain(run))
+        .isInstanceOf(PythonException.class)
+        .hasMessageStartingWith("[PYTHON_EXCEPTION] An exception was thrown from the Python worker: ")
+        .hasMessageContaining("ValueError: boom at element 5");
+    assertThatThrownBy(run::metrics).isInstanceOf(IllegalStateException.class);
+    assertThat(Testkit.awaitGone(pid, 5000)).as("failed worker is not reused").isTrue();
+    // The factory still serves tasks, on a new worker.
+    try (TaskRun next = runner.run(spec("echo").build(), List.of(utf8("ok")).iterator())) {
+      assertThat(strings(drain(next))).containsExactly("ok");
+      assertThat(next.workerPid()).isNotEqualTo(pid);
+    }
+  }
+
+  @Test
+  void WRK_5_4_frameAtTheMaximumAndOneOver() {
+    factory.close();
+    factory = Testkit.factory(Testkit.conf(BridgeConfig.MAX_FRAME_BYTES, "1024"));
+    runner = new PythonRunner(factory);
+    try (TaskRun run = runner.run(spec("generate", 2, 1024).build(), List.of().iterator())) {
+      assertThat(drain(run)).hasSize(2).allSatisfy(f -> assertThat(f).hasSize(1024));
+    }
+    TaskRun over = runner.run(spec("generate", 1, 1025).build(), List.of().iterator());
+    assertThatThrownBy(() -> drain(over))
+        .isInstanceOf(PythonWorkerException.class)
+        .hasMessageStartingWith("WRK-5.4: frame length 1025 exceeds maximum 1024");
+  }
+
+  @Test
+  void inputIteratorFailureIsReportedInPreference() {
+    Iterator<Object> in = new Iterator<>() {
+      int i;
+
+      @Override
+      public boolean hasNext() {
+        return true;
+      }
+
+      @Override
+      public Object next() {
+        if (i++ == 3) {
+          throw new IllegalStateException("upstream broke");
+        }
+        return utf8("x");
+      }
+    };
+    TaskRun run = runner.run(spec("echo").build(), in);
+    assertThatThrownBy(() -> drain(run))
+        .isInstanceOf(PythonWorkerException.class)
+        .hasMessageContaining("upstream broke");
+  }
+
+  @Test
+  void unexpectedElementTypeFailsTheTask() {
+    TaskRun run = runner.run(spec("echo").build(), List.<Object>of(42).iterator());
+    assertThatThrownBy(() -> drain(run))
+        .isInstanceOf(PythonWorkerException.class)
+        .hasMessageContaining("Unexpected element type java.lang.Integer");
+  }
+}

@@ -1,0 +1,314 @@
+package dev.kindling.bridge;
+
+import static dev.kindling.bridge.Testkit.drain;
+import static dev.kindling.bridge.Testkit.spec;
+import static dev.kindling.bridge.Testkit.strings;
+import static dev.kindling.bridge.Testkit.utf8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Worker launch, reuse, pool, cancellation, crashes and shutdown. */
+@Timeout(60)
+class LifecycleTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final List<WorkerFactory> factories = new ArrayList<>();
+
+  @TempDir Path tmp;
+
+  private WorkerFactory factory(Map<String, String> conf, String... env) {
+    WorkerFactory f = Testkit.factory(conf, env);
+    factories.add(f);
+    return f;
+  }
+
+  @AfterEach
+  void stop() {
+    factories.forEach(WorkerFactory::close);
+  }
+
+  private static TaskRun hang(PythonRunner r) {
+    return r.run(spec("hang").build(), List.<Object>of(utf8("a"), utf8("b")).iterator());
+  }
+
+  @Test
+  void WRK_3_15_fiftyTasksOnOneWorkerWithIncrementalBroadcasts() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf()));
+    Set<Long> previous = new TreeSet<>();
+    Integer pid = null;
+    for (int task = 0; task < 50; task++) {
+      // Task i needs broadcasts i, i-1, i-3 when they exist: some stay, some come, some go.
+      Map<Long, String> needed = new TreeMap<>();
+      for (long id : new long[] {task, task - 1, task - 3}) {
+        if (id >= 0) {
+          Path f = tmp.resolve("b" + id);
+          if (!Files.exists(f)) {
+            Files.writeString(f, "value-" + id);
+          }
+          needed.put(id, f.toString());
+        }
+      }
+      try (TaskRun run = r.run(spec("broadcasts").broadcasts(needed).build(), List.of().iterator())) {
+        JsonNode out = JSON.readTree(drain(run).get(0));
+        if (pid == null) {
+          pid = run.workerPid();
+        }
+        assertThat(run.workerPid()).as("task %d reuses the worker", task).isEqualTo(pid);
+        assertThat(run.metrics().workerTasksServed()).isEqualTo(task + 1);
+        Set<Long> added = new TreeSet<>(needed.keySet());
+        added.removeAll(previous);
+        Set<Long> removed = new TreeSet<>(previous);
+        removed.removeAll(needed.keySet());
+        assertThat(longs(out.get("added"))).as("added in task %d", task).isEqualTo(added);
+        assertThat(longs(out.get("removed"))).as("removed in task %d", task).isEqualTo(removed);
+        Map<String, String> registry = new TreeMap<>();
+        out.get("registry").fields().forEachRemaining(e -> registry.put(e.getKey(), e.getValue().asText()));
+        Map<String, String> expected = new TreeMap<>();
+        needed.keySet().forEach(id -> expected.put(Long.toString(id), "value-" + id));
+        assertThat(registry).isEqualTo(expected);
+      }
+      previous = needed.keySet();
+    }
+  }
+
+  private static Set<Long> longs(JsonNode array) {
+    Set<Long> s = new TreeSet<>();
+    array.forEach(n -> s.add(n.asLong()));
+    return s;
+  }
+
+  @Test
+  void WRK_3_17_cancelKillsTheWorkerWithinTheKillTimeout() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.KILL_TIMEOUT, "2s")));
+    TaskRun run = hang(r);
+    CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
+      try {
+        drain(run);
+        return null;
+      } catch (Throwable t) {
+        return t;
+      }
+    });
+    Thread.sleep(300);
+    long t0 = System.nanoTime();
+    assertThat(run.cancel()).isTrue();
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    assertThat(ms).isLessThan(2000);
+    assertThat(Testkit.alive(run.workerPid())).isFalse();
+    assertThat(reader.get(5, TimeUnit.SECONDS)).isInstanceOf(PythonTaskKilledException.class);
+  }
+
+  @Test
+  void WRK_7_4_daemonWorkerKilledMidTask() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf()));
+    TaskRun run = hang(r);
+    Thread.sleep(300);
+    Testkit.kill9(run.workerPid());
+    assertThatThrownBy(() -> drain(run))
+        .isInstanceOf(PythonWorkerCrashedException.class)
+        .hasMessageStartingWith("Python worker exited unexpectedly (crashed): ")
+        .hasMessageContaining("pid " + run.workerPid())
+        .hasMessageContaining("killed by signal 9");
+  }
+
+  @Test
+  void WRK_7_4_simpleWorkerKilledMidTask() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false")));
+    TaskRun run = hang(r);
+    Thread.sleep(300);
+    Testkit.kill9(run.workerPid());
+    assertThatThrownBy(() -> drain(run))
+        .isInstanceOf(PythonWorkerCrashedException.class)
+        .hasMessageContaining("Python worker exited unexpectedly (crashed)")
+        .hasMessageContaining("exit code 137 (killed by signal 9 SIGKILL)");
+  }
+
+  @Test
+  void WRK_7_4_crashCarriesTheStderrTail() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false")));
+    TaskRun run = r.run(spec("kill_self_at", 1).build(),
+        List.<Object>of(utf8("a"), utf8("b"), utf8("c")).iterator());
+    assertThatThrownBy(() -> drain(run))
+        .isInstanceOf(PythonWorkerCrashedException.class)
+        .hasMessageContaining("killed by signal 9");
+  }
+
+  @Test
+  void daemonKilledWhileAWorkerIsIdle() throws Exception {
+    WorkerFactory f = factory(Testkit.conf());
+    PythonRunner r = new PythonRunner(f);
+    int idlePid;
+    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("a")).iterator())) {
+      drain(run);
+      idlePid = run.workerPid();
+    }
+    long daemonPid = f.daemonPid().orElseThrow();
+    Testkit.kill9(daemonPid);
+    assertThat(Testkit.awaitGone(daemonPid, 5000)).isTrue();
+    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("b")).iterator())) {
+      assertThat(strings(drain(run))).containsExactly("b");
+      assertThat(run.workerPid()).isNotEqualTo(idlePid);
+    }
+    assertThat(f.daemonPid()).get().isNotEqualTo(daemonPid);
+    assertThat(Testkit.awaitGone(idlePid, 5000)).as("orphaned idle worker killed").isTrue();
+  }
+
+  @Test
+  void WRK_2_4_daemonChildRejectsTheJvmSecret() {
+    PythonRunner r = new PythonRunner(
+        factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_EXPECT", "another-secret"));
+    assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
+        .isInstanceOf(WorkerLaunchException.class)
+        .hasMessageContaining("WRK-2.4: authentication failed");
+  }
+
+  @Test
+  void WRK_2_2_simpleWorkerWithAWrongSecretIsRejected() {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"),
+        "BRIDGE_TESTKIT_BAD_SECRET", "1"));
+    assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
+        .isInstanceOf(WorkerLaunchException.class)
+        .hasMessageContaining("WRK-2.2: authentication failed: wrong secret");
+  }
+
+  @Test
+  void WRK_3_7_daemonWithABadPort() {
+    PythonRunner r = new PythonRunner(
+        factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_BAD_PORT", "1"));
+    assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
+        .isInstanceOf(WorkerLaunchException.class)
+        .hasMessageContaining("WRK-3.7: Bad data in bridge_testkit.daemon's standard output. Invalid port number: 0");
+  }
+
+  @Test
+  void WRK_3_7_daemonThatDiesBeforeItsPortCarriesItsStderr() {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.DAEMON_MODULE, "no_such_daemon")));
+    assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
+        .isInstanceOf(WorkerLaunchException.class)
+        .hasMessageContaining("EOFException occurred while reading the port number from no_such_daemon's stdout")
+        .hasMessageContaining("No module named no_such_daemon");
+  }
+
+  @Test
+  void WRK_3_3_simpleModeRunsOneTaskPerWorker() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false")));
+    Set<Integer> pids = new HashSet<>();
+    for (int i = 0; i < 3; i++) {
+      try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("s" + i)).iterator())) {
+        assertThat(strings(drain(run))).containsExactly("s" + i);
+        pids.add(run.workerPid());
+      }
+    }
+    assertThat(pids).hasSize(3);
+    for (int pid : pids) {
+      assertThat(Testkit.awaitGone(pid, 5000)).isTrue();
+    }
+  }
+
+  @Test
+  void WRK_3_3_simpleModeWorkerThatNeverConnects() {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false",
+        BridgeConfig.WORKER_MODULE, "no_such_worker")));
+    assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
+        .isInstanceOf(WorkerLaunchException.class)
+        .hasMessageContaining("WRK-3.3: Python worker failed to connect back")
+        .hasMessageContaining("No module named no_such_worker");
+  }
+
+  @Test
+  void WRK_3_16_idleWorkersExpire() throws Exception {
+    WorkerFactory f = factory(Testkit.conf(BridgeConfig.IDLE_TIMEOUT, "300ms"));
+    PythonRunner r = new PythonRunner(f);
+    int pid;
+    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+      drain(run);
+      pid = run.workerPid();
+    }
+    assertThat(f.idleWorkerCount()).isEqualTo(1);
+    assertThat(Testkit.awaitGone(pid, 5000)).isTrue();
+    assertThat(f.idleWorkerCount()).isZero();
+  }
+
+  @Test
+  void idlePoolMaximumEvictsTheOldest() throws Exception {
+    WorkerFactory f = factory(Testkit.conf(BridgeConfig.IDLE_MAX_POOL_SIZE, "1"));
+    PythonRunner r = new PythonRunner(f);
+    TaskRun a = r.run(spec("echo").build(), List.<Object>of(utf8("a")).iterator());
+    TaskRun b = r.run(spec("echo").build(), List.<Object>of(utf8("b")).iterator());
+    assertThat(a.workerPid()).isNotEqualTo(b.workerPid());
+    drain(a);
+    drain(b);
+    assertThat(f.idleWorkerCount()).isEqualTo(1);
+    assertThat(Testkit.awaitGone(a.workerPid(), 5000)).as("oldest idle worker evicted").isTrue();
+    try (TaskRun c = r.run(spec("echo").build(), List.of().iterator())) {
+      drain(c);
+      assertThat(c.workerPid()).isEqualTo(b.workerPid());
+    }
+  }
+
+  @Test
+  void WRK_3_14_reuseOffClosesEveryWorker() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.REUSE, "false")));
+    int first;
+    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+      drain(run);
+      first = run.workerPid();
+    }
+    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+      drain(run);
+      assertThat(run.workerPid()).isNotEqualTo(first);
+    }
+    assertThat(Testkit.awaitGone(first, 5000)).isTrue();
+  }
+
+  @Test
+  void noOrphansAfterFactoryStopInDaemonMode() throws Exception {
+    WorkerFactory f = factory(Testkit.conf());
+    PythonRunner r = new PythonRunner(f);
+    try (TaskRun idle = r.run(spec("echo").build(), List.of().iterator())) {
+      drain(idle);
+    }
+    TaskRun busy1 = hang(r);
+    TaskRun busy2 = hang(r);
+    long daemon = f.daemonPid().orElseThrow();
+    List<Long> pids = new ArrayList<>(List.of(daemon, (long) busy1.workerPid(), (long) busy2.workerPid()));
+    ProcessHandle.of(daemon).orElseThrow().descendants().forEach(h -> pids.add(h.pid()));
+    assertThat(pids).hasSizeGreaterThanOrEqualTo(5);
+    long t0 = System.nanoTime();
+    f.close();
+    long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    for (long pid : pids) {
+      assertThat(Testkit.alive(pid)).as("pid %d after stop", pid).isFalse();
+    }
+    assertThat(ms).as("stop time").isLessThan(10_000);
+  }
+
+  @Test
+  void noOrphansAfterFactoryStopInSimpleMode() throws Exception {
+    WorkerFactory f = factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"));
+    PythonRunner r = new PythonRunner(f);
+    TaskRun busy1 = hang(r);
+    TaskRun busy2 = hang(r);
+    f.close();
+    assertThat(Testkit.alive(busy1.workerPid())).isFalse();
+    assertThat(Testkit.alive(busy2.workerPid())).isFalse();
+  }
+}

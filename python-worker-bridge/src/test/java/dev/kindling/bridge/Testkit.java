@@ -1,0 +1,149 @@
+package dev.kindling.bridge;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Test support: the venv's interpreter, the Python test kit (src/test/python/bridge_testkit, a
+ * worker and daemon that speak the worker protocol), and cloudpickled commands built by that
+ * interpreter.
+ */
+final class Testkit {
+  static final String WORKER = "bridge_testkit.worker";
+  static final String DAEMON = "bridge_testkit.daemon";
+  private static final Map<String, byte[]> COMMANDS = new ConcurrentHashMap<>();
+  private static volatile String version;
+
+  private Testkit() {}
+
+  /** The interpreter from {@code -Dkindling.python}; skips the test when it does not exist. */
+  static String python() {
+    String p = System.getProperty("kindling.python", "");
+    assumeTrue(!p.isEmpty() && Files.isExecutable(Path.of(p)),
+        "integration test skipped: Python interpreter from -Dkindling.python not found: '" + p
+            + "' (run bin/setup-venv)");
+    return p;
+  }
+
+  static String testkitPath() {
+    return Path.of("src/test/python").toAbsolutePath().toString();
+  }
+
+  static Map<String, String> conf(String... kv) {
+    Map<String, String> m = new HashMap<>();
+    m.put(BridgeConfig.WORKER_MODULE, WORKER);
+    m.put(BridgeConfig.DAEMON_MODULE, DAEMON);
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
+  static WorkerFactory factory(Map<String, String> conf, String... extraEnv) {
+    BridgeConfig config = BridgeConfig.fromMap(conf);
+    Map<String, String> env = new HashMap<>();
+    env.put("PYTHONPATH", testkitPath());
+    for (int i = 0; i < extraEnv.length; i += 2) {
+      env.put(extraEnv[i], extraEnv[i + 1]);
+    }
+    return new WorkerFactory(WorkerKey.of(python(), env, config), config);
+  }
+
+  /** The pickled command {@code (funcs.<name>(*args), None, RawFrames(), RawFrames())}. */
+  static byte[] command(String name, int... args) {
+    String[] cmd = new String[4 + args.length];
+    cmd[0] = python();
+    cmd[1] = "-m";
+    cmd[2] = "bridge_testkit.make_command";
+    cmd[3] = name;
+    for (int i = 0; i < args.length; i++) {
+      cmd[4 + i] = Integer.toString(args[i]);
+    }
+    return COMMANDS.computeIfAbsent(String.join(" ", cmd), k -> run(cmd)).clone();
+  }
+
+  static String pythonVersion() {
+    if (version == null) {
+      version = new String(run(python(), "-c",
+          "import sys; print('%d.%d' % sys.version_info[:2], end='')"), StandardCharsets.UTF_8);
+    }
+    return version;
+  }
+
+  static TaskSpec.Builder spec(String func, int... args) {
+    return TaskSpec.builder().pythonVersion(pythonVersion()).command(command(func, args))
+        .sparkFilesDir(System.getProperty("java.io.tmpdir"));
+  }
+
+  static List<byte[]> drain(TaskRun run) {
+    List<byte[]> out = new ArrayList<>();
+    run.forEachRemaining(out::add);
+    return out;
+  }
+
+  static List<String> strings(List<byte[]> frames) {
+    List<String> out = new ArrayList<>();
+    frames.forEach(f -> out.add(new String(f, StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] run(String... cmd) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      pb.environment().put("PYTHONPATH", testkitPath());
+      pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+      Process p = pb.start();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (InputStream in = p.getInputStream()) {
+        in.transferTo(out);
+      }
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException("failed: " + Arrays.toString(cmd));
+      }
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /** Waits up to {@code millis} for {@code pid} to be gone. */
+  static boolean awaitGone(long pid, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (!alive(pid)) {
+        return true;
+      }
+      Thread.sleep(10);
+    }
+    return !alive(pid);
+  }
+
+  static void kill9(long pid) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder("kill", "-9", Long.toString(pid)).start();
+    p.waitFor(5, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,97 @@
+"""User functions for test commands: f(split_index, iterator) -> iterator."""
+import json
+import os
+import signal
+import time
+
+from . import worker_state
+
+
+def echo(split, it):
+    return it
+
+
+def count(split, it):
+    n = 0
+    nulls = 0
+    total = 0
+    for x in it:
+        n += 1
+        if x is None:
+            nulls += 1
+        else:
+            total += len(x)
+    yield json.dumps({"count": n, "nulls": nulls, "bytes": total}).encode()
+
+
+def fail_at(k, split, it):
+    for i, x in enumerate(it):
+        if i == k:
+            raise ValueError("boom at element %d" % k)
+        yield x
+
+
+def hang(split, it):
+    for x in it:
+        yield x
+    time.sleep(3600)
+    return iter(())
+
+
+def echo_then_hang(split, it):
+    for i, x in enumerate(it):
+        yield x
+        if i == 0:
+            pass
+    while True:
+        time.sleep(1)
+        yield b"tick"
+
+
+def kill_self_at(k, split, it):
+    for i, x in enumerate(it):
+        if i == k:
+            os.kill(os.getpid(), signal.SIGKILL)
+        yield x
+
+
+def broadcasts(split, it):
+    for _ in it:
+        pass
+    reg = {}
+    for bid, path in sorted(worker_state.BROADCASTS.items()):
+        with open(path, "rb") as fh:
+            reg[str(bid)] = fh.read().decode()
+    yield json.dumps({
+        "registry": reg,
+        "removed": worker_state.LAST_SECTION[0],
+        "added": worker_state.LAST_SECTION[1],
+        "pid": os.getpid(),
+    }).encode()
+
+
+def accumulators(n, split, it):
+    for x in it:
+        yield x
+    for i in range(n):
+        worker_state.ACCUMULATORS.append((i, i * 10))
+
+
+def generate(count, size, split, it):
+    for _ in it:
+        pass
+    chunk = b"x" * size
+    for _ in range(count):
+        yield chunk
+
+
+def header(split, it):
+    for _ in it:
+        pass
+    yield json.dumps(worker_state.LAST_HEADER).encode()
+
+
+def pid(split, it):
+    for _ in it:
+        pass
+    yield str(os.getpid()).encode()
