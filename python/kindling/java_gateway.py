@@ -60,7 +60,7 @@ CONF_DRIVER_MEMORY = "spark.driver.memory"
 
 MAIN_CLASS = "dev.kindling.gateway.KindlingGateway"
 DEFAULT_START_TIMEOUT = 60.0
-STDERR_TAIL_LINES = 40
+STDERR_TAIL_LINES = 40  # lines of JVM output kept for error messages
 #: How long the next call may take to notice that the JVM has gone (GW-3.2 bound is 2 s).
 GONE_CHECK_SECONDS = 0.5
 #: How long ``shutdown_gateway`` waits for the JVM after closing its stdin.
@@ -71,13 +71,13 @@ class GatewayLaunchError(RuntimeError):
     """The JVM could not be started or did not publish its port (CONN-1.2, CONN-4.1).
 
     ``exit_code`` is the JVM's exit status (None if it was still running or never started) and
-    ``stderr_tail`` the last lines of its standard error.
+    ``stderr_tail`` the last lines of its standard error and output.
     """
 
     def __init__(self, message, exit_code=None, stderr_tail=()):
         tail = list(stderr_tail)
         if tail:
-            message = "%s\nLast lines of the JVM's standard error:\n%s" % (
+            message = "%s\nLast lines of the JVM's output:\n%s" % (
                 message, "\n".join("  " + line for line in tail))
         super().__init__(message)
         self.exit_code = exit_code
@@ -198,39 +198,48 @@ def _pinned(env):
 # The JVM's standard error
 
 
-class _StderrPump:
-    """Echoes the JVM's stderr to ours and keeps its last lines for error messages."""
+class _OutputPump:
+    """Echoes the JVM's stdout and stderr to ours and keeps their last lines for error messages.
 
-    def __init__(self, stream, echo=True):
-        self._stream = stream
-        self._echo = echo
+    Both streams are watched because HotSpot reports start-up failures such as a bad ``-Xmx`` on
+    standard output.
+    """
+
+    def __init__(self, streams):
         self._tail = collections.deque(maxlen=STDERR_TAIL_LINES)
         self._lock = threading.Lock()
-        self._thread = threading.Thread(target=self._run, name="kindling-jvm-stderr", daemon=True)
-        self._thread.start()
+        self._threads = []
+        for stream, echo_name in streams:
+            t = threading.Thread(target=self._run, args=(stream, echo_name),
+                                 name="kindling-jvm-%s" % echo_name, daemon=True)
+            t.start()
+            self._threads.append(t)
 
-    def _run(self):
+    def _run(self, stream, echo_name):
         try:
-            for raw in iter(self._stream.readline, b""):
+            for raw in iter(stream.readline, b""):
                 line = raw.decode("utf-8", "replace").rstrip("\r\n")
                 with self._lock:
                     self._tail.append(line)
-                if self._echo:
+                echo = getattr(sys, echo_name, None)
+                if echo is not None:
                     try:
-                        sys.stderr.write(line + "\n")
-                        sys.stderr.flush()
+                        echo.write(line + "\n")
+                        echo.flush()
                     except (OSError, ValueError):
                         pass
         except (OSError, ValueError):
             pass
         finally:
             try:
-                self._stream.close()
+                stream.close()
             except OSError:
                 pass
 
     def join(self, timeout):
-        self._thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        for t in self._threads:
+            t.join(max(0.0, deadline - time.monotonic()))
 
     def tail(self):
         with self._lock:
@@ -409,6 +418,7 @@ def launch_gateway(conf=None, popen_kwargs=None):
         child_env[ENV_CONN_INFO_PATH] = conn_path
         kwargs = dict(popen_kwargs or {})
         kwargs.setdefault("stdin", subprocess.PIPE)
+        kwargs.setdefault("stdout", subprocess.PIPE)
         kwargs.setdefault("stderr", subprocess.PIPE)
         kwargs.setdefault("env", child_env)
         if os.name == "posix":
@@ -417,8 +427,10 @@ def launch_gateway(conf=None, popen_kwargs=None):
             proc = subprocess.Popen(command, **kwargs)
         except OSError as e:
             raise GatewayLaunchError("cannot start the Kindling JVM %s: %s" % (java, e)) from e
-        if proc.stderr is not None:
-            pump = _StderrPump(proc.stderr)
+        streams = [(st, name) for st, name in ((proc.stdout, "stdout"), (proc.stderr, "stderr"))
+                   if st is not None]
+        if streams:
+            pump = _OutputPump(streams)
 
         def tail():
             if pump is None:
@@ -460,7 +472,7 @@ def launch_gateway(conf=None, popen_kwargs=None):
         _kill(proc)
         _close_pipes(proc)
         raise
-    gateway.kindling_stderr = pump
+    gateway.kindling_output = pump
     return gateway
 
 
@@ -478,7 +490,7 @@ def _kill(proc):
 def _close_pipes(proc):
     if proc is None:
         return
-    for stream in (proc.stdin, proc.stdout):
+    for stream in (proc.stdin,):
         if stream is not None:
             try:
                 stream.close()
@@ -512,7 +524,7 @@ def shutdown_gateway(gateway, timeout=SHUTDOWN_TIMEOUT):
     except subprocess.TimeoutExpired:
         proc.kill()
         code = proc.wait(timeout=timeout)
-    pump = getattr(gateway, "kindling_stderr", None)
+    pump = getattr(gateway, "kindling_output", None)
     if pump is not None:
         pump.join(1.0)
     return code
