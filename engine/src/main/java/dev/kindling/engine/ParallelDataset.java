@@ -13,7 +13,8 @@ final class ParallelDataset extends Dataset {
     if (numSlices < 1) {
       throw new IllegalArgumentException("Positive number of partitions required, got " + numSlices);
     }
-    this.data = List.copyOf(data);
+    // Records may be null (PySpark serves None as a NULL length), so no List.copyOf.
+    this.data = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(data));
     this.numSlices = numSlices;
   }
 
