@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -204,9 +203,5 @@ final class Actions {
     }
     ctx.metrics().resultRecords.addAndGet(out.size());
     return out;
-  }
-
-  static String describe(int[] parts) {
-    return Arrays.toString(parts);
   }
 }

@@ -6,7 +6,6 @@ import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -304,11 +303,5 @@ public final class Engine implements AutoCloseable {
       t.setDaemon(true);
       return t;
     };
-  }
-
-  static List<Object> drain(java.util.Iterator<Object> it) {
-    List<Object> out = new ArrayList<>();
-    it.forEachRemaining(out::add);
-    return out;
   }
 }

@@ -36,7 +36,7 @@ class ShuffleTest {
           throw new NoSuchElementException();
         }
         int seq = i++;
-        long key = (long) (seq * 2654435761L) ^ ctx.partitionId();
+        long key = (seq * 2654435761L) ^ ctx.partitionId();
         ByteBuffer b = ByteBuffer.allocate(payloadBytes);
         b.putInt(ctx.partitionId()).putInt(seq).putLong(key);
         return new KeyedRecord(key, b.array());
