@@ -1,0 +1,207 @@
+package dev.kindling.engine;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.stream.IntStream;
+
+/** The actions: each turns a dataset into one or more jobs and shapes their results. */
+final class Actions {
+  private final Engine engine;
+
+  Actions(Engine engine) {
+    this.engine = engine;
+  }
+
+  List<List<Object>> runJob(Dataset ds, int[] partitions) {
+    List<List<Object>> results = new ArrayList<>(java.util.Collections.nCopies(partitions.length, null));
+    engine.scheduler().runJob(ds, partitions, Actions::drain, results::set);
+    return results;
+  }
+
+  List<Object> collect(Dataset ds) {
+    List<Object> out = new ArrayList<>();
+    runJob(ds, allPartitions(ds)).forEach(out::addAll);
+    return out;
+  }
+
+  long count(Dataset ds) {
+    long[] total = new long[1];
+    engine.scheduler().<Long>runJob(ds, allPartitions(ds), (it, ctx) -> {
+      long n = 0;
+      while (it.hasNext()) {
+        it.next();
+        if ((++n & 1023) == 0) {
+          ctx.checkKilled();
+        }
+      }
+      return n;
+    }, (i, n) -> total[0] += n);
+    return total[0];
+  }
+
+  /**
+   * Spark's RDD.take: scan one partition, then grow the number of partitions tried by at most
+   * scaleUpFactor each round, estimating from the rows found so far.
+   */
+  List<Object> take(Dataset ds, int num) {
+    List<Object> buf = new ArrayList<>();
+    int total = ds.numPartitions();
+    int scaleUp = engine.conf().scaleUpFactor();
+    int scanned = 0;
+    while (buf.size() < num && scanned < total) {
+      long toTry = 1;
+      int left = num - buf.size();
+      if (scanned > 0) {
+        if (buf.isEmpty()) {
+          toTry = (long) scanned * scaleUp;
+        } else {
+          toTry = (long) Math.ceil(1.5 * left * scanned / buf.size());
+          toTry = Math.min(toTry, (long) scanned * scaleUp);
+        }
+      }
+      int end = (int) Math.min(scanned + toTry, total);
+      int[] parts = IntStream.range(scanned, end).toArray();
+      List<List<Object>> res = new ArrayList<>(java.util.Collections.nCopies(parts.length, null));
+      engine.scheduler().<List<Object>>runJob(ds, parts, (it, ctx) -> {
+        List<Object> out = new ArrayList<>();
+        while (out.size() < left && it.hasNext()) {
+          out.add(it.next());
+        }
+        return out;
+      }, res::set);
+      for (List<Object> r : res) {
+        for (Object o : r) {
+          if (buf.size() < num) {
+            buf.add(o);
+          }
+        }
+      }
+      scanned += parts.length;
+    }
+    return buf;
+  }
+
+  Iterator<Object> toLocalIterator(Dataset ds) {
+    return new Iterator<>() {
+      int nextPartition;
+      Iterator<Object> current = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && nextPartition < ds.numPartitions()) {
+          current = runJob(ds, new int[] {nextPartition++}).get(0).iterator();
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public Object next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
+  }
+
+  ServeInfo<Void> serveCollect(Dataset ds) {
+    return serveList(collect(ds), "collect");
+  }
+
+  ServeInfo<Void> serveRunJob(Dataset ds, int[] partitions) {
+    List<Object> flat = new ArrayList<>();
+    runJob(ds, partitions).forEach(flat::addAll);
+    return serveList(flat, "runJob");
+  }
+
+  private ServeInfo<Void> serveList(List<Object> records, String name) {
+    try {
+      return OneShotServer.start(name, engine.conf(), (in, out, socket) -> {
+        DataOutputStream dout = new DataOutputStream(out);
+        WireFormat.writeAll(dout, records.iterator());
+        dout.flush();
+        return null;
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a server for " + name, e);
+    }
+  }
+
+  /**
+   * PySpark's toLocalIterator protocol. The client asks with i32 1 (next partition) or 0 (stop);
+   * the server answers 1, the partition's elements and -1; or 0 when there are no more partitions;
+   * or, if computing a partition failed, -1 and the error message (and the result rethrows it).
+   */
+  ServeInfo<Void> serveToLocalIterator(Dataset ds) {
+    try {
+      return OneShotServer.start("toLocalIterator", engine.conf(), (in, out, socket) -> {
+        DataInputStream din = new DataInputStream(in);
+        DataOutputStream dout = new DataOutputStream(out);
+        int next = 0;
+        while (true) {
+          int request = din.readInt();
+          if (request == 1 && next < ds.numPartitions()) {
+            List<Object> part;
+            try {
+              part = runJob(ds, new int[] {next++}).get(0);
+            } catch (RuntimeException e) {
+              dout.writeInt(-1);
+              WireFormat.writeUtf(dout, JobFailedException.describe(e));
+              dout.flush();
+              throw e;
+            }
+            dout.writeInt(1);
+            WireFormat.writeAll(dout, part.iterator());
+            dout.writeInt(WireFormat.END_OF_DATA_SECTION);
+            dout.flush();
+          } else {
+            if (request != 0) {
+              dout.writeInt(0);
+              dout.flush();
+            }
+            return null;
+          }
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a server for toLocalIterator", e);
+    }
+  }
+
+  void saveAsTextFile(Dataset ds, String path, String codec) {
+    TextOutputCommitter committer = new TextOutputCommitter(java.nio.file.Path.of(path), codec);
+    committer.setupJob();
+    boolean ok = false;
+    try {
+      engine.scheduler().<Object>runJob(ds, allPartitions(ds), committer::writeAndCommitTask, (i, r) -> {});
+      committer.commitJob();
+      ok = true;
+    } finally {
+      if (!ok) {
+        committer.abortJob();
+      }
+    }
+  }
+
+  static int[] allPartitions(Dataset ds) {
+    return IntStream.range(0, ds.numPartitions()).toArray();
+  }
+
+  private static List<Object> drain(Iterator<Object> it, TaskContext ctx) {
+    List<Object> out = new ArrayList<>();
+    while (it.hasNext()) {
+      out.add(it.next());
+      if ((out.size() & 1023) == 0) {
+        ctx.checkKilled();
+      }
+    }
+    ctx.metrics().resultRecords.addAndGet(out.size());
+    return out;
+  }
+}

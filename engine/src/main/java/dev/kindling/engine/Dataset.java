@@ -1,0 +1,165 @@
+package dev.kindling.engine;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A node of the lineage graph: a partitioned collection of records that knows how to compute any
+ * of its partitions from its parents. Immutable except for its storage level and name.
+ *
+ * <p>Records are {@code byte[]} frames, {@code String} lines, {@link KeyedRecord}s or, for
+ * {@code range}, {@code Long}s.
+ */
+public abstract class Dataset {
+  final Engine engine;
+  private final int id;
+  private volatile StorageLevel storageLevel = StorageLevel.NONE;
+  private volatile String name;
+
+  Dataset(Engine engine) {
+    this.engine = engine;
+    this.id = engine.newDatasetId();
+  }
+
+  public final int id() {
+    return id;
+  }
+
+  public abstract int numPartitions();
+
+  public Optional<Partitioner> partitioner() {
+    return Optional.empty();
+  }
+
+  abstract List<Dependency> dependencies();
+
+  abstract Iterator<Object> compute(int partition, TaskContext ctx) throws Exception;
+
+  /** Reads partition {@code p}, from the block store if this dataset is persisted. */
+  final Iterator<Object> iterator(int p, TaskContext ctx) throws Exception {
+    StorageLevel level = storageLevel;
+    if (level == StorageLevel.NONE) {
+      return compute(p, ctx);
+    }
+    return engine.blocks().getOrCompute(id, p, level, () -> compute(p, ctx));
+  }
+
+  public String name() {
+    return name != null ? name : getClass().getSimpleName() + "[" + id + "]";
+  }
+
+  public Dataset setName(String name) {
+    this.name = name;
+    return this;
+  }
+
+  // ---- transformations
+
+  public Dataset mapPartitions(PartitionFunction f, boolean preservesPartitioning) {
+    return new MapPartitionsDataset(this, f, preservesPartitioning);
+  }
+
+  /** Frames in twos, an 8-byte big-endian key then a payload, become {@link KeyedRecord}s. */
+  public Dataset pairwise() {
+    return new PairwiseDataset(this);
+  }
+
+  /** Shuffles keyed records into {@code numPartitions}, unless already partitioned that way. */
+  public Dataset partitionBy(int numPartitions, long partitionerId) {
+    Partitioner p = new Partitioner(numPartitions, partitionerId);
+    if (partitioner().equals(Optional.of(p))) {
+      return this;
+    }
+    return new ShuffledDataset(this, p);
+  }
+
+  /** The payloads of keyed records, keeping the partitioner. */
+  public Dataset values() {
+    return new ValuesDataset(this);
+  }
+
+  public Dataset union(Dataset... others) {
+    List<Dataset> all = new ArrayList<>();
+    all.add(this);
+    all.addAll(List.of(others));
+    return engine.union(all);
+  }
+
+  /** Fewer partitions without a shuffle: each new partition reads a run of adjacent old ones. */
+  public Dataset coalesce(int numPartitions) {
+    if (numPartitions < 1) {
+      throw new IllegalArgumentException("Number of partitions (" + numPartitions + ") must be positive.");
+    }
+    return numPartitions >= numPartitions() ? this : new CoalescedDataset(this, numPartitions);
+  }
+
+  public Dataset persist(StorageLevel level) {
+    StorageLevel current = storageLevel;
+    if (current != StorageLevel.NONE && current != level) {
+      throw new UnsupportedOperationException(
+          "Cannot change storage level of " + name() + " after it was already assigned a level");
+    }
+    if (current == StorageLevel.NONE && level != StorageLevel.NONE) {
+      engine.registerPersisted(this);
+    }
+    storageLevel = level;
+    return this;
+  }
+
+  public Dataset cache() {
+    return persist(StorageLevel.MEMORY_ONLY);
+  }
+
+  /** Drops stored blocks; later actions recompute from lineage. */
+  public Dataset unpersist() {
+    storageLevel = StorageLevel.NONE;
+    engine.blocks().removeDataset(id);
+    return this;
+  }
+
+  public StorageLevel storageLevel() {
+    return storageLevel;
+  }
+
+  // ---- actions
+
+  public List<Object> collect() {
+    return engine.actions().collect(this);
+  }
+
+  public long count() {
+    return engine.actions().count(this);
+  }
+
+  /** The first {@code n} records, scanning partitions incrementally as Spark's take does. */
+  public List<Object> take(int n) {
+    return engine.actions().take(this, n);
+  }
+
+  /** Records partition by partition, each partition computed by its own job when first needed. */
+  public Iterator<Object> toLocalIterator() {
+    return engine.actions().toLocalIterator(this);
+  }
+
+  /** Writes one line per record; {@code codec} null for plain text or "gzip". */
+  public void saveAsTextFile(String path, String codec) {
+    engine.actions().saveAsTextFile(this, path, codec);
+  }
+
+  /** Collects, then serves the records once through an authenticated loopback socket. */
+  public ServeInfo<Void> serveCollect() {
+    return engine.actions().serveCollect(this);
+  }
+
+  /** Serves partitions on request through an authenticated loopback socket (PySpark's protocol). */
+  public ServeInfo<Void> serveToLocalIterator() {
+    return engine.actions().serveToLocalIterator(this);
+  }
+
+  @Override
+  public String toString() {
+    return name() + " (" + numPartitions() + " partitions)";
+  }
+}

@@ -1,0 +1,307 @@
+package dev.kindling.engine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine's front door: creates datasets, runs jobs on a local slot pool, and owns the shuffle,
+ * block, broadcast and accumulator stores. One per driver process; thread-safe, so several driver
+ * threads may run jobs at once.
+ *
+ * <p>All scratch files live under one directory in {@code spark.local.dir}, removed by
+ * {@link #stop()} or, failing that, by a shutdown hook.
+ */
+public final class Engine implements AutoCloseable {
+  public static final String JOB_GROUP_ID = "spark.jobGroup.id";
+  public static final String JOB_DESCRIPTION = "spark.job.description";
+  public static final String JOB_INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
+
+  private final EngineConf conf;
+  private final Path localDir;
+  private final ExecutorService slots;
+  private final Scheduler scheduler;
+  private final ShuffleManager shuffles;
+  private final BlockManager blocks;
+  private final BroadcastRegistry broadcasts;
+  private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
+  private final EventBus events = new EventBus();
+  private final StatusTracker status = new StatusTracker();
+  private final Actions actions;
+  private final Sources sources;
+  private final Cleaner cleaner = Cleaner.create();
+  private final AtomicInteger nextDatasetId = new AtomicInteger();
+  private final AtomicInteger nextShuffleId = new AtomicInteger();
+  private final Thread shutdownHook;
+  private volatile boolean stopped;
+  private final InheritableThreadLocal<Map<String, String>> localProperties = new InheritableThreadLocal<>() {
+    @Override
+    protected Map<String, String> initialValue() {
+      return new HashMap<>();
+    }
+
+    @Override
+    protected Map<String, String> childValue(Map<String, String> parent) {
+      // A child thread starts with its parent's properties but must not share later changes.
+      return new HashMap<>(parent);
+    }
+  };
+
+  public Engine(EngineConf conf) {
+    this.conf = conf;
+    try {
+      Files.createDirectories(conf.localDirParent());
+      localDir = Files.createTempDirectory(conf.localDirParent(), "kindling-");
+      shuffles = new ShuffleManager(localDir.resolve("shuffle"), new MapOutputTracker(), conf.spillThresholdBytes());
+      blocks = new BlockManager(localDir.resolve("blocks"), conf.storageMemoryBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the engine's local directory under " + conf.localDirParent(), e);
+    }
+    broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"));
+    slots = Executors.newFixedThreadPool(conf.slots(), slotThreads());
+    scheduler = new Scheduler(this, slots, conf.maxTaskFailures());
+    actions = new Actions(this);
+    sources = new Sources(this);
+    Path dir = localDir;
+    shutdownHook = new Thread(() -> Files2.deleteRecursively(dir), "kindling-cleanup");
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+  }
+
+  public Engine(Map<String, String> settings) {
+    this(new EngineConf(settings));
+  }
+
+  public EngineConf conf() {
+    return conf;
+  }
+
+  public int defaultParallelism() {
+    return conf.defaultParallelism();
+  }
+
+  // ---- sources
+
+  /** Records handed over in memory, in {@code numSlices} slices. */
+  public Dataset parallelize(List<?> records, int numSlices) {
+    return new ParallelDataset(this, records, numSlices);
+  }
+
+  /** Frames read from a file of {@code i32 BE length | bytes} repeated until EOF. */
+  public Dataset parallelizeFromFile(Path file, int numSlices) throws IOException {
+    return sources.parallelizeFromFile(file, numSlices);
+  }
+
+  /** A one-shot server the driver writes frames to; the handle's result is the dataset. */
+  public ServeInfo<Dataset> serveParallelize(int numSlices) throws IOException {
+    return sources.serveParallelize(numSlices);
+  }
+
+  /** Lines of files, a directory or a glob (comma-separated lists allowed), split as Hadoop does. */
+  public Dataset textFile(String path, int minPartitions) {
+    return sources.textFile(path, minPartitions);
+  }
+
+  public Dataset range(long start, long end, long step, int numSlices) {
+    return new RangeDataset(this, start, end, step, numSlices);
+  }
+
+  public Dataset union(List<Dataset> datasets) {
+    return new UnionDataset(this, datasets);
+  }
+
+  // ---- jobs
+
+  /** Runs a job on the given partitions and returns each one's records, in the order asked. */
+  public List<List<Object>> runJob(Dataset ds, int[] partitions) {
+    return actions.runJob(ds, partitions);
+  }
+
+  /** Like {@link #runJob}, then serves all records, flattened, through a one-shot socket. */
+  public ServeInfo<Void> serveRunJob(Dataset ds, int[] partitions) throws IOException {
+    return actions.serveRunJob(ds, partitions);
+  }
+
+  /** Sets the calling thread's job group; jobs it starts from now on belong to the group. */
+  public void setJobGroup(String groupId, String description, boolean interruptOnCancel) {
+    setLocalProperty(JOB_GROUP_ID, groupId);
+    setLocalProperty(JOB_DESCRIPTION, description);
+    setLocalProperty(JOB_INTERRUPT_ON_CANCEL, Boolean.toString(interruptOnCancel));
+  }
+
+  public void clearJobGroup() {
+    setLocalProperty(JOB_GROUP_ID, null);
+    setLocalProperty(JOB_DESCRIPTION, null);
+    setLocalProperty(JOB_INTERRUPT_ON_CANCEL, null);
+  }
+
+  /** A per-thread property passed to every task of jobs this thread starts; null removes it. */
+  public void setLocalProperty(String key, String value) {
+    if (value == null) {
+      localProperties.get().remove(key);
+    } else {
+      localProperties.get().put(key, value);
+    }
+  }
+
+  public String getLocalProperty(String key) {
+    return localProperties.get().get(key);
+  }
+
+  Map<String, String> localProperties() {
+    return Map.copyOf(localProperties.get());
+  }
+
+  public void cancelJob(int jobId) {
+    scheduler.cancelJob(jobId, "cancelled by request");
+  }
+
+  public void cancelJobGroup(String groupId) {
+    scheduler.cancelJobGroup(groupId, "part of cancelled job group " + groupId);
+  }
+
+  public void cancelAllJobs() {
+    scheduler.cancelAll("as part of cancellation of all jobs");
+  }
+
+  /** Running jobs and their stages' task counts. */
+  public List<JobStatus> activeJobs() {
+    return status.snapshot();
+  }
+
+  // ---- broadcast and accumulators
+
+  /** Registers a driver-written file as a broadcast value; the engine deletes it on destroy. */
+  public long registerBroadcast(Path file) {
+    return broadcasts.register(file);
+  }
+
+  /** The path workers read broadcast {@code id} from. */
+  public Path broadcastFile(long id) {
+    return broadcasts.workerFile(id);
+  }
+
+  public void unpersistBroadcast(long id) {
+    broadcasts.unpersist(id);
+  }
+
+  public void destroyBroadcast(long id) {
+    broadcasts.destroy(id);
+  }
+
+  public void addAccumulatorListener(AccumulatorListener l) {
+    accumulators.addListener(l);
+  }
+
+  public void removeAccumulatorListener(AccumulatorListener l) {
+    accumulators.removeListener(l);
+  }
+
+  // ---- events
+
+  public void addListener(EngineListener l) {
+    events.addListener(l);
+  }
+
+  public void removeListener(EngineListener l) {
+    events.removeListener(l);
+  }
+
+  /** Waits until every event posted so far reached the listeners; false on timeout. */
+  public boolean awaitEventsDelivered(Duration timeout) throws InterruptedException {
+    return events.waitUntilEmpty(timeout);
+  }
+
+  // ---- lifecycle
+
+  public boolean isStopped() {
+    return stopped;
+  }
+
+  /** Cancels running jobs, stops the slots and event bus, and deletes all scratch files. */
+  public void stop() {
+    synchronized (this) {
+      if (stopped) {
+        return;
+      }
+      stopped = true;
+    }
+    scheduler.cancelAll("the engine was stopped");
+    slots.shutdownNow();
+    try {
+      slots.awaitTermination(conf.killTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    events.stop(Duration.ofSeconds(5));
+    Files2.deleteRecursively(localDir);
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException e) {
+      // Already shutting down: the hook will run and find nothing left.
+    }
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+
+  // ---- wiring for the package
+
+  void checkRunning() {
+    if (stopped) {
+      throw new EngineException("the engine has been stopped");
+    }
+  }
+
+  int newDatasetId() {
+    return nextDatasetId.getAndIncrement();
+  }
+
+  int newShuffleId() {
+    return nextShuffleId.getAndIncrement();
+  }
+
+  /** Shuffle files go when the dataset reading them becomes unreachable, like Spark's ContextCleaner. */
+  void registerShuffle(ShuffledDataset ds, int shuffleId, int numMaps) {
+    shuffles.tracker().registerShuffle(shuffleId, numMaps);
+    ShuffleManager manager = shuffles;
+    cleaner.register(ds, () -> manager.removeShuffle(shuffleId));
+  }
+
+  void registerPersisted(Dataset ds) {
+    BlockManager store = blocks;
+    int id = ds.id();
+    cleaner.register(ds, () -> store.removeDataset(id));
+  }
+
+  Path localDir() { return localDir; }
+  Scheduler scheduler() { return scheduler; }
+  ShuffleManager shuffles() { return shuffles; }
+  BlockManager blocks() { return blocks; }
+  BroadcastRegistry broadcasts() { return broadcasts; }
+  AccumulatorRegistry accumulators() { return accumulators; }
+  EventBus events() { return events; }
+  StatusTracker status() { return status; }
+  Actions actions() { return actions; }
+
+  private static ThreadFactory slotThreads() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "kindling-task-" + n.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,92 @@
+package dev.kindling.engine;
+
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Which map outputs of each shuffle exist. Registered outputs survive the job that wrote them, so a
+ * later job skips the stage. The per-shuffle lock makes concurrent jobs that need the same shuffle
+ * compute it once.
+ */
+final class MapOutputTracker {
+  private static final class Entry {
+    final MapStatus[] outputs;
+    final ReentrantLock lock = new ReentrantLock();
+
+    Entry(int numMaps) {
+      outputs = new MapStatus[numMaps];
+    }
+  }
+
+  private final Map<Integer, Entry> shuffles = new ConcurrentHashMap<>();
+
+  void registerShuffle(int shuffleId, int numMaps) {
+    shuffles.putIfAbsent(shuffleId, new Entry(numMaps));
+  }
+
+  ReentrantLock lock(int shuffleId) {
+    return entry(shuffleId).lock;
+  }
+
+  /** Replaces any earlier output of this map task, returning it so its files can go. */
+  MapStatus register(int shuffleId, int mapId, MapStatus status) {
+    Entry e = entry(shuffleId);
+    synchronized (e) {
+      MapStatus old = e.outputs[mapId];
+      e.outputs[mapId] = status;
+      return old;
+    }
+  }
+
+  int[] missing(int shuffleId) {
+    Entry e = entry(shuffleId);
+    synchronized (e) {
+      return java.util.stream.IntStream.range(0, e.outputs.length).filter(i -> e.outputs[i] == null).toArray();
+    }
+  }
+
+  MapStatus get(int shuffleId, int mapId) {
+    Entry e = entry(shuffleId);
+    synchronized (e) {
+      MapStatus s = e.outputs[mapId];
+      if (s == null) {
+        throw new EngineException("Missing an output location for shuffle " + shuffleId + " map " + mapId);
+      }
+      return s;
+    }
+  }
+
+  /** Forgets one map output (as after a lost executor), so the next job recomputes it. */
+  MapStatus unregisterOutput(int shuffleId, int mapId) {
+    Entry e = entry(shuffleId);
+    synchronized (e) {
+      MapStatus s = e.outputs[mapId];
+      e.outputs[mapId] = null;
+      return s;
+    }
+  }
+
+  MapStatus[] unregisterShuffle(int shuffleId) {
+    Entry e = shuffles.remove(shuffleId);
+    if (e == null) {
+      return new MapStatus[0];
+    }
+    synchronized (e) {
+      return Arrays.stream(e.outputs).filter(s -> s != null).toArray(MapStatus[]::new);
+    }
+  }
+
+  boolean isRegistered(int shuffleId) {
+    return shuffles.containsKey(shuffleId);
+  }
+
+  private Entry entry(int shuffleId) {
+    Entry e = shuffles.get(shuffleId);
+    if (e == null) {
+      throw new EngineException("Shuffle " + shuffleId + " is unknown or was already cleaned up");
+    }
+    return e;
+  }
+}

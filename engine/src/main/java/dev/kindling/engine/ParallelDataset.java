@@ -1,0 +1,39 @@
+package dev.kindling.engine;
+
+import java.util.Iterator;
+import java.util.List;
+
+/** Records handed over by the driver, cut into slices exactly as Spark's ParallelCollectionRDD. */
+final class ParallelDataset extends Dataset {
+  private final List<Object> data;
+  private final int numSlices;
+
+  ParallelDataset(Engine engine, List<?> data, int numSlices) {
+    super(engine);
+    if (numSlices < 1) {
+      throw new IllegalArgumentException("Positive number of partitions required, got " + numSlices);
+    }
+    // Records may be null (PySpark serves None as a NULL length), so no List.copyOf.
+    this.data = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(data));
+    this.numSlices = numSlices;
+  }
+
+  @Override
+  public int numPartitions() {
+    return numSlices;
+  }
+
+  @Override
+  List<Dependency> dependencies() {
+    return List.of();
+  }
+
+  @Override
+  Iterator<Object> compute(int p, TaskContext ctx) {
+    return data.subList(sliceStart(p, data.size(), numSlices), sliceStart(p + 1, data.size(), numSlices)).iterator();
+  }
+
+  static int sliceStart(int i, long length, int numSlices) {
+    return (int) (i * length / numSlices);
+  }
+}

@@ -1,0 +1,345 @@
+package dev.kindling.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntFunction;
+
+/**
+ * The DAG and task scheduler in one: a job runs on the calling driver thread, which cuts the
+ * lineage into stages at shuffle dependencies, runs the missing map outputs of each parent shuffle
+ * (parents first, once even if several jobs need them at the same time), then the result stage.
+ * Tasks run on the shared slot pool; a failed attempt is retried until the stage's task has failed
+ * {@code maxFailures} times.
+ */
+final class Scheduler {
+  /** Hears task starts and ends from slot threads. */
+  interface Reporter {
+    void taskStarted(TaskRun<?> t);
+
+    void taskEnded(TaskRun<?> t, Throwable failure);
+  }
+
+  /** Computes a result task's value from its partition's records. */
+  interface ResultFunction<R> {
+    R apply(Iterator<Object> records, TaskContext ctx) throws Exception;
+  }
+
+  /** Receives each result on the driver thread, in completion order. */
+  interface ResultHandler<R> {
+    void onResult(int index, R result) throws Exception;
+  }
+
+  private static final long POLL_MS = 200;
+
+  private final Engine engine;
+  private final ExecutorService slots;
+  private final int maxFailures;
+  private final AtomicInteger nextJobId = new AtomicInteger();
+  private final AtomicInteger nextStageId = new AtomicInteger();
+  private final AtomicLong nextTaskId = new AtomicLong();
+  private final Map<Integer, Integer> shuffleStageIds = new ConcurrentHashMap<>();
+  private final Map<Integer, AtomicInteger> stageAttempts = new ConcurrentHashMap<>();
+  private final Map<Integer, ActiveJob> activeJobs = new ConcurrentHashMap<>();
+
+  Scheduler(Engine engine, ExecutorService slots, int maxFailures) {
+    this.engine = engine;
+    this.slots = slots;
+    this.maxFailures = maxFailures;
+  }
+
+  <R> void runJob(Dataset ds, int[] partitions, ResultFunction<R> fn, ResultHandler<R> handler) {
+    engine.checkRunning();
+    for (int p : partitions) {
+      if (p < 0 || p >= ds.numPartitions()) {
+        throw new IllegalArgumentException("partition " + p + " out of range 0.." + (ds.numPartitions() - 1) + " of " + ds);
+      }
+    }
+    checkBroadcasts(ds);
+    ActiveJob job = new ActiveJob(nextJobId.getAndIncrement(), engine.localProperties());
+    Map<Integer, Stage> byShuffle = new HashMap<>();
+    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, parentStages(ds, byShuffle));
+    Set<Integer> stageIds = new TreeSet<>();
+    stageIds.add(result.id);
+    byShuffle.values().forEach(s -> stageIds.add(s.id));
+
+    activeJobs.put(job.jobId, job);
+    engine.status().jobStarted(job.jobId, job.group());
+    engine.events().post(new EngineEvent.JobStart(job.jobId, List.copyOf(stageIds), job.group(),
+        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis()));
+    String failure = null;
+    try {
+      if (engine.isStopped()) {
+        job.cancel("the engine was stopped");
+      }
+      for (Stage parent : result.parents) {
+        ensureShuffle(job, parent);
+      }
+      runTasks(job, result, partitions,
+          i -> ctx -> fn.apply(ds.iterator(partitions[i], ctx), ctx), handler);
+    } catch (RuntimeException e) {
+      failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      throw e;
+    } finally {
+      activeJobs.remove(job.jobId);
+      engine.status().jobEnded(job.jobId);
+      engine.events().post(new EngineEvent.JobEnd(job.jobId, failure == null, failure, System.currentTimeMillis()));
+    }
+  }
+
+  void cancelJob(int jobId, String reason) {
+    ActiveJob j = activeJobs.get(jobId);
+    if (j != null) {
+      j.cancel(reason);
+    }
+  }
+
+  void cancelJobGroup(String group, String reason) {
+    for (ActiveJob j : activeJobs.values()) {
+      if (group.equals(j.group())) {
+        j.cancel(reason);
+      }
+    }
+  }
+
+  void cancelAll(String reason) {
+    activeJobs.values().forEach(j -> j.cancel(reason));
+  }
+
+  /** Ids of running jobs; used by tests and the gateway's status calls. */
+  Set<Integer> activeJobIds() {
+    return Set.copyOf(activeJobs.keySet());
+  }
+
+  private List<Stage> parentStages(Dataset ds, Map<Integer, Stage> byShuffle) {
+    Set<Stage> parents = new LinkedHashSet<>();
+    Set<Integer> visited = new HashSet<>();
+    Deque<Dataset> todo = new ArrayDeque<>();
+    todo.push(ds);
+    while (!todo.isEmpty()) {
+      Dataset d = todo.pop();
+      if (!visited.add(d.id())) {
+        continue;
+      }
+      for (Dependency dep : d.dependencies()) {
+        if (dep instanceof Dependency.Shuffle s) {
+          parents.add(shuffleStage(s, byShuffle));
+        } else {
+          todo.push(dep.parent);
+        }
+      }
+    }
+    return List.copyOf(parents);
+  }
+
+  private Stage shuffleStage(Dependency.Shuffle dep, Map<Integer, Stage> byShuffle) {
+    Stage s = byShuffle.get(dep.shuffleId);
+    if (s == null) {
+      // A shuffle keeps its stage id across jobs, as in Spark, so events show the reuse.
+      int id = shuffleStageIds.computeIfAbsent(dep.shuffleId, k -> nextStageId.getAndIncrement());
+      s = new Stage(id, dep.parent, dep, parentStages(dep.parent, byShuffle));
+      byShuffle.put(dep.shuffleId, s);
+    }
+    return s;
+  }
+
+  private void checkBroadcasts(Dataset ds) {
+    Set<Integer> visited = new HashSet<>();
+    Deque<Dataset> todo = new ArrayDeque<>();
+    todo.push(ds);
+    while (!todo.isEmpty()) {
+      Dataset d = todo.pop();
+      if (!visited.add(d.id())) {
+        continue;
+      }
+      if (d instanceof MapPartitionsDataset m) {
+        m.function.broadcastIds().forEach(engine.broadcasts()::requireLive);
+      }
+      d.dependencies().forEach(dep -> todo.push(dep.parent));
+    }
+  }
+
+  private void ensureShuffle(ActiveJob job, Stage stage) {
+    for (Stage parent : stage.parents) {
+      ensureShuffle(job, parent);
+    }
+    int shuffleId = stage.shuffle.shuffleId;
+    ReentrantLock lock = engine.shuffles().tracker().lock(shuffleId);
+    try {
+      while (!lock.tryLock(POLL_MS, TimeUnit.MILLISECONDS)) {
+        job.checkCancelled();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JobCancelledException(job.jobId, "the driver thread was interrupted");
+    }
+    try {
+      int[] missing = engine.shuffles().tracker().missing(shuffleId);
+      if (missing.length > 0) {
+        Partitioner partitioner = stage.shuffle.partitioner;
+        runTasks(job, stage, missing, i -> ctx -> writeMapOutput(stage.dataset, shuffleId, missing[i], partitioner, ctx),
+            (i, status) -> engine.shuffles().mapOutputCommitted(shuffleId, missing[i], (MapStatus) status));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Object writeMapOutput(Dataset ds, int shuffleId, int mapId, Partitioner partitioner, TaskContext ctx)
+      throws Exception {
+    ShuffleWriter w = engine.shuffles().writer(shuffleId, mapId, ctx, partitioner);
+    try {
+      Iterator<Object> it = ds.iterator(mapId, ctx);
+      long n = 0;
+      while (it.hasNext()) {
+        if ((++n & 1023) == 0) {
+          ctx.checkKilled();
+        }
+        w.write(it.next());
+      }
+      return w.commit();
+    } catch (Throwable t) {
+      w.abort();
+      throw t;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R> void runTasks(ActiveJob job, Stage stage, int[] partitions, IntFunction<TaskRun.Body<R>> bodies,
+      ResultHandler<R> handler) {
+    int stageAttempt = stageAttempts.computeIfAbsent(stage.id, k -> new AtomicInteger()).getAndIncrement();
+    int n = partitions.length;
+    BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    job.setWakeup(queue);
+    engine.status().stageStarted(job.jobId, stage.id, stageAttempt, stage.name(), n);
+    engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), n));
+    int[] failures = new int[n];
+    boolean[] done = new boolean[n];
+    int remaining = n;
+    String failure = null;
+    Reporter reporter = reporter(job);
+    try {
+      job.checkCancelled();
+      for (int i = 0; i < n; i++) {
+        launch(job, stage, stageAttempt, i, partitions[i], 0, bodies.apply(i), queue, reporter);
+      }
+      while (remaining > 0) {
+        Object o;
+        try {
+          o = queue.poll(POLL_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          job.cancel("the driver thread was interrupted");
+          o = null;
+        }
+        job.checkCancelled();
+        if (!(o instanceof TaskRun.Outcome out)) {
+          continue;
+        }
+        TaskRun<?> run = out.run();
+        job.running.remove(run);
+        int i = run.index;
+        if (out.failure() == null) {
+          if (done[i]) {
+            continue;
+          }
+          done[i] = true;
+          remaining--;
+          try {
+            handler.onResult(i, (R) out.result());
+          } catch (RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new EngineException("handling the result of task " + partitions[i] + " failed: " + e.getMessage(), e);
+          }
+          engine.accumulators().taskSucceeded(run.ctx.taskAttemptId(), run.ctx.accumulatorUpdates());
+        } else {
+          failures[i]++;
+          if (failures[i] >= maxFailures) {
+            throw new JobFailedException(job.jobId, stage.id, partitions[i], run.ctx.attemptNumber(), failures[i],
+                out.failure());
+          }
+          launch(job, stage, stageAttempt, i, partitions[i], failures[i], bodies.apply(i), queue, reporter);
+        }
+      }
+    } catch (RuntimeException e) {
+      failure = e.getMessage() == null ? e.toString() : e.getMessage();
+      killRunning(job, e instanceof JobCancelledException ? job.cancelReason() : "stage " + stage.id + " failed");
+      throw e;
+    } finally {
+      job.setWakeup(null);
+      engine.status().stageEnded(job.jobId, stage.id);
+      engine.events().post(new EngineEvent.StageCompleted(job.jobId, stage.id, stageAttempt, failure));
+    }
+  }
+
+  private <R> void launch(ActiveJob job, Stage stage, int stageAttempt, int index, int partition, int attempt,
+      TaskRun.Body<R> body, BlockingQueue<Object> queue, Reporter reporter) {
+    TaskContext ctx = new TaskContext(job.jobId, stage.id, stageAttempt, partition, attempt,
+        nextTaskId.getAndIncrement(), job.properties, engine.broadcasts());
+    TaskRun<R> run = new TaskRun<>(index, partition, ctx, body, queue, reporter);
+    job.running.add(run);
+    try {
+      slots.execute(run);
+    } catch (RejectedExecutionException e) {
+      job.running.remove(run);
+      throw new JobCancelledException(job.jobId, "the engine was stopped");
+    }
+  }
+
+  /** Kills the job's running attempts and waits, boundedly, for them to let go of their slots. */
+  private void killRunning(ActiveJob job, String reason) {
+    List<TaskRun<?>> runs = new ArrayList<>(job.running);
+    job.running.clear();
+    runs.forEach(r -> r.kill(reason));
+    long deadline = System.nanoTime() + engine.conf().killTimeout().toNanos();
+    for (TaskRun<?> r : runs) {
+      try {
+        if (!r.awaitFinished(Math.max(0, deadline - System.nanoTime()))) {
+          System.err.println("kindling: task " + r.ctx.taskAttemptId() + " did not stop after being killed");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private Reporter reporter(ActiveJob job) {
+    return new Reporter() {
+      @Override
+      public void taskStarted(TaskRun<?> t) {
+        TaskContext c = t.ctx;
+        engine.status().taskStarted(job.jobId, c.stageId());
+        engine.events().post(new EngineEvent.TaskStart(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
+            c.attemptNumber(), c.taskAttemptId()));
+      }
+
+      @Override
+      public void taskEnded(TaskRun<?> t, Throwable failure) {
+        TaskContext c = t.ctx;
+        engine.status().taskEnded(job.jobId, c.stageId(), failure == null);
+        engine.events().post(new EngineEvent.TaskEnd(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
+            c.attemptNumber(), c.taskAttemptId(), failure == null,
+            failure == null ? null : JobFailedException.describe(failure), c.metrics()));
+      }
+    };
+  }
+}

@@ -1,0 +1,153 @@
+package dev.kindling.engine;
+
+import com.esotericsoftware.kryo.io.Input;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+
+/** Owns the shuffle directory: hands out writers, reads reduce partitions, deletes shuffles. */
+final class ShuffleManager {
+  private final Path dir;
+  private final MapOutputTracker tracker;
+  private final long spillThreshold;
+
+  ShuffleManager(Path dir, MapOutputTracker tracker, long spillThreshold) throws IOException {
+    this.dir = Files.createDirectories(dir);
+    this.tracker = tracker;
+    this.spillThreshold = spillThreshold;
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  MapOutputTracker tracker() {
+    return tracker;
+  }
+
+  ShuffleWriter writer(int shuffleId, int mapId, TaskContext ctx, Partitioner p) {
+    return new ShuffleWriter(dir, shuffleId, mapId, ctx.taskAttemptId(), p, spillThreshold, ctx.metrics());
+  }
+
+  /** Accepts a successful map task's output, deleting any output it replaces. */
+  void mapOutputCommitted(int shuffleId, int mapId, MapStatus status) {
+    if (!tracker.isRegistered(shuffleId)) {
+      deleteFiles(status);
+      return;
+    }
+    MapStatus old = tracker.register(shuffleId, mapId, status);
+    if (old != null && !old.dataFile().equals(status.dataFile())) {
+      deleteFiles(old);
+    }
+  }
+
+  void removeShuffle(int shuffleId) {
+    for (MapStatus s : tracker.unregisterShuffle(shuffleId)) {
+      deleteFiles(s);
+    }
+    // Also catch leftovers of attempts that never committed.
+    String prefix = "shuffle_" + shuffleId + "_";
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, prefix + "*")) {
+      for (Path p : ds) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // The directory goes on stop anyway.
+    }
+  }
+
+  Iterator<Object> read(int shuffleId, int numMaps, int reduceId, TaskContext ctx) {
+    SegmentIterator it = new SegmentIterator(shuffleId, numMaps, reduceId, ctx.metrics());
+    ctx.onCompletion(it::close);
+    return it;
+  }
+
+  private static void deleteFiles(MapStatus s) {
+    try {
+      Files.deleteIfExists(s.dataFile());
+      Files.deleteIfExists(s.indexFile());
+    } catch (IOException e) {
+      // Best effort.
+    }
+  }
+
+  /** Walks map outputs 0..M-1, decoding reducer {@code reduceId}'s segment of each. */
+  private final class SegmentIterator implements Iterator<Object> {
+    private final int shuffleId;
+    private final int numMaps;
+    private final int reduceId;
+    private final TaskMetrics metrics;
+    private int nextMap;
+    private Input input;
+    private long segmentLength;
+
+    SegmentIterator(int shuffleId, int numMaps, int reduceId, TaskMetrics metrics) {
+      this.shuffleId = shuffleId;
+      this.numMaps = numMaps;
+      this.reduceId = reduceId;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        while (input == null || input.total() >= segmentLength) {
+          close();
+          if (nextMap >= numMaps) {
+            return false;
+          }
+          open(tracker.get(shuffleId, nextMap++));
+        }
+        return true;
+      } catch (IOException e) {
+        throw new UncheckedIOException("shuffle " + shuffleId + ": cannot read map output " + (nextMap - 1), e);
+      }
+    }
+
+    @Override
+    public Object next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      long key = input.readLong();
+      int len = input.readVarInt(true);
+      if (len < 0 || len > segmentLength) {
+        throw new EngineException("shuffle " + shuffleId + ": corrupt record length " + len);
+      }
+      metrics.shuffleRecordsRead.incrementAndGet();
+      return new KeyedRecord(key, input.readBytes(len));
+    }
+
+    private void open(MapStatus s) throws IOException {
+      long start;
+      long end;
+      try (RandomAccessFile idx = new RandomAccessFile(s.indexFile().toFile(), "r")) {
+        idx.seek(8L * reduceId);
+        start = idx.readLong();
+        end = idx.readLong();
+      }
+      segmentLength = end - start;
+      if (segmentLength == 0) {
+        input = null;
+        return;
+      }
+      FileInputStream fis = new FileInputStream(s.dataFile().toFile());
+      fis.getChannel().position(start);
+      input = new Input(new BoundedInputStream(fis, segmentLength), 1 << 16);
+      metrics.shuffleBytesRead.addAndGet(segmentLength);
+    }
+
+    void close() {
+      if (input != null) {
+        input.close();
+        input = null;
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.kindling.engine;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Builds the datasets whose data comes from outside the lineage: driver frames and text files. */
+final class Sources {
+  private final Engine engine;
+
+  Sources(Engine engine) {
+    this.engine = engine;
+  }
+
+  Dataset parallelizeFromFile(Path file, int numSlices) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+      List<byte[]> frames = WireFormat.readFrames(in, engine.conf().maxFrameBytes(), "parallelize file " + file);
+      return engine.parallelize(frames, numSlices);
+    } catch (NoSuchFileException e) {
+      throw new EngineException("parallelize file " + file + " does not exist", e);
+    }
+  }
+
+  ServeInfo<Dataset> serveParallelize(int numSlices) throws IOException {
+    if (numSlices < 1) {
+      throw new IllegalArgumentException("Positive number of partitions required, got " + numSlices);
+    }
+    long max = engine.conf().maxFrameBytes();
+    return OneShotServer.start("parallelize", engine.conf(), (in, out, socket) -> {
+      // The client may pause between frames, but not forever.
+      socket.setSoTimeout((int) engine.conf().acceptTimeout().toMillis());
+      List<byte[]> frames = WireFormat.readFrames(in, max, "parallelize socket");
+      return engine.parallelize(frames, numSlices);
+    });
+  }
+
+  Dataset textFile(String path, int minPartitions) {
+    if (minPartitions < 0) {
+      throw new IllegalArgumentException("minPartitions must not be negative, got " + minPartitions);
+    }
+    try {
+      List<Path> files = TextInput.listFiles(path);
+      return new TextFileDataset(engine, TextInput.splits(files, minPartitions));
+    } catch (IOException e) {
+      throw new EngineException("textFile " + path + ": " + e.getMessage(), e);
+    }
+  }
+}

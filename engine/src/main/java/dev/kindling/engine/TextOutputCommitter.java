@@ -1,0 +1,119 @@
+package dev.kindling.engine;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * Hadoop's FileOutputCommitter (algorithm 1) for text output. A task writes under its own attempt
+ * directory and, when done, renames its file into the job's temporary directory (task commit);
+ * the job commit moves every part file into place and writes {@code _SUCCESS}. Until then nothing
+ * outside {@code _temporary} exists, and an abort removes {@code _temporary}.
+ *
+ * <pre>
+ * out/_temporary/0/_temporary/attempt_&lt;task attempt id&gt;/part-00003   while writing
+ * out/_temporary/0/part-00003                                        after task commit
+ * out/part-00003, out/_SUCCESS                                       after job commit
+ * </pre>
+ */
+final class TextOutputCommitter {
+  private final Path out;
+  private final Path jobTemp;
+  private final boolean gzip;
+  private boolean createdOut;
+
+  TextOutputCommitter(Path out, String codec) {
+    this.out = out.toAbsolutePath();
+    this.jobTemp = this.out.resolve("_temporary").resolve("0");
+    this.gzip = isGzip(codec);
+  }
+
+  private static boolean isGzip(String codec) {
+    if (codec == null || codec.isEmpty()) {
+      return false;
+    }
+    String c = codec.toLowerCase(Locale.ROOT);
+    if (c.equals("gzip") || c.equals("org.apache.hadoop.io.compress.gzipcodec")) {
+      return true;
+    }
+    throw new IllegalArgumentException("saveAsTextFile: unsupported compression codec \"" + codec + "\" (use gzip)");
+  }
+
+  void setupJob() {
+    if (Files.exists(out)) {
+      throw new EngineException("Output directory " + out + " already exists");
+    }
+    try {
+      Files.createDirectories(out);
+      createdOut = true;
+      Files.createDirectories(jobTemp);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create output directory " + out, e);
+    }
+  }
+
+  /** Runs inside the task: write the attempt's file, then commit it. */
+  Object writeAndCommitTask(Iterator<Object> records, TaskContext ctx) throws IOException {
+    String name = String.format(Locale.ROOT, "part-%05d%s", ctx.partitionId(), gzip ? ".gz" : "");
+    Path attemptDir = jobTemp.resolve("_temporary").resolve("attempt_" + ctx.taskAttemptId());
+    Files.createDirectories(attemptDir);
+    Path file = attemptDir.resolve(name);
+    try {
+      try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+          OutputStream os = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw) {
+        long n = 0;
+        while (records.hasNext()) {
+          Object o = records.next();
+          os.write(o instanceof byte[] b ? b : String.valueOf(o).getBytes(StandardCharsets.UTF_8));
+          os.write('\n');
+          if ((++n & 1023) == 0) {
+            ctx.checkKilled();
+          }
+        }
+      }
+      Files.move(file, jobTemp.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      return null;
+    } finally {
+      Files2.deleteRecursively(attemptDir);
+    }
+  }
+
+  void commitJob() {
+    try (DirectoryStream<Path> parts = Files.newDirectoryStream(jobTemp, "part-*")) {
+      for (Path p : parts) {
+        Files.move(p, out.resolve(p.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+      }
+      Files2.deleteRecursively(out.resolve("_temporary"));
+      try {
+        Files.createFile(out.resolve("_SUCCESS"));
+      } catch (FileAlreadyExistsException e) {
+        // Harmless.
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("committing output to " + out + " failed", e);
+    }
+  }
+
+  void abortJob() {
+    Files2.deleteRecursively(out.resolve("_temporary"));
+    if (createdOut) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(out)) {
+        if (!ds.iterator().hasNext()) {
+          Files.delete(out);
+        }
+      } catch (IOException e) {
+        // Leaving an empty directory is acceptable.
+      }
+    }
+  }
+}

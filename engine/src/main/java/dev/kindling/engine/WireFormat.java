@@ -1,0 +1,92 @@
+package dev.kindling.engine;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * PySpark's element stream (PythonRDD.writeIteratorToStream), byte for byte:
+ *
+ * <pre>
+ *   byte[]       i32 BE n | n bytes
+ *   String       i32 BE n | n bytes UTF-8
+ *   null         i32 BE -5
+ *   KeyedRecord  the key as an 8-byte frame, then the payload frame
+ * </pre>
+ *
+ * and the frame file/stream parallelize reads: {@code i32 BE n | n bytes} repeated until a clean EOF.
+ */
+final class WireFormat {
+  static final int NULL = -5;
+  static final int END_OF_DATA_SECTION = -1;
+
+  private WireFormat() {}
+
+  static void writeElement(DataOutputStream out, Object o) throws IOException {
+    if (o == null) {
+      out.writeInt(NULL);
+    } else if (o instanceof byte[] b) {
+      out.writeInt(b.length);
+      out.write(b);
+    } else if (o instanceof String s) {
+      writeUtf(out, s);
+    } else if (o instanceof KeyedRecord k) {
+      out.writeInt(8);
+      out.writeLong(k.key());
+      out.writeInt(k.payload().length);
+      out.write(k.payload());
+    } else {
+      throw new EngineException("Unexpected element type " + o.getClass().getName());
+    }
+  }
+
+  static void writeAll(DataOutputStream out, Iterator<?> it) throws IOException {
+    while (it.hasNext()) {
+      writeElement(out, it.next());
+    }
+  }
+
+  static void writeUtf(DataOutputStream out, String s) throws IOException {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  /**
+   * Reads frames until a clean EOF. A length of -1 or less, over {@code maxFrame}, or a stream
+   * that ends inside a frame is an error naming {@code source} and the frame's index.
+   */
+  static List<byte[]> readFrames(InputStream raw, long maxFrame, String source) throws IOException {
+    DataInputStream in = new DataInputStream(raw);
+    List<byte[]> frames = new ArrayList<>();
+    while (true) {
+      int first = in.read();
+      if (first < 0) {
+        return frames;
+      }
+      int len;
+      try {
+        len = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+      } catch (EOFException e) {
+        throw new EngineException(source + ": truncated length prefix of frame " + frames.size());
+      }
+      if (len < 0 || len > maxFrame) {
+        throw new EngineException(source + ": frame " + frames.size() + " has invalid length " + len
+            + " (allowed 0.." + maxFrame + ")");
+      }
+      // readNBytes grows its buffer as bytes arrive, so a lying length cannot make us allocate it all.
+      byte[] frame = in.readNBytes(len);
+      if (frame.length < len) {
+        throw new EngineException(source + ": truncated frame " + frames.size() + ": expected " + len
+            + " bytes, got " + frame.length);
+      }
+      frames.add(frame);
+    }
+  }
+}

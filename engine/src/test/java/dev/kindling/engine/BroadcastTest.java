@@ -1,0 +1,61 @@
+package dev.kindling.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BroadcastTest {
+  @TempDir Path tmp;
+
+  /** A record function that reads broadcast {@code id} the way a worker would: from its file. */
+  private static PartitionFunction readBroadcast(long id) {
+    return new PartitionFunction() {
+      @Override
+      public java.util.Iterator<Object> compute(TaskContext ctx, java.util.Iterator<Object> input) throws Exception {
+        return List.<Object>of(Files.readString(ctx.broadcastFile(id))).iterator();
+      }
+
+      @Override
+      public Set<Long> broadcastIds() {
+        return Set.of(id);
+      }
+    };
+  }
+
+  @Test
+  void workersReadTheFileAndUnpersistAndDestroyRemoveIt() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      Path driverFile = Files.writeString(tmp.resolve("bcast.pickle"), "value-1");
+      long id = engine.registerBroadcast(driverFile);
+      Dataset ds = engine.parallelize(TestEngines.frames("a", "b"), 2).mapPartitions(readBroadcast(id), false);
+      assertThat(ds.collect()).containsExactly("value-1", "value-1");
+      Path workerCopy = engine.broadcastFile(id);
+      assertThat(workerCopy).exists().startsWith(engine.localDir());
+
+      engine.unpersistBroadcast(id);
+      assertThat(workerCopy).doesNotExist();
+      assertThat(driverFile).exists();
+      assertThat(ds.collect()).containsExactly("value-1", "value-1");
+
+      engine.destroyBroadcast(id);
+      assertThat(workerCopy).doesNotExist();
+      assertThat(driverFile).doesNotExist();
+      assertThatThrownBy(ds::collect).isInstanceOf(EngineException.class)
+          .hasMessage("Attempted to use broadcast " + id + " after it was destroyed");
+    }
+  }
+
+  @Test
+  void registeringAMissingFileFails() {
+    try (Engine engine = TestEngines.local(tmp)) {
+      assertThatThrownBy(() -> engine.registerBroadcast(tmp.resolve("missing")))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("does not exist");
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.kindling.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EngineConfTest {
+  @Test
+  void masterUrls() {
+    assertThat(new EngineConf(Map.of("spark.master", "local")).slots()).isEqualTo(1);
+    assertThat(new EngineConf(Map.of("spark.master", "local[3]")).slots()).isEqualTo(3);
+    assertThat(new EngineConf(Map.of("spark.master", "local[*]")).slots())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    EngineConf withFailures = new EngineConf(Map.of("spark.master", "local[2,7]"));
+    assertThat(withFailures.slots()).isEqualTo(2);
+    assertThat(withFailures.maxTaskFailures()).isEqualTo(7);
+    assertThat(EngineConf.defaults().maxTaskFailures()).isEqualTo(4);
+    assertThatThrownBy(() -> new EngineConf(Map.of("spark.master", "yarn")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("spark.master");
+  }
+
+  @Test
+  void durationsAndSizes() {
+    EngineConf c = new EngineConf(Map.of("spark.python.authenticate.socketTimeout", "250ms",
+        "kindling.shuffle.spillThresholdBytes", "8m", "kindling.storage.memoryBytes", "1024",
+        "spark.rdd.limit.scaleUpFactor", "1"));
+    assertThat(c.acceptTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(EngineConf.defaults().acceptTimeout()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(c.spillThresholdBytes()).isEqualTo(8L << 20);
+    assertThat(c.storageMemoryBytes()).isEqualTo(1024);
+    assertThat(c.scaleUpFactor()).isEqualTo(2);
+    assertThatThrownBy(() -> c.with("kindling.storage.memoryBytes", "lots").storageMemoryBytes())
+        .hasMessageContaining("kindling.storage.memoryBytes");
+  }
+}

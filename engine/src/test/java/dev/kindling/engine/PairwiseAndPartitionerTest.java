@@ -1,0 +1,58 @@
+package dev.kindling.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PairwiseAndPartitionerTest {
+  @TempDir Path tmp;
+
+  @Test
+  void partitionerFollowsPythonPartitioner() {
+    Partitioner p = new Partitioner(5, 0);
+    assertThat(p.getPartition(null)).isZero();
+    assertThat(p.getPartition(7L)).isEqualTo(2);
+    assertThat(p.getPartition(-1L)).isEqualTo(4);
+    // The long is truncated to int first, as Spark's key.toInt does.
+    assertThat(p.getPartition((1L << 32) + 3)).isEqualTo(3);
+    assertThat(p.getPartition("x")).isEqualTo(Partitioner.nonNegativeMod("x".hashCode(), 5));
+    assertThat(new Partitioner(5, 1)).isNotEqualTo(p).isEqualTo(new Partitioner(5, 1));
+    assertThatThrownBy(() -> new Partitioner(0, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void pairwiseDecodesBigEndianKeysAndNamesBadInput() {
+    try (Engine engine = TestEngines.local(tmp)) {
+      List<Object> frames = List.of(TestEngines.longFrame(-2), TestEngines.bytes("v1"),
+          TestEngines.longFrame(300), TestEngines.bytes("v2"));
+      assertThat(TestEngines.showAll(engine.parallelize(frames, 1).pairwise().collect()))
+          .containsExactly("k:-2:v1", "k:300:v2");
+
+      Dataset odd = engine.parallelize(List.of(TestEngines.longFrame(1)), 1).pairwise();
+      assertThatThrownBy(odd::collect).isInstanceOf(JobFailedException.class)
+          .hasMessageContaining("PairwiseRDD: unexpected value: odd number of frames");
+      Dataset shortKey = engine.parallelize(List.of(new byte[3], new byte[1]), 1).pairwise();
+      assertThatThrownBy(shortKey::collect).hasMessageContaining("PairwiseRDD: unexpected value: key frame must be 8 bytes, got a frame of 3 bytes");
+      Dataset notKeyed = engine.parallelize(TestEngines.frames("a"), 1).partitionBy(2, 0);
+      assertThatThrownBy(notKeyed::collect).hasMessageContaining("expected keyed records");
+    }
+  }
+
+  @Test
+  void unionAndCoalesce() {
+    try (Engine engine = TestEngines.local(tmp)) {
+      Dataset a = engine.parallelize(TestEngines.frames("1", "2", "3"), 3);
+      Dataset b = engine.parallelize(TestEngines.frames("4", "5"), 2);
+      Dataset u = a.union(b);
+      assertThat(u.numPartitions()).isEqualTo(5);
+      assertThat(TestEngines.showAll(u.coalesce(2).collect())).containsExactly("b:1", "b:2", "b:3", "b:4", "b:5");
+      assertThat(u.coalesce(2).numPartitions()).isEqualTo(2);
+      assertThat(u.coalesce(9)).isSameAs(u);
+      assertThat(engine.range(10, 0, -3, 2).collect()).containsExactly(10L, 7L, 4L, 1L);
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package dev.kindling.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kindling.protocol.auth.SocketAuth;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SocketServeTest {
+  @TempDir Path tmp;
+
+  private static Socket connect(ServeInfo<?> info) throws IOException {
+    Socket s = new Socket(InetAddress.getLoopbackAddress(), info.port());
+    s.setSoTimeout(10_000);
+    return s;
+  }
+
+  private static List<String> readElements(DataInputStream in) throws IOException {
+    List<String> out = new ArrayList<>();
+    while (true) {
+      int n;
+      try {
+        n = in.readInt();
+      } catch (EOFException e) {
+        return out;
+      }
+      if (n == -5) {
+        out.add(null);
+      } else {
+        byte[] b = in.readNBytes(n);
+        out.add(new String(b, StandardCharsets.UTF_8));
+      }
+    }
+  }
+
+  @Test
+  void collectServesElementsAfterAuthentication() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      List<Object> data = new ArrayList<>(TestEngines.frames("a", "bb"));
+      data.add("line \u00e9");
+      data.add(null);
+      ServeInfo<Void> info = engine.parallelize(data, 2).serveCollect();
+      try (Socket s = connect(info)) {
+        SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        assertThat(readElements(in)).containsExactly("a", "bb", "line \u00e9", null);
+      }
+      info.getResult();
+    }
+  }
+
+  @Test
+  void wrongSecretGetsErrAndNoData() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      ServeInfo<Void> info = engine.parallelize(TestEngines.frames("secret data"), 1).serveCollect();
+      try (Socket s = connect(info)) {
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        byte[] wrong = "0".repeat(64).getBytes(StandardCharsets.UTF_8);
+        out.writeInt(wrong.length);
+        out.write(wrong);
+        out.flush();
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        assertThat(in.readInt()).isEqualTo(3);
+        assertThat(new String(in.readNBytes(3), StandardCharsets.UTF_8)).isEqualTo("err");
+        assertThat(in.read()).isEqualTo(-1);
+      }
+      assertThatThrownBy(info::getResult).hasMessageContaining("authentication failed");
+    }
+  }
+
+  @Test
+  void acceptTimeoutFires() {
+    try (Engine engine = TestEngines.local(tmp, "spark.python.authenticate.socketTimeout", "200ms")) {
+      ServeInfo<Void> info = engine.parallelize(TestEngines.frames("a"), 1).serveCollect();
+      assertThatThrownBy(info::getResult).isInstanceOf(EngineException.class).hasMessageContaining("no client connected");
+    }
+  }
+
+  @Test
+  void toLocalIteratorServesPartitionsOnRequest() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      ServeInfo<Void> info = engine.parallelize(TestEngines.frames("a", "b", "c"), 3).serveToLocalIterator();
+      try (Socket s = connect(info)) {
+        SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        List<String> got = new ArrayList<>();
+        while (true) {
+          out.writeInt(1);
+          out.flush();
+          int status = in.readInt();
+          if (status == 0) {
+            break;
+          }
+          assertThat(status).isEqualTo(1);
+          int n;
+          while ((n = in.readInt()) != -1) {
+            got.add(new String(in.readNBytes(n), StandardCharsets.UTF_8));
+          }
+        }
+        assertThat(got).containsExactly("a", "b", "c");
+        assertThat(in.read()).isEqualTo(-1);
+      }
+      info.getResult();
+    }
+  }
+
+  @Test
+  void toLocalIteratorClientMayStopEarly() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      ServeInfo<Void> info = engine.parallelize(TestEngines.frames("a", "b"), 2).serveToLocalIterator();
+      try (Socket s = connect(info)) {
+        SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.writeInt(0);
+        out.flush();
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      }
+      info.getResult();
+    }
+  }
+
+  @Test
+  void toLocalIteratorReportsAFailedPartition() throws Exception {
+    try (Engine engine = TestEngines.local(tmp, "spark.task.maxFailures", "1")) {
+      Dataset ds = engine.parallelize(TestEngines.frames("a", "b"), 2).mapPartitions((ctx, it) -> {
+        if (ctx.partitionId() == 1) {
+          throw new IllegalStateException("partition one is bad");
+        }
+        return it;
+      }, false);
+      ServeInfo<Void> info = ds.serveToLocalIterator();
+      try (Socket s = connect(info)) {
+        SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        out.writeInt(1);
+        out.flush();
+        assertThat(in.readInt()).isEqualTo(1);
+        assertThat(in.readInt()).isEqualTo(1);
+        assertThat(in.readNBytes(1)).isEqualTo(new byte[] {'a'});
+        assertThat(in.readInt()).isEqualTo(-1);
+        out.writeInt(1);
+        out.flush();
+        assertThat(in.readInt()).isEqualTo(-1);
+      }
+      assertThatThrownBy(info::getResult).isInstanceOf(JobFailedException.class).hasMessageContaining("partition one is bad");
+    }
+  }
+
+  @Test
+  void parallelizeThroughASocket() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      ServeInfo<Dataset> info = engine.serveParallelize(3);
+      try (Socket s = connect(info)) {
+        SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        for (String f : new String[] {"x", "", "yz", "w"}) {
+          out.writeInt(f.length());
+          out.writeBytes(f);
+        }
+        out.flush();
+        s.shutdownOutput();
+        Dataset ds = info.getResult();
+        assertThat(ds.numPartitions()).isEqualTo(3);
+        assertThat(TestEngines.showAll(ds.collect())).containsExactly("b:x", "b:", "b:yz", "b:w");
+      }
+    }
+  }
+
+  @Test
+  void parallelizeFromFileReadsFramesAndRejectsMalformedFiles() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      Path good = tmp.resolve("good.bin");
+      Files.write(good, new byte[] {0, 0, 0, 2, 'h', 'i', 0, 0, 0, 0, 0, 0, 0, 1, '!'});
+      assertThat(TestEngines.showAll(engine.parallelizeFromFile(good, 2).collect())).containsExactly("b:hi", "b:", "b:!");
+
+      Path empty = Files.write(tmp.resolve("empty.bin"), new byte[0]);
+      assertThat(engine.parallelizeFromFile(empty, 2).collect()).isEmpty();
+
+      Path truncated = Files.write(tmp.resolve("t.bin"), new byte[] {0, 0, 0, 5, 'a', 'b'});
+      assertThatThrownBy(() -> engine.parallelizeFromFile(truncated, 1))
+          .isInstanceOf(EngineException.class).hasMessageContaining("truncated frame 0: expected 5 bytes, got 2");
+
+      Path shortLength = Files.write(tmp.resolve("s.bin"), new byte[] {0, 0, 0, 1, 'a', 0, 0});
+      assertThatThrownBy(() -> engine.parallelizeFromFile(shortLength, 1))
+          .isInstanceOf(EngineException.class).hasMessageContaining("truncated length prefix of frame 1");
+
+      Path negative = Files.write(tmp.resolve("n.bin"), new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFE});
+      assertThatThrownBy(() -> engine.parallelizeFromFile(negative, 1))
+          .isInstanceOf(EngineException.class).hasMessageContaining("invalid length -2");
+
+      assertThatThrownBy(() -> engine.parallelizeFromFile(tmp.resolve("missing.bin"), 1))
+          .isInstanceOf(EngineException.class).hasMessageContaining("does not exist");
+    }
+  }
+
+  @Test
+  void runJobServeFlattensChosenPartitions() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      Dataset ds = engine.parallelize(TestEngines.frames("a", "b", "c", "d"), 4);
+      ServeInfo<Void> info = engine.serveRunJob(ds, new int[] {3, 1});
+      try (Socket s = connect(info)) {
+        SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
+        assertThat(readElements(new DataInputStream(s.getInputStream()))).containsExactly("d", "b");
+      }
+      assertThat(Arrays.asList(info.getResult())).containsExactly((Void) null);
+    }
+  }
+}
