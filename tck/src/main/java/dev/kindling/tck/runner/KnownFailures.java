@@ -10,9 +10,10 @@ import java.util.List;
 
 /**
  * Tests an implementation is known to fail, after protobuf's conformance {@code --failure_list}:
- * one name per line, {@code #} starts a comment. A name is a test ({@code WorkerTck.required_WRK_6_2_x},
- * or just the method name, or {@code fully.qualified.Class#method}) or a rule id ({@code WRK-6.2},
- * matching every test of that rule).
+ * one name per line; {@code #} at the start of a line or after a space starts a comment. A name is
+ * a test ({@code WorkerTck.required_WRK_6_2_x}, the bare method name, or
+ * {@code fully.qualified.Class#method}) or a rule id ({@code WRK-6.2}, matching every test of that
+ * rule).
  *
  * <p>The list must shrink: the run fails when a listed test passes, and when a listed name
  * matches no test at all.
@@ -55,8 +56,7 @@ public final class KnownFailures {
     String[] lines = text.split("\\R", -1);
     for (int i = 0; i < lines.length; i++) {
       String line = lines[i];
-      int hash = line.indexOf('#');
-      String name = (hash >= 0 ? line.substring(0, hash) : line).strip();
+      String name = stripComment(line).strip();
       if (name.isEmpty()) {
         continue;
       }
@@ -67,6 +67,16 @@ public final class KnownFailures {
       entries.add(new Entry(name, source, i + 1));
     }
     return new KnownFailures(entries);
+  }
+
+  /** A comment starts at a {@code #} that begins the line or follows whitespace ({@code Class#method} is a name). */
+  private static String stripComment(String line) {
+    for (int i = 0; i < line.length(); i++) {
+      if (line.charAt(i) == '#' && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
+        return line.substring(0, i);
+      }
+    }
+    return line;
   }
 
   public List<Entry> entries() {
