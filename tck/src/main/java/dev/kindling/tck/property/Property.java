@@ -1,5 +1,6 @@
 package dev.kindling.tck.property;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.SplittableRandom;
@@ -33,6 +34,7 @@ public final class Property<T> {
   private int tries = 100;
   private int maxShrinks = 1_000;
   private int maxShrinkAttempts = 20_000;
+  private Duration shrinkTime = Duration.ofSeconds(30);
   private Function<? super T, String> show = Gens::describe;
   private Function<? super T, String> trace;
 
@@ -65,6 +67,27 @@ public final class Property<T> {
       throw new IllegalArgumentException("maxShrinks must be >= 0: " + maxShrinks);
     }
     this.maxShrinks = maxShrinks;
+    return this;
+  }
+
+  /**
+   * The most candidate replays while shrinking (default 20000). Lower it when each check is slow,
+   * e.g. starts a process.
+   */
+  public Property<T> maxShrinkAttempts(int maxShrinkAttempts) {
+    if (maxShrinkAttempts < 0) {
+      throw new IllegalArgumentException("maxShrinkAttempts must be >= 0: " + maxShrinkAttempts);
+    }
+    this.maxShrinkAttempts = maxShrinkAttempts;
+    return this;
+  }
+
+  /** Wall-clock budget for shrinking (default 30 s); the best counterexample so far is reported. */
+  public Property<T> shrinkTime(Duration shrinkTime) {
+    if (shrinkTime.isNegative()) {
+      throw new IllegalArgumentException("shrinkTime must be >= 0: " + shrinkTime);
+    }
+    this.shrinkTime = shrinkTime;
     return this;
   }
 
@@ -138,7 +161,7 @@ public final class Property<T> {
     int maxDiscarded = Math.max(100, tries * 10);
     while (passed < tries) {
       Choices choices = Choices.random(master.split());
-      Shrinker.Attempt<T> attempt = evaluate(choices, property);
+      Shrinker.Attempt<T> attempt = evaluate(choices, property, false);
       if (attempt == null) {
         if (++discarded > maxDiscarded) {
           return PropertyResult.unsatisfiable(runSeed, passed, discarded);
@@ -151,10 +174,11 @@ public final class Property<T> {
       }
       Shrinker<T> shrinker =
           new Shrinker<>(
-              seq -> evaluate(Choices.replay(seq), property),
+              seq -> evaluate(Choices.replay(seq), property, true),
               attempt,
               maxShrinks,
-              maxShrinkAttempts);
+              maxShrinkAttempts,
+              shrinkTime);
       Shrinker.Attempt<T> minimal = shrinker.shrink();
       Throwable error = unwrap(minimal.error());
       String rendered = show.apply(minimal.value());
@@ -168,7 +192,8 @@ public final class Property<T> {
           show.apply(attempt.value()),
           error,
           traceText,
-          minimal.sequence());
+          minimal.sequence(),
+          shrinker.stoppedEarly());
     }
     return PropertyResult.passed(runSeed, passed, discarded);
   }
@@ -181,13 +206,22 @@ public final class Property<T> {
     }
   }
 
-  /** Returns null when the case is invalid (bad choices, filtered out, assumption failed). */
-  private Shrinker.Attempt<T> evaluate(Choices choices, Predicate<? super T> property) {
+  /**
+   * Returns null when the case is invalid (bad choices, filtered out, assumption failed). While
+   * shrinking, a generator that throws on an edited sequence also just makes the case invalid;
+   * during search, it is a bug in the generator and propagates.
+   */
+  private Shrinker.Attempt<T> evaluate(Choices choices, Predicate<? super T> property, boolean shrinking) {
     T value;
     try {
       value = gen.generate(choices);
     } catch (Choices.Invalid e) {
       return null;
+    } catch (RuntimeException e) {
+      if (shrinking) {
+        return null;
+      }
+      throw e;
     }
     List<int[]> spans = choices.spans();
     try {

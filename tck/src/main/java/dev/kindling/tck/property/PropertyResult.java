@@ -22,6 +22,7 @@ public final class PropertyResult<T> {
   private final Throwable error;
   private final String trace;
   private final long[] choiceSequence;
+  private final String stoppedEarly;
 
   private PropertyResult(
       Status status,
@@ -34,7 +35,8 @@ public final class PropertyResult<T> {
       String original,
       Throwable error,
       String trace,
-      long[] choiceSequence) {
+      long[] choiceSequence,
+      String stoppedEarly) {
     this.status = status;
     this.seed = seed;
     this.tries = tries;
@@ -46,15 +48,16 @@ public final class PropertyResult<T> {
     this.error = error;
     this.trace = trace;
     this.choiceSequence = choiceSequence;
+    this.stoppedEarly = stoppedEarly;
   }
 
   static <T> PropertyResult<T> passed(long seed, int tries, int discarded) {
-    return new PropertyResult<>(Status.PASSED, seed, tries, discarded, 0, null, null, null, null, null, null);
+    return new PropertyResult<>(Status.PASSED, seed, tries, discarded, 0, null, null, null, null, null, null, null);
   }
 
   static <T> PropertyResult<T> unsatisfiable(long seed, int tries, int discarded) {
     return new PropertyResult<>(
-        Status.UNSATISFIABLE, seed, tries, discarded, 0, null, null, null, null, null, null);
+        Status.UNSATISFIABLE, seed, tries, discarded, 0, null, null, null, null, null, null, null);
   }
 
   static <T> PropertyResult<T> failed(
@@ -66,10 +69,11 @@ public final class PropertyResult<T> {
       String original,
       Throwable error,
       String trace,
-      long[] choiceSequence) {
+      long[] choiceSequence,
+      String stoppedEarly) {
     return new PropertyResult<>(
         Status.FAILED, seed, tries, 0, shrinkSteps, counterexample, shown, original, error, trace,
-        choiceSequence);
+        choiceSequence, stoppedEarly);
   }
 
   public Status status() {
@@ -114,6 +118,11 @@ public final class PropertyResult<T> {
     return Optional.ofNullable(trace);
   }
 
+  /** Why shrinking stopped before the counterexample was minimal, if it did. */
+  public Optional<String> shrinkStoppedEarly() {
+    return Optional.ofNullable(stoppedEarly);
+  }
+
   long[] choiceSequence() {
     return choiceSequence == null ? null : choiceSequence.clone();
   }
@@ -138,6 +147,9 @@ public final class PropertyResult<T> {
             .append(", shrunk in ")
             .append(shrinkSteps)
             .append(shrinkSteps == 1 ? " step" : " steps");
+        if (stoppedEarly != null) {
+          sb.append(" (").append(stoppedEarly).append(": may not be minimal)");
+        }
         break;
       default:
         throw new AssertionError(status);

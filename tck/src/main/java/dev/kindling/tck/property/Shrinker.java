@@ -22,15 +22,36 @@ final class Shrinker<T> {
   private final Function<long[], Attempt<T>> replay;
   private final int maxSteps;
   private final int maxAttempts;
+  private final long deadlineNanos;
   private Attempt<T> best;
   private int steps;
   private int attempts;
 
-  Shrinker(Function<long[], Attempt<T>> replay, Attempt<T> failing, int maxSteps, int maxAttempts) {
+  Shrinker(
+      Function<long[], Attempt<T>> replay,
+      Attempt<T> failing,
+      int maxSteps,
+      int maxAttempts,
+      java.time.Duration timeBudget) {
     this.replay = replay;
     this.best = failing;
     this.maxSteps = maxSteps;
     this.maxAttempts = maxAttempts;
+    this.deadlineNanos = System.nanoTime() + timeBudget.toNanos();
+  }
+
+  /** Why shrinking stopped before reaching a fixed point, or null if it did not. */
+  String stoppedEarly() {
+    if (steps >= maxSteps) {
+      return "shrink step limit " + maxSteps + " reached";
+    }
+    if (attempts >= maxAttempts) {
+      return "shrink attempt limit " + maxAttempts + " reached";
+    }
+    if (System.nanoTime() - deadlineNanos >= 0) {
+      return "shrink time budget used up";
+    }
+    return null;
   }
 
   Attempt<T> best() {
@@ -42,6 +63,9 @@ final class Shrinker<T> {
   }
 
   Attempt<T> shrink() {
+    if (maxSteps == 0) {
+      return best;
+    }
     boolean progress = true;
     while (progress && !exhausted()) {
       progress = deleteSpans();
@@ -55,7 +79,7 @@ final class Shrinker<T> {
   }
 
   private boolean exhausted() {
-    return steps >= maxSteps || attempts >= maxAttempts;
+    return steps >= maxSteps || attempts >= maxAttempts || System.nanoTime() - deadlineNanos >= 0;
   }
 
   /** Replays {@code candidate}; adopts it if it still fails and is simpler. */

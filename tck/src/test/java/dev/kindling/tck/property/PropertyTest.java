@@ -232,6 +232,39 @@ class PropertyTest {
   }
 
   @Test
+  void shrinkBudgetsAreReported() {
+    PropertyResult<List<Integer>> r =
+        Property.forAll(Gens.lists(Gens.integers(0, 1000), 0, 30))
+            .seed(1)
+            .shrinkTime(java.time.Duration.ZERO)
+            .run(l -> l.stream().mapToInt(Integer::intValue).sum() < 100);
+    assertThat(r.shrinkStoppedEarly()).contains("shrink time budget used up");
+    assertThat(r.report()).contains("(shrink time budget used up: may not be minimal)");
+    PropertyResult<List<Integer>> limited =
+        Property.forAll(Gens.lists(Gens.integers(0, 1000), 0, 30))
+            .seed(1)
+            .maxShrinkAttempts(3)
+            .run(l -> l.stream().mapToInt(Integer::intValue).sum() < 100);
+    assertThat(limited.shrinkStoppedEarly()).contains("shrink attempt limit 3 reached");
+    PropertyResult<List<Integer>> full =
+        Property.forAll(Gens.lists(Gens.integers(0, 1000), 0, 30))
+            .seed(1)
+            .run(l -> l.stream().mapToInt(Integer::intValue).sum() < 100);
+    assertThat(full.shrinkStoppedEarly()).isEmpty();
+  }
+
+  @Test
+  void generatorBugsPropagateDuringSearch() {
+    Gen<Integer> broken =
+        c -> {
+          throw new IllegalStateException("generator bug");
+        };
+    assertThatThrownBy(() -> Property.forAll(broken).seed(1).check(i -> true))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("generator bug");
+  }
+
+  @Test
   void replayOfRecordedSequenceReproducesValue() {
     Gen<List<Integer>> gen = Gens.lists(Gens.integers(-50, 50), 0, 10);
     Choices random = Choices.random(new java.util.SplittableRandom(3));
