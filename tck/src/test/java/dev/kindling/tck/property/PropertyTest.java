@@ -39,13 +39,15 @@ class PropertyTest {
 
   @Test
   void listSumBelow100ShrinksToSingleElement100() {
-    PropertyResult<List<Integer>> r =
-        Property.forAll(Gens.lists(Gens.integers(0, 1000), 0, 30))
-            .seed(1)
-            .run(l -> l.stream().mapToInt(Integer::intValue).sum() < 100);
-    assertThat(r.status()).isEqualTo(PropertyResult.Status.FAILED);
-    assertThat(r.counterexample()).contains(List.of(100));
-    assertThat(r.shrinkSteps()).isPositive();
+    for (long seed = 0; seed < 30; seed++) {
+      PropertyResult<List<Integer>> r =
+          Property.forAll(Gens.lists(Gens.integers(0, 1000), 0, 30))
+              .seed(seed)
+              .run(l -> l.stream().mapToInt(Integer::intValue).sum() < 100);
+      assertThat(r.status()).as("seed %d", seed).isEqualTo(PropertyResult.Status.FAILED);
+      assertThat(r.counterexample()).as("seed %d", seed).contains(List.of(100));
+      assertThat(r.shrinkSteps()).as("seed %d", seed).isPositive();
+    }
   }
 
   @Test
@@ -74,6 +76,16 @@ class PropertyTest {
     assertThat(r.status()).isEqualTo(PropertyResult.Status.FAILED);
     assertThat(r.counterexample().orElseThrow()).containsExactly(0x2a, 0x2a);
     assertThat(r.report()).contains("counterexample: [2a 2a]");
+  }
+
+  @Test
+  void twiceByteShrinksToMinimalAcrossManySeeds() {
+    for (long seed = 0; seed < 30; seed++) {
+      PropertyResult<byte[]> r =
+          Property.forAll(Gens.bytes(300)).seed(seed).tries(5000).run(b -> count(b, (byte) 0x2a) < 2);
+      assertThat(r.counterexample()).as("seed %d", seed).isPresent();
+      assertThat(r.counterexample().orElseThrow()).as("seed %d", seed).containsExactly(0x2a, 0x2a);
+    }
   }
 
   @Test
