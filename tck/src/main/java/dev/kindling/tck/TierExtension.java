@@ -1,0 +1,129 @@
+package dev.kindling.tck;
+
+import dev.kindling.protocol.Profile;
+import dev.kindling.protocol.spec.Level;
+import dev.kindling.protocol.spec.Rule;
+import dev.kindling.protocol.spec.RuleCatalog;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
+
+/**
+ * Applies the {@link Tier}s:
+ *
+ * <ul>
+ *   <li>{@code untested_}: never runs; skipped as "untested rule ID: not verified by this TCK";
+ *   <li>{@code optional_}: any failure (of the test or its before/after-each methods) becomes a skip
+ *       "optional rule ID not met: cause";
+ *   <li>rules that do not apply to the run's profile are skipped as not applicable.
+ * </ul>
+ *
+ * With a rule catalog (see {@link TckConfig#CATALOG}) it also checks the kit itself: an id that is
+ * not in the specs, or a {@code required_} test of a SHOULD/MAY rule (and vice versa), fails the
+ * test as a TCK bug. These checks run outside the optional-to-skip conversion.
+ */
+public final class TierExtension
+    implements ExecutionCondition,
+        BeforeTestExecutionCallback,
+        TestExecutionExceptionHandler,
+        LifecycleMethodExecutionExceptionHandler {
+
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    Optional<Method> method = context.getTestMethod();
+    if (method.isEmpty()) {
+      return ConditionEvaluationResult.enabled("not a test method");
+    }
+    TckConfig config = TckConfigResolver.config(context);
+    Optional<RuleCatalog> catalog = Catalogs.get(config.catalog());
+    RuleBinding binding = RuleBinding.of(method.get(), catalog);
+    if (binding.tier() == Tier.UNTESTED) {
+      return ConditionEvaluationResult.disabled(
+          "untested rule " + binding.idsText() + ": not verified by this TCK");
+    }
+    if (catalog.isPresent() && !binding.ruleIds().isEmpty()) {
+      Profile profile = config.profile();
+      boolean anyApplies = false;
+      for (String id : binding.ruleIds()) {
+        Optional<Rule> rule = catalog.get().find(id);
+        anyApplies |= rule.isEmpty() || rule.get().appliesTo(profile);
+      }
+      if (!anyApplies) {
+        return ConditionEvaluationResult.disabled(
+            "rule " + binding.idsText() + " does not apply to profile " + profile.id());
+      }
+    }
+    return ConditionEvaluationResult.enabled("tier " + binding.tier());
+  }
+
+  @Override
+  public void beforeTestExecution(ExtensionContext context) {
+    TckConfig config = TckConfigResolver.config(context);
+    Optional<RuleCatalog> catalog = Catalogs.get(config.catalog());
+    if (catalog.isEmpty()) {
+      return;
+    }
+    Method method = context.getRequiredTestMethod();
+    RuleBinding binding = RuleBinding.of(method, catalog);
+    List<String> problems = new ArrayList<>();
+    for (String id : binding.ruleIds()) {
+      Optional<Rule> rule = catalog.get().find(id);
+      if (rule.isEmpty()) {
+        problems.add("rule " + id + " is not in the specs");
+      } else if (binding.explicitTier()) {
+        Level level = rule.get().level();
+        if (binding.tier() == Tier.REQUIRED && level != Level.MUST) {
+          problems.add("required_ test for " + id + ", which is a " + level + " rule (use optional_)");
+        } else if (binding.tier() == Tier.OPTIONAL && level == Level.MUST) {
+          problems.add("optional_ test for " + id + ", which is a MUST rule (use required_)");
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new AssertionError(
+          "TCK bug in " + method.getName() + ": " + String.join("; ", problems));
+    }
+  }
+
+  @Override
+  public void handleTestExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    throw convert(context, throwable);
+  }
+
+  @Override
+  public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    throw convert(context, throwable);
+  }
+
+  @Override
+  public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable throwable)
+      throws Throwable {
+    throw convert(context, throwable);
+  }
+
+  private static Throwable convert(ExtensionContext context, Throwable throwable) {
+    if (throwable instanceof TestAbortedException || context.getTestMethod().isEmpty()) {
+      return throwable;
+    }
+    TckConfig config = TckConfigResolver.config(context);
+    RuleBinding binding =
+        RuleBinding.of(context.getRequiredTestMethod(), Catalogs.get(config.catalog()));
+    if (binding.tier() != Tier.OPTIONAL) {
+      return throwable;
+    }
+    String cause = throwable.getMessage() == null ? throwable.toString() : throwable.getMessage();
+    TestAbortedException skip =
+        new TestAbortedException("optional rule " + binding.idsText() + " not met: " + cause, throwable);
+    return skip;
+  }
+}

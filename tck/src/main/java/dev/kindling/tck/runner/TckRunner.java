@@ -1,0 +1,118 @@
+package dev.kindling.tck.runner;
+
+import dev.kindling.protocol.spec.RuleCatalog;
+import dev.kindling.tck.Catalogs;
+import dev.kindling.tck.TckConfig;
+import dev.kindling.tck.property.Property;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.platform.engine.DiscoverySelector;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener;
+
+/**
+ * Runs verifications on the JUnit Platform and reports: detail lines and the summary line on
+ * {@code out}, and in the report directory JUnit XML ({@code TEST-junit-jupiter.xml}, raw outcomes
+ * before the known-failures list), {@code tck-report.html}, {@code summary.txt} and
+ * {@code failing_tests.txt} (a ready-made known-failures file).
+ */
+public final class TckRunner {
+  /** What to run and where to report. */
+  public record Options(
+      List<DiscoverySelector> selectors,
+      TckConfig config,
+      Map<String, String> extraParameters,
+      KnownFailures knownFailures,
+      Path reportDir) {
+    public Options {
+      selectors = List.copyOf(selectors);
+      extraParameters = Map.copyOf(extraParameters);
+    }
+  }
+
+  private TckRunner() {}
+
+  public static TckResult run(Options options, PrintStream out) throws IOException {
+    Map<String, String> params = new LinkedHashMap<>(options.config().toParameters());
+    params.putAll(options.extraParameters());
+    TckConfig config = TckConfig.fromParameters(k -> Optional.ofNullable(params.get(k)), System.getenv());
+    Files.createDirectories(options.reportDir());
+
+    LauncherDiscoveryRequest request =
+        LauncherDiscoveryRequestBuilder.request()
+            .selectors(options.selectors())
+            .configurationParameters(params)
+            .build();
+    OutcomeCollector collector = new OutcomeCollector(catalog(config.catalog(), out));
+    StringWriter xmlLog = new StringWriter();
+    LegacyXmlReportGeneratingListener xml =
+        new LegacyXmlReportGeneratingListener(options.reportDir(), new PrintWriter(xmlLog));
+
+    // Property tests read their seed from this system property; restore it for in-process callers.
+    String previousSeed = System.getProperty(Property.SEED_PROPERTY);
+    config.seed().ifPresent(s -> System.setProperty(Property.SEED_PROPERTY, Long.toString(s)));
+    try {
+      Launcher launcher = LauncherFactory.create();
+      launcher.execute(request, collector, xml);
+    } finally {
+      if (previousSeed == null) {
+        System.clearProperty(Property.SEED_PROPERTY);
+      } else {
+        System.setProperty(Property.SEED_PROPERTY, previousSeed);
+      }
+    }
+    if (!xmlLog.toString().isBlank()) {
+      out.println("WARNING: JUnit XML report: " + xmlLog.toString().strip());
+    }
+
+    TckResult result = TckResult.classify(collector.outcomes(), options.knownFailures());
+    if (result.tests().isEmpty()) {
+      out.println("WARNING: no tests found" + config.target().map(t -> " for target " + t).orElse(""));
+    }
+    for (String line : result.detailLines()) {
+      out.println(line);
+    }
+    out.println(result.summaryLine());
+
+    Map<String, String> settings = new LinkedHashMap<>();
+    config.target().ifPresent(t -> settings.put("target", t));
+    settings.put("profile", config.profile().id());
+    settings.put("command", String.join(" ", config.command()));
+    settings.put("python", config.pythonExecutable());
+    settings.put("timeout", config.timeout().toMillis() + " ms");
+    settings.put("capabilities", params.getOrDefault(TckConfig.CAPABILITIES, ""));
+    config.seed().ifPresent(s -> settings.put("seed", Long.toString(s)));
+    settings.put("catalog", config.catalog());
+    HtmlReport.write(options.reportDir().resolve("tck-report.html"), result, settings);
+    Files.writeString(
+        options.reportDir().resolve("summary.txt"), result.summaryLine() + "\n", StandardCharsets.UTF_8);
+    StringBuilder failing = new StringBuilder("# tests that failed in this run; usable as --known-failures\n");
+    for (String name : result.failingTestNames()) {
+      failing.append(name).append('\n');
+    }
+    Files.writeString(options.reportDir().resolve("failing_tests.txt"), failing, StandardCharsets.UTF_8);
+    return result;
+  }
+
+  private static Optional<RuleCatalog> catalog(String source, PrintStream out) {
+    try {
+      return Catalogs.get(source);
+    } catch (RuntimeException e) {
+      // The tests report the broken spec themselves; the summary falls back to name prefixes.
+      out.println("WARNING: rule catalog '" + source + "' unusable: " + e.getMessage());
+      return Optional.empty();
+    }
+  }
+}
