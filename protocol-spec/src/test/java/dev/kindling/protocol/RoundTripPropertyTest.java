@@ -190,16 +190,22 @@ class RoundTripPropertyTest {
     for (int i = 0; i < nf; i++) {
       frames.add(bytes(r, 20));
     }
-    if (r.nextInt(5) == 0) {
-      return WorkerOutput.exception(frames, str(r, 30));
+    Timing t = new Timing(anyLong(r), anyLong(r), anyLong(r), p.timingLongs() == 4 ? anyLong(r) : null);
+    Spill spill = new Spill(anyLong(r), anyLong(r));
+    switch (r.nextInt(8)) {
+      case 0:
+        return WorkerOutput.exception(frames, str(r, 30));
+      case 1:
+        return WorkerOutput.exception(frames, t, spill, str(r, 30));
+      default:
+        break;
     }
     List<byte[]> accs = new ArrayList<>();
     int na = r.nextInt(5);
     for (int i = 0; i < na; i++) {
       accs.add(bytes(r, 12));
     }
-    Timing t = new Timing(anyLong(r), anyLong(r), anyLong(r), p.timingLongs() == 4 ? anyLong(r) : null);
-    return WorkerOutput.success(frames, t, new Spill(anyLong(r), anyLong(r)), accs, End.of(r.nextBoolean()));
+    return WorkerOutput.success(frames, t, spill, accs, End.of(r.nextBoolean()));
   }
 
   static List<Frame> frames(SplittableRandom r) {

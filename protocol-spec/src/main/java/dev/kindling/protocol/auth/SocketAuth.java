@@ -1,5 +1,6 @@
 package dev.kindling.protocol.auth;
 
+import dev.kindling.protocol.ProtocolConstants;
 import dev.kindling.protocol.ProtocolException;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -29,18 +30,18 @@ import java.util.HexFormat;
  */
 public final class SocketAuth {
   /** Longest secret a server will read (WRK-2.3); Spark's secrets are 64 bytes. */
-  public static final int MAX_SECRET_BYTES = 1024;
+  public static final int MAX_SECRET_BYTES = ProtocolConstants.Limits.MAX_SECRET_BYTES;
 
-  static final String OK = "ok";
-  static final String ERR = "err";
-  private static final int MAX_REPLY_BYTES = 16;
+  static final String OK = ProtocolConstants.AuthReplies.OK;
+  static final String ERR = ProtocolConstants.AuthReplies.ERR;
+  private static final int MAX_REPLY_BYTES = ProtocolConstants.Limits.MAX_AUTH_REPLY_BYTES;
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private SocketAuth() {}
 
   /** A fresh 256-bit secret from {@link SecureRandom}, as 64 lowercase hex characters. */
   public static String newSecret() {
-    byte[] bytes = new byte[32];
+    byte[] bytes = new byte[ProtocolConstants.Defaults.SECRET_BYTES];
     RANDOM.nextBytes(bytes);
     return HexFormat.of().formatHex(bytes);
   }

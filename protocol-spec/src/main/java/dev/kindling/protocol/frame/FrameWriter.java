@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Writes frames (layout in {@link FrameReader}): data as {@code i32 len, bytes}, a string as its
- * UTF-8 bytes (WRK-5.1), null as NULL (-5), and any special length. Refuses data longer than
+ * UTF-8 bytes (WRK-5.1), null as NULL (-5), any special length, and the end of the JVM's input
+ * (WRK-5.2). Implements WRK-5.1 and WRK-5.2. Refuses data longer than
  * {@code maxFrameBytes}, so that it never writes what a conforming reader must reject (WRK-5.4).
  * Does not flush except in {@link #flush()}.
  */
@@ -47,6 +48,15 @@ public final class FrameWriter {
 
   public void writeSpecial(SpecialLength s) throws IOException {
     out.writeInt(s.code());
+  }
+
+  /**
+   * Ends the JVM's input to a worker: END_OF_DATA_SECTION (-1) and at once END_OF_STREAM (-4)
+   * (WRK-5.2). The caller flushes.
+   */
+  public void writeEndOfInput() throws IOException {
+    writeSpecial(SpecialLength.END_OF_DATA_SECTION);
+    writeSpecial(SpecialLength.END_OF_STREAM);
   }
 
   public void write(Frame f) throws IOException {

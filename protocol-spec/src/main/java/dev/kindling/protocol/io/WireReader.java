@@ -55,7 +55,7 @@ public final class WireReader {
   /** Reads an i32; end of stream anywhere inside it is a WRK-1.5 truncation of {@code field}. */
   public int readInt(String field) throws IOException {
     fill(scratch, 4, field, TRUNCATION_RULE, 0);
-    return ByteBuffer.wrap(scratch, 0, 4).getInt();
+    return int32();
   }
 
   /**
@@ -69,12 +69,18 @@ public final class WireReader {
     }
     scratch[0] = (byte) first;
     fill(scratch, 4, field, TRUNCATION_RULE, 1);
-    return ByteBuffer.wrap(scratch, 0, 4).getInt();
+    return int32();
   }
 
   public long readLong(String field) throws IOException {
     fill(scratch, 8, field, TRUNCATION_RULE, 0);
-    return ByteBuffer.wrap(scratch, 0, 8).getLong();
+    return ((long) int32() << 32) | (((scratch[4] & 0xff) << 24 | (scratch[5] & 0xff) << 16
+        | (scratch[6] & 0xff) << 8 | (scratch[7] & 0xff)) & 0xffffffffL);
+  }
+
+  private int int32() {
+    return (scratch[0] & 0xff) << 24 | (scratch[1] & 0xff) << 16 | (scratch[2] & 0xff) << 8
+        | (scratch[3] & 0xff);
   }
 
   /** Any non-zero byte is true (WRK-1.2). */

@@ -9,7 +9,9 @@ import java.util.Objects;
 /**
  * Everything a worker writes after the header for one task (WRK-6.1 to WRK-6.6, WRK-7.1): the data
  * frames, then either the success tail (timing, spill, accumulator updates, end marker) or an
- * exception traceback. Exactly one of {@link #end()} and {@link #exception()} is non-null.
+ * exception traceback. Exactly one of {@link #end()} and {@link #exception()} is non-null. An
+ * exception raised after the worker sent its timing keeps that timing and spill; otherwise they
+ * are null on the exception path.
  */
 public final class WorkerOutput {
   private final List<byte[]> frames;
@@ -42,8 +44,17 @@ public final class WorkerOutput {
   }
 
   public static WorkerOutput exception(List<byte[]> frames, String traceback) {
+    return exception(frames, null, null, traceback);
+  }
+
+  /** The exception path after the timing and spill were already sent (both null or both set). */
+  public static WorkerOutput exception(
+      List<byte[]> frames, Timing timing, Spill spill, String traceback) {
+    if ((timing == null) != (spill == null)) {
+      throw new IllegalArgumentException("timing and spill travel together (WRK-6.3)");
+    }
     return new WorkerOutput(
-        frames, null, null, null, null, Objects.requireNonNull(traceback, "traceback"));
+        frames, timing, spill, null, null, Objects.requireNonNull(traceback, "traceback"));
   }
 
   private static List<byte[]> copy(List<byte[]> l) {
@@ -63,12 +74,12 @@ public final class WorkerOutput {
     return exception != null;
   }
 
-  /** Null on the exception path. */
+  /** Null on the exception path unless the exception came after the timing. */
   public Timing timing() {
     return timing;
   }
 
-  /** Null on the exception path. */
+  /** Null on the exception path unless the exception came after the timing. */
   public Spill spill() {
     return spill;
   }
@@ -129,7 +140,8 @@ public final class WorkerOutput {
   @Override
   public String toString() {
     if (exception != null) {
-      return "WorkerOutput[frames=" + frames.size() + ", exception=" + exception + "]";
+      return "WorkerOutput[frames=" + frames.size() + (timing != null ? ", timing=" + timing : "")
+          + ", exception=" + exception + "]";
     }
     return "WorkerOutput[frames=" + frames.size() + ", timing=" + timing + ", spill=" + spill
         + ", accumulators=" + accumulators.size() + ", end=" + end.name() + "]";

@@ -93,7 +93,7 @@ public final class WorkerOutputDecoder {
       } else if (e instanceof Accumulators) {
         accs = ((Accumulators) e).updates();
       } else if (e instanceof PythonException) {
-        return WorkerOutput.exception(frames, ((PythonException) e).traceback());
+        return WorkerOutput.exception(frames, timing, spill, ((PythonException) e).traceback());
       } else if (e instanceof End) {
         return WorkerOutput.success(frames, timing, spill, accs, (End) e);
       }

@@ -19,11 +19,24 @@ public final class WorkerOutputEncoder {
     for (byte[] f : w.frames()) {
       out.writeBlob(f);
     }
+    if (w.timing() != null) {
+      writeTimingAndSpill(w, profile, out);
+    }
     if (w.isException()) {
       out.writeInt(SpecialLengths.PYTHON_EXCEPTION_THROWN);
       out.writeUtf(w.exception());
       return;
     }
+    out.writeInt(SpecialLengths.END_OF_DATA_SECTION);
+    out.writeInt(w.accumulators().size());
+    for (byte[] a : w.accumulators()) {
+      out.writeBlob(a);
+    }
+    out.writeInt(w.end().code());
+  }
+
+  private static void writeTimingAndSpill(WorkerOutput w, Profile profile, WireWriter out)
+      throws IOException {
     Timing t = w.timing();
     boolean wantsProcessing = profile.timingLongs() == 4;
     if (wantsProcessing != (t.processing() != null)) {
@@ -40,11 +53,5 @@ public final class WorkerOutputEncoder {
     }
     out.writeLong(w.spill().memory());
     out.writeLong(w.spill().disk());
-    out.writeInt(SpecialLengths.END_OF_DATA_SECTION);
-    out.writeInt(w.accumulators().size());
-    for (byte[] a : w.accumulators()) {
-      out.writeBlob(a);
-    }
-    out.writeInt(w.end().code());
   }
 }

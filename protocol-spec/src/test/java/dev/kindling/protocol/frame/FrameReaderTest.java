@@ -76,13 +76,12 @@ class FrameReaderTest {
   }
 
   @Test
-  void WRK_5_1_writerEncodesStringsNullsAndSpecials() throws IOException {
+  void WRK_5_1_and_WRK_5_2_writerEncodesElementsAndEndOfInput() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     FrameWriter w = new FrameWriter(out);
     w.writeUtf("é");
     w.writeNull();
-    w.writeSpecial(SpecialLength.END_OF_DATA_SECTION);
-    w.writeSpecial(SpecialLength.END_OF_STREAM);
+    w.writeEndOfInput();
     w.flush();
     assertThat(HexFormat.of().formatHex(out.toByteArray()))
         .isEqualTo("00000002c3a9" + "fffffffb" + "ffffffff" + "fffffffc");

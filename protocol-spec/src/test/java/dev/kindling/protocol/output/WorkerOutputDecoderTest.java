@@ -166,5 +166,25 @@ class WorkerOutputDecoderTest {
         new ByteArrayInputStream(HexFormat.of().parseHex(hex)), Profile.SPARK_3_5, Limits.defaults()).readAll();
     assertThat(w.isException()).isTrue();
     assertThat(w.exception()).isEqualTo("oo");
+    assertThat(w.timing()).isEqualTo(T3);
+    assertThat(w.spill()).isEqualTo(new Spill(0, 0));
+    assertThat(w.end()).isNull();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WorkerOutputEncoder.encode(w, Profile.SPARK_3_5, out);
+    assertThat(HexFormat.of().formatHex(out.toByteArray())).isEqualTo(hex);
+  }
+
+  @Test
+  void WRK_7_1_tracebackIsDecodedLeniently() throws IOException {
+    WorkerOutput w = new WorkerOutputDecoder(
+        new ByteArrayInputStream(HexFormat.of().parseHex("fffffffe" + "00000002" + "c328")),
+        Profile.SPARK_4_2, Limits.defaults()).readAll();
+    assertThat(w.exception()).isEqualTo("\ufffd(");
+  }
+
+  @Test
+  void WRK_5_3_negativeAccumulatorOrTracebackLength() {
+    assertThat(rule(TIMING3 + SPILL + "ffffffff" + "00000001" + "fffffffb")).isEqualTo("WRK-5.3");
+    assertThat(rule("fffffffe" + "ffffffff")).isEqualTo("WRK-5.3");
   }
 }
