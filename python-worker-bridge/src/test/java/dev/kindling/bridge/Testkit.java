@@ -52,6 +52,15 @@ final class Testkit {
     return m;
   }
 
+  /** Configuration for the real kindling.worker / kindling.daemon (the defaults). */
+  static Map<String, String> kindlingConf(String... kv) {
+    Map<String, String> m = new HashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], kv[i + 1]);
+    }
+    return m;
+  }
+
   static WorkerFactory factory(Map<String, String> conf, String... extraEnv) {
     BridgeConfig config = BridgeConfig.fromMap(conf);
     Map<String, String> env = new HashMap<>();
@@ -73,6 +82,17 @@ final class Testkit {
       cmd[4 + i] = Integer.toString(args[i]);
     }
     return COMMANDS.computeIfAbsent(String.join(" ", cmd), k -> run(cmd)).clone();
+  }
+
+  /** A command for the real kindling.worker, built by src/test/python/kindling_commands.py. */
+  static byte[] kindlingCommand(String name) {
+    String[] cmd = {python(), testkitPath() + "/kindling_commands.py", name};
+    return COMMANDS.computeIfAbsent(String.join(" ", cmd), k -> run(cmd)).clone();
+  }
+
+  /** Writes one pickle of {@code value} to {@code path}, as a broadcast file (WRK-10.6). */
+  static void pickleTo(Path path, String value) {
+    run(python(), testkitPath() + "/kindling_commands.py", "broadcast", path.toString(), value);
   }
 
   static String pythonVersion() {
