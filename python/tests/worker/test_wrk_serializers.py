@@ -81,7 +81,7 @@ def test_WRK_8_5_unlimited_batch_is_one_frame_even_when_empty():
 
 
 @given(st.lists(values, max_size=50), st.integers(min_value=-1, max_value=8).filter(lambda n: n != 0))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 def test_batched_round_trip(items, batch):
     ser = BatchedSerializer(CPickleSerializer(), batch)
     data = dump(ser, items)
@@ -92,7 +92,7 @@ def test_batched_round_trip(items, batch):
 
 
 @given(st.lists(values, max_size=60))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=40, deadline=None)
 def test_auto_batched_round_trip(items):
     ser = AutoBatchedSerializer(PickleSerializer())
     assert list(ser.load_stream(io.BytesIO(dump(ser, items)))) == items
