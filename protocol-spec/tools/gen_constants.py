@@ -70,7 +70,7 @@ def render_python(c):
             out.append("    %s = %s" % (name, json.dumps(value) if isinstance(value, str) else repr(value)))
         out.append("")
     out.append("")
-    out.append("PROFILES = %s" % json.dumps(c["profiles"], sort_keys=True))
+    out.append("PROFILES = %r" % (c["profiles"],))
     out.append("")
     return "\n".join(out)
 

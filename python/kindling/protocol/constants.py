@@ -95,4 +95,4 @@ class Limits:
     MAX_GATEWAY_LINE_BYTES = 65536
 
 
-PROFILES = {"spark-3.5": {"aliases": ["spark-4.0"], "confMaps": false, "taskContext": "binary-3.5", "timingLongs": 3}, "spark-4.1": {"aliases": [], "confMaps": false, "taskContext": "binary-4.1", "timingLongs": 3}, "spark-4.2": {"aliases": [], "confMaps": true, "taskContext": "json", "timingLongs": 4}}
+PROFILES = {'spark-3.5': {'timingLongs': 3, 'taskContext': 'binary-3.5', 'confMaps': False, 'aliases': ['spark-4.0']}, 'spark-4.1': {'timingLongs': 3, 'taskContext': 'binary-4.1', 'confMaps': False, 'aliases': []}, 'spark-4.2': {'timingLongs': 4, 'taskContext': 'json', 'confMaps': True, 'aliases': []}}
