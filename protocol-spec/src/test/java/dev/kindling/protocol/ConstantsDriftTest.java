@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,8 +79,7 @@ class ConstantsDriftTest {
         }
       }
       assertThat(javaFields).as("fields of " + cls).isEqualTo(c.get(group).size());
-      for (Iterator<Map.Entry<String, JsonNode>> it = c.get(group).fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : c.get(group).properties()) {
         String name = RAW_NAME_GROUPS.contains(group) ? e.getKey() : snakeUpper(e.getKey());
         Object actual;
         try {
@@ -107,8 +105,7 @@ class ConstantsDriftTest {
   void profilesMatchConstantsJson() throws Exception {
     JsonNode profiles = new ObjectMapper().readTree(specDir().resolve("constants.json").toFile()).get("profiles");
     assertThat(profiles.size()).isEqualTo(Profile.values().length);
-    for (Iterator<Map.Entry<String, JsonNode>> it = profiles.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : profiles.properties()) {
       Profile p = Profile.parse(e.getKey());
       assertThat(p.id()).isEqualTo(e.getKey());
       assertThat(p.timingLongs()).isEqualTo(e.getValue().get("timingLongs").intValue());

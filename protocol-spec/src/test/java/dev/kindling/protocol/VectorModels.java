@@ -14,7 +14,6 @@ import dev.kindling.protocol.output.Timing;
 import dev.kindling.protocol.output.WorkerOutput;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,8 +33,7 @@ final class VectorModels {
     if (options == null) {
       return b.build();
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = options.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : options.properties()) {
       int v = e.getValue().intValue();
       switch (e.getKey()) {
         case "maxFrameBytes": b.maxFrameBytes(v); break;
@@ -71,8 +69,7 @@ final class VectorModels {
     JsonNode ci = c.get("connInfo");
     Object connInfo = ci.isNull() ? null : ci.isTextual() ? ci.textValue() : (Object) ci.intValue();
     Map<String, ResourceInfo> resources = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = c.get("resources").fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : c.get("resources").properties()) {
       resources.put(e.getKey(), new ResourceInfo(
           e.getValue().get("name").textValue(), strings(e.getValue().get("addresses"))));
     }
@@ -158,8 +155,7 @@ final class VectorModels {
   private static Map<String, String> stringMap(JsonNode o) {
     Map<String, String> m = new LinkedHashMap<>();
     if (o != null) {
-      for (Iterator<Map.Entry<String, JsonNode>> it = o.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : o.properties()) {
         m.put(e.getKey(), e.getValue().textValue());
       }
     }

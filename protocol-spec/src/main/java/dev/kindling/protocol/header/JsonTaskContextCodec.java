@@ -13,7 +13,6 @@ import dev.kindling.protocol.ProtocolException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,8 +135,7 @@ final class JsonTaskContextCodec {
     JsonNode res = require(root, "resources", "object", JsonNode::isObject);
     bound("resources", res.size(), in);
     Map<String, ResourceInfo> resources = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = res.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : res.properties()) {
       String where = "resources." + e.getKey();
       JsonNode r = e.getValue();
       if (!r.isObject()) {
@@ -158,8 +156,7 @@ final class JsonTaskContextCodec {
     JsonNode lp = require(root, "localProperties", "object", JsonNode::isObject);
     bound("localProperties", lp.size(), in);
     Map<String, String> props = new LinkedHashMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = lp.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : lp.properties()) {
       if (!e.getValue().isTextual()) {
         throw wrongType("localProperties." + e.getKey(), "string", e.getValue());
       }
