@@ -30,9 +30,14 @@ from kindling.broadcast import Broadcast, _broadcastRegistry
 from kindling.files import SparkFiles
 from kindling.protocol.constants import Env, EvalTypes, SpecialLengths
 from kindling.protocol.errors import ProtocolError
-from kindling.protocol.header import decode_task_header
+from kindling.protocol.header import (
+    AddedBroadcast, BroadcastSection, DecryptionServer, ResourceInfo, TaskContextInfo, TaskHeader,
+    decode_task_header,
+)
+from kindling.protocol.limits import DEFAULT_LIMITS
 from kindling.protocol.output import Spill, Timing, WorkerOutputEncoder
 from kindling.protocol.profiles import Profile
+from kindling.protocol.wire import WireReader
 from kindling.serializers import CPickleSerializer, read_int, read_long, write_int
 from kindling.taskcontext import ResourceInformation, TaskContext
 
@@ -145,14 +150,14 @@ def _broadcast_registries():
     return pairs
 
 
-def _setup_broadcasts(section):
-    """WRK-4.5.2 .. WRK-4.5.4: drop the removed ids, register the added ones."""
+def _setup_broadcasts(section, fetched=None):
+    """WRK-4.5.2 .. WRK-4.5.4: drop the removed ids, register the added ones. ``fetched`` holds the
+    values already read from a decryption server (spark-3.5 reads them inside the header)."""
     registries = _broadcast_registries()
     for bid in section.removed:
         for registry, _ in registries:
             registry.pop(bid, None)
-    server = section.decryption_server
-    if server is None:
+    if section.decryption_server is None:
         for added in section.added:
             for registry, cls in registries:
                 if cls is Broadcast:
@@ -160,9 +165,20 @@ def _setup_broadcasts(section):
                 else:
                     registry[added.id] = cls(path=added.path)
         return
-    if not section.added:
-        return
-    # WRK-9.5: the server sends, per added id, the i64 id and one raw pickle; we answer 0x31.
+    if fetched is None:
+        fetched = _fetch_decrypted(section)
+    for bid, ours in fetched.items():
+        for registry, cls in registries:
+            registry[bid] = ours if cls is Broadcast else _preloaded(cls, ours.value)
+
+
+def _fetch_decrypted(section):
+    """WRK-9.5: connect to the JVM's decryption server; per added id it sends the i64 id and one
+    raw pickle; we answer 0x31 after the last. Returns {id: Broadcast} in header order."""
+    server = section.decryption_server
+    fetched = {}
+    if server is None or not section.added:
+        return fetched
     if server.port == -1:
         sock_file, sock = wu.local_connect_and_auth(server.secret, None)
     else:
@@ -172,14 +188,13 @@ def _setup_broadcasts(section):
             got = read_long(sock_file)
             if got != added.id:
                 raise ProtocolError("WRK-9.5", "decryption server sent broadcast %d, expected %d" % (got, added.id))
-            ours = Broadcast(sock_file=sock_file, bid=added.id)
-            for registry, cls in registries:
-                registry[added.id] = ours if cls is Broadcast else _preloaded(cls, ours.value)
+            fetched[added.id] = Broadcast(sock_file=sock_file, bid=added.id)
         sock_file.write(b"1")
         sock_file.flush()
     finally:
         sock_file.close()
         sock.close()
+    return fetched
 
 
 def _preloaded(cls, value):
@@ -234,6 +249,76 @@ def _read_command(data):
     return command
 
 
+def _decode_header_spark_3_5(infile, limits=DEFAULT_LIMITS):
+    """Reads a spark-3.5 header (WRK-4.1 .. 4.9, layout of WRK-4.3.1) and fetches decryption-server
+    broadcasts as soon as their ids are read: Spark 3.5's JVM writes the eval type and the command
+    only after that exchange, so reading the whole header first would deadlock. Returns
+    ``(header, fetched)``. Same bounds and rule ids as ``kindling.protocol.header``.
+
+        | i32 split | utf pyVer | bool barrier | i32 port | blob secret | i32 stage | i32 part |
+        | i32 attempt | i64 tid | i32 cpus | resources | props | utf files | includes |
+        | broadcasts [exchange with the decryption server here] | i32 evalType | blob command |
+    """
+    r = WireReader(infile)
+
+    def utf(field):
+        return r.read_utf(limits.max_header_string_bytes, "WRK-4.9", field)
+
+    def count(field):
+        return r.read_count(limits.max_header_count, "WRK-4.9", field)
+
+    split = r.read_int("split index")
+    if split == -1:
+        return TaskHeader(split_index=-1), {}
+    python_version = utf("python version")
+    is_barrier = r.read_bool("isBarrier")
+    port = r.read_int("barrier port")
+    try:
+        secret = r.read_blob(limits.max_header_string_bytes, "WRK-4.9", "barrier secret").decode("utf-8")
+    except UnicodeDecodeError:
+        raise ProtocolError("WRK-1.3", "barrier secret is not valid UTF-8") from None
+    stage_id = r.read_int("stageId")
+    partition_id = r.read_int("partitionId")
+    attempt_number = r.read_int("attemptNumber")
+    task_attempt_id = r.read_long("taskAttemptId")
+    cpus = r.read_int("cpus")
+    resources = {}
+    for _ in range(count("resource count")):
+        key = utf("resource key")
+        name = utf("resource name")
+        resources[key] = ResourceInfo(name, [utf("resource address") for _ in range(count("resource address count"))])
+    props = {}
+    for _ in range(count("local property count")):
+        key = utf("local property key")
+        props[key] = utf("local property value")
+    context = TaskContextInfo(is_barrier, port, secret, stage_id, partition_id, attempt_number,
+                              task_attempt_id, cpus, resources, props)
+    files_dir = utf("spark files dir")
+    includes = [utf("python include") for _ in range(count("python include count"))]
+    needs_server = r.read_bool("needsDecryptionServer")
+    n = count("broadcast count")
+    server = DecryptionServer(r.read_int("decryption server port"), utf("decryption server secret")) \
+        if needs_server else None
+    section = BroadcastSection(server, [], [])
+    for _ in range(n):
+        value = r.read_long("broadcast id")
+        if value < 0:
+            section.removed.append(-value - 1)
+        else:
+            section.added.append(AddedBroadcast(value, None if server else utf("broadcast path")))
+    fetched = _fetch_decrypted(section)
+    eval_type = r.read_int("eval type")
+    command = r.read_blob(limits.max_header_string_bytes, "WRK-4.9", "command")
+    header = TaskHeader(split, python_version, context, files_dir, includes, section, eval_type, {}, {}, command)
+    return header, fetched
+
+
+def _decode_header(infile, profile):
+    if profile is Profile.SPARK_3_5:
+        return _decode_header_spark_3_5(infile)
+    return decode_task_header(infile, profile), None
+
+
 # -- the task ------------------------------------------------------------------------------------
 
 
@@ -282,7 +367,7 @@ def main(infile, outfile):
     try:
         fault_state = _start_faulthandler()
         profile = wu.resolve_profile()
-        header = decode_task_header(_Replay(first, infile), profile)
+        header, fetched = _decode_header(_Replay(first, infile), profile)
         if header.is_exit_request:
             raise _ExitRequest()
         wu.check_python_version(header.python_version)
@@ -296,7 +381,7 @@ def main(infile, outfile):
         _reset_spill_counters()
         _clear_accumulators()
         _setup_spark_files(header.spark_files_dir, header.python_includes)
-        _setup_broadcasts(header.broadcasts)
+        _setup_broadcasts(header.broadcasts, fetched)
         _clear_accumulators()
         func, profiler, deserializer, serializer = _read_command(header.command)
         init_time = time.time()

@@ -184,3 +184,49 @@ def test_WRK_3_8_fork_failure_writes_a_negative_code(monkeypatch):
     assert jvm_side.recv(1) == b""
     assert d.children == set()
     jvm_side.close()
+
+
+@pytest.mark.spec("WRK-4.5.4", "WRK-9.5")
+def test_WRK_9_5_spark_3_5_jvm_waits_for_the_exchange_before_the_eval_type(monkeypatch):
+    """Spark 3.5's JVM writes the eval type and the command only once the worker has fetched the
+    decrypted broadcasts; the worker must not wait for them before that exchange."""
+    profile = "spark-3.5"
+    monkeypatch.setenv("KINDLING_PROTOCOL_PROFILE", profile)
+    from kindling.worker import main
+
+    secret = new_secret()
+    port, server, result = _decryption_server([(3, "three")], secret=secret)
+    section = jvm.BroadcastSection(decryption_server=jvm.DecryptionServer(port, secret),
+                                   added=[jvm.AddedBroadcast(3)])
+    b3 = _Ref(3)
+    cmd = jvm.command(lambda s, it: iter([b3.value] + list(it)))
+    full = jvm.header_bytes(profile, jvm.header(profile, cmd, broadcasts=section))
+    tail_len = 4 + 4 + len(cmd)  # i32 evalType, blob command
+    prefix, tail = full[:-tail_len], full[-tail_len:]
+
+    jvm_sock, worker_sock = socket.socketpair()
+    jvm_sock.settimeout(TIMEOUT)
+    status = {}
+
+    def run_worker():
+        rfile = worker_sock.makefile("rb", 65536)
+        wfile = worker_sock.makefile("wb", 65536)
+        try:
+            main(rfile, wfile)
+        except SystemExit as e:
+            status["code"] = e.code
+        finally:
+            wfile.flush()
+
+    worker = threading.Thread(target=run_worker, daemon=True)
+    worker.start()
+    jvm_sock.sendall(prefix)
+    server.join(TIMEOUT)  # the JVM's waitTillBroadcastDataSent
+    assert result.get("ack") == b"1", result
+    jvm_sock.sendall(tail + jvm.pickled_frames(["x"]) + jvm.i32(-1) + jvm.i32(-4))
+    out = jvm.read_output(jvm_sock.makefile("rb"), profile)
+    worker.join(TIMEOUT)
+    assert out.values == ["three", "x"]
+    assert "code" not in status
+    jvm_sock.close()
+    worker_sock.close()
