@@ -58,8 +58,20 @@ public final class WorkerOutputDecoder {
     return state == State.DONE;
   }
 
-  /** The next event, or null after the last one. */
+  /**
+   * The next event, or null after the last one. After an exception the decoder is done too: the
+   * connection is in an unknown state and must not be read further.
+   */
   public WorkerOutputEvent next() throws IOException {
+    try {
+      return step();
+    } catch (IOException | RuntimeException e) {
+      state = State.DONE;
+      throw e;
+    }
+  }
+
+  private WorkerOutputEvent step() throws IOException {
     switch (state) {
       case DATA:
         return data();

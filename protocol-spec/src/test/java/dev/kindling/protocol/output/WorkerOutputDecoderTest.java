@@ -160,6 +160,36 @@ class WorkerOutputDecoderTest {
   }
 
   @Test
+  void WRK_6_5_streamingEncoderRefusesOutOfOrderCalls() throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    WorkerOutputEncoder e = new WorkerOutputEncoder(out, Profile.SPARK_4_1);
+    e.writeData(new byte[] {1});
+    assertThatThrownBy(() -> e.writeSpill(new Spill(0, 0))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> e.writeEnd(End.REUSABLE)).isInstanceOf(IllegalStateException.class);
+    e.writeTiming(T3);
+    assertThatThrownBy(() -> e.writeData(new byte[0])).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> e.writeException("x")).isInstanceOf(IllegalStateException.class);
+    e.writeSpill(new Spill(1, 2));
+    e.writeAccumulators(List.of());
+    e.writeEnd(End.NOT_REUSABLE);
+    assertThatThrownBy(() -> e.writeException("x")).isInstanceOf(IllegalStateException.class);
+    WorkerOutput w = new WorkerOutputDecoder(
+        new ByteArrayInputStream(out.toByteArray()), Profile.SPARK_4_1, Limits.defaults()).readAll();
+    assertThat(w).isEqualTo(
+        WorkerOutput.success(List.of(new byte[] {1}), T3, new Spill(1, 2), List.of(), End.NOT_REUSABLE));
+  }
+
+  @Test
+  void decoderIsDoneAfterAnError() throws IOException {
+    InputStream in = new ByteArrayInputStream(HexFormat.of().parseHex("fffffff0" + "00000001aa"));
+    WorkerOutputDecoder d = new WorkerOutputDecoder(in, Profile.SPARK_4_2, Limits.defaults());
+    assertThatThrownBy(d::next).isInstanceOf(ProtocolException.class);
+    assertThat(d.isDone()).isTrue();
+    assertThat(d.next()).isNull();
+    assertThat(in.available()).isEqualTo(5);
+  }
+
+  @Test
   void exceptionAfterTimingIsStillAnException() throws IOException {
     String hex = TIMING3 + SPILL + "fffffffe" + "00000002" + "6f6f";
     WorkerOutput w = new WorkerOutputDecoder(
