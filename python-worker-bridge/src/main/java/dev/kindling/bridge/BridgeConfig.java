@@ -25,6 +25,7 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code kindling.python.worker.connectTimeout}</td><td>10s: simple-mode accept, daemon
  *       port and pid waits (bare number: ms)</td></tr>
  *   <tr><td>{@code kindling.python.worker.maxFrameBytes}</td><td>512 MiB (WRK-5.4)</td></tr>
+ *   <tr><td>{@code kindling.python.worker.io}</td><td>{@code blocking} (or {@code netty})</td></tr>
  * </table>
  */
 public final class BridgeConfig {
@@ -40,6 +41,7 @@ public final class BridgeConfig {
   public static final String IDLE_TIMEOUT = "kindling.python.worker.idleTimeout";
   public static final String CONNECT_TIMEOUT = "kindling.python.worker.connectTimeout";
   public static final String MAX_FRAME_BYTES = "kindling.python.worker.maxFrameBytes";
+  public static final String IO_MODEL = "kindling.python.worker.io";
 
   static final String DEFAULT_WORKER_MODULE = "kindling.worker";
   static final String DEFAULT_DAEMON_MODULE = "kindling.daemon";
@@ -56,6 +58,7 @@ public final class BridgeConfig {
   private final Duration idleTimeout;
   private final Duration connectTimeout;
   private final int maxFrameBytes;
+  private final boolean nettyIo;
 
   private BridgeConfig(Map<String, String> c) {
     boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
@@ -71,6 +74,11 @@ public final class BridgeConfig {
     idleTimeout = time(c, IDLE_TIMEOUT, "60s", TimeUnit.MILLISECONDS);
     connectTimeout = time(c, CONNECT_TIMEOUT, "10s", TimeUnit.MILLISECONDS);
     maxFrameBytes = positiveInt(c, MAX_FRAME_BYTES, ProtocolConstants.Limits.MAX_FRAME_BYTES);
+    String io = c.getOrDefault(IO_MODEL, "blocking");
+    if (!io.equals("blocking") && !io.equals("netty")) {
+      throw new IllegalArgumentException(IO_MODEL + ": expected blocking or netty, got '" + io + "'");
+    }
+    nettyIo = io.equals("netty");
   }
 
   /** Reads the keys above from {@code conf}; missing keys take their defaults. */
@@ -160,5 +168,10 @@ public final class BridgeConfig {
 
   public int maxFrameBytes() {
     return maxFrameBytes;
+  }
+
+  /** Whether tasks use {@link NettyTaskIo} rather than {@link BlockingTaskIo}. */
+  boolean nettyIo() {
+    return nettyIo;
   }
 }

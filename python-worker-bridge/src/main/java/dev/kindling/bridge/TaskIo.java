@@ -19,6 +19,12 @@ interface TaskIo {
   /** Waits up to {@code millis} for the writer to stop; true when it has. */
   boolean awaitWriter(long millis);
 
+  /** Unblocks a task thread waiting for output (the worker is being killed). */
+  default void abort() {}
+
+  /** Called once the task is over, before the worker is pooled or killed. */
+  default void detach() {}
+
   /** The most bytes this task held in the bridge's own buffers at once. */
   long maxBufferedBytes(long largestFrameRead);
 }

@@ -127,6 +127,7 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
     done = true;
     // The worker only answers END_OF_STREAM after reading it, so the writer is at its end.
     boolean writerStopped = io.awaitWriter(killTimeoutMs);
+    io.detach();
     Throwable wf = io.writerFailure();
     if (wf != null && !(wf instanceof IOException)) {
       factory.discard(worker);
@@ -158,6 +159,7 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
   private void fail() {
     done = true;
     factory.discard(worker);
+    io.detach();
   }
 
   private RuntimeException translate(Exception e) {
@@ -203,6 +205,7 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
     }
     cancelled = true;
     factory.discard(worker);
+    io.abort();
     return worker.awaitDeath(killTimeoutMs);
   }
 
@@ -212,6 +215,8 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
     if (!done) {
       done = true;
       factory.discard(worker);
+      io.abort();
+      io.detach();
     }
   }
 }

@@ -24,9 +24,14 @@ class DaemonModeTest {
   private WorkerFactory factory;
   private PythonRunner runner;
 
+  /** The configuration every test starts from; subclasses run the suite in another I/O model. */
+  java.util.Map<String, String> baseConf() {
+    return Testkit.conf();
+  }
+
   @BeforeEach
   void start() {
-    factory = Testkit.factory(Testkit.conf());
+    factory = Testkit.factory(baseConf());
     runner = new PythonRunner(factory);
   }
 
@@ -112,7 +117,9 @@ class DaemonModeTest {
   @Test
   void WRK_5_4_frameAtTheMaximumAndOneOver() {
     factory.close();
-    factory = Testkit.factory(Testkit.conf(BridgeConfig.MAX_FRAME_BYTES, "1024"));
+    java.util.Map<String, String> conf = baseConf();
+    conf.put(BridgeConfig.MAX_FRAME_BYTES, "1024");
+    factory = Testkit.factory(conf);
     runner = new PythonRunner(factory);
     try (TaskRun run = runner.run(spec("generate", 2, 1024).build(), List.of().iterator())) {
       assertThat(drain(run)).hasSize(2).allSatisfy(f -> assertThat(f).hasSize(1024));
@@ -121,6 +128,38 @@ class DaemonModeTest {
     assertThatThrownBy(() -> drain(over))
         .isInstanceOf(PythonWorkerException.class)
         .hasMessageStartingWith("WRK-5.4: frame length 1025 exceeds maximum 1024");
+  }
+
+  @Test
+  void WRK_3_17_cancelUnblocksTheReader() throws Exception {
+    TaskRun run = runner.run(spec("hang").build(), List.<Object>of(utf8("a")).iterator());
+    java.util.concurrent.CompletableFuture<Throwable> reader =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            drain(run);
+            return null;
+          } catch (Throwable t) {
+            return t;
+          }
+        });
+    Thread.sleep(200);
+    assertThat(run.cancel()).isTrue();
+    assertThat(reader.get(5, java.util.concurrent.TimeUnit.SECONDS))
+        .isInstanceOf(PythonTaskKilledException.class);
+    assertThat(Testkit.alive(run.workerPid())).isFalse();
+  }
+
+  @Test
+  void reusedWorkerServesManyTasks() {
+    Integer pid = null;
+    for (int i = 0; i < 20; i++) {
+      try (TaskRun run = runner.run(spec("echo").build(), List.<Object>of(utf8("t" + i)).iterator())) {
+        assertThat(strings(drain(run))).containsExactly("t" + i);
+        pid = pid == null ? run.workerPid() : pid;
+        assertThat(run.workerPid()).isEqualTo(pid);
+        assertThat(run.metrics().workerTasksServed()).isEqualTo(i + 1);
+      }
+    }
   }
 
   @Test
