@@ -40,6 +40,44 @@ class SocketAuthTest {
     server.get(10, TimeUnit.SECONDS);
   }
 
+  private static String server(String clientHex, String secret) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try {
+      SocketAuth.serverHandshake(new ByteArrayInputStream(HexFormat.of().parseHex(clientHex)), out, secret);
+      return "ok:" + HexFormat.of().formatHex(out.toByteArray());
+    } catch (ProtocolException e) {
+      return e.ruleId() + ":" + HexFormat.of().formatHex(out.toByteArray());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void WRK_2_2_serverRepliesOkOrErr() {
+    assertThat(server("00000003616263", "abc")).isEqualTo("ok:000000026f6b");
+    assertThat(server("00000003616264", "abc")).isEqualTo("WRK-2.2:00000003657272");
+  }
+
+  @Test
+  void WRK_2_5_comparisonIsOverWholeUtf8Bytes() {
+    // Same length, differing only in the last byte; a prefix; a longer secret; non-ASCII bytes.
+    assertThat(server("00000003616263", "abd")).startsWith("WRK-2.2:");
+    assertThat(server("00000002616263", "abc")).startsWith("WRK-2.2:");
+    assertThat(server("0000000461626364", "abc")).startsWith("WRK-2.2:");
+    assertThat(server("00000002c3a9", "é")).startsWith("ok:");
+  }
+
+  @Test
+  void WRK_2_4_clientAcceptsOnlyOk() throws IOException {
+    for (String reply : new String[] {"00000003657272", "000000024f4b", "00000011", "", "000000026f"}) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      assertThatThrownBy(() -> SocketAuth.clientHandshake(
+              new ByteArrayInputStream(HexFormat.of().parseHex(reply)), out, "abc"))
+          .as(reply)
+          .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.ruleId()).isEqualTo("WRK-2.4"));
+    }
+  }
+
   @Test
   void WRK_2_3_serverRejectsOversizedLengthWithoutReadingIt() {
     ByteArrayInputStream in = new ByteArrayInputStream(HexFormat.of().parseHex("00000401" + "61"));
