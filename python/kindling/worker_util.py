@@ -166,8 +166,8 @@ def check_python_version(driver_version):
     worker_version = "%d.%d" % sys.version_info[:2]
     if driver_version != worker_version:
         raise RuntimeError(
-            "[PYTHON_VERSION_MISMATCH] Python in worker has different version %s than that in "
-            "driver %s, PySpark cannot run with different minor versions. Please check "
+            "[PYTHON_VERSION_MISMATCH] Python in worker has different version: %s than that in "
+            "driver: %s, PySpark cannot run with different minor versions.\nPlease check "
             "environment variables PYSPARK_PYTHON and PYSPARK_DRIVER_PYTHON are correctly set."
             % (worker_version, driver_version))
 

@@ -1,0 +1,59 @@
+"""kindling.worker and the real pyspark.worker fed the same bytes give the same answers.
+
+Needs a real PySpark, which is not a dependency: set KINDLING_REAL_PYSPARK to a directory holding
+the ``pyspark`` package (for example ``pip install --no-deps --target DIR pyspark==4.2.0``).
+Skipped otherwise.
+"""
+import os
+import pickle
+import subprocess
+
+import pytest
+
+import worker_jvm as jvm
+
+REAL = os.environ.get("KINDLING_REAL_PYSPARK")
+pytestmark = pytest.mark.skipif(
+    not REAL or not os.path.isdir(os.path.join(REAL, "pyspark")),
+    reason="set KINDLING_REAL_PYSPARK to a directory with a real pyspark package")
+
+PROBE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "interop_probe.py")
+SCENARIOS = ["rdd", "utf_null", "raw", "fail", "version", "eval_type", "context"]
+
+
+def probe(module, scenario, files_dir):
+    env = jvm.child_env(KINDLING_PROTOCOL_PROFILE=None)
+    env["PYTHONPATH"] = REAL + os.pathsep + env["PYTHONPATH"]
+    proc = subprocess.run([jvm.PYTHON, PROBE, module, scenario, str(files_dir)], env=env, capture_output=True,
+                          timeout=120, text=True)
+    assert proc.returncode == 0, proc.stderr
+    profile, code, hexdata = proc.stdout.strip().split(" ")
+    return profile, code, jvm.parse_output(bytes.fromhex(hexdata), profile)
+
+
+def exception_only(text):
+    """The ``Type: message`` part after the traceback's frames (the message may span lines)."""
+    lines = text.rstrip("\n").splitlines()
+    last_frame = max((i for i, line in enumerate(lines) if line.startswith(" ")), default=-1)
+    kind, _, message = "\n".join(lines[last_frame + 1:]).partition(":")
+    return kind.rsplit(".", 1)[-1], message.strip()
+
+
+def summary(out):
+    kind, message = exception_only(out.exception) if out.exception else (None, None)
+    return dict(frames=out.frames, accumulators=[pickle.loads(a) for a in out.accumulators], reply=out.reply,
+                spill=out.spill, timing_longs=None if out.timing is None else len(out.timing),
+                exception_type=kind, exception_message=message)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_same_output_as_the_real_pyspark_worker(scenario, tmp_path):
+    profile, real_code, real = probe("pyspark.worker", scenario, tmp_path)
+    _, our_code, ours = probe("kindling.worker", scenario, tmp_path)
+    assert our_code == real_code
+    expected, got = summary(real), summary(ours)
+    if scenario == "version":
+        # Same message; the exception class is PySpark's own PySparkRuntimeError there.
+        expected.pop("exception_type")
+        got.pop("exception_type")
+    assert got == expected
