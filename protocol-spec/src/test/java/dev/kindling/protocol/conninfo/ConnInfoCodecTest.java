@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.ProtocolException;
+import dev.kindling.protocol.spec.SpecRule;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +75,7 @@ class ConnInfoCodecTest {
   }
 
   @Test
+  @SpecRule({"CONN-2.2", "CONN-4.4"})
   void encodeRefusesWhatAReaderRejects() {
     assertThatThrownBy(() -> ConnInfoCodec.encode(new ConnInfo(0, "a"))).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> ConnInfoCodec.encode(new ConnInfo(1, ""))).isInstanceOf(IllegalArgumentException.class);

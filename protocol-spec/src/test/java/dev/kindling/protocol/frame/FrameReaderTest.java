@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.ProtocolException;
+import dev.kindling.protocol.spec.SpecRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -27,6 +28,7 @@ class FrameReaderTest {
   }
 
   @Test
+  @SpecRule("WRK-8.7")
   void readsDataAndSpecialFramesThenNullAtCleanEnd() throws IOException {
     FrameReader r = reader("00000002abcd" + "fffffffb" + "00000000" + "ffffffff", Limits.defaults());
     assertThat(r.readFrame()).isEqualTo(Frame.data(new byte[] {(byte) 0xab, (byte) 0xcd}));
@@ -76,6 +78,7 @@ class FrameReaderTest {
   }
 
   @Test
+  @SpecRule({"WRK-5.1", "WRK-5.2", "WRK-8.7"})
   void WRK_5_1_and_WRK_5_2_writerEncodesElementsAndEndOfInput() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     FrameWriter w = new FrameWriter(out);

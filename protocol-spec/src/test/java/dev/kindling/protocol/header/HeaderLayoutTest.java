@@ -3,6 +3,7 @@ package dev.kindling.protocol.header;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kindling.protocol.Profile;
+import dev.kindling.protocol.spec.SpecRule;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.HexFormat;
@@ -83,6 +84,7 @@ class HeaderLayoutTest {
   }
 
   @Test
+  @SpecRule({"WRK-4.5.1", "WRK-4.5.2", "WRK-4.5.5"})
   void WRK_4_5_1_broadcastFlagAndCountOfRemovedPlusAdded() throws IOException {
     BroadcastSection b = new BroadcastSection(null, List.of(4L), List.of(new BroadcastSection.Added(7, "/p")));
     assertThat(hex(minimal(Profile.SPARK_4_1, List.of(), b, Map.of()), Profile.SPARK_4_1))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.ProtocolException;
+import dev.kindling.protocol.spec.SpecRule;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -151,6 +152,7 @@ class WorkerOutputDecoderTest {
   }
 
   @Test
+  @SpecRule({"WRK-5.5", "WRK-5.4"})
   void WRK_5_5_and_WRK_5_4_bodies() {
     assertThat(rule("00000003aabb")).isEqualTo("WRK-5.5");
     assertThat(rule(TIMING3 + SPILL + "ffffffff" + "00000001" + "00000002aa")).isEqualTo("WRK-5.5");
