@@ -10,27 +10,12 @@ import time
 import pytest
 
 import worker_jvm as jvm
+from worker_jvm import Daemon, SockFile
 from kindling.protocol.auth import client_handshake, new_secret, server_handshake
 from kindling.protocol.errors import ProtocolError
 
 PROFILE = "spark-4.2"
 TIMEOUT = 20.0
-
-
-class SockFile:
-    """Unbuffered file-like view of a socket with a timeout, for the protocol codecs."""
-
-    def __init__(self, sock):
-        self.sock = sock
-
-    def read(self, n):
-        return self.sock.recv(n)
-
-    def write(self, data):
-        self.sock.sendall(data)
-
-    def flush(self):
-        pass
 
 
 def _identity_task(values, split=0, broadcasts=None):
@@ -124,39 +109,6 @@ def test_simple_mode_exception_path_then_exit():
 
 
 # -- daemon -----------------------------------------------------------------------------------
-
-
-class Daemon:
-    def __init__(self, reuse=True, secret=None, worker_module="kindling.worker"):
-        self.secret = secret or new_secret()
-        env = jvm.child_env(PYTHON_WORKER_FACTORY_SECRET=self.secret, KINDLING_PROTOCOL_PROFILE=PROFILE,
-                            SPARK_REUSE_WORKER="1" if reuse else None, SPARK_AUTH_SOCKET_TIMEOUT=5)
-        self.proc = subprocess.Popen([jvm.PYTHON, "-m", "kindling.daemon", worker_module], env=env,
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        raw = jvm.read_exact_fd(self.proc.stdout.fileno(), 4, TIMEOUT)
-        self.port = struct.unpack("!i", raw)[0]
-
-    def connect(self, authenticate=True):
-        sock = jvm.connect(self.port, TIMEOUT)
-        f = SockFile(sock)
-        pid = struct.unpack("!i", jvm._exact(f, 4))[0]
-        if authenticate:
-            client_handshake(f, f, self.secret)
-        return sock, f, pid
-
-    def kill_worker(self, pid):
-        self.proc.stdin.write(struct.pack("!i", pid))
-        self.proc.stdin.flush()
-
-    def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(5)
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            try:
-                stream.close()
-            except OSError:
-                pass
 
 
 @pytest.fixture

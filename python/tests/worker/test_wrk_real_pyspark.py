@@ -57,3 +57,33 @@ def test_same_output_as_the_real_pyspark_worker(scenario, tmp_path):
         expected.pop("exception_type")
         got.pop("exception_type")
     assert got == expected
+
+
+@pytest.mark.parametrize("daemon_module, worker_module", [
+    ("kindling.daemon", "pyspark.worker"),
+    ("kindling.daemon", "kindling.worker"),
+    # PySpark's daemon only honours a worker module whose name starts with "pyspark"; with
+    # kindling.worker it runs pyspark.worker. Both must answer the same.
+    ("pyspark.daemon", "kindling.worker"),
+    ("pyspark.daemon", "pyspark.worker"),
+])
+def test_daemons_and_workers_are_interchangeable(daemon_module, worker_module, tmp_path):
+    profile = "spark-4.2"
+    d = jvm.Daemon(daemon_module=daemon_module, worker_module=worker_module, profile=None, extra_path=REAL)
+    try:
+        sock, f, pid = d.connect()
+        for task in range(5):
+            hdr = jvm.header(profile, jvm.command(lambda s, it: (x * s for x in it)), split=task,
+                             files_dir=str(tmp_path))
+            sock.sendall(jvm.task_bytes(profile, hdr, jvm.pickled_frames(range(10))))
+            out = jvm.read_output(f, profile)
+            assert out.exception is None, out.exception
+            assert out.values == [x * task for x in range(10)]
+            assert out.reply == jvm.END_OF_STREAM
+        sock.close()
+        d.proc.stdin.close()
+        # PySpark's daemon ends with status 1 here (its shutdown(0) runs into shutdown(1)); ours 0.
+        assert jvm.wait_exit(d.proc, 20) in (0, 1)
+        assert jvm.process_gone(pid, 20)
+    finally:
+        d.close()

@@ -266,6 +266,65 @@ def process_state(pid):
     return stat.rsplit(")", 1)[1].split()[0]
 
 
+TIMEOUT = 20.0
+
+
+class SockFile:
+    """Unbuffered file-like view of a socket with a timeout, for the protocol codecs."""
+
+    def __init__(self, sock):
+        self.sock = sock
+
+    def read(self, n):
+        return self.sock.recv(n)
+
+    def write(self, data):
+        self.sock.sendall(data)
+
+    def flush(self):
+        pass
+
+
+class Daemon:
+    """``python -m <daemon_module> <worker_module>`` as the JVM starts it (WRK-3.6, WRK-3.12)."""
+
+    def __init__(self, reuse=True, secret=None, worker_module="kindling.worker", daemon_module="kindling.daemon",
+                 profile="spark-4.2", extra_path=None):
+        from kindling.protocol.auth import new_secret
+        self.secret = secret or new_secret()
+        env = child_env(PYTHON_WORKER_FACTORY_SECRET=self.secret, KINDLING_PROTOCOL_PROFILE=profile,
+                        SPARK_REUSE_WORKER="1" if reuse else None, SPARK_AUTH_SOCKET_TIMEOUT=5)
+        if extra_path:
+            env["PYTHONPATH"] = extra_path + os.pathsep + env["PYTHONPATH"]
+        self.proc = subprocess.Popen([PYTHON, "-m", daemon_module, worker_module], env=env,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        raw = read_exact_fd(self.proc.stdout.fileno(), 4, TIMEOUT)
+        self.port = struct.unpack("!i", raw)[0]
+
+    def connect(self, authenticate=True):
+        from kindling.protocol.auth import client_handshake
+        sock = connect(self.port, TIMEOUT)
+        f = SockFile(sock)
+        pid = struct.unpack("!i", _exact(f, 4))[0]
+        if authenticate:
+            client_handshake(f, f, self.secret)
+        return sock, f, pid
+
+    def kill_worker(self, pid):
+        self.proc.stdin.write(struct.pack("!i", pid))
+        self.proc.stdin.flush()
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(5)
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
 def wait_exit(proc, timeout=20.0):
     try:
         return proc.wait(timeout=timeout)
