@@ -14,6 +14,9 @@ from .wire import read_exact, write_int, write_utf
 
 
 def _child(sock, worker_main, reuse):
+    # Small replies (pid, "ok", END_OF_STREAM) must not wait for a delayed ACK (Nagle).
+    if not os.environ.get("BRIDGE_TESTKIT_NAGLE"):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     infile = os.fdopen(os.dup(sock.fileno()), "rb", 65536)
     outfile = os.fdopen(os.dup(sock.fileno()), "wb", 65536)
     write_int(os.getpid(), outfile)

@@ -151,6 +151,8 @@ def _simple_main():
         secret = "not-the-secret"
     sock = socket.create_connection(("127.0.0.1", port), timeout=15)
     sock.settimeout(None)
+    if not os.environ.get("BRIDGE_TESTKIT_NAGLE"):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     f = sock.makefile("rwb", int(os.environ.get("SPARK_BUFFER_SIZE", "65536")))
     write_utf(secret, f)
     f.flush()

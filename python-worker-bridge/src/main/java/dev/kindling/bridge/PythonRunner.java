@@ -24,10 +24,14 @@ public final class PythonRunner {
    * {@code String}, null or a {@link KeyValue}. The iterator is consumed on a bridge thread.
    */
   public TaskRun run(TaskSpec spec, Iterator<?> input) {
+    return runOn(factory.acquire(), spec, input);
+  }
+
+  /** Runs {@code spec} on a worker this runner's factory handed out (or a bench's stand-in). */
+  TaskRun runOn(PythonWorker worker, TaskSpec spec, Iterator<?> input) {
     long start = System.currentTimeMillis();
     Profile profile = spec.profile() != null ? spec.profile() : config.profile();
     boolean reuse = spec.reuseWorker() != null ? spec.reuseWorker() : config.reuseWorker();
-    PythonWorker worker = factory.acquire();
     try {
       BroadcastDiff diff = BroadcastDiff.between(worker.sentBroadcasts, spec.broadcasts());
       diff.applyTo(worker.sentBroadcasts);

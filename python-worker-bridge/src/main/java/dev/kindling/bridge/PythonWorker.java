@@ -41,6 +41,9 @@ final class PythonWorker {
     if (process != null) {
       return process.isAlive();
     }
+    if (daemon == null) {
+      return channel.isOpen();
+    }
     Optional<ProcessHandle> h = ProcessHandle.of(pid);
     return h.isPresent() && h.get().isAlive() && daemon.isAlive();
   }
@@ -121,7 +124,7 @@ final class PythonWorker {
       // Give the daemon a moment to log the child's death.
       sleep(100);
     }
-    String t = tail.text();
+    String t = tail == null ? "" : tail.text();
     if (!t.isEmpty()) {
       sb.append("\n--- last lines of the ").append(process != null ? "worker" : "daemon")
           .append("'s stderr ---\n").append(t);

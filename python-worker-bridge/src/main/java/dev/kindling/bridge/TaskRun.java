@@ -163,6 +163,10 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
   }
 
   private RuntimeException translate(Exception e) {
+    if (e instanceof java.nio.channels.ClosedByInterruptException
+        || e instanceof java.io.InterruptedIOException) {
+      return new PythonTaskKilledException("Python task interrupted; worker pid " + worker.pid + " killed");
+    }
     if (cancelled) {
       return new PythonTaskKilledException("Python task cancelled; worker pid " + worker.pid + " killed");
     }

@@ -130,4 +130,50 @@ class KindlingWorkerTest {
       assertThat(Testkit.alive(daemon)).isFalse();
     }
   }
+
+  @Test
+  void noOrphansWithTheRealDaemon() throws Exception {
+    try (WorkerFactories all = new WorkerFactories(BridgeConfig.defaults())) {
+      WorkerKey key = WorkerKey.of(Testkit.python(), Map.of(), BridgeConfig.defaults());
+      PythonRunner r = all.runner(key);
+      assertThat(all.get(key)).isSameAs(all.get(key));
+      try (TaskRun idle = r.run(spec("identity").build(), List.of().iterator())) {
+        drain(idle);
+      }
+      TaskRun busy = r.run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
+      TaskRun busy2 = r.run(spec("hang").build(), List.<Object>of(utf8("y")).iterator());
+      long daemon = all.get(key).daemonPid().orElseThrow();
+      List<Long> pids = new ArrayList<>(List.of(daemon));
+      ProcessHandle.of(daemon).orElseThrow().descendants().forEach(h -> pids.add(h.pid()));
+      assertThat(pids).contains((long) busy.workerPid(), (long) busy2.workerPid());
+      all.close();
+      for (long pid : pids) {
+        assertThat(Testkit.alive(pid)).as("pid %d after close", pid).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void interruptingTheTaskThreadKillsTheTask() throws Exception {
+    try (WorkerFactory f = factory(true, Profile.SPARK_4_2)) {
+      TaskRun run = new PythonRunner(f).run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
+      Thread main = Thread.currentThread();
+      Thread interrupter = new Thread(() -> {
+        try {
+          Thread.sleep(300);
+        } catch (InterruptedException e) {
+          return;
+        }
+        main.interrupt();
+      });
+      interrupter.start();
+      try {
+        assertThatThrownBy(() -> drain(run)).isInstanceOf(PythonTaskKilledException.class);
+      } finally {
+        Thread.interrupted();
+        interrupter.join();
+      }
+      assertThat(Testkit.awaitGone(run.workerPid(), 5000)).isTrue();
+    }
+  }
 }

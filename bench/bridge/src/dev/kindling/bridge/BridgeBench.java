@@ -1,0 +1,222 @@
+package dev.kindling.bridge;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Prints the bridge's figures: echo throughput JVM -> worker -> JVM per frame size and I/O model
+ * (against a JVM stand-in worker, which isolates the bridge, and against the real kindling.worker),
+ * daemon fork latency, and task latency on a reused versus a new worker.
+ *
+ * <p>Usage: BridgeBench PYTHON REPO_ROOT [quick]
+ */
+public final class BridgeBench {
+  private static final int[] SIZES = {64, 1024, 64 * 1024, 1024 * 1024};
+  private static String python;
+  private static Path root;
+  private static boolean quick;
+
+  public static void main(String[] args) throws Exception {
+    python = args[0];
+    root = Path.of(args[1]);
+    quick = args.length > 2 && args[2].equals("quick");
+    System.out.printf("cores=%d java=%s%n", Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.version"));
+    if (args.length > 3 && args[3].equals("latency")) {
+      args = new String[0];
+    } else {
+    System.out.println("\n== echo throughput, JVM stand-in worker (bridge I/O only) ==");
+    for (String io : List.of("blocking", "netty")) {
+      for (int size : SIZES) {
+        echo("stand-in", io, size);
+      }
+    }
+    System.out.println("\n== echo throughput, kindling.worker via kindling.daemon (NoOpSerializer identity) ==");
+    for (String io : List.of("blocking", "netty")) {
+      for (int size : SIZES) {
+        echo("kindling", io, size);
+      }
+    }
+    }
+    System.out.println("\n== latency, kindling.worker / kindling.daemon ==");
+    latency(Map.of(), Map.of(), kindlingCommand("identity"));
+    Map<String, String> kit = Map.of(BridgeConfig.WORKER_MODULE, "bridge_testkit.worker",
+        BridgeConfig.DAEMON_MODULE, "bridge_testkit.daemon");
+    String kitPath = root.resolve("python-worker-bridge/src/test/python").toString();
+    System.out.println("\n== latency, bridge_testkit worker/daemon with TCP_NODELAY ==");
+    latency(kit, Map.of("PYTHONPATH", kitPath), testkitCommand("echo"));
+    System.out.println("\n== latency, bridge_testkit worker/daemon without TCP_NODELAY ==");
+    latency(kit, Map.of("PYTHONPATH", kitPath, "BRIDGE_TESTKIT_NAGLE", "1"), testkitCommand("echo"));
+  }
+
+  private static long payloadFor(int size) {
+    long mb = quick ? 64 : (size <= 1024 ? 128 : 512);
+    return mb << 20;
+  }
+
+  private static void echo(String target, String io, int size) throws Exception {
+    long payload = payloadFor(size);
+    if (target.equals("kindling") && size <= 64) {
+      payload /= 4;
+    }
+    long frames = payload / size;
+    Map<String, String> conf = new HashMap<>();
+    conf.put(BridgeConfig.IO_MODEL, io);
+    BridgeConfig config = BridgeConfig.fromMap(conf);
+    byte[] command = target.equals("kindling") ? kindlingCommand("identity") : new byte[0];
+    double[] best = {Double.MAX_VALUE};
+    long maxBuffered = 0;
+    int runs = quick ? 2 : 4;
+    try (WorkerFactory f = new WorkerFactory(WorkerKey.of(python, Map.of(), config), config);
+        FakeEchoWorker fake = target.equals("stand-in") ? new FakeEchoWorker() : null) {
+      PythonRunner runner = new PythonRunner(f);
+      PythonWorker standIn = fake != null ? fake.connect() : null;
+      for (int r = 0; r < runs; r++) {
+        byte[] frame = new byte[size];
+        Iterator<Object> in = repeat(frame, frames);
+        TaskSpec spec = TaskSpec.builder().pythonVersion(pythonVersion()).command(command).build();
+        long t0 = System.nanoTime();
+        long got = 0;
+        try (TaskRun run = standIn != null ? runner.runOn(standIn, spec, in) : runner.run(spec, in)) {
+          while (run.hasNext()) {
+            got += run.next().length;
+          }
+          maxBuffered = Math.max(maxBuffered, run.metrics().maxBufferedBytes());
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        if (got != frames * size) {
+          throw new IllegalStateException("lost data: " + got);
+        }
+        if (r > 0) {
+          best[0] = Math.min(best[0], s);
+        }
+      }
+    }
+    double s = best[0];
+    System.out.printf("%-8s %-9s %8s frames: %12.0f frames/s %9.1f MB/s  (%d frames, best of %d, max buffered %d KiB)%n",
+        target, io, human(size), frames / s, frames * (double) size / s / 1e6, frames, runs - 1,
+        maxBuffered >> 10);
+  }
+
+  private static void latency(Map<String, String> base, Map<String, String> env, byte[] command)
+      throws Exception {
+    int n = quick ? 20 : 100;
+    Map<String, String> conf = new HashMap<>(base);
+    BridgeConfig config = BridgeConfig.fromMap(conf);
+    try (WorkerFactory f = new WorkerFactory(WorkerKey.of(python, env, config), config)) {
+      PythonRunner runner = new PythonRunner(f);
+      task(runner, command, true);
+      List<Long> fork = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        long t0 = System.nanoTime();
+        PythonWorker w = f.acquire();
+        fork.add(System.nanoTime() - t0);
+        f.discard(w);
+      }
+      report("daemon fork + pid + auth (acquire, pool empty)", fork);
+      List<Long> reused = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        reused.add(task(runner, command, true));
+      }
+      report("task, 1 frame, reused worker", reused);
+      List<Long> fresh = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        fresh.add(task(runner, command, false));
+      }
+      report("task, 1 frame, new daemon-forked worker", fresh);
+    }
+    conf.put(BridgeConfig.USE_DAEMON, "false");
+    BridgeConfig simple = BridgeConfig.fromMap(conf);
+    try (WorkerFactory f = new WorkerFactory(WorkerKey.of(python, env, simple), simple)) {
+      PythonRunner runner = new PythonRunner(f);
+      List<Long> s = new ArrayList<>();
+      for (int i = 0; i < Math.min(n, 30); i++) {
+        s.add(task(runner, command, false));
+      }
+      report("task, 1 frame, new simple-mode worker", s);
+    }
+  }
+
+  private static long task(PythonRunner runner, byte[] command, boolean reuse) {
+    TaskSpec spec = TaskSpec.builder().pythonVersion(pythonVersion()).command(command)
+        .reuseWorker(reuse).build();
+    long t0 = System.nanoTime();
+    try (TaskRun run = runner.run(spec, List.<Object>of(new byte[16]).iterator())) {
+      while (run.hasNext()) {
+        run.next();
+      }
+    }
+    return System.nanoTime() - t0;
+  }
+
+  private static void report(String what, List<Long> nanos) {
+    List<Long> s = new ArrayList<>(nanos);
+    Collections.sort(s);
+    System.out.printf("%-45s median %7.2f ms  p90 %7.2f ms  min %7.2f ms  (n=%d)%n", what,
+        s.get(s.size() / 2) / 1e6, s.get((int) (s.size() * 0.9)) / 1e6, s.get(0) / 1e6, s.size());
+  }
+
+  private static Iterator<Object> repeat(byte[] frame, long count) {
+    return new Iterator<>() {
+      long i;
+
+      @Override
+      public boolean hasNext() {
+        return i < count;
+      }
+
+      @Override
+      public Object next() {
+        i++;
+        return frame;
+      }
+    };
+  }
+
+  private static String human(int size) {
+    return size >= 1 << 20 ? (size >> 20) + "MiB" : size >= 1024 ? (size >> 10) + "KiB" : size + "B";
+  }
+
+  private static String version;
+
+  private static String pythonVersion() throws RuntimeException {
+    if (version == null) {
+      version = new String(run(python, "-c", "import sys; print('%d.%d' % sys.version_info[:2], end='')"));
+    }
+    return version;
+  }
+
+  private static byte[] kindlingCommand(String name) {
+    return run(python, root.resolve("python-worker-bridge/src/test/python/kindling_commands.py").toString(), name);
+  }
+
+  private static byte[] testkitCommand(String name) {
+    return run(python, "-m", "bridge_testkit.make_command", name);
+  }
+
+  private static byte[] run(String... cmd) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().put("PYTHONPATH", root.resolve("python-worker-bridge/src/test/python").toString());
+      Process p = pb.start();
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (InputStream in = p.getInputStream()) {
+        in.transferTo(out);
+      }
+      if (p.waitFor() != 0) {
+        throw new IllegalStateException("failed: " + Arrays.toString(cmd));
+      }
+      return out.toByteArray();
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
