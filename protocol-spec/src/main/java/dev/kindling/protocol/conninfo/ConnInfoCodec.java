@@ -76,7 +76,7 @@ public final class ConnInfoCodec {
     if (info.port() < 1 || info.port() > 65535) {
       throw new IllegalArgumentException("port " + info.port() + " outside 1..65535 (CONN-2.2)");
     }
-    byte[] secret = info.secret().getBytes(StandardCharsets.UTF_8);
+    byte[] secret = dev.kindling.protocol.io.WireWriter.utf8(info.secret());
     if (secret.length == 0) {
       throw new IllegalArgumentException("empty secret (CONN-4.4)");
     }

@@ -5,7 +5,6 @@ import dev.kindling.protocol.ProtocolException;
 import dev.kindling.protocol.io.WireWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Writes frames (layout in {@link FrameReader}): data as {@code i32 len, bytes}, a string as its
@@ -38,7 +37,7 @@ public final class FrameWriter {
 
   /** A string as a data frame of its UTF-8 bytes (WRK-5.1, WRK-8.7). */
   public void writeUtf(String s) throws IOException {
-    writeData(s.getBytes(StandardCharsets.UTF_8));
+    writeData(WireWriter.utf8(s));
   }
 
   /** The NULL special length (-5). */

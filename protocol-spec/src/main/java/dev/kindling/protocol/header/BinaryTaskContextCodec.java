@@ -3,7 +3,6 @@ package dev.kindling.protocol.header;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.io.WireWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,7 +84,7 @@ final class BinaryTaskContextCodec {
                 + c);
       }
       out.writeInt((Integer) c.connInfo());
-      out.writeBlob(c.secret().getBytes(StandardCharsets.UTF_8));
+      out.writeBlob(WireWriter.utf8(c.secret()));
     } else if (c.isBarrier()) {
       if (c.connInfo() instanceof Integer && (Integer) c.connInfo() != -1 && c.secret() != null) {
         out.writeInt((Integer) c.connInfo());

@@ -41,9 +41,27 @@ public final class WireWriter {
     return this;
   }
 
-  /** i32 UTF-8 byte count, then the bytes. */
+  /** i32 UTF-8 byte count, then the bytes (WRK-1.3). */
   public WireWriter writeUtf(String s) throws IOException {
-    return writeBlob(s.getBytes(StandardCharsets.UTF_8));
+    return writeBlob(utf8(s));
+  }
+
+  /**
+   * The UTF-8 bytes of {@code s}. Refuses an unpaired surrogate, which has no UTF-8 form, instead
+   * of silently sending {@code '?'} as {@link String#getBytes} would (WRK-1.3).
+   */
+  public static byte[] utf8(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        throw new IllegalArgumentException(
+            "string has an unpaired surrogate U+" + Integer.toHexString(c).toUpperCase(java.util.Locale.ROOT)
+                + " at index " + i + " and cannot be written as UTF-8");
+      }
+    }
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** i32 byte count, then the bytes. */

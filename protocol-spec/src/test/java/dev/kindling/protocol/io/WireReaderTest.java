@@ -111,6 +111,15 @@ class WireReaderTest {
   }
 
   @Test
+  void WRK_1_3_writerRefusesUnpairedSurrogates() {
+    assertThat(WireWriter.utf8("a😀b")).hasSize(6);
+    assertThatThrownBy(() -> WireWriter.utf8("a\ud83d")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> WireWriter.utf8("\ude00x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new WireWriter(new ByteArrayOutputStream()).writeUtf("\ud800\ud800"))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void writerAndReaderAgree() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     new WireWriter(out).writeInt(Integer.MIN_VALUE).writeLong(Long.MIN_VALUE).writeBool(true)
