@@ -367,6 +367,58 @@ class RoundTripPropertyTest {
     });
   }
 
+  static byte[] mutate(SplittableRandom r, byte[] b) {
+    byte[] m = b.clone();
+    int edits = 1 + r.nextInt(3);
+    for (int i = 0; i < edits && m.length > 0; i++) {
+      int at = r.nextInt(m.length);
+      switch (r.nextInt(4)) {
+        case 0:
+          m[at] ^= (byte) (1 << r.nextInt(8));
+          break;
+        case 1:
+          m[at] = (byte) (r.nextBoolean() ? 0xff : 0x00);
+          break;
+        case 2:
+          m = Arrays.copyOf(m, at);
+          break;
+        default:
+          byte[] longer = new byte[m.length + 1];
+          System.arraycopy(m, 0, longer, 0, at);
+          longer[at] = (byte) r.nextInt(256);
+          System.arraycopy(m, at, longer, at + 1, m.length - at);
+          m = longer;
+          break;
+      }
+    }
+    return m;
+  }
+
+  @Test
+  void decodersOnlyThrowProtocolExceptionOnMutatedValidInput() {
+    Limits small = Limits.builder().maxFrameBytes(1 << 16).maxHeaderCount(64).maxHeaderStringBytes(1 << 16).build();
+    forAll("mutated", r -> {
+      Profile p = profile(r);
+      ByteArrayOutputStream h = new ByteArrayOutputStream();
+      TaskHeaderCodec.encode(header(r, p), p, h);
+      ByteArrayOutputStream o = new ByteArrayOutputStream();
+      WorkerOutputEncoder.encode(output(r, p), p, o);
+      byte[] hm = mutate(r, h.toByteArray());
+      byte[] om = mutate(r, o.toByteArray());
+      byte[] cm = mutate(r, ConnInfoCodec.encode(new ConnInfo(1 + r.nextInt(65535), "s" + str(r, 5))));
+      for (ThrowingDecode d : List.<ThrowingDecode>of(
+          () -> TaskHeaderCodec.decode(new ByteArrayInputStream(hm), p, small),
+          () -> new WorkerOutputDecoder(new ByteArrayInputStream(om), p, small).readAll(),
+          () -> ConnInfoCodec.decode(cm, small))) {
+        try {
+          d.run();
+        } catch (ProtocolException expected) {
+          assertThat(expected.getMessage()).startsWith(expected.ruleId() + ": ");
+        }
+      }
+    });
+  }
+
   interface ThrowingDecode {
     Object run() throws IOException;
   }
