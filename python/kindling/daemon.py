@@ -2,7 +2,9 @@
 
     python -m kindling.daemon [workerModule]        (workerModule defaults to kindling.worker)
 
-    stdout  i32 port, once, flushed (WRK-3.6); later output of the workers passes through
+    stdout  i32 port, once, flushed (WRK-3.6); later output of the workers passes through.
+            Spark 4.1+ Unix-socket mode (env PYTHON_UNIX_DOMAIN_ENABLED=true): a utf socket path
+            in $PYTHON_WORKER_FACTORY_SOCK_DIR instead, and no authentication on connections.
     stdin   i32 pid ... : SIGKILL that worker (WRK-3.10); end of stream: kill all, exit
     per connection, in the forked child (WRK-3.8, WRK-3.13):
         child -> JVM  i32 pid
@@ -24,6 +26,7 @@ import struct
 import sys
 import time
 import traceback
+import uuid
 
 from kindling.protocol import auth as _auth
 from kindling.protocol.constants import Env
@@ -44,9 +47,9 @@ def _exit_code(code):
     return code if isinstance(code, int) else 1
 
 
-def worker(sock, worker_main, reuse):
-    """Runs in the forked child: pid, server-side authentication, then tasks. Returns the
-    child's exit status."""
+def worker(sock, worker_main, reuse, authenticate=True):
+    """Runs in the forked child: pid, server-side authentication (not on a Unix socket), then
+    tasks. Returns the child's exit status."""
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -55,12 +58,13 @@ def worker(sock, worker_main, reuse):
     sock.settimeout(auth_socket_timeout())
     stream = SocketStream(sock)
     sock.sendall(_I32.pack(os.getpid()))
-    try:
-        _auth.server_handshake(stream, stream, os.environ.get(Env.WORKER_FACTORY_SECRET, ""))
-    except Exception as e:
-        print("kindling.daemon: worker %d: %s" % (os.getpid(), e), file=sys.stderr)
-        sock.close()
-        return 1
+    if authenticate:
+        try:
+            _auth.server_handshake(stream, stream, os.environ.get(Env.WORKER_FACTORY_SECRET, ""))
+        except Exception as e:
+            print("kindling.daemon: worker %d: %s" % (os.getpid(), e), file=sys.stderr)
+            sock.close()
+            return 1
     sock.settimeout(None)
 
     bufsize = buffer_size()
@@ -98,6 +102,7 @@ class _Daemon:
         self.reuse = bool(os.environ.get(Env.REUSE_WORKER))
         self.own_group = False
         self.listen_sock = None
+        self.socket_path = None
 
     # -- signals ----------------------------------------------------------------------------------
 
@@ -128,16 +133,13 @@ class _Daemon:
         except OSError:
             pass
         self.own_group = os.getpgrp() == os.getpid()
-        self.listen_sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.listen_sock.bind(("127.0.0.1", 0))
-        self.listen_sock.listen(max(1024, socket.SOMAXCONN))
-        port = self.listen_sock.getsockname()[1]
+        announcement = self._listen()
 
         signal.signal(signal.SIGHUP, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, self._on_sigterm)
         signal.signal(signal.SIGCHLD, self._on_sigchld)
 
-        _write_all(1, _I32.pack(port))
+        _write_all(1, announcement)
         code = 1
         try:
             self.loop()
@@ -148,14 +150,45 @@ class _Daemon:
         self.shutdown()
         os._exit(code)
 
+    def _listen(self):
+        """Binds the loopback listener; returns what goes to stdout (WRK-3.6, WRK-2.8)."""
+        backlog = max(1024, socket.SOMAXCONN)
+        if os.environ.get("PYTHON_UNIX_DOMAIN_ENABLED", "false").lower() == "true":
+            directory = os.environ["PYTHON_WORKER_FACTORY_SOCK_DIR"]
+            self.socket_path = os.path.join(directory, ".%s.sock" % uuid.uuid4())
+            self.listen_sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.listen_sock.bind(self.socket_path)
+            self.listen_sock.listen(backlog)
+            path = self.socket_path.encode("utf-8")
+            return _I32.pack(len(path)) + path
+        if os.environ.get("SPARK_PREFER_IPV6", "false").lower() == "true":
+            self.listen_sock = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            self.listen_sock.bind(("::1", 0))
+        else:
+            self.listen_sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self.listen_sock.bind(("127.0.0.1", 0))
+        self.listen_sock.listen(backlog)
+        return _I32.pack(self.listen_sock.getsockname()[1])
+
     def loop(self):
         pending = b""
+        # poll, not select: select cannot watch a descriptor numbered 1024 or more.
+        poller = select.poll()
+        poller.register(0, select.POLLIN)
+        poller.register(self.listen_sock.fileno(), select.POLLIN)
+        listen_fd = self.listen_sock.fileno()
         while True:
             try:
-                ready = select.select([0, self.listen_sock], [], [], 1.0)[0]
+                events = poller.poll(1000)
             except InterruptedError:
                 continue
             self.reap()
+            ready = set()
+            for fd, event in events:
+                if event & (select.POLLIN | select.POLLHUP | select.POLLERR):
+                    ready.add(fd)
+                if fd == 0 and event & select.POLLNVAL:
+                    raise _Shutdown(0)
             if 0 in ready:
                 data = os.read(0, 4096)
                 if not data:
@@ -165,7 +198,7 @@ class _Daemon:
                     pid = _I32.unpack(pending[:4])[0]
                     pending = pending[4:]
                     self.kill(pid)
-            if self.listen_sock in ready:
+            if listen_fd in ready:
                 try:
                     sock, _ = self.listen_sock.accept()
                 except InterruptedError:
@@ -202,7 +235,7 @@ class _Daemon:
                 devnull = os.open(os.devnull, os.O_RDONLY)
                 os.dup2(devnull, 0)
                 os.close(devnull)
-                status = worker(sock, self.worker_main, self.reuse)
+                status = worker(sock, self.worker_main, self.reuse, authenticate=self.socket_path is None)
             except BaseException:
                 traceback.print_exc()
                 status = 1
@@ -233,6 +266,11 @@ class _Daemon:
             self.listen_sock.close()
         except Exception:
             pass
+        if self.socket_path is not None:
+            try:
+                os.remove(self.socket_path)
+            except OSError:
+                pass
         self.reap()
         if self.own_group:
             try:

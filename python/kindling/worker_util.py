@@ -212,8 +212,9 @@ def local_connect_and_auth(conn_info, secret, timeout=None):
             raise
         return sock.makefile("rwb", bufsize), sock
     errors = []
+    host = "::1" if os.environ.get(Env.PREFER_IPV6, "false").lower() == "true" else "127.0.0.1"
     for family, socktype, proto, _, address in socket.getaddrinfo(
-            "127.0.0.1", conn_info, socket.AF_UNSPEC, socket.SOCK_STREAM):
+            host, conn_info, socket.AF_UNSPEC, socket.SOCK_STREAM):
         sock = socket.socket(family, socktype, proto)
         try:
             sock.settimeout(timeout)

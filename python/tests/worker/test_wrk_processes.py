@@ -1,10 +1,12 @@
 """The worker as a simple-mode process and the daemon, driven as the JVM drives them (WRK-3)."""
 import os
 import pickle
+import shutil
 import signal
 import socket
 import struct
 import subprocess
+import tempfile
 import time
 
 import pytest
@@ -318,5 +320,70 @@ def test_daemon_without_argument_uses_kindling_worker(tmp_path):
         if proc.poll() is None:
             proc.kill()
             proc.wait(5)
+        proc.stdout.close()
+        proc.stderr.close()
+
+
+def test_daemon_unix_socket_mode_spark_4_1(tmp_path):
+    """Spark 4.1+ with spark.python.unix.domain.socket.enabled: a utf path on stdout, no auth."""
+    sock_dir = tempfile.mkdtemp(prefix="kd", dir="/tmp")  # short: AF_UNIX paths are limited
+    env = jvm.child_env(PYTHON_UNIX_DOMAIN_ENABLED="True", PYTHON_WORKER_FACTORY_SOCK_DIR=sock_dir,
+                        KINDLING_PROTOCOL_PROFILE=PROFILE, SPARK_REUSE_WORKER="1")
+    proc = subprocess.Popen([jvm.PYTHON, "-m", "kindling.daemon", "kindling.worker"], env=env,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        n = struct.unpack("!i", jvm.read_exact_fd(proc.stdout.fileno(), 4, TIMEOUT))[0]
+        path = jvm.read_exact_fd(proc.stdout.fileno(), n, TIMEOUT).decode("utf-8")
+        assert os.path.dirname(path) == sock_dir and os.path.exists(path)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(TIMEOUT)
+        sock.connect(path)
+        f = SockFile(sock)
+        pid = struct.unpack("!i", jvm._exact(f, 4))[0]
+        for task in range(3):
+            sock.sendall(_identity_task([task]))
+            assert jvm.read_output(f, PROFILE).values == [task]
+        sock.close()
+        proc.stdin.close()
+        assert jvm.wait_exit(proc, TIMEOUT) == 0
+        assert jvm.process_gone(pid, TIMEOUT)
+        assert not os.path.exists(path)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+        proc.stdout.close()
+        proc.stderr.close()
+        shutil.rmtree(sock_dir, ignore_errors=True)
+
+
+def _ipv6_loopback():
+    try:
+        with socket.socket(socket.AF_INET6, socket.SOCK_STREAM) as s:
+            s.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _ipv6_loopback(), reason="no IPv6 loopback")
+def test_daemon_prefers_ipv6_loopback_when_asked():
+    secret = new_secret()
+    env = jvm.child_env(SPARK_PREFER_IPV6="True", PYTHON_WORKER_FACTORY_SECRET=secret,
+                        KINDLING_PROTOCOL_PROFILE=PROFILE)
+    proc = subprocess.Popen([jvm.PYTHON, "-m", "kindling.daemon"], env=env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        port = struct.unpack("!i", jvm.read_exact_fd(proc.stdout.fileno(), 4, TIMEOUT))[0]
+        sock = socket.create_connection(("::1", port), timeout=TIMEOUT)
+        f = SockFile(sock)
+        jvm._exact(f, 4)
+        client_handshake(f, f, secret)
+        sock.sendall(_identity_task([1, 2]))
+        assert jvm.read_output(f, PROFILE).values == [1, 2]
+        sock.close()
+    finally:
+        proc.kill()
+        proc.wait(5)
         proc.stdout.close()
         proc.stderr.close()
