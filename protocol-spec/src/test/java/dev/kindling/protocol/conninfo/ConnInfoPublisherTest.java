@@ -128,6 +128,27 @@ class ConnInfoPublisherTest {
   }
 
   @Test
+  void CONN_3_3_directoryWhereNoFileCanBeCreatedFails() {
+    // Root ignores permission bits, so use a directory no one can create files in.
+    Path proc = Path.of("/proc");
+    assumeTrue(Files.isDirectory(proc), "/proc exists");
+    Path target = proc.resolve("kindling-conn.info");
+    assertThatThrownBy(() -> ConnInfoPublisher.publish(target, new ConnInfo(1, SECRET)))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.ruleId()).isEqualTo("CONN-3.3"))
+        .hasMessageContaining(target.toString());
+    assertThat(Files.exists(target)).isFalse();
+  }
+
+  @Test
+  void CONN_3_3_parentThatIsAFileFails() throws IOException {
+    Path file = Files.writeString(dir.resolve("plain"), "x");
+    Path target = file.resolve("conn.info");
+    assertThatThrownBy(() -> ConnInfoPublisher.publish(target, new ConnInfo(1, SECRET)))
+        .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.ruleId()).isEqualTo("CONN-3.3"))
+        .hasMessageContaining(target.toString());
+  }
+
+  @Test
   void CONN_3_3_failedRenameRemovesTheTempFile() throws IOException {
     // The target is a non-empty directory, so the rename fails after the temp file was written.
     Path target = Files.createDirectory(dir.resolve("conn.info"));
