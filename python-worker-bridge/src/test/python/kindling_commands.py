@@ -30,6 +30,13 @@ def registry(split, it):
     yield json.dumps({str(k): v.value for k, v in sorted(broadcast._broadcastRegistry.items())}).encode()
 
 
+def segfault(split, it):
+    import ctypes
+    for x in it:
+        yield x
+    ctypes.string_at(0)
+
+
 def hang(split, it):
     for x in it:
         yield x

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code spark.python.authenticate.socketTimeout}</td><td>15s (bare number: s)</td></tr>
  *   <tr><td>{@code spark.buffer.size}</td><td>65536</td></tr>
  *   <tr><td>{@code spark.python.factory.idleWorkerMaxPoolSize}</td><td>unbounded</td></tr>
+ *   <tr><td>{@code spark.python.worker.faulthandler.enabled}</td><td>false</td></tr>
  *   <tr><td>{@code kindling.protocol.profile}</td><td>{@code spark-4.2}</td></tr>
  *   <tr><td>{@code kindling.python.worker.idleTimeout}</td><td>60s (bare number: ms)</td></tr>
  *   <tr><td>{@code kindling.python.worker.connectTimeout}</td><td>10s: simple-mode accept, daemon
@@ -42,6 +43,7 @@ public final class BridgeConfig {
   public static final String CONNECT_TIMEOUT = "kindling.python.worker.connectTimeout";
   public static final String MAX_FRAME_BYTES = "kindling.python.worker.maxFrameBytes";
   public static final String IO_MODEL = "kindling.python.worker.io";
+  public static final String FAULTHANDLER = "spark.python.worker.faulthandler.enabled";
 
   static final String DEFAULT_WORKER_MODULE = "kindling.worker";
   static final String DEFAULT_DAEMON_MODULE = "kindling.daemon";
@@ -59,6 +61,7 @@ public final class BridgeConfig {
   private final Duration connectTimeout;
   private final int maxFrameBytes;
   private final boolean nettyIo;
+  private final boolean faulthandler;
 
   private BridgeConfig(Map<String, String> c) {
     boolean windows = System.getProperty("os.name", "").toLowerCase().startsWith("windows");
@@ -79,6 +82,7 @@ public final class BridgeConfig {
       throw new IllegalArgumentException(IO_MODEL + ": expected blocking or netty, got '" + io + "'");
     }
     nettyIo = io.equals("netty");
+    faulthandler = bool(c, FAULTHANDLER, false);
   }
 
   /** Reads the keys above from {@code conf}; missing keys take their defaults. */
@@ -168,6 +172,10 @@ public final class BridgeConfig {
 
   public int maxFrameBytes() {
     return maxFrameBytes;
+  }
+
+  public boolean faulthandler() {
+    return faulthandler;
   }
 
   /** Whether tasks use {@link NettyTaskIo} rather than {@link BlockingTaskIo}. */

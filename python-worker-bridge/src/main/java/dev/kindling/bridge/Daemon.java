@@ -198,7 +198,12 @@ final class Daemon {
         c.destroyForcibly();
       }
       while (c.isAlive() && System.nanoTime() < deadline) {
-        Thread.onSpinWait();
+        try {
+          Thread.sleep(5);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }

@@ -98,8 +98,11 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
         } else if (e instanceof dev.kindling.protocol.output.PythonException) {
           fail();
           Throwable wf = io.writerFailure();
-          throw new PythonException(((dev.kindling.protocol.output.PythonException) e).traceback(),
-              wf instanceof IOException ? null : wf);
+          if (wf != null && !(wf instanceof IOException)) {
+            // The worker only failed because its input broke off: report the cause, as Spark does.
+            throw inputFailure(wf);
+          }
+          throw new PythonException(((dev.kindling.protocol.output.PythonException) e).traceback(), null);
         } else {
           throw new ProtocolException("WRK-6.5", "worker output ended without its reuse reply");
         }
@@ -125,18 +128,23 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
 
   private void finish() {
     done = true;
-    // The worker only answers END_OF_STREAM after reading it, so the writer is at its end.
-    boolean writerStopped = io.awaitWriter(killTimeoutMs);
-    io.detach();
     Throwable wf = io.writerFailure();
+    boolean pool = end.reusable() && reuse;
+    if (pool) {
+      // The worker answered END_OF_STREAM after reading it, so the writer is at its very end.
+      pool = io.awaitWriter(killTimeoutMs);
+      wf = io.writerFailure();
+    }
+    io.detach();
     if (wf != null && !(wf instanceof IOException)) {
       factory.discard(worker);
-      throw new PythonWorkerException("the task's input failed: " + wf, wf);
+      throw inputFailure(wf);
     }
     worker.tasksServed++;
-    if (end.reusable() && reuse && writerStopped && wf == null) {
+    if (pool && wf == null) {
       factory.release(worker);
     } else {
+      // Not reusable, or the worker stopped reading early: killing it also unblocks the writer.
       factory.discard(worker);
     }
     metrics = new TaskMetrics(
@@ -172,15 +180,20 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
     }
     Throwable wf = io.writerFailure();
     if (wf != null && !(wf instanceof IOException)) {
-      return new PythonWorkerException("the task's input failed: " + wf, wf);
+      return inputFailure(wf);
     }
     if (e instanceof ProtocolException && !CRASH_RULES.contains(((ProtocolException) e).ruleId())) {
       return new PythonWorkerException(e.getMessage(), e);
     }
     if (e instanceof IOException) {
-      return new PythonWorkerCrashedException(worker.crashDetails(), e);
+      return new PythonWorkerCrashedException(worker.crashDetails() + factory.faulthandlerReport(worker.pid), e);
     }
     return (RuntimeException) e;
+  }
+
+  private static PythonWorkerException inputFailure(Throwable wf) {
+    return new PythonWorkerException("the task's input failed (the Python worker's error, if any, "
+        + "may have been caused by it): " + wf, wf);
   }
 
   /** Metrics of the finished task. */

@@ -28,10 +28,12 @@ public final class WorkerFactory implements AutoCloseable {
   private final Set<PythonWorker> live = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService reaper;
   private Daemon daemon;
+  private final FaulthandlerDir faulthandlerDir;
   private volatile boolean closed;
 
   public WorkerFactory(WorkerKey key, BridgeConfig config) {
-    this.key = key;
+    this.faulthandlerDir = config.faulthandler() ? FaulthandlerDir.create() : null;
+    this.key = faulthandlerDir == null ? key : faulthandlerDir.addTo(key);
     this.config = config;
     this.pool = new IdleWorkerPool(config.idleTimeout().toNanos(), config.idleMaxPoolSize());
     this.reaper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -153,6 +155,11 @@ public final class WorkerFactory implements AutoCloseable {
     }
   }
 
+  /** The crashed worker's faulthandler dump, or Spark's hint to enable it. */
+  String faulthandlerReport(int pid) {
+    return faulthandlerDir == null ? FaulthandlerDir.HINT : faulthandlerDir.takeDump(pid);
+  }
+
   /** Kills every worker and stops the daemon (stdin EOF, SIGTERM, SIGKILL, each bounded). */
   @Override
   public void close() {
@@ -168,6 +175,9 @@ public final class WorkerFactory implements AutoCloseable {
         daemon.stop(config.killTimeout().toMillis());
         daemon = null;
       }
+    }
+    if (faulthandlerDir != null) {
+      faulthandlerDir.delete();
     }
   }
 }

@@ -176,4 +176,29 @@ class KindlingWorkerTest {
       assertThat(Testkit.awaitGone(run.workerPid(), 5000)).isTrue();
     }
   }
+
+  @ParameterizedTest
+  @CsvSource({"true", "false"})
+  void WRK_7_4_segfaultWithTheFaulthandlerDump(boolean daemon) {
+    try (WorkerFactory f = Testkit.factory(Testkit.kindlingConf(
+        BridgeConfig.USE_DAEMON, Boolean.toString(daemon), BridgeConfig.FAULTHANDLER, "true"))) {
+      TaskRun run = new PythonRunner(f).run(spec("segfault").build(), List.<Object>of(utf8("x")).iterator());
+      assertThatThrownBy(() -> drain(run))
+          .isInstanceOf(PythonWorkerCrashedException.class)
+          .hasMessageContaining("Python worker exited unexpectedly (crashed)")
+          .hasMessageContaining("--- Python faulthandler dump ---")
+          .hasMessageContaining("Segmentation fault");
+    }
+  }
+
+  @Test
+  void WRK_7_4_crashWithoutFaulthandlerCarriesTheHint() {
+    try (WorkerFactory f = factory(false, Profile.SPARK_4_2)) {
+      TaskRun run = new PythonRunner(f).run(spec("segfault").build(), List.<Object>of(utf8("x")).iterator());
+      assertThatThrownBy(() -> drain(run))
+          .isInstanceOf(PythonWorkerCrashedException.class)
+          .hasMessageContaining("killed by signal 11 SIGSEGV")
+          .hasMessageContaining("spark.python.worker.faulthandler.enabled");
+    }
+  }
 }
