@@ -23,8 +23,8 @@ import java.util.Map;
  *   +------------------+--------------+---------------------------------+--------------+
  *   | broadcasts (4.5) | i32 evalType | runnerConf, evalConf (4.2 only) | blob command |
  *   +------------------+--------------+---------------------------------+--------------+
- *   task context: binary on spark-3.5 / spark-4.1 ({@link BinaryTaskContextCodec}),
- *                 one utf of JSON on spark-4.2 ({@link JsonTaskContextCodec})
+ *   task context: binary on spark-3.5 / spark-4.1 (BinaryTaskContextCodec),
+ *                 one utf of JSON on spark-4.2 (JsonTaskContextCodec)
  *   conf map    : i32 C (0..maxConfEntries, else WRK-4.7), C x (utf key, utf value)
  *   counts 0..maxHeaderCount, utf and blob at most maxHeaderStringBytes, else WRK-4.9
  *   end of stream inside any field: WRK-1.5
