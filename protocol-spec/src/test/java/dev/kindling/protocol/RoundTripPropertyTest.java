@@ -177,8 +177,9 @@ class RoundTripPropertyTest {
     for (int i = 0; i < nadd; i++) {
       added.add(new BroadcastSection.Added(nonNegativeLong(r), ds == null ? "/tmp/b/" + str(r, 4) : null));
     }
+    int split = anyInt(r);
     return new TaskHeader(
-        anyInt(r), str(r, 3), context(r, p), str(r, 8), includes,
+        split == -1 ? 0 : split, str(r, 3), context(r, p), str(r, 8), includes,
         new BroadcastSection(ds, removed, added), anyInt(r),
         p.hasConfMaps() ? stringMap(r, 3) : Map.of(), p.hasConfMaps() ? stringMap(r, 3) : Map.of(),
         bytes(r, 40));

@@ -12,6 +12,9 @@ import java.util.Objects;
  * Everything the JVM writes before the input data (WRK-4.1 to WRK-4.8). {@code runnerConf} and
  * {@code evalConf} exist on the wire only on spark-4.2; on other profiles they are empty.
  * Maps keep their wire order; {@code command} is copied in and out.
+ *
+ * <p>A split index of -1 is Spark's exit request (WRK-4.1): on the wire it is the only field. The
+ * codec reads and writes it as {@link #exitRequest()}, whose other fields are empty.
  */
 public record TaskHeader(
     int splitIndex,
@@ -34,6 +37,21 @@ public record TaskHeader(
     runnerConf = Collections.unmodifiableMap(new LinkedHashMap<>(runnerConf));
     evalConf = Collections.unmodifiableMap(new LinkedHashMap<>(evalConf));
     command = command.clone();
+  }
+
+  private static final TaskHeader EXIT_REQUEST = new TaskHeader(
+      -1, "",
+      new TaskContextInfo(false, null, null, 0, 0, 0, 0L, 0, Map.of(), Map.of()),
+      "", List.of(), BroadcastSection.EMPTY, 0, Map.of(), Map.of(), new byte[0]);
+
+  /** The header that asks a worker to exit: split index -1 and nothing else (WRK-4.1). */
+  public static TaskHeader exitRequest() {
+    return EXIT_REQUEST;
+  }
+
+  /** Whether the split index is -1, Spark's exit request (WRK-4.1). */
+  public boolean isExitRequest() {
+    return splitIndex == -1;
   }
 
   @Override

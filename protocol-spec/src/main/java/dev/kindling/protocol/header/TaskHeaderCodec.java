@@ -28,6 +28,7 @@ import java.util.Map;
  *   conf map    : i32 C (0..maxConfEntries, else WRK-4.7), C x (utf key, utf value)
  *   counts 0..maxHeaderCount, utf and blob at most maxHeaderStringBytes, else WRK-4.9
  *   end of stream inside any field: WRK-1.5
+ *   split index -1: Spark's exit request, the header ends there (WRK-4.1)
  * </pre>
  *
  * <p>Implements WRK-4.1, WRK-4.2 (the fields; checking versions is the worker's job), WRK-4.3.1
@@ -46,6 +47,9 @@ public final class TaskHeaderCodec {
     }
     WireWriter out = new WireWriter(os);
     out.writeInt(h.splitIndex());
+    if (h.isExitRequest()) {
+      return;
+    }
     out.writeUtf(h.pythonVersion());
     if (profile.jsonTaskContext()) {
       out.writeBlob(JsonTaskContextCodec.encode(h.taskContext()));
@@ -69,6 +73,9 @@ public final class TaskHeaderCodec {
   public static TaskHeader decode(InputStream is, Profile profile, Limits limits) throws IOException {
     HeaderInput in = new HeaderInput(new WireReader(is), limits);
     int split = in.i32("split index");
+    if (split == -1) {
+      return TaskHeader.exitRequest();
+    }
     String pyVer = in.utf("python version");
     TaskContextInfo ctx = profile.jsonTaskContext()
         ? JsonTaskContextCodec.decode(in.utf("task context JSON"), in)

@@ -48,6 +48,18 @@ class HeaderLayoutTest {
   }
 
   @Test
+  void WRK_4_1_splitIndexMinusOneIsAnExitRequestAndEndsTheHeader() throws IOException {
+    for (Profile p : Profile.values()) {
+      assertThat(hex(TaskHeader.exitRequest(), p)).isEqualTo("ffffffff");
+      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(HexFormat.of().parseHex("ffffffff" + "00000003"));
+      TaskHeader h = TaskHeaderCodec.decode(in, p, dev.kindling.protocol.Limits.defaults());
+      assertThat(h.isExitRequest()).isTrue();
+      assertThat(h).isEqualTo(TaskHeader.exitRequest());
+      assertThat(in.available()).isEqualTo(4);
+    }
+  }
+
+  @Test
   void WRK_4_2_pythonVersionFollowsAsUtf() throws IOException {
     assertThat(hex(minimal(Profile.SPARK_4_1, List.of(), BroadcastSection.EMPTY, Map.of()), Profile.SPARK_4_1))
         .startsWith("00000003" + "00000004" + "332e3131");
