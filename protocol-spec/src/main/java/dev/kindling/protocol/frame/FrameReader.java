@@ -31,6 +31,11 @@ public final class FrameReader {
   private final WireReader in;
   private final Limits limits;
 
+  /** With {@link Limits#defaults()}. */
+  public FrameReader(InputStream in) {
+    this(in, Limits.defaults());
+  }
+
   public FrameReader(InputStream in, Limits limits) {
     this.in = new WireReader(in);
     this.limits = limits;

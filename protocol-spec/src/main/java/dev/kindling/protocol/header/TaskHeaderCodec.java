@@ -70,6 +70,11 @@ public final class TaskHeaderCodec {
     out.writeBlob(h.command());
   }
 
+  /** With {@link Limits#defaults()}. */
+  public static TaskHeader decode(InputStream is, Profile profile) throws IOException {
+    return decode(is, profile, Limits.defaults());
+  }
+
   public static TaskHeader decode(InputStream is, Profile profile, Limits limits) throws IOException {
     HeaderInput in = new HeaderInput(new WireReader(is), limits);
     int split = in.i32("split index");

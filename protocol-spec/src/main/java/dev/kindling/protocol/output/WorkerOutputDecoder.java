@@ -47,6 +47,11 @@ public final class WorkerOutputDecoder {
   private final Limits limits;
   private State state = State.DATA;
 
+  /** With {@link Limits#defaults()}. */
+  public WorkerOutputDecoder(InputStream in, Profile profile) {
+    this(in, profile, Limits.defaults());
+  }
+
   public WorkerOutputDecoder(InputStream in, Profile profile, Limits limits) {
     this.in = new WireReader(in);
     this.profile = profile;
