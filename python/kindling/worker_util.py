@@ -254,17 +254,18 @@ def _internal_dirs():
 
 
 def _simplify_traceback(tb):
-    """The traceback without the worker's and PySpark's own frames, or None when nothing else
-    remains (then the full traceback is used)."""
+    """The traceback from the first frame outside the worker's and PySpark's own code on (later
+    internal frames stay, as in PySpark), or None when every frame is internal (then the full
+    traceback is used)."""
     internal = _internal_dirs()
+    while tb is not None and os.path.abspath(tb.tb_frame.f_code.co_filename).startswith(internal):
+        tb = tb.tb_next
+    if tb is None:
+        return None
     kept = []
     while tb is not None:
-        filename = os.path.abspath(tb.tb_frame.f_code.co_filename)
-        if not filename.startswith(internal):
-            kept.append(tb)
+        kept.append(tb)
         tb = tb.tb_next
-    if not kept:
-        return None
     new_tb = None
     for entry in reversed(kept):
         new_tb = types.TracebackType(new_tb, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)

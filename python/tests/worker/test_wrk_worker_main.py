@@ -484,3 +484,23 @@ def test_WRK_8_2_command_carried_by_a_broadcast(tmp_path, use_profile):
     hdr = jvm.header(profile, cmd, broadcasts=section)
     out, _ = jvm.run_task(jvm.task_bytes(profile, hdr, jvm.pickled_frames([1, 2])))
     assert jvm.parse_output(out, profile).values == [2, 3]
+
+
+def test_simplified_traceback_keeps_internal_frames_after_the_first_user_frame(use_profile, monkeypatch):
+    profile = use_profile("spark-4.2")
+    monkeypatch.setenv("SPARK_SIMPLIFIED_TRACEBACK", "1")
+
+    def task(split, it):
+        from kindling.serializers import BatchedSerializer, PickleSerializer
+
+        def bad():
+            yield 1
+            raise KeyError("deep")
+
+        return iter(list(BatchedSerializer(PickleSerializer(), 1)._batched(bad())))
+
+    out, _ = run(profile, task)
+    text = out.exception
+    assert "kindling/worker.py" not in text
+    assert text.count("kindling/serializers.py") == 1
+    assert "KeyError: 'deep'" in text
