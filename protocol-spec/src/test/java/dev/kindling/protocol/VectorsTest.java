@@ -85,6 +85,29 @@ class VectorsTest {
     return suites.stream();
   }
 
+  /** Every rule id a vector names (its {@code rules} and {@code error}) is a rule of the specs. */
+  @org.junit.jupiter.api.Test
+  void vectorRuleIdsExistInTheSpecs() throws IOException {
+    dev.kindling.protocol.spec.RuleCatalog catalog =
+        dev.kindling.protocol.spec.RuleCatalog.load(vectorsDir().resolve("../spec").normalize());
+    List<String> unknown = new ArrayList<>();
+    for (Path f : vectorFiles()) {
+      for (JsonNode v : JSON.readTree(f.toFile()).get("vectors")) {
+        List<String> ids = new ArrayList<>();
+        v.path("rules").forEach(n -> ids.add(n.textValue()));
+        if (v.has("error")) {
+          ids.add(v.get("error").textValue());
+        }
+        for (String id : ids) {
+          if (catalog.find(id).isEmpty()) {
+            unknown.add(f.getFileName() + " " + v.get("name").textValue() + ": " + id);
+          }
+        }
+      }
+    }
+    assertThat(unknown).isEmpty();
+  }
+
   static List<Profile> profiles(JsonNode v) {
     if (!v.has("profiles")) {
       return List.of(Profile.SPARK_3_5, Profile.SPARK_4_1, Profile.SPARK_4_2);
