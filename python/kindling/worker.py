@@ -327,25 +327,36 @@ class _ExitRequest(Exception):
 
 
 def _start_faulthandler():
+    """Crash dumps to $PYTHON_FAULTHANDLER_DIR/<pid>, which the JVM reads when the worker dies, and
+    periodic stack dumps to stderr every $PYTHON_TRACEBACK_DUMP_INTERVAL_SECONDS (Spark 4.1+)."""
+    state = {}
     directory = os.environ.get(Env.FAULTHANDLER_DIR)
-    if not directory:
-        return None
-    path = os.path.join(directory, str(os.getpid()))
-    log = open(path, "w")
-    faulthandler.enable(file=log)
-    return path, log
+    if directory:
+        path = os.path.join(directory, str(os.getpid()))
+        log = open(path, "w")
+        faulthandler.enable(file=log)
+        state["log"] = (path, log)
+    interval = os.environ.get("PYTHON_TRACEBACK_DUMP_INTERVAL_SECONDS")
+    if interval and interval.strip().isdigit() and int(interval) > 0:
+        faulthandler.dump_traceback_later(int(interval), repeat=True)
+        state["periodic"] = True
+    return state
 
 
 def _stop_faulthandler(state):
-    if state is None:
+    if not state:
         return
-    path, log = state
-    faulthandler.disable()
-    log.close()
-    try:
-        os.remove(path)
-    except OSError:
-        pass
+    if state.get("periodic"):
+        faulthandler.cancel_dump_traceback_later()
+    if "log" in state:
+        path, log = state["log"]
+        faulthandler.disable()
+        log.close()
+        try:
+            os.remove(path)
+        except OSError:
+            pass
+    state.clear()
 
 
 def main(infile, outfile):

@@ -504,3 +504,15 @@ def test_simplified_traceback_keeps_internal_frames_after_the_first_user_frame(u
     assert "kindling/worker.py" not in text
     assert text.count("kindling/serializers.py") == 1
     assert "KeyError: 'deep'" in text
+
+
+def test_faulthandler_file_exists_during_the_task_only(use_profile, monkeypatch, tmp_path):
+    profile = use_profile("spark-4.2")
+    monkeypatch.setenv("PYTHON_FAULTHANDLER_DIR", str(tmp_path))
+    monkeypatch.setenv("PYTHON_TRACEBACK_DUMP_INTERVAL_SECONDS", "3600")
+    expected = str(tmp_path / str(os.getpid()))
+    out, _ = run(profile, lambda s, it: iter([os.path.exists(expected)] + list(it)))
+    assert out.values == [True]
+    assert not os.path.exists(expected)
+    out, _ = run(profile, _fail_at_k, jvm.pickled_frames(range(10)))
+    assert out.exception and not os.path.exists(expected)
