@@ -214,22 +214,24 @@ class _Daemon:
                 pass
 
     def spawn(self, sock):
+        # SIGCHLD stays blocked until the new pid is recorded: a child that exits at once must not
+        # be reaped before it is known, or a later kill could hit a reused pid.
+        pid = None
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
         try:
-            pid = os.fork()
-        except OSError as e:
-            if e.errno in (errno.EAGAIN, errno.EINTR):
-                time.sleep(1)
-                try:
-                    pid = os.fork()
-                except OSError as e2:
-                    self._fork_failed(sock, e2)
-                    return
-            else:
-                self._fork_failed(sock, e)
-                return
+            pid = self._fork(sock)
+            if pid is not None and pid > 0:
+                self.children.add(pid)
+        finally:
+            if pid != 0:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
+        if pid is None:
+            return
         if pid == 0:
             status = 1
             try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
                 self.listen_sock.close()
                 # A worker must never read the daemon's command pipe.
                 devnull = os.open(os.devnull, os.O_RDONLY)
@@ -246,8 +248,22 @@ class _Daemon:
                 except Exception:
                     pass
                 os._exit(status)
-        self.children.add(pid)
         sock.close()
+
+    def _fork(self, sock):
+        """The child's pid, 0 in the child, or None when forking failed (the JVM was told)."""
+        try:
+            return os.fork()
+        except OSError as e:
+            if e.errno not in (errno.EAGAIN, errno.EINTR):
+                self._fork_failed(sock, e)
+                return None
+        time.sleep(1)
+        try:
+            return os.fork()
+        except OSError as e:
+            self._fork_failed(sock, e)
+            return None
 
     @staticmethod
     def _fork_failed(sock, e):

@@ -422,6 +422,7 @@ def main(infile, outfile):
         sys.exit(-1)
     except BaseException as e:
         _write_exception(e, outfile, profile)
+        _clear_task_context()
         _stop_faulthandler(fault_state)
         sys.exit(-1)
     _stop_faulthandler(fault_state)

@@ -387,3 +387,18 @@ def test_daemon_prefers_ipv6_loopback_when_asked():
         proc.wait(5)
         proc.stdout.close()
         proc.stderr.close()
+
+
+@pytest.mark.spec("WRK-3.10")
+def test_many_short_lived_workers_leave_no_zombie(daemon):
+    pids = []
+    for _ in range(30):
+        sock, _, pid = daemon.connect()
+        sock.close()
+        pids.append(pid)
+    for pid in pids:
+        assert jvm.process_gone(pid, TIMEOUT), (pid, jvm.process_state(pid))
+    sock, f, _ = daemon.connect()
+    sock.sendall(_identity_task([1]))
+    assert jvm.read_output(f, PROFILE).values == [1]
+    sock.close()
