@@ -230,3 +230,27 @@ def test_WRK_9_5_spark_3_5_jvm_waits_for_the_exchange_before_the_eval_type(monke
     assert "code" not in status
     jvm_sock.close()
     worker_sock.close()
+
+
+@pytest.mark.spec("WRK-2.8", "WRK-3.6")
+@pytest.mark.parametrize("ipv6", [False, True])
+def test_WRK_2_8_daemon_listens_on_loopback_only(monkeypatch, ipv6):
+    from kindling import daemon as daemon_mod
+
+    if ipv6:
+        try:
+            socket.socket(socket.AF_INET6, socket.SOCK_STREAM).close()
+        except OSError:
+            pytest.skip("no IPv6")
+        monkeypatch.setenv("SPARK_PREFER_IPV6", "true")
+    d = daemon_mod._Daemon(lambda infile, outfile: None)
+    try:
+        announcement = d._listen()
+    except OSError as e:
+        pytest.skip("cannot bind: %s" % e)
+    try:
+        host, port = d.listen_sock.getsockname()[:2]
+        assert host == ("::1" if ipv6 else "127.0.0.1")
+        assert struct.unpack("!i", announcement)[0] == port
+    finally:
+        d.listen_sock.close()

@@ -209,7 +209,7 @@ def test_WRK_4_6_eval_type_101_rejected(use_profile):
 
 @ALL
 @pytest.mark.spec("WRK-4.3.1", "WRK-4.3.2", "WRK-4.3.3")
-def test_WRK_4_3_task_context_visible_to_the_task(profile, use_profile):
+def test_task_context_visible_to_the_task(profile, use_profile):
     use_profile(profile)
     ctx = jvm.context_for(profile, stage_id=7, partition_id=9, attempt_number=2, task_attempt_id=2 ** 40,
                           cpus=4, local_properties={"k": "v", "ü": "é"},
@@ -439,7 +439,7 @@ class _Ref:
 
 
 @pytest.mark.spec("WRK-4.5.1", "WRK-4.5.2", "WRK-4.5.3", "WRK-10.6")
-def test_WRK_4_5_broadcasts_added_then_removed(tmp_path, use_profile):
+def test_broadcasts_added_then_removed(tmp_path, use_profile):
     profile = use_profile("spark-4.2")
     b1, b2 = _Ref(1), _Ref(2)
     p1 = _write_broadcast(tmp_path, 1, {"k": "one"})
