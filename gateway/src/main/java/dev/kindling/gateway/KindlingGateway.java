@@ -97,7 +97,10 @@ public final class KindlingGateway {
     }
     Shutdown shutdown = new Shutdown(server, entryPoint);
     if (asMain) {
-      Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "kindling-shutdown-hook"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        shutdown.run();
+        killDescendants();
+      }, "kindling-shutdown-hook"));
     }
     try {
       ConnInfoPublisher.publish(Path.of(target), new ConnInfo(server.port(), secret));
@@ -158,7 +161,10 @@ public final class KindlingGateway {
       }
     }
 
-    /** Runs the shutdown; if it overruns the deadline, the process halts anyway (GW-3.1). */
+    /**
+     * Runs the shutdown; if it overruns the deadline, every process this JVM started is killed
+     * and the JVM halts anyway (GW-3.1, CONN-3.5).
+     */
     void runWithDeadline(long millis) {
       Thread watchdog = new Thread(() -> {
         try {
@@ -166,11 +172,22 @@ public final class KindlingGateway {
         } catch (InterruptedException e) {
           return;
         }
+        killDescendants();
         Runtime.getRuntime().halt(0);
       }, "kindling-shutdown-watchdog");
       watchdog.setDaemon(true);
       watchdog.start();
       run();
+      killDescendants();
+    }
+  }
+
+  /** Last resort against orphans: SIGKILL to every process below this JVM (workers, daemons). */
+  static void killDescendants() {
+    try {
+      ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+    } catch (RuntimeException ignored) {
+      // Exiting regardless.
     }
   }
 }
