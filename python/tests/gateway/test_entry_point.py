@@ -367,3 +367,142 @@ def test_GW_3_1_driver_sigkill_mid_job_takes_jvm_and_workers_down_within_2s(gate
             driver.kill()
             driver.wait(timeout=5)
         driver.stdout.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# More of section 5: serving protocols, broadcasts, files, cancellation
+
+
+def _read_frames_until(f, marker=-1):
+    from kindling.serializers import read_int
+    out = []
+    while True:
+        n = read_int(f)
+        if n == marker:
+            return out
+        out.append(PickleSerializer().loads(f.read(n)))
+
+
+@pytest.mark.spec("GW-5.5")
+def test_GW_5_5_to_local_iterator_speaks_wrk_9_3(ctx):
+    from kindling.serializers import read_int, write_int
+    src = parallelize(ctx, list(range(6)), 3, batch=1)
+    info = ctx.toLocalIteratorAndServe(python_dataset(ctx, src, lambda s, it: it))
+    f, sock = local_connect_and_auth(info[0], info[1], timeout=15)
+    try:
+        sock.settimeout(30)
+        partitions = []
+        while True:
+            write_int(1, f)
+            f.flush()
+            answer = read_int(f)
+            if answer == 0:
+                break
+            assert answer == 1
+            partitions.append([x for batch in _read_frames_until(f) for x in batch])
+    finally:
+        f.close()
+        sock.close()
+    info[2].getResult()
+    assert partitions == [[0, 1], [2, 3], [4, 5]]
+
+
+@pytest.mark.spec("GW-5.5")
+def test_GW_5_5_parallelize_server_returns_the_dataset(ctx):
+    info = ctx.parallelizeServer(2)
+    f, sock = local_connect_and_auth(info[0], info[1], timeout=15)
+    try:
+        for batch in ([1, 2], [3], [4, 5, 6]):
+            data = PickleSerializer().dumps(batch)
+            f.write(struct.pack(">i", len(data)) + data)
+        f.flush()
+    finally:
+        f.close()
+        sock.close()
+    ds = info[2].getResult()
+    assert ds.numPartitions() == 2 and ds.elementKind() == "bytes"
+    assert collect(ctx, python_dataset(ctx, ds, lambda s, it: (x * 10 for x in it))) == [
+        10, 20, 30, 40, 50, 60]
+
+
+@pytest.mark.spec("GW-5.4")
+def test_GW_5_4_broadcasts_env_and_spark_files_reach_the_worker(ctx, tmp_path):
+    bpath = os.path.join(ctx.tempDir(), "broadcast-1")
+    with open(bpath, "wb") as f:
+        f.write(PickleSerializer().dumps({"factor": 7}))
+    bid = ctx.registerBroadcast(bpath)
+    module = tmp_path / "gw_helper_mod.py"
+    module.write_text("def plus_one(x):\n    return x + 1\n")
+    ctx.addFile(str(module), False)
+    src = parallelize(ctx, [1, 2, 3], 2)
+
+    def use(split, it):
+        import os
+        from kindling.broadcast import _from_id
+        import gw_helper_mod
+        factor = _from_id(bid).value["factor"]
+        return [(gw_helper_mod.plus_one(x) * factor, os.environ.get("GW_TEST_VAR")) for x in it]
+
+    ds = ctx.pythonDataset(src, bytearray(command(use)), {"GW_TEST_VAR": "hello"}, [],
+                           sys.executable, PYTHON_VER, [bid], False)
+    assert collect(ctx, ds) == [(14, "hello"), (21, "hello"), (28, "hello")]
+    ctx.destroyBroadcast(bid)
+    from py4j.protocol import Py4JJavaError
+    with pytest.raises(Py4JJavaError):
+        collect(ctx, ctx.pythonDataset(src, bytearray(command(use)), {"GW_TEST_VAR": "x"}, [],
+                                       sys.executable, PYTHON_VER, [bid], False))
+
+
+@pytest.mark.spec("GW-5.5")
+def test_GW_5_5_save_as_text_file_writes_parts_and_success(ctx, tmp_path):
+    (tmp_path / "in.txt").write_text("a\nb\nc\n")
+    out = tmp_path / "out"
+    ctx.saveAsTextFile(ctx.textFile(str(tmp_path / "in.txt"), 2), str(out), None)
+    assert (out / "_SUCCESS").exists()
+    lines = []
+    for part in sorted(out.glob("part-*")):
+        lines += part.read_text().splitlines()
+    assert lines == ["a", "b", "c"]
+
+
+@pytest.mark.spec("GW-5.2")
+def test_GW_5_2_cancel_job_group_fails_the_callers_job(ctx):
+    from py4j.protocol import Py4JJavaError
+    src = parallelize(ctx, [1, 2], 2, batch=1)
+
+    def slow(split, it):
+        import time
+        time.sleep(60)
+        return it
+
+    ds = python_dataset(ctx, src, slow)
+    outcome = {}
+
+    def run():
+        ctx.setJobGroup("gw-group", "a slow job", True)
+        t0 = time.monotonic()
+        try:
+            ctx.collectAndServe(ds)
+            outcome["error"] = None
+        except Py4JJavaError as e:
+            outcome["error"] = str(e)
+        outcome["seconds"] = time.monotonic() - t0
+
+    t = threading.Thread(target=run)
+    t.start()
+    assert wait_until(lambda: "gw-group" in ctx.statusJson() or
+                      len(__import__("json").loads(ctx.statusJson())["jobs"]) > 0, 20)
+    ctx.cancelJobGroup("gw-group")
+    t.join(30)
+    assert not t.is_alive()
+    assert outcome["error"] and "cancelled" in outcome["error"]
+    assert outcome["seconds"] < 20
+
+
+@pytest.mark.spec("GW-4.2")
+def test_GW_4_2_errors_are_one_sentence_before_the_trace(ctx):
+    from py4j.protocol import Py4JJavaError
+    with pytest.raises(Py4JJavaError) as info:
+        ctx.parallelizeFile("/nonexistent/kindling/input", 2)
+    message = info.value.java_exception.getMessage()
+    assert message.startswith("parallelizeFile failed") and "\n" not in message
