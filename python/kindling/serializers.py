@@ -18,10 +18,12 @@ or NULL is rejected (WRK-5.3; PySpark would read to the end of the stream), and 
 inside a frame raises ``ProtocolError`` instead of silently ending the stream (WRK-5.5).
 """
 import itertools
+import marshal
 import pickle
 import struct
 import sys
 import traceback
+import zlib
 
 import cloudpickle
 
@@ -34,7 +36,8 @@ __all__ = [
     "write_with_length", "Serializer", "FramedSerializer", "PickleSerializer",
     "CloudPickleSerializer", "CPickleSerializer", "NoOpSerializer", "BatchedSerializer",
     "AutoBatchedSerializer", "UTF8Deserializer", "PairDeserializer", "CartesianDeserializer",
-    "ChunkedStream", "pickle_protocol",
+    "ChunkedStream", "pickle_protocol", "MarshalSerializer", "CompressedSerializer",
+    "FlattenedValuesSerializer",
 ]
 
 pickle_protocol = pickle.HIGHEST_PROTOCOL
@@ -232,6 +235,34 @@ class NoOpSerializer(FramedSerializer):
         return obj
 
 
+class MarshalSerializer(FramedSerializer):
+    """``marshal`` frames: faster than pickle for the few types it supports."""
+
+    def dumps(self, obj):
+        return marshal.dumps(obj)
+
+    def loads(self, obj):
+        return marshal.loads(obj)
+
+
+class CompressedSerializer(FramedSerializer):
+    """Another framed serializer's bytes, zlib-compressed (level 1)."""
+
+    def __init__(self, serializer):
+        if not isinstance(serializer, FramedSerializer):
+            raise TypeError("serializer must be a FramedSerializer")
+        self.serializer = serializer
+
+    def dumps(self, obj):
+        return zlib.compress(self.serializer.dumps(obj), 1)
+
+    def loads(self, obj):
+        return self.serializer.loads(zlib.decompress(obj))
+
+    def __repr__(self):
+        return "CompressedSerializer(%s)" % self.serializer
+
+
 class BatchedSerializer(Serializer):
     """Groups objects into lists of ``batchSize`` and writes each list with ``serializer``
     (WRK-8.5); reading flattens the lists."""
@@ -297,6 +328,26 @@ class AutoBatchedSerializer(BatchedSerializer):
 
     def __repr__(self):
         return "AutoBatchedSerializer(%s)" % self.serializer
+
+
+class FlattenedValuesSerializer(BatchedSerializer):
+    """Writes ``(key, values)`` pairs, splitting long value lists into chunks of ``batchSize`` so
+    that frames stay of similar size; reads the chunks back as pairs (used by grouping shuffles)."""
+
+    def __init__(self, serializer, batchSize=10):
+        BatchedSerializer.__init__(self, serializer, batchSize)
+
+    def _batched(self, iterator):
+        n = self.batchSize
+        for key, values in iterator:
+            for i in range(0, len(values), n):
+                yield key, values[i:i + n]
+
+    def load_stream(self, stream):
+        return self.serializer.load_stream(stream)
+
+    def __repr__(self):
+        return "FlattenedValuesSerializer(%s, %d)" % (self.serializer, self.batchSize)
 
 
 class CartesianDeserializer(Serializer):

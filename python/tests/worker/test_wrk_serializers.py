@@ -264,3 +264,33 @@ def test_chunked_stream_layout(payload, size):
     assert got == payload
     assert all(n == size for n in lengths[:-1])
     assert f.read() == b""
+
+
+@given(st.lists(st.none() | st.integers() | st.text() | st.binary(), max_size=20))
+@settings(max_examples=50, deadline=None)
+def test_marshal_and_compressed_round_trip(items):
+    from kindling.serializers import CompressedSerializer, MarshalSerializer
+
+    for ser in (MarshalSerializer(), CompressedSerializer(PickleSerializer()),
+                BatchedSerializer(CompressedSerializer(MarshalSerializer()), 3)):
+        assert list(ser.load_stream(io.BytesIO(dump(ser, items)))) == items
+
+
+def test_compressed_frames_are_zlib():
+    import zlib
+
+    from kindling.serializers import CompressedSerializer
+
+    body = frames(dump(CompressedSerializer(PickleSerializer()), [{"a": 1}]))[0]
+    assert pickle.loads(zlib.decompress(body)) == {"a": 1}
+    with pytest.raises(TypeError):
+        CompressedSerializer(BatchedSerializer(PickleSerializer()))
+
+
+def test_flattened_values_serializer_splits_long_value_lists():
+    from kindling.serializers import FlattenedValuesSerializer
+
+    ser = FlattenedValuesSerializer(PickleSerializer(), 2)
+    data = dump(ser, [("k", [1, 2, 3, 4, 5]), ("j", [6])])
+    assert [pickle.loads(b) for b in frames(data)] == [("k", [1, 2]), ("k", [3, 4]), ("k", [5]), ("j", [6])]
+    assert list(ser.load_stream(io.BytesIO(data))) == [("k", [1, 2]), ("k", [3, 4]), ("k", [5]), ("j", [6])]
