@@ -93,6 +93,7 @@ def main():
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
     signal.signal(signal.SIGCHLD, on_chld)
     stdin = sys.stdin.buffer
+    held = []
     while True:
         try:
             ready, _, _ = select.select([stdin, listener], [], [], 1)
@@ -111,6 +112,9 @@ def main():
             try:
                 sock, _ = listener.accept()
             except InterruptedError:
+                continue
+            if os.environ.get("BRIDGE_TESTKIT_DAEMON_NO_FORK"):
+                held.append(sock)
                 continue
             pid = os.fork()
             if pid == 0:

@@ -16,7 +16,7 @@ import java.util.Map;
  * (against a JVM stand-in worker, which isolates the bridge, and against the real kindling.worker),
  * daemon fork latency, and task latency on a reused versus a new worker.
  *
- * <p>Usage: BridgeBench PYTHON REPO_ROOT [quick]
+ * <p>Usage: BridgeBench PYTHON REPO_ROOT [quick] [no-blocking] [no-netty] [no-throughput] [no-latency]
  */
 public final class BridgeBench {
   private static final int[] SIZES = {64, 1024, 64 * 1024, 1024 * 1024};
@@ -27,24 +27,32 @@ public final class BridgeBench {
   public static void main(String[] args) throws Exception {
     python = args[0];
     root = Path.of(args[1]);
-    quick = args.length > 2 && args[2].equals("quick");
+    List<String> flags = Arrays.asList(args).subList(2, args.length);
+    quick = flags.contains("quick");
+    List<String> ios = new ArrayList<>();
+    for (String io : List.of("blocking", "netty")) {
+      if (!flags.contains("no-" + io)) {
+        ios.add(io);
+      }
+    }
     System.out.printf("cores=%d java=%s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
-    if (args.length > 3 && args[3].equals("latency")) {
-      args = new String[0];
-    } else {
+    if (!flags.contains("no-throughput")) {
     System.out.println("\n== echo throughput, JVM stand-in worker (bridge I/O only) ==");
-    for (String io : List.of("blocking", "netty")) {
+    for (String io : ios) {
       for (int size : SIZES) {
         echo("stand-in", io, size);
       }
     }
     System.out.println("\n== echo throughput, kindling.worker via kindling.daemon (NoOpSerializer identity) ==");
-    for (String io : List.of("blocking", "netty")) {
+    for (String io : ios) {
       for (int size : SIZES) {
         echo("kindling", io, size);
       }
     }
+    }
+    if (flags.contains("no-latency")) {
+      return;
     }
     System.out.println("\n== latency, kindling.worker / kindling.daemon ==");
     latency(Map.of(), Map.of(), kindlingCommand("identity"));

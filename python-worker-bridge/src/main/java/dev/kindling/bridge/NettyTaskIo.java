@@ -48,7 +48,8 @@ final class NettyTaskIo implements TaskIo {
   private long maxPendingOut;
   private volatile Throwable writerFailure;
   private TaskInput input;
-  private final InputStream output = new QueueStream();
+  // Buffered so that the decoder's small field reads do not each take the queue's lock.
+  private final InputStream output;
 
   NettyTaskIo(PythonWorker worker, int bufferSize) throws IOException {
     this.bufferSize = bufferSize;
@@ -58,6 +59,7 @@ final class NettyTaskIo implements TaskIo {
         new WriteBufferWaterMark(bufferSize, 2 * bufferSize));
     channel.config().setAutoRead(true);
     channel.pipeline().addLast(new Handler());
+    output = new java.io.BufferedInputStream(new QueueStream(), bufferSize);
   }
 
   @Override

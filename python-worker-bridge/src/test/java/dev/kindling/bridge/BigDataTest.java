@@ -8,7 +8,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * 1 GiB through an echo worker (WRK-5.6): no deadlock although input and output are far larger than
+ * 1 GiB through an echo worker (kindling.worker with a NoOpSerializer identity command built by
+ * the venv's cloudpickle, and the test kit's worker) (WRK-5.6): no deadlock although input and output are far larger than
  * every socket and pipe buffer, and the bridge's own buffering stays bounded. The size is
  * {@code -Dkindling.bridge.bigBytes} (default 1 GiB).
  */
@@ -16,16 +17,24 @@ class BigDataTest {
   private static final int FRAME = 64 * 1024;
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"blocking", "netty"})
+  @org.junit.jupiter.params.provider.CsvSource({
+      "blocking,kindling.worker", "netty,kindling.worker", "blocking,bridge_testkit"})
   @Timeout(120)
-  void WRK_5_6_oneGibibyteThroughAnEchoWorkerWithBoundedBuffers(String ioModel) {
+  void WRK_5_6_oneGibibyteThroughAnEchoWorkerWithBoundedBuffers(String ioModel, String worker) {
     long total = Long.getLong("kindling.bridge.bigBytes", 1L << 30);
     long frames = total / FRAME;
     byte[] frame = new byte[FRAME];
     for (int i = 0; i < FRAME; i++) {
       frame[i] = (byte) i;
     }
-    Map<String, String> conf = Testkit.conf(BridgeConfig.IO_MODEL, ioModel);
+    boolean kindling = worker.equals("kindling.worker");
+    Map<String, String> conf = kindling
+        ? Testkit.kindlingConf(BridgeConfig.IO_MODEL, ioModel)
+        : Testkit.conf(BridgeConfig.IO_MODEL, ioModel);
+    TaskSpec spec = kindling
+        ? TaskSpec.builder().pythonVersion(Testkit.pythonVersion())
+            .command(Testkit.kindlingCommand("identity")).build()
+        : spec("echo").build();
     try (WorkerFactory f = Testkit.factory(conf)) {
       PythonRunner r = new PythonRunner(f);
       Iterator<Object> in = new Iterator<>() {
@@ -44,7 +53,7 @@ class BigDataTest {
       };
       long got = 0;
       long bytes = 0;
-      try (TaskRun run = r.run(spec("echo").build(), in)) {
+      try (TaskRun run = r.run(spec, in)) {
         while (run.hasNext()) {
           byte[] b = run.next();
           if (got == 0) {

@@ -311,4 +311,33 @@ class LifecycleTest {
     assertThat(Testkit.alive(busy1.workerPid())).isFalse();
     assertThat(Testkit.alive(busy2.workerPid())).isFalse();
   }
+
+  @Test
+  void WRK_3_9_pidTimeoutRestartsTheDaemonAndRetriesOnce() throws Exception {
+    WorkerFactory f = factory(Testkit.conf(BridgeConfig.CONNECT_TIMEOUT, "1s",
+        BridgeConfig.KILL_TIMEOUT, "500ms", BridgeConfig.REUSE, "false"));
+    PythonRunner r = new PythonRunner(f);
+    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+      drain(run);
+    }
+    long stopped = f.daemonPid().orElseThrow();
+    // A stopped daemon still completes TCP connects (the kernel's backlog) but never forks.
+    new ProcessBuilder("kill", "-STOP", Long.toString(stopped)).start().waitFor();
+    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("again")).iterator())) {
+      assertThat(strings(drain(run))).containsExactly("again");
+    }
+    assertThat(f.daemonPid()).get().isNotEqualTo(stopped);
+    assertThat(Testkit.awaitGone(stopped, 5000)).as("the stuck daemon was killed").isTrue();
+  }
+
+  @Test
+  void WRK_3_9_aDaemonThatNeverForksFailsAfterOneRetry() throws Exception {
+    WorkerFactory f = factory(Testkit.conf(BridgeConfig.CONNECT_TIMEOUT, "500ms",
+        BridgeConfig.KILL_TIMEOUT, "300ms"), "BRIDGE_TESTKIT_DAEMON_NO_FORK", "1");
+    PythonRunner r = new PythonRunner(f);
+    assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
+        .isInstanceOf(WorkerLaunchException.class)
+        .hasMessageContaining("cannot connect to the Python daemon after a restart")
+        .hasMessageContaining("WRK-3.9: timed out after 500 ms waiting for the daemon-forked Python worker's pid");
+  }
 }
