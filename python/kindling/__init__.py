@@ -1,3 +1,45 @@
-"""Kindling: a reference implementation of the PySpark runtime architecture (Python side)."""
+"""Kindling: a reference implementation of the PySpark runtime architecture (Python side).
+
+A PySpark program runs on Kindling by changing its imports::
+
+    from kindling import SparkContext, SparkConf
+
+The driver classes are imported on first use (PEP 562), so that ``python -m kindling.worker``
+and the daemon do not pay for Py4J and the driver modules at start-up.
+"""
+import importlib
 
 __version__ = "0.1.0"
+
+_EXPORTS = {
+    "SparkConf": "kindling.conf",
+    "SparkContext": "kindling.context",
+    "SparkJobError": "kindling.context",
+    "RDD": "kindling.rdd",
+    "portable_hash": "kindling.rdd",
+    "SparkFiles": "kindling.files",
+    "StorageLevel": "kindling.storagelevel",
+    "Accumulator": "kindling.accumulators",
+    "AccumulatorParam": "kindling.accumulators",
+    "Broadcast": "kindling.broadcast",
+    "TaskContext": "kindling.taskcontext",
+    "StatCounter": "kindling.statcounter",
+    "StatusTracker": "kindling.status",
+    "SparkJobInfo": "kindling.status",
+    "SparkStageInfo": "kindling.status",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError("module 'kindling' has no attribute %r" % name)
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(list(globals()) + list(_EXPORTS))

@@ -1,0 +1,154 @@
+"""The driver's accumulator update server (WRK-10.4, WRK-10.5).
+
+The JVM connects once and keeps the connection; every successful task's updates arrive as one
+batch (GW-5.7)::
+
+    JVM                                         driver
+     | secret: raw UTF-8 bytes, no length  -->  |  read exactly len(secret) bytes,
+     |                                          |  compare in constant time; mismatch: close
+     | i32 N, N x blob pickle((aid, update)) -> |  registry[aid] += update
+     | <------------------------------- 0x01    |  one ack byte per batch
+
+Several connections may be open at once; each is served by its own thread. Every read is
+bounded by a poll interval so that ``shutdown()`` finishes promptly.
+"""
+import hmac
+import pickle
+import socket
+import struct
+import threading
+
+from kindling.accumulators import _accumulatorRegistry
+from kindling.protocol.limits import DEFAULT_LIMITS
+
+__all__ = ["AccumulatorServer", "start_update_server"]
+
+_ACK = b"\x01"
+_POLL_SECONDS = 0.5
+#: How long the server waits for the secret on a new connection.
+AUTH_TIMEOUT_SECONDS = 10.0
+
+
+class _Closed(Exception):
+    pass
+
+
+class AccumulatorServer:
+    """Listens on 127.0.0.1 (WRK-2.8) and applies updates to ``registry`` (by default the
+    driver's ``kindling.accumulators._accumulatorRegistry``)."""
+
+    def __init__(self, secret, registry=None, host="127.0.0.1", port=0):
+        self.secret = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
+        self.registry = _accumulatorRegistry if registry is None else registry
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._listener.bind((host, port))
+        self._listener.listen(8)
+        self._listener.settimeout(_POLL_SECONDS)
+        self.server_address = self._listener.getsockname()
+        self.errors = []
+        self._threads = []
+        self._accept_thread = threading.Thread(
+            target=self._accept_loop, name="kindling-accumulator-server", daemon=True)
+        self._accept_thread.start()
+
+    @property
+    def port(self):
+        return self.server_address[1]
+
+    # -- serving ---------------------------------------------------------------------------------
+
+    def _accept_loop(self):
+        while not self._stopping.is_set():
+            try:
+                conn, _ = self._listener.accept()
+            except socket.timeout:
+                continue
+            except OSError:
+                return
+            t = threading.Thread(target=self._serve, args=(conn,),
+                                 name="kindling-accumulator-connection", daemon=True)
+            t.start()
+            self._threads.append(t)
+
+    def _read_exactly(self, conn, n, deadline_polls=None):
+        """n bytes; raises _Closed on end of stream or shutdown. ``deadline_polls`` bounds the
+        number of poll intervals to wait (None: until shutdown)."""
+        chunks, got, polls = [], 0, 0
+        while got < n:
+            if self._stopping.is_set():
+                raise _Closed()
+            try:
+                data = conn.recv(n - got)
+            except socket.timeout:
+                polls += 1
+                if deadline_polls is not None and polls >= deadline_polls:
+                    raise _Closed()
+                continue
+            if not data:
+                raise _Closed()
+            chunks.append(data)
+            got += len(data)
+        return b"".join(chunks)
+
+    def _serve(self, conn):
+        try:
+            conn.settimeout(_POLL_SECONDS)
+            auth_polls = max(1, int(AUTH_TIMEOUT_SECONDS / _POLL_SECONDS))
+            received = self._read_exactly(conn, len(self.secret), auth_polls)
+            if not hmac.compare_digest(received, self.secret):
+                return  # WRK-10.5: close on a mismatch, nothing written
+            limits = DEFAULT_LIMITS
+            while True:
+                (count,) = struct.unpack("!i", self._read_exactly(conn, 4))
+                if count < 0 or count > limits.max_accumulator_updates:
+                    raise ValueError("WRK-6.8: accumulator update count %d out of range" % count)
+                updates = []
+                for _ in range(count):
+                    (length,) = struct.unpack("!i", self._read_exactly(conn, 4))
+                    if length < 0 or length > limits.max_frame_bytes:
+                        raise ValueError("WRK-5.4: accumulator update length %d out of range" % length)
+                    updates.append(pickle.loads(self._read_exactly(conn, length)))
+                self._apply(updates)
+                conn.sendall(_ACK)
+        except _Closed:
+            pass
+        except Exception as e:  # a broken peer must not take the driver down
+            self.errors.append(e)
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+
+    def _apply(self, updates):
+        with self._lock:
+            for aid, update in updates:
+                accum = self.registry.get(aid)
+                if accum is None:
+                    raise KeyError("accumulator %r is not registered on the driver" % (aid,))
+                accum += update
+                self.registry[aid] = accum
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def shutdown(self, timeout=5.0):
+        """Stops accepting and serving; waits (bounded) for the serving threads."""
+        self._stopping.set()
+        try:
+            self._listener.close()
+        except OSError:
+            pass
+        self._accept_thread.join(timeout)
+        for t in list(self._threads):
+            t.join(timeout)
+
+    def server_close(self):
+        self.shutdown()
+
+
+def start_update_server(secret, registry=None):
+    """Starts an :class:`AccumulatorServer` on an ephemeral loopback port."""
+    return AccumulatorServer(secret, registry)

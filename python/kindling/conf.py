@@ -1,0 +1,81 @@
+"""``SparkConf``: the key/value configuration of a Kindling (or Spark) application.
+
+Kept entirely in Python until the context starts; ``SparkContext`` hands the map to the JVM with
+``KindlingEntryPoint.createContext`` (GW-5.1) and reads the effective values back."""
+import os
+
+__all__ = ["SparkConf"]
+
+
+class SparkConf:
+    """Configuration for an application, as ``pyspark.SparkConf``.
+
+    Setters return the conf, so they chain: ``SparkConf().setMaster("local[2]").setAppName("x")``.
+    With ``loadDefaults`` (the default) the ``spark.*`` entries of the environment variable
+    ``KINDLING_CONF`` (``key=value`` pairs separated by newlines) are loaded first; PySpark loads
+    the JVM's ``spark.*`` system properties instead.
+    """
+
+    def __init__(self, loadDefaults=True, _jvm=None, _jconf=None):
+        self._conf = {}
+        if _jconf is not None:
+            for key, value in dict(_jconf).items():
+                self._conf[str(key)] = str(value)
+        elif loadDefaults:
+            for line in os.environ.get("KINDLING_CONF", "").splitlines():
+                key, sep, value = line.partition("=")
+                if sep and key.strip().startswith("spark."):
+                    self._conf[key.strip()] = value.strip()
+
+    def set(self, key, value):
+        """Sets a property (the value is stored as a string, as in Spark)."""
+        self._conf[str(key)] = str(value)
+        return self
+
+    def setIfMissing(self, key, value):
+        if self.get(key) is None:
+            self.set(key, value)
+        return self
+
+    def setMaster(self, value):
+        """The master URL: ``local``, ``local[N]`` or ``local[*]``."""
+        return self.set("spark.master", value)
+
+    def setAppName(self, value):
+        return self.set("spark.app.name", value)
+
+    def setSparkHome(self, value):
+        return self.set("spark.home", value)
+
+    def setExecutorEnv(self, key=None, value=None, pairs=None):
+        """An environment variable for the Python workers (``spark.executorEnv.<key>``)."""
+        if (key is not None and pairs is not None) or (key is None and pairs is None):
+            raise ValueError("Either pass one key-value pair or a list of pairs")
+        if key is not None:
+            self.set("spark.executorEnv.%s" % key, value)
+        else:
+            for k, v in pairs:
+                self.set("spark.executorEnv.%s" % k, v)
+        return self
+
+    def setAll(self, pairs):
+        for k, v in pairs:
+            self.set(k, v)
+        return self
+
+    def get(self, key, defaultValue=None):
+        return self._conf.get(key, defaultValue)
+
+    def getAll(self):
+        """Every set property as a list of ``(key, value)`` pairs."""
+        return list(self._conf.items())
+
+    def contains(self, key):
+        return key in self._conf
+
+    def toDebugString(self):
+        """One ``key=value`` line per property."""
+        return "\n".join("%s=%s" % (k, v) for k, v in self._conf.items())
+
+    def __repr__(self):
+        return "SparkConf(%r)" % (self._conf,)

@@ -1,0 +1,22 @@
+"""``ResultIterable``: the values of one key after ``groupByKey`` / ``cogroup``."""
+from collections.abc import Iterable
+
+__all__ = ["ResultIterable"]
+
+
+class ResultIterable(Iterable):
+    """A sized iterable over a group's values; iterating it again starts over."""
+
+    def __init__(self, data):
+        self.data = data
+        self.index = 0
+        self.maxindex = len(data)
+
+    def __iter__(self):
+        return iter(self.data)
+
+    def __len__(self):
+        return len(self.data)
+
+    def __repr__(self):
+        return "ResultIterable(%r)" % (list(self.data),)
