@@ -1,9 +1,9 @@
 package dev.kindling.tck.worker;
 
-import dev.kindling.tck.WorkerVerification;
-
 /**
- * The runnable WorkerVerification that {@code kindling-tck worker} discovers: configured entirely from the run's
- * configuration parameters. Rule tests live in {@link WorkerVerification}.
+ * The runnable worker verification that {@code kindling-tck worker} discovers: configured entirely
+ * from the run's configuration parameters ({@code -- python -m <daemonModule> <workerModule>},
+ * {@code --profile}, {@code --config kindling.tck.pythonpath=...}). Rule tests live in
+ * {@link WorkerVerificationRules}.
  */
-public final class WorkerTck extends WorkerVerification {}
+public final class WorkerTck extends WorkerVerificationRules {}

@@ -1,0 +1,1088 @@
+package dev.kindling.tck.worker;
+
+import static dev.kindling.protocol.ProtocolConstants.SpecialLengths.END_OF_DATA_SECTION;
+import static dev.kindling.protocol.ProtocolConstants.SpecialLengths.END_OF_STREAM;
+
+import dev.kindling.protocol.ProtocolConstants.EvalTypes;
+import dev.kindling.protocol.header.TaskContextInfo;
+import dev.kindling.protocol.header.TaskHeader;
+import dev.kindling.protocol.output.Timing;
+import dev.kindling.protocol.output.WorkerOutput;
+import dev.kindling.tck.property.Gen;
+import dev.kindling.tck.property.Gens;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules of {@code worker.md} whose role is {@code worker}, {@code daemon} or {@code any},
+ * checked from the wire with the TCK as the JVM. Each test names its rule; a failure message
+ * starts with the id of the rule the worker broke (which may be another than the test's, e.g. a
+ * little-endian length fails every test with WRK-1.1).
+ */
+public abstract class WorkerVerificationRules extends WorkerRules {
+
+  // -- 1. Conventions ---------------------------------------------------------------------------
+
+  /** WRK-1.1: every length the worker writes is a big-endian i32. */
+  @Test
+  void required_WRK_1_1_integersAreBigEndian() {
+    List<byte[]> in = List.of(new byte[1], new byte[300], new byte[70_000]);
+    TaskResult r = run(task("identity").inputs(in));
+    WorkerOutput out = r.success("WRK-1.1");
+    byte[] got = r.received;
+    check(ByteBuffer.wrap(got, 0, 4).getInt() == 1, "WRK-1.1",
+        "first frame length bytes are " + Arrays.toString(Arrays.copyOf(got, 4)), r);
+    check(out.frames().size() == 3 && out.frames().get(2).length == 70_000, "WRK-6.1",
+        "frames differ from the input", r);
+  }
+
+  /** WRK-1.2: no bool travels from the worker to the JVM on the RDD path. */
+  @Test
+  void untested_WRK_1_2_boolEncoding() {}
+
+  /** WRK-1.3: the traceback is a utf: an i32 byte count and that many bytes of UTF-8. */
+  @Test
+  void required_WRK_1_3_tracebackIsUtf() {
+    TaskResult r = run(task("raise_at:0").input(utf8("é→x")));
+    r.exception("WRK-7.1");
+    int at = indexOfInt(r.received, -2);
+    check(at >= 0, "WRK-7.1", "no PYTHON_EXCEPTION_THROWN in the output", r);
+    int len = ByteBuffer.wrap(r.received, at + 4, 4).getInt();
+    check(len == r.received.length - at - 8, "WRK-1.3",
+        "traceback length " + len + " but " + (r.received.length - at - 8) + " bytes follow", r);
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(r.received, at + 8, len));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw r.fail("WRK-1.3", "traceback is not valid UTF-8");
+    }
+  }
+
+  /** WRK-1.4: the worker bounds the lengths it reads (checked via WRK-4.9 and WRK-5.4). */
+  @Test
+  void required_WRK_1_4_headerStringOverLimitRejected() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeInt(0);
+    d.writeInt(limits().maxHeaderStringBytes() + 1); // python version utf: too long, no bytes follow
+    expectRejection("WRK-1.4", Task.rawHeader(b.toByteArray(), "oversized python version"));
+  }
+
+  /** WRK-1.5: end of stream inside a header field is reported, not read as a partial value. */
+  @Test
+  void required_WRK_1_5_truncatedHeaderReported() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    DataOutputStream d = new DataOutputStream(b);
+    d.writeInt(0);
+    d.writeInt(4);
+    d.write("3.".getBytes(StandardCharsets.US_ASCII)); // 2 of 4 bytes, then end of stream
+    expectRejection("WRK-1.5", Task.rawHeader(b.toByteArray(), "truncated python version").halfClose());
+  }
+
+  // -- 2. Socket authentication -----------------------------------------------------------------
+
+  /** WRK-2.1: a simple-mode worker (client) writes the secret before anything else. */
+  @Test
+  void required_WRK_2_1_workerSendsSecretFirst() throws IOException {
+    requireSimple();
+    SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
+    byte[] got = w.readSecret();
+    check(got != null, "WRK-2.1", "the worker closed the connection before sending its secret" + w.stderrTail());
+    check(Arrays.equals(got, utf8(w.secret)), "WRK-2.1", "the first bytes are not utf(PYTHON_WORKER_FACTORY_SECRET)");
+  }
+
+  /** WRK-2.1: a daemon child (server) writes its pid and then nothing before it has the secret. */
+  @Test
+  void required_WRK_2_1_childWritesNothingBeforeSecret() throws IOException {
+    requireDaemon();
+    try (Socket s = daemon().connectRaw()) {
+      daemon().readPid(s);
+      WorkerChannel ch = new WorkerChannel(s, 0, profile(), timeout());
+      WorkerChannel.Received r = ch.receiveFor(QUIET);
+      check(r.bytes().length == 0, "WRK-2.1",
+          "the child wrote " + r.bytes().length + " bytes before reading the secret");
+    }
+  }
+
+  /** WRK-2.2: a wrong secret gets "err" and the connection closed; the child serves nothing. */
+  @Test
+  void required_WRK_2_2_wrongSecretRejected() {
+    requireDaemon();
+    Gen<String> wrong = Gens.oneOf(
+        Gens.constant(""),
+        Gens.utf8Strings(80),
+        Gens.integers(0, 63).map(i -> {
+          char[] c = daemon().secret.toCharArray();
+          c[i] = c[i] == 'a' ? 'b' : 'a';
+          return new String(c);
+        }),
+        Gens.constant(daemon().secret + "0"));
+    property("WRK-2.2", wrong.filter(w -> !w.equals(daemon().secret)), 8, w -> {
+      try (Socket s = daemon().connectRaw()) {
+        daemon().readPid(s);
+        DataOutputStream out = new DataOutputStream(s.getOutputStream());
+        byte[] b = utf8(w);
+        out.writeInt(b.length);
+        out.write(b);
+        out.flush();
+        expectErrAndClose(s, "WRK-2.2");
+      }
+    });
+  }
+
+  /** WRK-2.3: a secret length over maxSecretBytes (or negative) is refused without reading it. */
+  @Test
+  void required_WRK_2_3_oversizedSecretLengthRejected() throws IOException {
+    requireDaemon();
+    for (int len : new int[] {limits().maxSecretBytes() + 1, -1}) {
+      try (Socket s = daemon().connectRaw()) {
+        daemon().readPid(s);
+        new DataOutputStream(s.getOutputStream()).writeInt(len);
+        expectErrAndClose(s, "WRK-2.3");
+      }
+    }
+  }
+
+  /** WRK-2.4: a client (simple-mode worker) treats any reply but "ok" as failure and closes. */
+  @Test
+  void required_WRK_2_4_workerGivesUpOnErrReply() throws IOException {
+    requireSimple();
+    SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
+    w.readSecret();
+    w.reply("err");
+    WorkerChannel ch = new WorkerChannel(w.socket, 0, profile(), timeout());
+    WorkerChannel.Received got = ch.receiveFor(timeout());
+    check(got.bytes().length == 0, "WRK-2.4",
+        "after the reply \"err\" the worker wrote " + got.bytes().length + " bytes (pid?)");
+    check(got.eof(), "WRK-2.4", "after the reply \"err\" the worker kept the connection open");
+  }
+
+  /** WRK-2.5: constant-time comparison cannot be observed reliably from the wire. */
+  @Test
+  void untested_WRK_2_5_constantTimeComparison() {}
+
+  /** WRK-2.7: the secret never appears in a worker's or daemon's command line. */
+  @Test
+  void required_WRK_2_7_secretNotInCommandLine() throws IOException {
+    Assumptions.assumeTrue(Procs.available(), "needs /proc");
+    if (setup().daemonMode) {
+      WorkerChannel ch = daemon().connect();
+      for (long pid : new long[] {daemon().process.process().pid(), ch.pid}) {
+        check(!Procs.cmdline(pid).contains(daemon().secret), "WRK-2.7", "secret in the command line of " + pid);
+      }
+      ch.close();
+    }
+    if (setup().simpleMode) {
+      SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
+      check(!Procs.cmdline(w.process.process().pid()).contains(w.secret), "WRK-2.7",
+          "secret in the worker's command line");
+    }
+  }
+
+  /** WRK-2.8: the daemon's listening socket is bound to loopback only. */
+  @Test
+  void required_WRK_2_8_daemonListensOnLoopbackOnly() {
+    requireDaemon();
+    Assumptions.assumeTrue(Procs.available(), "needs /proc/net/tcp");
+    List<String> addrs = Procs.listeningAddresses(daemon().port);
+    check(!addrs.isEmpty(), "WRK-2.8", "no listening socket found on port " + daemon().port);
+    for (String a : addrs) {
+      check(Procs.isLoopbackHex(a), "WRK-2.8", "port " + daemon().port + " is bound to non-loopback address " + a);
+    }
+  }
+
+  // -- 3. Launching ------------------------------------------------------------------------------
+
+  /** WRK-3.4: simple mode: connect, authenticate as client, write the pid, serve one task, exit. */
+  @Test
+  void required_WRK_3_4_simpleWorkerHandshakeAndOneTask() throws IOException {
+    requireSimple();
+    SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
+    WorkerChannel ch = w.authenticate();
+    long pid = w.process.process().pid();
+    check(ch.pid == pid || w.process.process().descendants().anyMatch(h -> h.pid() == ch.pid), "WRK-3.4",
+        "the worker wrote pid " + ch.pid + ", but the process is " + pid);
+    TaskResult r = ch.run(task("identity").inputs(frames("a", "b")));
+    check(strings(r.success("WRK-3.4")).equals(List.of("a", "b")), "WRK-6.1", "wrong output", r);
+    int code = w.awaitExit("WRK-3.4");
+    check(code == 0, "WRK-3.4", "the worker exited with " + code + " after a successful task" + w.stderrTail());
+  }
+
+  /** WRK-3.6: the daemon writes its port first and is in its own process group. */
+  @Test
+  void required_WRK_3_6_daemonPortAndProcessGroup() {
+    requireDaemon();
+    Daemon d = daemon(); // reading the port checks 1..65535 first on stdout
+    if (Procs.available()) {
+      long pid = d.process.process().pid();
+      check(Procs.pgrp(pid).orElse(pid) == pid, "WRK-3.6",
+          "the daemon (pid " + pid + ") is in process group " + Procs.pgrp(pid).orElse(-1L) + ", not its own");
+    }
+  }
+
+  /** WRK-3.8: a child per connection: pid first, then server-side authentication; concurrent children. */
+  @Test
+  void required_WRK_3_8_childPerConnection() throws IOException {
+    requireDaemon();
+    WorkerChannel a = daemon().connect();
+    WorkerChannel b = daemon().connect();
+    check(a.pid != b.pid, "WRK-3.8", "two connections got the same pid " + a.pid);
+    check(a.pid != daemon().process.process().pid(), "WRK-3.8", "the daemon served a connection itself");
+    TaskResult rb = b.run(task("identity").inputs(frames("b")));
+    TaskResult ra = a.run(task("identity").inputs(frames("a")));
+    check(strings(ra.success("WRK-3.8")).equals(List.of("a")), "WRK-6.1", "wrong output", ra);
+    check(strings(rb.success("WRK-3.8")).equals(List.of("b")), "WRK-6.1", "wrong output", rb);
+    a.close();
+    b.close();
+  }
+
+  /** WRK-3.8: a child that dies mid-task does not take the daemon down. */
+  @Test
+  void required_WRK_3_8_daemonSurvivesCrashedChild() throws IOException {
+    requireDaemon();
+    WorkerChannel ch = daemon().connect();
+    TaskResult r = ch.run(task("exit_hard:13").inputs(frames("x", "y")));
+    check(r.failure != null || (r.output != null && r.output.isException()), "WRK-3.8",
+        "a child that called os._exit mid-task produced a complete output", r);
+    ch.close();
+    WorkerChannel next = daemon().connect();
+    TaskResult ok = next.run(task("identity").inputs(frames("z")));
+    check(strings(ok.success("WRK-3.8")).equals(List.of("z")), "WRK-6.1", "wrong output", ok);
+    next.close();
+  }
+
+  /** WRK-3.10: a pid on the daemon's stdin SIGKILLs that child. */
+  @Test
+  void required_WRK_3_10_killByPidOnStdin() throws IOException {
+    requireDaemon();
+    WorkerChannel ch = daemon().connect();
+    ch.send(task("sleep:60000").inputs(frames("x")).bytes());
+    Procs.sleep(100);
+    daemon().kill(ch.pid);
+    WorkerChannel.Received got = ch.receiveFor(timeout());
+    check(got.eof(), "WRK-3.10", "the connection of killed worker " + ch.pid + " stayed open");
+    check(Procs.awaitGone(ch.pid, true, timeout().toMillis()), "WRK-3.10", "worker " + ch.pid + " still runs");
+    WorkerChannel next = daemon().connect();
+    TaskResult ok = next.run(task("identity").inputs(frames("z")));
+    ok.success("WRK-3.10");
+    next.close();
+  }
+
+  /** WRK-3.10: end of stream on stdin: the daemon kills its children and exits, no zombie. */
+  @Test
+  void required_WRK_3_10_stdinEofKillsChildrenAndExits() throws IOException {
+    requireDaemon();
+    shutdownKillsChildren(false);
+  }
+
+  /** WRK-3.10: SIGTERM: the daemon kills its children and exits. */
+  @Test
+  void required_WRK_3_10_sigtermKillsChildrenAndExits() throws IOException {
+    requireDaemon();
+    shutdownKillsChildren(true);
+  }
+
+  private void shutdownKillsChildren(boolean sigterm) throws IOException {
+    Daemon d = freshDaemon(setup().reuse);
+    WorkerChannel busy = d.connect();
+    busy.send(task("sleep:60000").inputs(frames("x")).bytes());
+    WorkerChannel idle = d.connect();
+    Procs.sleep(100);
+    if (sigterm) {
+      d.process.process().destroy();
+    } else {
+      d.closeStdin();
+    }
+    try {
+      if (!d.process.process().waitFor(timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new RuleFailure("WRK-3.10", "the daemon did not exit within " + timeout().toMillis() + " ms after "
+            + (sigterm ? "SIGTERM" : "end of stream on stdin"));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (WorkerChannel ch : List.of(busy, idle)) {
+      check(Procs.awaitGone(ch.pid, false, timeout().toMillis()), "WRK-3.10",
+          "child " + ch.pid + " outlived the daemon (state " + Procs.state(ch.pid).orElse('?') + ")");
+      ch.close();
+    }
+  }
+
+  /** WRK-3.13: with reuse the child serves the next header on the same connection. */
+  @Test
+  void required_WRK_3_13_reuseServesNextTask() throws IOException {
+    requireReuse();
+    WorkerChannel ch = daemon().connect();
+    for (int i = 0; i < 3; i++) {
+      TaskResult r = ch.run(task("identity").inputs(frames("t" + i)));
+      WorkerOutput out = r.success("WRK-3.13");
+      check(out.end().reusable(), "WRK-6.6", "reuse reply was END_OF_DATA_SECTION", r);
+      check(strings(out).equals(List.of("t" + i)), "WRK-3.13", "task " + i + " on the reused connection: " + strings(out), r);
+    }
+    ch.close();
+  }
+
+  /** WRK-3.13: without SPARK_REUSE_WORKER the child serves one task, then exits at end of stream. */
+  @Test
+  void required_WRK_3_13_withoutReuseChildExits() throws IOException {
+    requireDaemon();
+    Daemon d = freshDaemon(false);
+    WorkerChannel ch = d.connect();
+    ch.run(task("identity").inputs(frames("a"))).success("WRK-3.13");
+    ch.send(task("identity").inputs(frames("b")).bytes());
+    WorkerChannel.Received more = ch.receiveFor(QUIET);
+    check(more.bytes().length == 0, "WRK-3.13",
+        "without SPARK_REUSE_WORKER the child answered a second task (" + more.bytes().length + " bytes)");
+    ch.socket.shutdownOutput();
+    check(Procs.awaitGone(ch.pid, true, timeout().toMillis()), "WRK-3.13",
+        "child " + ch.pid + " did not exit at end of stream");
+    ch.close();
+  }
+
+  // -- 4. Task header -----------------------------------------------------------------------------
+
+  /** WRK-4.1: split index -1: exit with status -1 and write nothing. */
+  @Test
+  void required_WRK_4_1_splitMinusOneExitsSilently() throws IOException {
+    TaskHeader h = header("identity");
+    TaskHeader minus = new TaskHeader(-1, h.pythonVersion(), h.taskContext(), h.sparkFilesDir(),
+        h.pythonIncludes(), h.broadcasts(), h.evalType(), h.runnerConf(), h.evalConf(), h.command());
+    if (setup().simpleMode) {
+      SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
+      WorkerChannel ch = w.authenticate();
+      ch.send(Task.of(minus, profile()).bytes());
+      WorkerChannel.Received got = ch.receiveFor(timeout());
+      check(got.bytes().length == 0, "WRK-4.1", "the worker wrote " + got.bytes().length + " bytes after split -1");
+      int code = w.awaitExit("WRK-4.1");
+      check(code == 255, "WRK-4.1", "exit status " + code + ", expected -1 (255)");
+    } else {
+      WorkerChannel ch = daemon().connect();
+      ch.send(Task.of(minus, profile()).bytes());
+      WorkerChannel.Received got = ch.receiveFor(QUIET);
+      check(got.bytes().length == 0, "WRK-4.1", "the worker wrote " + got.bytes().length + " bytes after split -1");
+      ch.close();
+    }
+  }
+
+  /** WRK-4.2: a different driver Python version takes the exception path naming both versions. */
+  @Test
+  void required_WRK_4_2_pythonVersionMismatch() {
+    TaskHeader h = header("identity");
+    String other = pyVer().equals("2.7") ? "2.6" : "2.7";
+    TaskHeader bad = new TaskHeader(h.splitIndex(), other, h.taskContext(), h.sparkFilesDir(),
+        h.pythonIncludes(), h.broadcasts(), h.evalType(), h.runnerConf(), h.evalConf(), h.command());
+    TaskResult r = run(Task.of(bad, profile()).inputs(frames("x")));
+    String tb = r.exception("WRK-4.2");
+    check(tb.contains(other) && tb.contains(pyVer()), "WRK-4.2",
+        "the message does not name both versions " + other + " and " + pyVer() + ": " + tb, r);
+  }
+
+  /** WRK-4.3.1: the spark-3.5 binary task context reaches the task. */
+  @Test
+  void required_WRK_4_3_1_taskContextReachesTask() {
+    taskContextProperty("WRK-4.3.1");
+  }
+
+  /** WRK-4.3.2: the spark-4.1 binary task context reaches the task. */
+  @Test
+  void required_WRK_4_3_2_taskContextReachesTask() {
+    taskContextProperty("WRK-4.3.2");
+  }
+
+  /** WRK-4.3.3: the spark-4.2 JSON task context reaches the task. */
+  @Test
+  void required_WRK_4_3_3_taskContextReachesTask() {
+    taskContextProperty("WRK-4.3.3");
+  }
+
+  private void taskContextProperty(String rule) {
+    Gen<TaskContextInfo> ctx = Headers.contexts(profile());
+    Gen<Integer> split = Gens.integers(0, 5000);
+    property(rule, Gens.zip(ctx, split, Map::entry), 12, e -> {
+      TaskContextInfo c = e.getKey();
+      TaskHeader h = Headers.header(profile(), pyVer(), c, e.getValue(),
+          dev.kindling.protocol.header.BroadcastSection.EMPTY, List.of(), Map.of(), cmd("task_context"));
+      TaskResult r = run(Task.of(h, profile()));
+      WorkerOutput out = r.success(rule);
+      check(out.frames().size() == 1, "WRK-6.1", "expected one frame, got " + out.frames().size(), r);
+      Map<?, ?> seen = Json.parseObject(str(out.frames().get(0)));
+      expectField(rule, r, seen, "split", (long) e.getValue());
+      expectField(rule, r, seen, "stageId", (long) c.stageId());
+      expectField(rule, r, seen, "partitionId", (long) c.partitionId());
+      expectField(rule, r, seen, "attemptNumber", (long) c.attemptNumber());
+      expectField(rule, r, seen, "taskAttemptId", c.taskAttemptId());
+      expectField(rule, r, seen, "cpus", (long) c.cpus());
+      expectField(rule, r, seen, "localProperties", new TreeMap<>(c.localProperties()));
+      Map<String, Object> res = new TreeMap<>();
+      c.resources().forEach((k, v) -> {
+        Map<String, Object> m = new TreeMap<>();
+        m.put("name", v.name());
+        m.put("addresses", new ArrayList<>(v.addresses()));
+        res.put(k, m);
+      });
+      expectField(rule, r, seen, "resources", res);
+    });
+  }
+
+  private static void expectField(String rule, TaskResult r, Map<?, ?> seen, String key, Object want) {
+    Object got = seen.get(key);
+    Object norm = Json.normalize(got);
+    if (!Json.normalize(want).equals(norm)) {
+      throw r.fail(rule, key + ": the JVM sent " + want + ", the task saw " + got);
+    }
+  }
+
+  /** WRK-4.4.1: files root and includes travel in the header (checked through WRK-4.4.2). */
+  @Test
+  void required_WRK_4_4_1_filesAndIncludesRead() {
+    TaskHeader h = Headers.header(profile(), pyVer(), Headers.basic(profile(), pyVer(), new byte[0]).taskContext(), 0,
+        dev.kindling.protocol.header.BroadcastSection.EMPTY, List.of("a.zip", "dir/b.egg", "é.py"), Map.of(),
+        cmd("identity"));
+    TaskResult r = run(Task.of(h, profile()).inputs(frames("after-includes")));
+    check(strings(r.success("WRK-4.4.1")).equals(List.of("after-includes")), "WRK-4.4.1",
+        "the input after a header with includes was not read correctly", r);
+  }
+
+  /** WRK-4.4.2: the SparkFiles root and each include are on sys.path for the task. */
+  @Test
+  void required_WRK_4_4_2_filesRootAndIncludesOnSysPath() {
+    List<String> includes = List.of(CommandCatalog.INCLUDE_DIR, "lib.zip");
+    TaskHeader h = Headers.header(profile(), pyVer(), Headers.basic(profile(), pyVer(), new byte[0]).taskContext(), 0,
+        dev.kindling.protocol.header.BroadcastSection.EMPTY, includes, Map.of(), cmd("task_context"));
+    TaskResult r = run(Task.of(h, profile()));
+    Map<?, ?> seen = Json.parseObject(str(r.success("WRK-4.4.2").frames().get(0)));
+    String root = CommandCatalog.probeRoot().toString();
+    check(root.equals(seen.get("sparkFilesRoot")), "WRK-4.4.2",
+        "SparkFiles root is " + seen.get("sparkFilesRoot") + ", the header said " + root, r);
+    List<?> path = (List<?>) seen.get("sysPath");
+    for (String p : List.of(root, root + "/" + includes.get(0), root + "/" + includes.get(1))) {
+      check(path.contains(p), "WRK-4.4.2", p + " is not on sys.path " + path, r);
+    }
+  }
+
+  /** WRK-4.4.2: includes are on sys.path before the command is unpickled. */
+  @Test
+  void required_WRK_4_4_2_includesBeforeCommandUnpickled() {
+    TaskHeader h = Headers.header(profile(), pyVer(), Headers.basic(profile(), pyVer(), new byte[0]).taskContext(), 0,
+        dev.kindling.protocol.header.BroadcastSection.EMPTY, List.of(CommandCatalog.INCLUDE_DIR), Map.of(),
+        cmd("include_probe:" + CommandCatalog.probeRoot().resolve(CommandCatalog.INCLUDE_DIR)));
+    TaskResult r = run(Task.of(h, profile()).inputs(frames("x")));
+    check(strings(r.success("WRK-4.4.2")).equals(List.of("include-ok")), "WRK-4.4.2",
+        "the command from the include module did not run", r);
+  }
+
+  /** WRK-4.5.1 .. 4.5.3: broadcasts added and removed across reused tasks. */
+  @Test
+  void required_WRK_4_5_2_removedBroadcastsDropped() {
+    requireReuse();
+    WorkerChannel ch = newWorker();
+    String f1 = broadcastFile(List.of(1, "one"));
+    String f2 = broadcastFile("two");
+    String f3 = broadcastFile(Map.of("k", 3));
+    TaskHeader t1 = withBroadcasts(cmd("broadcast_ids"), broadcasts(List.of(), map(11, f1, 12, f2)));
+    TaskResult r1 = ch.run(Task.of(t1, profile()));
+    check(strings(r1.success("WRK-4.5.3")).equals(List.of("[11, 12]")), "WRK-4.5.3",
+        "registry after adding 11 and 12: " + strings(r1.output), r1);
+    TaskHeader t2 = withBroadcasts(cmd("broadcast_ids"), broadcasts(List.of(11L), map(13, f3)));
+    TaskResult r2 = ch.run(Task.of(t2, profile()));
+    check(strings(r2.success("WRK-4.5.2")).equals(List.of("[12, 13]")), "WRK-4.5.2",
+        "registry after removing 11 and adding 13: " + strings(r2.output), r2);
+    TaskHeader t3 = withBroadcasts(cmd("read_broadcasts"), broadcasts(List.of(), Map.of()));
+    TaskResult r3 = ch.run(Task.of(t3, profile()).inputs(frames("12", "13")));
+    List<Object> vals = new ArrayList<>();
+    for (byte[] f : r3.success("WRK-4.5.3").frames()) {
+      vals.add(Pickles.loads(f));
+    }
+    check(vals.equals(List.of("two", Pickles.normalize(Map.of("k", 3)))), "WRK-4.5.3",
+        "broadcast values read back in a later task: " + vals, r3);
+    ch.close();
+  }
+
+  /** WRK-4.5.3: added broadcasts are readable through Broadcast.value (lazily from the file). */
+  @Test
+  void required_WRK_4_5_3_addedBroadcastsReadable() {
+    Gen<Object> value = Gens.oneOf(
+        Gens.integers(-1000, 1000).map(i -> (Object) i),
+        Gens.utf8Strings(40).map(s -> (Object) s),
+        Gens.lists(Gens.integers(0, 9), 0, 5).map(l -> (Object) l));
+    property("WRK-4.5.3", Gens.lists(value, 1, 4), 8, values -> {
+      Map<Long, String> added = new LinkedHashMap<>();
+      List<byte[]> ids = new ArrayList<>();
+      for (int i = 0; i < values.size(); i++) {
+        added.put(100L + i, broadcastFile(values.get(i)));
+        ids.add(utf8(Long.toString(100L + i)));
+      }
+      // a fresh worker: ids 100.. may already be registered on a pooled one
+      WorkerChannel ch = newWorker();
+      TaskResult r = ch.run(Task.of(withBroadcasts(cmd("read_broadcasts"), broadcasts(List.of(), added)), profile()).inputs(ids));
+      ch.close();
+      List<Object> got = new ArrayList<>();
+      for (byte[] f : r.success("WRK-4.5.3").frames()) {
+        got.add(Pickles.loads(f));
+      }
+      check(got.equals(Pickles.normalize(values)), "WRK-4.5.3", "read " + got + ", sent " + values, r);
+    });
+  }
+
+  /** WRK-4.5.4: values from a decryption server (WRK-9.5) — not exercised by this TCK yet. */
+  @Test
+  void untested_WRK_4_5_4_decryptionServerBroadcasts() {}
+
+  private TaskHeader withBroadcasts(byte[] command, dev.kindling.protocol.header.BroadcastSection bc) {
+    return Headers.header(profile(), pyVer(), Headers.basic(profile(), pyVer(), new byte[0]).taskContext(), 0,
+        bc, List.of(), Map.of(), command);
+  }
+
+  /** WRK-4.6: a Kindling worker answers an eval type other than NON_UDF with the exception path. */
+  @Test
+  void required_WRK_4_6_otherEvalTypeRejected() {
+    TaskHeader h = header("identity");
+    TaskHeader udf = new TaskHeader(h.splitIndex(), h.pythonVersion(), h.taskContext(), h.sparkFilesDir(),
+        h.pythonIncludes(), h.broadcasts(), EvalTypes.SQL_BATCHED_UDF, h.runnerConf(), h.evalConf(), h.command());
+    TaskResult r = run(Task.of(udf, profile()).inputs(frames("x")));
+    String tb = r.exception("WRK-4.6");
+    check(tb.contains(Integer.toString(EvalTypes.SQL_BATCHED_UDF)), "WRK-4.6",
+        "the traceback does not name eval type " + EvalTypes.SQL_BATCHED_UDF, r);
+  }
+
+  /** WRK-4.7: runnerConf and evalConf are read (spark-4.2). */
+  @Test
+  void required_WRK_4_7_confMapsRead() {
+    Gen<Map<String, String>> conf = Gens.lists(Gens.zip(Gens.utf8Strings(30), Gens.utf8Strings(30), Map::entry), 0, 6)
+        .map(l -> {
+          Map<String, String> m = new LinkedHashMap<>();
+          l.forEach(e -> m.put(e.getKey(), e.getValue()));
+          return m;
+        });
+    property("WRK-4.7", conf, 10, c -> {
+      TaskHeader h = Headers.header(profile(), pyVer(), Headers.basic(profile(), pyVer(), new byte[0]).taskContext(), 0,
+          dev.kindling.protocol.header.BroadcastSection.EMPTY, List.of(), c, cmd("identity"));
+      TaskResult r = run(Task.of(h, profile()).inputs(frames("after-conf")));
+      check(strings(r.success("WRK-4.7")).equals(List.of("after-conf")), "WRK-4.7", "conf maps misread", r);
+    });
+  }
+
+  /** WRK-4.7: a conf count over maxConfEntries is rejected (spark-4.2). */
+  @Test
+  void required_WRK_4_7_confCountOverLimitRejected() throws IOException {
+    byte[] full = Task.of(header("identity"), profile()).bytes();
+    // header up to the eval type, then a runnerConf count that is too large
+    byte[] prefix = headerPrefixBeforeConf(full);
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(prefix);
+    b.write(ints(limits().maxConfEntries() + 1));
+    expectRejection("WRK-4.7", Task.rawHeader(b.toByteArray(), "conf count over the limit"));
+  }
+
+  private byte[] headerPrefixBeforeConf(byte[] task) {
+    // identity header: ..., i32 evalType 0, i32 0 (runnerConf), i32 0 (evalConf), blob command
+    int cmdLen = cmd("identity").length;
+    int end = task.length - 8 /* END_OF_DATA_SECTION, END_OF_STREAM */ - cmdLen - 4 - 8;
+    return Arrays.copyOf(task, end);
+  }
+
+  /** WRK-4.8: the header ends with the command blob; what follows is input. */
+  @Test
+  void required_WRK_4_8_commandBlobEndsHeader() {
+    TaskResult r = run(task("identity").inputs(frames("first-input")));
+    check(strings(r.success("WRK-4.8")).equals(List.of("first-input")), "WRK-4.8", "input misread after the command", r);
+  }
+
+  /** WRK-4.9: a header count over maxHeaderCount is rejected. */
+  @Test
+  void required_WRK_4_9_headerCountOverLimitRejected() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    TaskHeader h = header("identity");
+    byte[] full = Task.of(h, profile()).bytes();
+    // split, pyVer, context, files dir: re-encode a header without includes and cut before the count
+    int filesLen = utf8(h.sparkFilesDir()).length;
+    byte[] probe = utf8(h.sparkFilesDir());
+    int at = indexOf(full, probe) + filesLen;
+    check(at > filesLen, "WRK-4.9", "TCK bug: files dir not found in the header");
+    b.write(full, 0, at);
+    b.write(ints(limits().maxHeaderCount() + 1));
+    expectRejection("WRK-4.9", Task.rawHeader(b.toByteArray(), "include count over the limit"));
+  }
+
+  // -- 5. Input -------------------------------------------------------------------------------------
+
+  /** WRK-5.3: an input frame length below -7 is rejected (read with the library's NoOpSerializer). */
+  @Test
+  void required_WRK_5_3_invalidNegativeLengthRejected() {
+    expectRejection("WRK-5.3", Task.of(header("repr_noop"), profile()).rawInput(ints(-9, END_OF_DATA_SECTION, END_OF_STREAM)));
+  }
+
+  /** WRK-5.4: an input frame longer than maxFrameBytes is rejected before it is read. */
+  @Test
+  void required_WRK_5_4_oversizedFrameRejected() {
+    expectRejection("WRK-5.4", Task.of(header("repr_noop"), profile()).rawInput(ints(limits().maxFrameBytes() + 1)));
+  }
+
+  /** WRK-5.5: end of stream inside an input frame is a truncation, never a partial element. */
+  @Test
+  void required_WRK_5_5_truncatedInputFrame() throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write(ints(10));
+    b.write(utf8("abc"));
+    Task t = Task.of(header("repr_noop"), profile()).rawInput(b.toByteArray()).halfClose();
+    TaskResult r = expectRejection("WRK-5.5", t);
+    if (r != null && r.output != null) {
+      for (byte[] f : r.output.frames()) {
+        check(!str(f).contains("abc"), "WRK-5.5", "a partial element reached the task: " + str(f), r);
+      }
+    }
+  }
+
+  /** WRK-5.7: NULL reads as None and a zero-length frame as an empty element. */
+  @Test
+  void required_WRK_5_7_nullAndEmptyFrames() {
+    TaskResult r = run(task("repr_noop").inputs(Arrays.asList(utf8("a"), null, new byte[0], utf8("b"))));
+    List<String> got = strings(r.success("WRK-5.7"));
+    check(got.equals(List.of("b'a'", "None", "b''", "b'b'")), "WRK-5.7",
+        "elements seen by the task: " + got + " (sent a, NULL, empty, b)", r);
+  }
+
+  // -- 6. Output --------------------------------------------------------------------------------------
+
+  /** WRK-6.1: each output element is a blob, in order: raw frames echoed (property). */
+  @Test
+  void required_WRK_6_1_identityFramesInOrder() {
+    property("WRK-6.1", Gens.lists(Gens.bytes(0, 64), 0, 20), 25, in -> {
+      TaskResult r = run(task("identity").inputs(in));
+      WorkerOutput out = r.success("WRK-6.1");
+      check(sameFrames(out.frames(), in), "WRK-6.1", "sent " + show(in) + ", got " + show(out.frames()), r);
+    });
+  }
+
+  /** WRK-6.1: large frames (16 MiB) pass whole; the TCK reads while it writes (WRK-5.6). */
+  @Test
+  void required_WRK_6_1_largeFrames() {
+    byte[] big = new byte[16 << 20];
+    new java.util.Random(1).nextBytes(big);
+    List<byte[]> in = List.of(big, utf8("after"), big);
+    TaskResult r = run(task("identity").inputs(in));
+    check(sameFrames(r.success("WRK-6.1").frames(), in), "WRK-6.1", "large frames were not echoed intact", r);
+  }
+
+  /** WRK-6.1: many small frames. */
+  @Test
+  void required_WRK_6_1_manyFrames() {
+    List<byte[]> in = new ArrayList<>();
+    for (int i = 0; i < 20_000; i++) {
+      in.add(utf8(Integer.toString(i)));
+    }
+    TaskResult r = run(task("identity").inputs(in));
+    check(sameFrames(r.success("WRK-6.1").frames(), in), "WRK-6.1", "20000 frames were not echoed in order", r);
+  }
+
+  /** WRK-6.1: an empty partition: no frames, then the whole tail. */
+  @Test
+  void required_WRK_6_1_emptyPartition() {
+    TaskResult r = run(task("identity"));
+    WorkerOutput out = r.success("WRK-6.1");
+    check(out.frames().isEmpty(), "WRK-6.1", "an empty partition produced " + out.frames().size() + " frames", r);
+  }
+
+  /** WRK-6.2: three longs after TIMING_DATA, epoch milliseconds (spark-3.5, spark-4.1). */
+  @Test
+  void required_WRK_6_2_timingHasThreeLongs() {
+    timingCheck("WRK-6.2");
+  }
+
+  /** WRK-6.2.1: four longs after TIMING_DATA on spark-4.2. */
+  @Test
+  void required_WRK_6_2_1_timingHasFourLongs() {
+    timingCheck("WRK-6.2.1");
+  }
+
+  private void timingCheck(String rule) {
+    long before = System.currentTimeMillis() - 24 * 3600_000L;
+    TaskResult r = run(task("identity").inputs(frames("x")));
+    long after = System.currentTimeMillis() + 60_000L;
+    Timing t = r.success(rule).timing();
+    for (long v : new long[] {t.boot(), t.init(), t.finish()}) {
+      check(v >= before && v <= after, rule, "timing value " + v + " is not a recent epoch-milliseconds time", r);
+    }
+    check((t.processing() != null) == (profile().timingLongs() == 4), rule, "wrong number of timing longs", r);
+  }
+
+  /** WRK-6.2.2: boot ≤ init ≤ finish and a non-negative processing time. */
+  @Test
+  void optional_WRK_6_2_2_timesOrdered() {
+    TaskResult r = run(task("sleep:20").inputs(frames("x")));
+    Timing t = r.success("WRK-6.2.2").timing();
+    check(t.boot() <= t.init() && t.init() <= t.finish(), "WRK-6.2.2", "times out of order: " + t, r);
+    check(t.processing() == null || t.processing() >= 0, "WRK-6.2.2", "negative processing time: " + t, r);
+  }
+
+  /** WRK-6.3: two non-negative spill counters follow the timing. */
+  @Test
+  void required_WRK_6_3_spillCountersNonNegative() {
+    TaskResult r = run(task("identity").inputs(frames("x")));
+    WorkerOutput out = r.success("WRK-6.3");
+    check(out.spill().memory() >= 0 && out.spill().disk() >= 0, "WRK-6.3", "negative spill " + out.spill(), r);
+  }
+
+  /** WRK-6.4: the accumulator section carries one pickled (id, update) per accumulator used. */
+  @Test
+  void required_WRK_6_4_accumulatorUpdates() {
+    Gen<List<Map.Entry<Integer, Integer>>> adds =
+        Gens.lists(Gens.zip(Gens.integers(0, 5), Gens.integers(-100, 100), Map::entry), 0, 12);
+    property("WRK-6.4", adds, 12, l -> {
+      Map<Long, Long> want = new TreeMap<>();
+      List<byte[]> in = new ArrayList<>();
+      for (Map.Entry<Integer, Integer> e : l) {
+        want.merge((long) e.getKey(), (long) e.getValue(), Long::sum);
+        in.add(utf8(e.getKey() + ":" + e.getValue()));
+      }
+      TaskResult r = run(task("accumulate").inputs(in));
+      WorkerOutput out = r.success("WRK-6.4");
+      Map<Long, Long> got = new TreeMap<>();
+      for (byte[] u : out.accumulators()) {
+        Object o;
+        try {
+          o = Pickles.loads(u);
+        } catch (IllegalArgumentException ex) {
+          throw r.fail("WRK-6.4", "an accumulator update is not a pickle: " + ex.getMessage());
+        }
+        check(o instanceof List && ((List<?>) o).size() == 2, "WRK-6.4", "update is not a pair: " + o, r);
+        got.put((Long) ((List<?>) o).get(0), (Long) ((List<?>) o).get(1));
+      }
+      check(got.equals(want), "WRK-6.4", "updates " + got + ", expected " + want, r);
+    });
+  }
+
+  /** WRK-6.5: TIMING_DATA exactly once, after the data (the TCK's reader enforces the order). */
+  @Test
+  void required_WRK_6_5_timingOnceAfterData() {
+    TaskResult r = run(task("identity").inputs(frames("a", "b", "c")));
+    check(r.success("WRK-6.5").frames().size() == 3, "WRK-6.1", "wrong number of frames", r);
+  }
+
+  /** WRK-6.6: END_OF_STREAM after the accumulators gets END_OF_STREAM back (reusable). */
+  @Test
+  void required_WRK_6_6_reuseReplyEndOfStream() {
+    TaskResult r = run(task("identity").inputs(frames("a")));
+    check(r.success("WRK-6.6").end().reusable(), "WRK-6.6", "replied END_OF_DATA_SECTION to END_OF_STREAM", r);
+  }
+
+  /** WRK-6.6: anything else than END_OF_STREAM gets END_OF_DATA_SECTION, and the worker exits. */
+  @Test
+  void required_WRK_6_6_otherwiseEndOfDataSectionAndExit() throws IOException {
+    Task t = task("identity").inputs(frames("a")).tail(END_OF_DATA_SECTION, 0);
+    if (setup().simpleMode) {
+      SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
+      TaskResult r = w.authenticate().run(t);
+      check(!r.success("WRK-6.6").end().reusable(), "WRK-6.6", "replied END_OF_STREAM to a non-END_OF_STREAM", r);
+      w.awaitExit("WRK-6.6");
+    } else {
+      WorkerChannel ch = daemon().connect();
+      TaskResult r = ch.run(t);
+      check(!r.success("WRK-6.6").end().reusable(), "WRK-6.6", "replied END_OF_STREAM to a non-END_OF_STREAM", r);
+      ch.socket.shutdownOutput();
+      check(Procs.awaitGone(ch.pid, true, timeout().toMillis()), "WRK-6.6", "worker " + ch.pid + " did not exit");
+      ch.close();
+    }
+  }
+
+  /** WRK-6.8: the accumulator count is within bounds (0 when no accumulator is used). */
+  @Test
+  void required_WRK_6_8_accumulatorCountInBounds() {
+    TaskResult r = run(task("identity").inputs(frames("a")));
+    check(r.success("WRK-6.8").accumulators().isEmpty(), "WRK-6.8", "updates without accumulators", r);
+  }
+
+  // -- 7. Failures --------------------------------------------------------------------------------------
+
+  /** WRK-7.1: a raising function: PYTHON_EXCEPTION_THROWN and the traceback (property over k). */
+  @Test
+  void required_WRK_7_1_exceptionPath() {
+    property("WRK-7.1", Gens.zip(Gens.integers(0, 5), Gens.lists(Gens.bytes(0, 16), 0, 8), Map::entry), 10, e -> {
+      int k = e.getKey();
+      TaskResult r = run(task("raise_at:" + k).inputs(e.getValue()));
+      String tb = r.exception("WRK-7.1");
+      check(tb.contains("kindling-tck boom at element " + k), "WRK-7.1", "traceback lacks the error: " + tb, r);
+      List<byte[]> prefix = e.getValue().subList(0, Math.min(k, e.getValue().size()));
+      check(r.output.frames().size() <= prefix.size() && sameFrames(r.output.frames(), prefix.subList(0, r.output.frames().size())),
+          "WRK-6.1", "frames before the exception are not a prefix of the input", r);
+    });
+  }
+
+  /** WRK-7.1: a simple-mode worker exits with a non-zero status after the exception path. */
+  @Test
+  void required_WRK_7_1_exitsNonZeroAfterException() throws IOException {
+    requireSimple();
+    SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
+    w.authenticate().run(task("raise_at:0").inputs(frames("x"))).exception("WRK-7.1");
+    int code = w.awaitExit("WRK-7.1");
+    check(code != 0, "WRK-7.1", "the worker exited with status 0 after the exception path");
+  }
+
+  /** WRK-7.2: nothing follows the exception frame. */
+  @Test
+  void required_WRK_7_2_nothingAfterException() throws IOException {
+    WorkerChannel ch = newWorker();
+    TaskResult r = ch.run(task("raise_at:1").inputs(frames("a", "b", "c")));
+    r.exception("WRK-7.1");
+    WorkerChannel.Received more = ch.receiveFor(QUIET);
+    if (!more.eof()) {
+      ch.socket.shutdownOutput();
+      WorkerChannel.Received rest = ch.receiveFor(timeout());
+      more = new WorkerChannel.Received(concat(more.bytes(), rest.bytes()), rest.eof());
+    }
+    check(more.bytes().length == 0, "WRK-7.2",
+        "the worker wrote " + more.bytes().length + " bytes after the exception frame: "
+            + dev.kindling.tck.property.HexTrace.hex(Arrays.copyOf(more.bytes(), Math.min(32, more.bytes().length))), r);
+    ch.close();
+  }
+
+  /** WRK-7.5: when the JVM has gone, the worker exits without further output. */
+  @Test
+  void required_WRK_7_5_exitsWhenJvmGone() throws IOException {
+    if (setup().simpleMode) {
+      SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
+      WorkerChannel ch = w.authenticate();
+      ch.send(task("sleep_raise:400").inputs(frames("x")).bytes());
+      ch.socket.setSoLinger(true, 0);
+      ch.close();
+      w.awaitExit("WRK-7.5");
+    } else {
+      WorkerChannel ch = daemon().connect();
+      ch.send(task("sleep_raise:400").inputs(frames("x")).bytes());
+      ch.socket.setSoLinger(true, 0);
+      ch.close();
+      check(Procs.awaitGone(ch.pid, true, timeout().toMillis()), "WRK-7.5", "worker " + ch.pid + " did not exit");
+    }
+  }
+
+  // -- 8. Serialization ---------------------------------------------------------------------------------
+
+  /** WRK-8.2: a command that travels as a broadcast is unpickled from its value. */
+  @Test
+  void required_WRK_8_2_commandAsBroadcast() {
+    long bid = CommandCatalog.BROADCAST_COMMAND_BASE;
+    String file = broadcastFileBytes(cmd("pickled_command:identity"));
+    WorkerChannel ch = newWorker();
+    TaskResult r = ch.run(Task.of(withBroadcasts(cmd("broadcast_command:" + bid), broadcasts(List.of(), map(bid, file))), profile())
+        .inputs(frames("via-broadcast")));
+    ch.close();
+    check(strings(r.success("WRK-8.2")).equals(List.of("via-broadcast")), "WRK-8.2", "wrong output", r);
+  }
+
+  /** WRK-8.3: serializer.dump_stream(func(split, deserializer.load_stream(in))): func sees the split. */
+  @Test
+  void required_WRK_8_3_funcGetsSplitAndStream() {
+    TaskHeader h = Headers.header(profile(), pyVer(), Headers.basic(profile(), pyVer(), new byte[0]).taskContext(), 42,
+        dev.kindling.protocol.header.BroadcastSection.EMPTY, List.of(), Map.of(), cmd("task_context"));
+    TaskResult r = run(Task.of(h, profile()).inputs(frames("p", "q")));
+    Map<?, ?> seen = Json.parseObject(str(r.success("WRK-8.3").frames().get(0)));
+    expectField("WRK-8.3", r, seen, "split", 42L);
+    expectField("WRK-8.3", r, seen, "inputs", List.of("p", "q"));
+  }
+
+  /** WRK-8.4, 8.5: pickled batches in; the library's BatchedSerializer(n) writes lists of n. */
+  @Test
+  void required_WRK_8_5_batchedSerializer() {
+    Gen<Object> element = Gens.oneOf(
+        Gens.integers(-1_000_000, 1_000_000).map(i -> (Object) i),
+        Gens.utf8Strings(12).map(s -> (Object) s),
+        Gens.zip(Gens.integers(0, 9), Gens.utf8Strings(4), (a, b) -> (Object) new Object[] {a, b}));
+    Gen<Integer> n = Gens.elements(1, 3, -1);
+    property("WRK-8.5", Gens.zip(n, Gens.lists(Gens.lists(element, 0, 5), 0, 4), Map::entry), 12, e -> {
+      int size = e.getKey();
+      List<byte[]> in = new ArrayList<>();
+      List<Object> flat = new ArrayList<>();
+      for (List<Object> batch : e.getValue()) {
+        in.add(Pickles.dumps(batch));
+        flat.addAll(batch);
+      }
+      TaskResult r = run(task("batched:" + size).inputs(in));
+      WorkerOutput out = r.success("WRK-8.5");
+      List<Object> got = new ArrayList<>();
+      List<Integer> sizes = new ArrayList<>();
+      for (byte[] f : out.frames()) {
+        Object o = Pickles.loads(f);
+        check(o instanceof List, "WRK-8.4", "an output batch is not a pickled list: " + o, r);
+        sizes.add(((List<?>) o).size());
+        got.addAll((List<?>) o);
+      }
+      List<Object> want = new ArrayList<>();
+      for (Object x : flat) {
+        Object nx = Pickles.normalize(x);
+        want.add(List.of(nx, nx));
+      }
+      check(got.equals(want), "WRK-8.4", "elements " + got + ", expected " + want, r);
+      List<Integer> wantSizes = new ArrayList<>();
+      if (size == -1) {
+        wantSizes.add(flat.size());
+      } else {
+        for (int left = flat.size(); left > 0; left -= size) {
+          wantSizes.add(Math.min(size, left));
+        }
+      }
+      check(sizes.equals(wantSizes), "WRK-8.5", "batch sizes " + sizes + ", expected " + wantSizes
+          + " for BatchedSerializer(" + size + ")", r);
+    });
+  }
+
+  /** WRK-8.4: a pickled batch is a list (checked as part of WRK-8.5); here: input batches flatten. */
+  @Test
+  void required_WRK_8_4_batchesFlatten() {
+    List<byte[]> in = List.of(Pickles.dumps(List.of(1, 2)), Pickles.dumps(List.of()), Pickles.dumps(List.of("x")));
+    TaskResult r = run(task("batched:-1").inputs(in));
+    WorkerOutput out = r.success("WRK-8.4");
+    check(out.frames().size() == 1, "WRK-8.5", "BatchedSerializer(-1) wrote " + out.frames().size() + " frames", r);
+    Object got = Pickles.loads(out.frames().get(0));
+    check(got.equals(List.of(List.of(1L, 1L), List.of(2L, 2L), List.of("x", "x"))), "WRK-8.4", "got " + got, r);
+  }
+
+  /** WRK-8.6: the auto-batched serializer starts at 1 and doubles after small frames. */
+  @Test
+  void required_WRK_8_6_autoBatchedSizes() {
+    List<Object> values = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      values.add(i);
+    }
+    values.add("x".repeat(80_000));
+    for (int i = 0; i < 3; i++) {
+      values.add(i);
+    }
+    TaskResult r = run(task("autobatched").inputs(List.of(Pickles.dumps(values))));
+    WorkerOutput out = r.success("WRK-8.6");
+    int batch = 1;
+    int seen = 0;
+    for (int i = 0; i < out.frames().size(); i++) {
+      byte[] f = out.frames().get(i);
+      List<?> l = (List<?>) Pickles.loads(f);
+      boolean last = i == out.frames().size() - 1;
+      check(l.size() == batch || (last && l.size() < batch && l.size() > 0), "WRK-8.6",
+          "frame " + i + " holds " + l.size() + " elements, expected " + batch, r);
+      seen += l.size();
+      if (f.length < 65536) {
+        batch *= 2;
+      } else if (f.length > 10 * 65536 && batch > 1) {
+        batch /= 2;
+      }
+    }
+    check(seen == values.size(), "WRK-8.6", "saw " + seen + " of " + values.size() + " elements", r);
+  }
+
+  /** WRK-8.7: a UTF-8 stream: utf frames, NULL reads as None (library's UTF8Deserializer). */
+  @Test
+  void required_WRK_8_7_utf8Stream() {
+    TaskResult r = run(task("repr_utf8").inputs(Arrays.asList(utf8("é"), null, new byte[0])));
+    List<String> got = strings(r.success("WRK-8.7"));
+    check(got.equals(List.of("'é'", "None", "''")), "WRK-8.7", "elements seen: " + got, r);
+  }
+
+  /** WRK-8.8: pair streams zip key and value batches; unequal lengths are rejected. */
+  @Test
+  void required_WRK_8_8_pairStreams() {
+    TaskResult ok = run(task("pairs").inputs(List.of(Pickles.dumps(List.of(1, 2)), Pickles.dumps(List.of("a", "b")))));
+    check(strings(ok.success("WRK-8.8")).equals(List.of("(1, 'a')", "(2, 'b')")), "WRK-8.8", "pairs: " + strings(ok.output), ok);
+    TaskResult bad = run(task("pairs").inputs(List.of(Pickles.dumps(List.of(1, 2)), Pickles.dumps(List.of("a")))));
+    bad.exception("WRK-8.8");
+  }
+
+  /** WRK-10.1: partitionBy key frames are produced by the driver's function, not the worker. */
+  @Test
+  void untested_WRK_10_1_shuffleKeyFrames() {}
+
+  // -- helpers ---------------------------------------------------------------------------------------
+
+  /**
+   * A malformed header or input must be rejected: the exception path, or the worker closing the
+   * connection — never a successful task, never a hang.
+   */
+  private TaskResult expectRejection(String rule, Task t) {
+    WorkerChannel ch = newWorker();
+    TaskResult r = ch.run(t);
+    ch.close();
+    if (r.output != null && r.output.isException()) {
+      return r;
+    }
+    if (r.output != null) {
+      throw r.fail(rule, "the malformed input was accepted: " + r.output);
+    }
+    String msg = r.failure.getMessage();
+    if (msg.contains("no output within")) {
+      throw r.fail(rule, "no rejection within " + timeout().toMillis() + " ms (the worker is still reading?)");
+    }
+    return r; // closed the connection: a rejection
+  }
+
+  private void expectErrAndClose(Socket s, String rule) throws IOException {
+    DataInputStream in = new DataInputStream(s.getInputStream());
+    int n;
+    try {
+      n = in.readInt();
+    } catch (java.io.EOFException e) {
+      throw new RuleFailure(rule, "the child closed without replying \"err\"");
+    } catch (java.net.SocketTimeoutException e) {
+      throw new RuleFailure(rule, "no reply within " + timeout().toMillis() + " ms");
+    }
+    check(n == 3, rule, "reply length " + n + ", expected utf \"err\"");
+    byte[] b = new byte[3];
+    in.readFully(b);
+    check(str(b).equals("err"), rule, "replied \"" + str(b) + "\" to a wrong secret");
+    WorkerChannel ch = new WorkerChannel(s, 0, profile(), timeout());
+    WorkerChannel.Received more = ch.receiveFor(timeout());
+    if (!more.eof()) {
+      throw new RuleFailure(rule, "the connection stayed open after \"err\"");
+    }
+    check(more.bytes().length == 0, rule, "wrote " + more.bytes().length + " bytes after \"err\"");
+  }
+
+  static boolean sameFrames(List<byte[]> a, List<byte[]> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!Arrays.equals(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static int indexOfInt(byte[] b, int v) {
+    for (int i = 0; i + 4 <= b.length; i++) {
+      if (ByteBuffer.wrap(b, i, 4).getInt() == v) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  static byte[] concat(byte[] a, byte[] b) {
+    byte[] c = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, c, a.length, b.length);
+    return c;
+  }
+}
