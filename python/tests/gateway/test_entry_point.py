@@ -85,7 +85,7 @@ def collect(ctx, ds, serializer=BATCHED):
     return items
 
 
-@pytest.mark.spec("GW-5.4", "GW-5.5")
+@pytest.mark.spec("GW-5.4", "GW-5.5", "WRK-8.1", "WRK-9.1", "WRK-9.2", "WRK-9.4")
 def test_GW_5_4_parallelize_file_python_dataset_collect(ctx):
     src = parallelize(ctx, list(range(20)), 4)
     assert src.numPartitions() == 4 and src.elementKind() == "bytes"
@@ -214,7 +214,7 @@ def test_GW_5_3_text_file_union_coalesce_and_debug_string(ctx, tmp_path):
         "file:" + str(tmp_path / "a.txt"): "alpha\nbeta\n", "file:" + str(tmp_path / "b.txt"): "gamma\n"}
 
 
-@pytest.mark.spec("GW-5.3")
+@pytest.mark.spec("GW-5.3", "WRK-10.2")
 def test_GW_5_3_partition_by_shuffles_keyed_frames(ctx):
     from kindling.serializers import pack_long
     src = parallelize(ctx, [(k % 3, k) for k in range(30)], 3)
@@ -383,7 +383,7 @@ def _read_frames_until(f, marker=-1):
         out.append(PickleSerializer().loads(f.read(n)))
 
 
-@pytest.mark.spec("GW-5.5")
+@pytest.mark.spec("GW-5.5", "WRK-9.3")
 def test_GW_5_5_to_local_iterator_speaks_wrk_9_3(ctx):
     from kindling.serializers import read_int, write_int
     src = parallelize(ctx, list(range(6)), 3, batch=1)
@@ -407,7 +407,7 @@ def test_GW_5_5_to_local_iterator_speaks_wrk_9_3(ctx):
     assert partitions == [[0, 1], [2, 3], [4, 5]]
 
 
-@pytest.mark.spec("GW-5.5")
+@pytest.mark.spec("GW-5.5", "WRK-9.1", "WRK-9.4")
 def test_GW_5_5_parallelize_server_returns_the_dataset(ctx):
     info = ctx.parallelizeServer(2)
     f, sock = local_connect_and_auth(info[0], info[1], timeout=15)
@@ -425,7 +425,7 @@ def test_GW_5_5_parallelize_server_returns_the_dataset(ctx):
         10, 20, 30, 40, 50, 60]
 
 
-@pytest.mark.spec("GW-5.4")
+@pytest.mark.spec("GW-5.4", "WRK-10.7")
 def test_GW_5_4_broadcasts_env_and_spark_files_reach_the_worker(ctx, tmp_path):
     bpath = os.path.join(ctx.tempDir(), "broadcast-1")
     with open(bpath, "wb") as f:
@@ -447,6 +447,7 @@ def test_GW_5_4_broadcasts_env_and_spark_files_reach_the_worker(ctx, tmp_path):
                            sys.executable, PYTHON_VER, [bid], False)
     assert collect(ctx, ds) == [(14, "hello"), (21, "hello"), (28, "hello")]
     ctx.destroyBroadcast(bid)
+    assert not os.path.exists(bpath)  # WRK-10.7: destroy deletes the file the JVM took over
     from py4j.protocol import Py4JJavaError
     with pytest.raises(Py4JJavaError):
         collect(ctx, ctx.pythonDataset(src, bytearray(command(use)), {"GW_TEST_VAR": "x"}, [],

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.conninfo.ConnInfo;
 import dev.kindling.protocol.conninfo.ConnInfoReader;
+import dev.kindling.protocol.spec.SpecRule;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -34,6 +35,7 @@ class KindlingGatewayProcessTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"true", "false"})
+  @SpecRule({"CONN-2.2", "CONN-2.3"})
   void CONN_2_2_publishedPortIsListeningAndSecretWorks(String pin) throws Exception {
     Path file = dir.resolve("conn.info");
     try (GatewayProcess gw = GatewayProcess.start(dir,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.auth.SocketAuth;
+import dev.kindling.protocol.spec.SpecRule;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -150,6 +151,7 @@ class Py4JServerTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
+  @SpecRule({"GW-1.2", "CONN-3.4"})
   void GW_1_2_listensOnLoopbackOnly(boolean pinned) throws IOException {
     start(pinned);
     assertThat(server.port()).isBetween(1, 65535);
