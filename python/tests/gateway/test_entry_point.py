@@ -507,3 +507,65 @@ def test_GW_4_2_errors_are_one_sentence_before_the_trace(ctx):
         ctx.parallelizeFile("/nonexistent/kindling/input", 2)
     message = info.value.java_exception.getMessage()
     assert message.startswith("parallelizeFile failed") and "\n" not in message
+
+
+@pytest.mark.spec("GW-3.3", "GW-5.3")
+def test_GW_3_3_shutdown_after_python_tasks_leaves_no_process_and_no_file(gateway_classpath,
+                                                                          tmp_path):
+    import subprocess
+    import textwrap
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    code = textwrap.dedent("""
+        import os, struct, sys
+        from kindling import java_gateway
+        from kindling.serializers import BatchedSerializer, CloudPickleSerializer, PickleSerializer
+        ser = BatchedSerializer(PickleSerializer(), 1)
+        gw = java_gateway.launch_gateway()
+        ctx = gw.entry_point.createContext({"spark.master": "local[2]", "spark.local.dir": %r})
+        path = os.path.join(ctx.tempDir(), "in")
+        with open(path, "wb") as f:
+            for i in range(4):
+                d = PickleSerializer().dumps([i])
+                f.write(struct.pack(">i", len(d)) + d)
+        def pids(split, it):
+            import os
+            return [os.getpid()]
+        cmd = CloudPickleSerializer().dumps((pids, None, ser, ser))
+        ds = ctx.pythonDataset(ctx.parallelizeFile(path, 2), bytearray(cmd), {}, [], sys.executable,
+                               "%%d.%%d" %% sys.version_info[:2], [], False)
+        info = ctx.collectAndServe(ds)
+        from kindling.worker_util import local_connect_and_auth
+        f, s = local_connect_and_auth(info[0], info[1], timeout=15)
+        workers = list(ser.load_stream(f))
+        f.close(); s.close()
+        print(gw.proc.pid, *workers, flush=True)
+        print(java_gateway.shutdown_gateway(gw), flush=True)
+    """ % str(scratch))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    pids_line, code_line = done.stdout.splitlines()
+    pids = [int(p) for p in pids_line.split()]
+    assert code_line == "0"
+    assert wait_until(lambda: all(pid_gone(p) for p in pids), 2.0)
+    assert list(scratch.iterdir()) == []
+
+
+@pytest.mark.spec("GW-3.2", "CONN-1.1")
+def test_GW_3_2_attached_driver_gets_clear_error_when_jvm_dies(gateway_classpath, monkeypatch):
+    from kindling.java_gateway import GatewayGoneError
+    owner = java_gateway.launch_gateway()
+    try:
+        monkeypatch.setenv("PYSPARK_GATEWAY_PORT", str(owner.gateway_parameters.port))
+        monkeypatch.setenv("PYSPARK_GATEWAY_SECRET", owner.gateway_parameters.auth_token)
+        attached = java_gateway.launch_gateway()
+        assert attached.proc is None and attached.entry_point.version()
+        owner.proc.kill()
+        owner.proc.wait(timeout=5)
+        t0 = time.monotonic()
+        with pytest.raises(GatewayGoneError, match="GW-3.2: .*cannot connect to its gateway port"):
+            attached.entry_point.version()
+        assert time.monotonic() - t0 < 2.0
+        java_gateway.shutdown_gateway(attached)
+    finally:
+        java_gateway.shutdown_gateway(owner)
