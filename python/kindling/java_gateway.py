@@ -23,6 +23,10 @@ Finding the JVM side, first match wins:
    directory, produced by ``mvn -B -pl gateway -am package``.
 
 Java is ``$JAVA_HOME/bin/java``, else ``java`` on ``PATH``.
+
+Implements CONN-1.1, CONN-1.2, CONN-1.3, CONN-4.1 (bounded wait, exit code and output tail in
+the error), CONN-4.8, CONN-4.9, GW-1.3, GW-3.2 (``GatewayGoneError`` within about 0.5 s once the
+JVM is gone) and GW-3.3 (:func:`shutdown_gateway`).
 """
 import collections
 import glob

@@ -14,8 +14,8 @@ import java.util.logging.Logger;
  * authenticated by {@link Py4JHandshake} on a thread of its own (a slow client must not stall the
  * accept loop) and handed to Py4J only when the secret matched. Py4J itself runs without a token.
  *
- * <p>Implements GW-1.2 (the secret is required), GW-2.3, GW-2.4 and GW-2.5: a rejected socket is
- * reset (SO_LINGER 0, as Py4J does) and never reaches Py4J, so no command from it can run.
+ * <p>A socket {@link Py4JHandshake} rejects is reset (SO_LINGER 0, as Py4J does) and never
+ * reaches Py4J, so no command from it can run (the enforcement half of GW-2.3 to GW-2.5).
  */
 final class HandshakeGate {
   private static final Logger LOG = Logger.getLogger(HandshakeGate.class.getName());
