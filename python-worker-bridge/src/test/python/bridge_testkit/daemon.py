@@ -113,6 +113,10 @@ def main():
                 sock, _ = listener.accept()
             except InterruptedError:
                 continue
+            if os.environ.get("BRIDGE_TESTKIT_DAEMON_NEGATIVE_PID"):
+                sock.sendall(struct.pack("!i", -12))
+                sock.close()
+                continue
             if os.environ.get("BRIDGE_TESTKIT_DAEMON_NO_FORK"):
                 held.append(sock)
                 continue

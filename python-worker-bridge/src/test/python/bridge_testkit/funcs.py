@@ -95,3 +95,18 @@ def pid(split, it):
     for _ in it:
         pass
     yield str(os.getpid()).encode()
+
+
+def env(split, it):
+    for _ in it:
+        pass
+    keys = ["PYTHONUNBUFFERED", "SPARK_REUSE_WORKER", "SPARK_AUTH_SOCKET_TIMEOUT",
+            "SPARK_BUFFER_SIZE", "PYTHONHASHSEED", "SPARK_PYTHON_RUNTIME",
+            "PYTHON_WORKER_FACTORY_SECRET", "PYTHON_WORKER_FACTORY_PORT",
+            "KINDLING_PROTOCOL_PROFILE", "EXTRA_FROM_KEY"]
+    with open("/proc/%d/cmdline" % os.getppid(), "rb") as f:
+        parent_cmdline = f.read().decode(errors="replace")
+    with open("/proc/self/cmdline", "rb") as f:
+        cmdline = f.read().decode(errors="replace")
+    yield json.dumps({"env": {k: os.environ.get(k) for k in keys},
+                      "cmdline": cmdline, "parentCmdline": parent_cmdline}).encode()

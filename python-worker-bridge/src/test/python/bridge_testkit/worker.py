@@ -150,6 +150,10 @@ def _simple_main():
     if os.environ.get("BRIDGE_TESTKIT_BAD_SECRET"):
         secret = "not-the-secret"
     sock = socket.create_connection(("127.0.0.1", port), timeout=15)
+    if os.environ.get("BRIDGE_TESTKIT_SILENT"):
+        import time as _t
+        _t.sleep(60)
+        sys.exit(1)
     sock.settimeout(None)
     if not os.environ.get("BRIDGE_TESTKIT_NAGLE"):
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -160,7 +164,7 @@ def _simple_main():
     if reply != "ok":
         sys.stderr.write("authentication failed: %s\n" % reply)
         sys.exit(1)
-    write_int(os.getpid(), f)
+    write_int(-7 if os.environ.get("BRIDGE_TESTKIT_NEGATIVE_PID") else os.getpid(), f)
     f.flush()
     code = main(f, f)
     try:

@@ -18,8 +18,6 @@ import java.nio.channels.SocketChannel;
  * for the secret), WRK-2.8 (loopback) and WRK-3.5 (a negative pid is a launch failure).
  */
 final class SimpleLauncher {
-  private static final int AUTH_READ_TIMEOUT_MS = 10_000;
-
   private SimpleLauncher() {}
 
   static PythonWorker launch(WorkerKey key, BridgeConfig config, String secret) {
@@ -39,7 +37,8 @@ final class SimpleLauncher {
       try {
         ch.configureBlocking(true);
         ch.socket().setTcpNoDelay(true);
-        ch.socket().setSoTimeout(AUTH_READ_TIMEOUT_MS);
+        // WRK-2.6: Spark waits 10 s for the secret, the connect timeout's default.
+        ch.socket().setSoTimeout((int) config.connectTimeout().toMillis());
         SocketAuth.serverHandshake(ch.socket().getInputStream(), ch.socket().getOutputStream(), secret);
         int pid = new DataInputStream(ch.socket().getInputStream()).readInt();
         if (pid < 0) {

@@ -42,7 +42,7 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
   private final long startMillis;
   private final long killTimeoutMs;
   private byte[] pending;
-  private boolean done;
+  private volatile boolean done;
   private TaskMetrics metrics;
   private List<byte[]> accumulators = List.of();
   private boolean succeeded;

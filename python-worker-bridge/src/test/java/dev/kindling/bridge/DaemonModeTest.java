@@ -150,6 +150,19 @@ class DaemonModeTest {
   }
 
   @Test
+  void closingBeforeTheEndKillsTheWorker() throws Exception {
+    TaskRun run = runner.run(spec("generate", 10_000, 1024).build(), List.of().iterator());
+    assertThat(run.next()).hasSize(1024);
+    run.close();
+    assertThat(Testkit.awaitGone(run.workerPid(), 5000)).isTrue();
+    assertThat(run.hasNext()).isFalse();
+    try (TaskRun next = runner.run(spec("echo").build(), List.<Object>of(utf8("after")).iterator())) {
+      assertThat(strings(drain(next))).containsExactly("after");
+      assertThat(next.workerPid()).isNotEqualTo(run.workerPid());
+    }
+  }
+
+  @Test
   void reusedWorkerServesManyTasks() {
     Integer pid = null;
     for (int i = 0; i < 20; i++) {

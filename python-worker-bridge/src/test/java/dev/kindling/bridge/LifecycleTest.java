@@ -340,4 +340,125 @@ class LifecycleTest {
         .hasMessageContaining("cannot connect to the Python daemon after a restart")
         .hasMessageContaining("WRK-3.9: timed out after 500 ms waiting for the daemon-forked Python worker's pid");
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+  void WRK_3_1_environmentOfEveryWorker(boolean daemon) throws Exception {
+    PythonRunner r = new PythonRunner(factory(
+        Testkit.conf(BridgeConfig.USE_DAEMON, Boolean.toString(daemon)), "EXTRA_FROM_KEY", "x1"));
+    try (TaskRun run = r.run(spec("env").build(), List.of().iterator())) {
+      JsonNode out = JSON.readTree(drain(run).get(0));
+      JsonNode env = out.get("env");
+      assertThat(env.get("PYTHONUNBUFFERED").asText()).isEqualTo("YES");
+      assertThat(env.get("SPARK_REUSE_WORKER").asText()).isEqualTo("1");
+      assertThat(env.get("SPARK_AUTH_SOCKET_TIMEOUT").asText()).isEqualTo("15");
+      assertThat(env.get("SPARK_BUFFER_SIZE").asText()).isEqualTo("65536");
+      assertThat(env.get("PYTHONHASHSEED").asText()).isEqualTo("0");
+      assertThat(env.get("SPARK_PYTHON_RUNTIME").asText()).isEqualTo("PYTHON_WORKER");
+      assertThat(env.get("KINDLING_PROTOCOL_PROFILE").asText()).isEqualTo("spark-4.2");
+      assertThat(env.get("EXTRA_FROM_KEY").asText()).isEqualTo("x1");
+      String secret = env.get("PYTHON_WORKER_FACTORY_SECRET").asText();
+      assertThat(secret).matches("[0-9a-f]{64}");
+      assertThat(env.get("PYTHON_WORKER_FACTORY_PORT").isNull()).isEqualTo(daemon);
+      // WRK-2.7: the secret is in no command line.
+      assertThat(out.get("cmdline").asText()).doesNotContain(secret);
+      assertThat(out.get("parentCmdline").asText()).doesNotContain(secret);
+      if (daemon) {
+        assertThat(out.get("parentCmdline").asText())
+            .isEqualTo(Testkit.python() + "\0-m\0bridge_testkit.daemon\0bridge_testkit.worker\0");
+      }
+    }
+  }
+
+  @Test
+  void WRK_3_1_noReuseFlagWhenReuseIsOff() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.REUSE, "false",
+        BridgeConfig.PROFILE, "spark-4.1")));
+    try (TaskRun run = r.run(spec("env").build(), List.of().iterator())) {
+      JsonNode env = JSON.readTree(drain(run).get(0)).get("env");
+      assertThat(env.get("SPARK_REUSE_WORKER").isNull()).isTrue();
+      assertThat(env.get("SPARK_PYTHON_RUNTIME").isNull()).as("WRK-3.2 is spark-4.2 only").isTrue();
+    }
+  }
+
+  @Test
+  void WRK_3_5_simpleWorkerWithANegativePid() {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"),
+        "BRIDGE_TESTKIT_NEGATIVE_PID", "1"));
+    assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
+        .isInstanceOf(WorkerLaunchException.class)
+        .hasMessageContaining("WRK-3.5: Python failed to launch worker with code -7");
+  }
+
+  @Test
+  void WRK_3_5_daemonThatCannotFork() {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_NEGATIVE_PID", "1"));
+    assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
+        .isInstanceOf(WorkerLaunchException.class)
+        .hasMessageContaining("WRK-3.5: Python daemon failed to launch worker with code -12");
+  }
+
+  @Test
+  void WRK_2_6_simpleWorkerThatNeverSendsItsSecret() {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false",
+        BridgeConfig.CONNECT_TIMEOUT, "700ms"), "BRIDGE_TESTKIT_SILENT", "1"));
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
+        .isInstanceOf(WorkerLaunchException.class)
+        .hasMessageContaining("WRK-3.3: Python worker failed to connect back");
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(8000);
+  }
+
+  @Test
+  void WRK_3_14_idleWorkerKilledWhilePooledIsNotReused() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf()));
+    int first;
+    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+      drain(run);
+      first = run.workerPid();
+    }
+    Testkit.kill9(first);
+    assertThat(Testkit.awaitGone(first, 5000)).isTrue();
+    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("z")).iterator())) {
+      assertThat(strings(drain(run))).containsExactly("z");
+      assertThat(run.workerPid()).isNotEqualTo(first);
+    }
+  }
+
+  @Test
+  void concurrentTasksShareThePool() throws Exception {
+    WorkerFactory f = factory(Testkit.conf());
+    PythonRunner r = new PythonRunner(f);
+    int threads = 4;
+    int rounds = 25;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    Set<Integer> pids = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    try {
+      List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int id = t;
+        all.add(pool.submit(() -> {
+          for (int i = 0; i < rounds; i++) {
+            String v = id + ":" + i;
+            try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8(v), v).iterator())) {
+              assertThat(strings(drain(run))).containsExactly(v, v);
+              pids.add(run.workerPid());
+            }
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> fu : all) {
+        fu.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(pids.size()).isBetween(1, threads);
+    assertThat(f.idleWorkerCount()).isEqualTo(pids.size());
+    f.close();
+    for (int pid : pids) {
+      assertThat(Testkit.alive(pid)).isFalse();
+    }
+  }
 }
