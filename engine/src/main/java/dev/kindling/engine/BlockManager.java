@@ -95,8 +95,9 @@ final class BlockManager {
             toDisk.add(victim);
           }
         }
-        memory.put(id, new MemBlock(records, size, level));
-        memoryUsed += size;
+        // Two tasks may compute the same block at once; the second replaces the first.
+        MemBlock old = memory.put(id, new MemBlock(records, size, level));
+        memoryUsed += size - (old == null ? 0 : old.size);
         stored = true;
       }
     }
@@ -110,12 +111,18 @@ final class BlockManager {
 
   private void writeToDisk(BlockId id, List<Object> records) throws IOException {
     Path file = dir.resolve(id.fileName());
-    try (Output out = new Output(new FileOutputStream(file.toFile()), 1 << 16)) {
+    // Written under a unique name and renamed, so a concurrent writer of the same block cannot interleave.
+    Path tmp = Files.createTempFile(dir, id.fileName(), ".tmp");
+    try (Output out = new Output(new FileOutputStream(tmp.toFile()), 1 << 16)) {
       out.writeVarInt(records.size(), true);
       for (Object o : records) {
         RecordCodec.write(out, o);
       }
+    } catch (RuntimeException | IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     synchronized (this) {
       disk.put(id, file);
     }

@@ -228,7 +228,7 @@ public final class Engine implements AutoCloseable {
     return stopped;
   }
 
-  /** Cancels running jobs, stops the slots and event bus, and deletes all scratch files. */
+  /** Cancels running jobs, stops the slots and event bus, and deletes scratch and broadcast files. */
   public void stop() {
     synchronized (this) {
       if (stopped) {
@@ -244,6 +244,8 @@ public final class Engine implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     events.stop(Duration.ofSeconds(5));
+    // Broadcast files were handed to the engine, so they go with it, as Spark's driver temp dir does.
+    broadcasts.destroyAll();
     Files2.deleteRecursively(localDir);
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);

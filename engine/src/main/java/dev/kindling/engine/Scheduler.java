@@ -273,8 +273,8 @@ final class Scheduler {
         } else {
           failures[i]++;
           if (failures[i] >= maxFailures) {
-            throw new JobFailedException(job.jobId, stage.id, partitions[i], run.ctx.attemptNumber(), failures[i],
-                out.failure());
+            throw new JobFailedException(job.jobId, stage.id, partitions[i], run.ctx.attemptNumber(),
+                run.ctx.taskAttemptId(), failures[i], out.failure());
           }
           launch(job, stage, stageAttempt, i, partitions[i], failures[i], bodies.apply(i), queue, reporter);
         }

@@ -52,6 +52,15 @@ class BroadcastTest {
   }
 
   @Test
+  void stopDeletesRegisteredBroadcastFiles() throws Exception {
+    Path driverFile = Files.writeString(tmp.resolve("b2.pickle"), "v");
+    Engine engine = TestEngines.local(tmp);
+    engine.registerBroadcast(driverFile);
+    engine.stop();
+    assertThat(driverFile).doesNotExist();
+  }
+
+  @Test
   void registeringAMissingFileFails() {
     try (Engine engine = TestEngines.local(tmp)) {
       assertThatThrownBy(() -> engine.registerBroadcast(tmp.resolve("missing")))
