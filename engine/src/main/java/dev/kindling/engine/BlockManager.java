@@ -129,11 +129,12 @@ final class BlockManager {
   }
 
   private static List<Object> readFile(Path file) throws IOException {
+    long size = Files.size(file);
     try (Input in = new Input(new FileInputStream(file.toFile()), 1 << 16)) {
       int n = in.readVarInt(true);
       List<Object> out = new ArrayList<>(Math.min(n, 1 << 16));
       for (int i = 0; i < n; i++) {
-        out.add(RecordCodec.read(in));
+        out.add(RecordCodec.read(in, size));
       }
       return out;
     } catch (com.esotericsoftware.kryo.KryoException e) {

@@ -103,13 +103,28 @@ public final class Engine implements AutoCloseable {
   }
 
   /** A one-shot server the driver writes frames to; the handle's result is the dataset. */
-  public ServeInfo<Dataset> serveParallelize(int numSlices) throws IOException {
+  public ServeHandle<Dataset> serveParallelize(int numSlices) throws IOException {
     return sources.serveParallelize(numSlices);
   }
 
   /** Lines of files, a directory or a glob (comma-separated lists allowed), split as Hadoop does. */
   public Dataset textFile(String path, int minPartitions) {
     return sources.textFile(path, minPartitions);
+  }
+
+  /** One (path, content) {@link StringPair} per file; same path forms as {@link #textFile}. */
+  public Dataset wholeTextFiles(String path, int minPartitions) {
+    return sources.wholeTextFiles(path, minPartitions);
+  }
+
+  /** Frames from the part files {@link Dataset#saveAsFrameFile} wrote, one partition per file. */
+  public Dataset frameFile(String path) {
+    return sources.frameFile(path);
+  }
+
+  /** A dataset with no partitions. */
+  public Dataset emptyDataset() {
+    return new EmptyDataset(this);
   }
 
   public Dataset range(long start, long end, long step, int numSlices) {
@@ -128,7 +143,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Like {@link #runJob}, then serves all records, flattened, through a one-shot socket. */
-  public ServeInfo<Void> serveRunJob(Dataset ds, int[] partitions) throws IOException {
+  public ServeHandle<Void> serveRunJob(Dataset ds, int[] partitions) throws IOException {
     return actions.serveRunJob(ds, partitions);
   }
 

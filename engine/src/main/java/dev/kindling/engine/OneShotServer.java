@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Spark's SocketAuthServer: binds a loopback port with backlog 1, accepts exactly one connection
  * within the accept timeout, authenticates it before writing a single data byte, then hands the
- * streams to a handler on its own thread. The handler's value or error becomes the ServeInfo's
- * result.
+ * streams to a handler on its own thread. The handler's value or error becomes the ServeHandle's
+ * result. Implements WRK-9.1.
  */
 final class OneShotServer {
   /** Serves one authenticated client. */
@@ -26,7 +26,7 @@ final class OneShotServer {
 
   private OneShotServer() {}
 
-  static <T> ServeInfo<T> start(String name, EngineConf conf, Handler<T> handler) throws IOException {
+  static <T> ServeHandle<T> start(String name, EngineConf conf, Handler<T> handler) throws IOException {
     String secret = SocketAuth.newSecret();
     ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
     int acceptMs = (int) conf.acceptTimeout().toMillis();
@@ -58,6 +58,6 @@ final class OneShotServer {
     }, "kindling-serve-" + name);
     t.setDaemon(true);
     t.start();
-    return new ServeInfo<>(server.getLocalPort(), secret, result);
+    return new ServeHandle<>(server.getLocalPort(), secret, result);
   }
 }

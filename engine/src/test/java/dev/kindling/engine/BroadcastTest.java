@@ -29,7 +29,7 @@ class BroadcastTest {
   }
 
   @Test
-  void workersReadTheFileAndUnpersistAndDestroyRemoveIt() throws Exception {
+  void WRK_10_7_workersReadTheFileAndUnpersistAndDestroyRemoveIt() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
       Path driverFile = Files.writeString(tmp.resolve("bcast.pickle"), "value-1");
       long id = engine.registerBroadcast(driverFile);
@@ -52,7 +52,7 @@ class BroadcastTest {
   }
 
   @Test
-  void stopDeletesRegisteredBroadcastFiles() throws Exception {
+  void WRK_10_7_stopDeletesRegisteredBroadcastFiles() throws Exception {
     Path driverFile = Files.writeString(tmp.resolve("b2.pickle"), "v");
     Engine engine = TestEngines.local(tmp);
     engine.registerBroadcast(driverFile);
