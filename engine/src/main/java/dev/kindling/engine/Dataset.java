@@ -43,7 +43,7 @@ public abstract class Dataset {
     if (level == StorageLevel.NONE) {
       return compute(p, ctx);
     }
-    return engine.blocks().getOrCompute(id, p, level, () -> compute(p, ctx));
+    return engine.blocks().getOrCompute(id, p, level, ctx, () -> compute(p, ctx));
   }
 
   public String name() {

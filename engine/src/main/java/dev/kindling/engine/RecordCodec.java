@@ -17,9 +17,12 @@ import com.esotericsoftware.kryo.io.Output;
  *   4 Keyed     i64 key | varint n | n bytes
  *   5 other     Kryo writeClassAndObject
  *   6 Pair      Kryo string key | Kryo string value
+ *   7 end       (no body) ends a block file
  * </pre>
  */
 final class RecordCodec {
+  static final int END = 7;
+
   private static final ThreadLocal<Kryo> KRYO = ThreadLocal.withInitial(() -> {
     Kryo k = new Kryo();
     // Other records are whatever JVM objects a test or caller uses; we cannot list them up front.
@@ -57,7 +60,11 @@ final class RecordCodec {
 
   /** Reads one record; {@code maxBytes} bounds any length read before allocating. */
   static Object read(Input in, long maxBytes) {
-    int tag = in.readByte();
+    return readBody(in, in.readByte(), maxBytes);
+  }
+
+  /** Reads the body of a record whose tag the caller has already read. */
+  static Object readBody(Input in, int tag, long maxBytes) {
     return switch (tag) {
       case 0 -> null;
       case 1 -> in.readBytes(checkedLength(in, maxBytes));
