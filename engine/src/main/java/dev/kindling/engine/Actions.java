@@ -121,7 +121,7 @@ final class Actions {
 
   private ServeHandle<Void> serveList(List<Object> records, String name) {
     try {
-      return OneShotServer.start(name, engine.conf(), (in, out, socket) -> {
+      return OneShotServer.start(name, engine.conf(), engine.openSockets(), (in, out, socket) -> {
         DataOutputStream dout = new DataOutputStream(out);
         WireFormat.writeAll(dout, records.iterator());
         dout.flush();
@@ -134,7 +134,7 @@ final class Actions {
 
   ServeHandle<Void> serveToLocalIterator(Dataset ds) {
     try {
-      return OneShotServer.start("toLocalIterator", engine.conf(),
+      return OneShotServer.start("toLocalIterator", engine.conf(), engine.openSockets(),
           (in, out, socket) -> LocalIteratorServer.serve(in, out, ds.numPartitions(), p -> runJob(ds, new int[] {p}).get(0)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a server for toLocalIterator", e);

@@ -1,5 +1,6 @@
 package dev.kindling.engine;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -44,6 +47,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicInteger nextDatasetId = new AtomicInteger();
   private final AtomicInteger nextShuffleId = new AtomicInteger();
   private final Thread shutdownHook;
+  private final Set<Closeable> openSockets = ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
   private final InheritableThreadLocal<Map<String, String>> localProperties = new InheritableThreadLocal<>() {
     @Override
@@ -252,6 +256,13 @@ public final class Engine implements AutoCloseable {
       stopped = true;
     }
     scheduler.cancelAll("the engine was stopped");
+    for (Closeable c : List.copyOf(openSockets)) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // Closing is all we wanted; the serving thread reports the failure through its handle.
+      }
+    }
     slots.shutdownNow();
     try {
       slots.awaitTermination(conf.killTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -303,6 +314,7 @@ public final class Engine implements AutoCloseable {
     cleaner.register(ds, () -> store.removeDataset(id));
   }
 
+  Set<Closeable> openSockets() { return openSockets; }
   Path localDir() { return localDir; }
   Scheduler scheduler() { return scheduler; }
   ShuffleManager shuffles() { return shuffles; }

@@ -30,7 +30,7 @@ final class Sources {
       throw new IllegalArgumentException("Positive number of partitions required, got " + numSlices);
     }
     long max = engine.conf().maxFrameBytes();
-    return OneShotServer.start("parallelize", engine.conf(), (in, out, socket) -> {
+    return OneShotServer.start("parallelize", engine.conf(), engine.openSockets(), (in, out, socket) -> {
       // The client may pause between frames, but not forever.
       socket.setSoTimeout((int) engine.conf().acceptTimeout().toMillis());
       List<byte[]> frames = WireFormat.readFrames(in, max, "parallelize socket");

@@ -90,6 +90,15 @@ class SocketServeTest {
   }
 
   @Test
+  void stopClosesServersStillWaitingForTheirClient() {
+    Engine engine = TestEngines.local(tmp);
+    ServeHandle<Void> waiting = engine.parallelize(TestEngines.frames("a"), 1).serveCollect();
+    engine.stop();
+    assertThatThrownBy(() -> waiting.getResult(java.time.Duration.ofSeconds(5)))
+        .isNotInstanceOf(java.util.concurrent.TimeoutException.class);
+  }
+
+  @Test
   void WRK_9_3_toLocalIteratorServesPartitionsOnRequest() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
       ServeHandle<Void> info = engine.parallelize(TestEngines.frames("a", "b", "c"), 3).serveToLocalIterator();
