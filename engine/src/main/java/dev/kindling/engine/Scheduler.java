@@ -91,8 +91,11 @@ final class Scheduler {
       if (engine.isStopped()) {
         job.cancel("the engine was stopped");
       }
-      for (Stage parent : result.parents) {
-        ensureShuffle(job, parent);
+      // As in Spark, a job on no partitions runs nothing, not even its parent stages.
+      if (partitions.length > 0) {
+        for (Stage parent : result.parents) {
+          ensureShuffle(job, parent);
+        }
       }
       runStage(job, result, partitions,
           i -> ctx -> fn.apply(ds.iterator(partitions[i], ctx), ctx), handler);
@@ -123,11 +126,6 @@ final class Scheduler {
 
   void cancelAll(String reason) {
     activeJobs.values().forEach(j -> j.cancel(reason));
-  }
-
-  /** Ids of running jobs; used by tests and the gateway's status calls. */
-  Set<Integer> activeJobIds() {
-    return Set.copyOf(activeJobs.keySet());
   }
 
   private List<Stage> parentStages(Dataset ds, Map<Integer, Stage> byShuffle) {
