@@ -147,7 +147,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Like {@link #runJob}, then serves all records, flattened, through a one-shot socket. */
-  public ServeHandle<Void> serveRunJob(Dataset ds, int[] partitions) throws IOException {
+  public ServeHandle<Void> serveRunJob(Dataset ds, int[] partitions) {
     return actions.serveRunJob(ds, partitions);
   }
 
