@@ -1,6 +1,5 @@
 package dev.kindling.engine;
 
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -110,19 +109,19 @@ final class Actions {
     };
   }
 
-  ServeInfo<Void> serveCollect(Dataset ds) {
+  ServeHandle<Void> serveCollect(Dataset ds) {
     return serveList(collect(ds), "collect");
   }
 
-  ServeInfo<Void> serveRunJob(Dataset ds, int[] partitions) {
+  ServeHandle<Void> serveRunJob(Dataset ds, int[] partitions) {
     List<Object> flat = new ArrayList<>();
     runJob(ds, partitions).forEach(flat::addAll);
     return serveList(flat, "runJob");
   }
 
-  private ServeInfo<Void> serveList(List<Object> records, String name) {
+  private ServeHandle<Void> serveList(List<Object> records, String name) {
     try {
-      return OneShotServer.start(name, engine.conf(), (in, out, socket) -> {
+      return OneShotServer.start(name, engine.conf(), engine.openSockets(), (in, out, socket) -> {
         DataOutputStream dout = new DataOutputStream(out);
         WireFormat.writeAll(dout, records.iterator());
         dout.flush();
@@ -133,49 +132,24 @@ final class Actions {
     }
   }
 
-  /**
-   * PySpark's toLocalIterator protocol. The client asks with i32 1 (next partition) or 0 (stop);
-   * the server answers 1, the partition's elements and -1; or 0 when there are no more partitions;
-   * or, if computing a partition failed, -1 and the error message (and the result rethrows it).
-   */
-  ServeInfo<Void> serveToLocalIterator(Dataset ds) {
+  ServeHandle<Void> serveToLocalIterator(Dataset ds) {
     try {
-      return OneShotServer.start("toLocalIterator", engine.conf(), (in, out, socket) -> {
-        DataInputStream din = new DataInputStream(in);
-        DataOutputStream dout = new DataOutputStream(out);
-        int next = 0;
-        while (true) {
-          int request = din.readInt();
-          if (request == 1 && next < ds.numPartitions()) {
-            List<Object> part;
-            try {
-              part = runJob(ds, new int[] {next++}).get(0);
-            } catch (RuntimeException e) {
-              dout.writeInt(-1);
-              WireFormat.writeUtf(dout, JobFailedException.describe(e));
-              dout.flush();
-              throw e;
-            }
-            dout.writeInt(1);
-            WireFormat.writeAll(dout, part.iterator());
-            dout.writeInt(WireFormat.END_OF_DATA_SECTION);
-            dout.flush();
-          } else {
-            if (request != 0) {
-              dout.writeInt(0);
-              dout.flush();
-            }
-            return null;
-          }
-        }
-      });
+      return OneShotServer.start("toLocalIterator", engine.conf(), engine.openSockets(),
+          (in, out, socket) -> LocalIteratorServer.serve(in, out, ds.numPartitions(), p -> runJob(ds, new int[] {p}).get(0)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a server for toLocalIterator", e);
     }
   }
 
   void saveAsTextFile(Dataset ds, String path, String codec) {
-    TextOutputCommitter committer = new TextOutputCommitter(java.nio.file.Path.of(path), codec);
+    save(ds, FileOutputCommitter.text(java.nio.file.Path.of(path), codec));
+  }
+
+  void saveAsFrameFile(Dataset ds, String path) {
+    save(ds, FileOutputCommitter.frames(java.nio.file.Path.of(path)));
+  }
+
+  private void save(Dataset ds, FileOutputCommitter committer) {
     committer.setupJob();
     boolean ok = false;
     try {

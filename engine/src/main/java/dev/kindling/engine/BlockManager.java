@@ -1,5 +1,6 @@
 package dev.kindling.engine;
 
+import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import java.io.FileInputStream;
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -22,6 +25,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * Cached partitions of persisted datasets. Memory blocks live in an access-ordered map, evicted
  * least-recently-used first when the budget would be exceeded; an evicted MEMORY_AND_DISK block
  * moves to disk, an evicted MEMORY_ONLY block is dropped and later recomputed from lineage.
+ *
+ * <p>Like Spark's MemoryStore, a partition is unrolled into memory only while it fits the budget:
+ * a larger one streams to disk (levels with disk) or is passed through uncached (MEMORY_ONLY), so
+ * caching never holds more than the budget plus one partial block.
+ *
+ * <pre>
+ * block file (Kryo): record* | u8 7 (end)        records as in {@link RecordCodec}
+ * </pre>
  */
 final class BlockManager {
   record BlockId(int datasetId, int partition) {
@@ -38,14 +49,13 @@ final class BlockManager {
   private final Map<BlockId, Path> disk = new HashMap<>();
   private long memoryUsed;
   final AtomicLong evictions = new AtomicLong();
-  final AtomicLong computations = new AtomicLong();
 
   BlockManager(Path dir, long budget) throws IOException {
     this.dir = Files.createDirectories(dir);
     this.budget = budget;
   }
 
-  Iterator<Object> getOrCompute(int datasetId, int partition, StorageLevel level,
+  Iterator<Object> getOrCompute(int datasetId, int partition, StorageLevel level, TaskContext ctx,
       Callable<Iterator<Object>> compute) throws Exception {
     BlockId id = new BlockId(datasetId, partition);
     Path onDisk;
@@ -58,79 +68,145 @@ final class BlockManager {
     }
     if (onDisk != null) {
       try {
-        return readFile(onDisk).iterator();
+        return new DiskIterator(id, onDisk, ctx);
       } catch (IOException e) {
-        // A lost block file is not fatal: forget it and recompute from lineage.
-        synchronized (this) {
-          disk.remove(id, onDisk);
-        }
+        forgetDiskBlock(id, onDisk);
       }
     }
-    computations.incrementAndGet();
     Iterator<Object> it = compute.call();
-    List<Object> records = new ArrayList<>();
+    if (!level.useMemory()) {
+      return new DiskIterator(id, writeToDisk(id, Collections.emptyIterator(), it), ctx);
+    }
+    List<Object> unrolled = new ArrayList<>();
     long size = 0;
-    while (it.hasNext()) {
+    while (it.hasNext() && size <= budget) {
       Object o = it.next();
-      records.add(o);
+      unrolled.add(o);
       size += RecordCodec.estimateSize(o);
     }
-    List<Object> frozen = Collections.unmodifiableList(records);
-    put(id, frozen, size, level);
-    return frozen.iterator();
+    if (size <= budget) {
+      List<Object> frozen = Collections.unmodifiableList(unrolled);
+      putInMemory(id, frozen, size, level);
+      return frozen.iterator();
+    }
+    if (level.useDisk()) {
+      return new DiskIterator(id, writeToDisk(id, unrolled.iterator(), it), ctx);
+    }
+    // Too big to cache at all: hand out what was unrolled, then the rest, uncached.
+    Iterator<Object> head = unrolled.iterator();
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return head.hasNext() || it.hasNext();
+      }
+
+      @Override
+      public Object next() {
+        return head.hasNext() ? head.next() : it.next();
+      }
+    };
   }
 
-  private void put(BlockId id, List<Object> records, long size, StorageLevel level) throws IOException {
+  private void putInMemory(BlockId id, List<Object> records, long size, StorageLevel level) throws IOException {
     List<Map.Entry<BlockId, MemBlock>> toDisk = new ArrayList<>();
-    boolean stored = false;
     synchronized (this) {
-      if (level.useMemory() && size <= budget) {
-        while (memoryUsed + size > budget && !memory.isEmpty()) {
-          Iterator<Map.Entry<BlockId, MemBlock>> lru = memory.entrySet().iterator();
-          Map.Entry<BlockId, MemBlock> victim = lru.next();
-          lru.remove();
-          memoryUsed -= victim.getValue().size;
-          evictions.incrementAndGet();
-          if (victim.getValue().level.useDisk() && !disk.containsKey(victim.getKey())) {
-            toDisk.add(victim);
-          }
+      while (memoryUsed + size > budget && !memory.isEmpty()) {
+        Iterator<Map.Entry<BlockId, MemBlock>> lru = memory.entrySet().iterator();
+        Map.Entry<BlockId, MemBlock> victim = lru.next();
+        lru.remove();
+        memoryUsed -= victim.getValue().size;
+        evictions.incrementAndGet();
+        if (victim.getValue().level.useDisk() && !disk.containsKey(victim.getKey())) {
+          toDisk.add(victim);
         }
-        memory.put(id, new MemBlock(records, size, level));
-        memoryUsed += size;
-        stored = true;
       }
+      // Two tasks may compute the same block at once; the second replaces the first.
+      MemBlock old = memory.put(id, new MemBlock(records, size, level));
+      memoryUsed += size - (old == null ? 0 : old.size);
     }
     for (Map.Entry<BlockId, MemBlock> e : toDisk) {
-      writeToDisk(e.getKey(), e.getValue().records);
-    }
-    if (!stored && level.useDisk()) {
-      writeToDisk(id, records);
+      writeToDisk(e.getKey(), e.getValue().records.iterator(), Collections.emptyIterator());
     }
   }
 
-  private void writeToDisk(BlockId id, List<Object> records) throws IOException {
+  /** Streams {@code first} then {@code rest} into the block's file and registers it. */
+  private Path writeToDisk(BlockId id, Iterator<Object> first, Iterator<Object> rest) throws IOException {
     Path file = dir.resolve(id.fileName());
-    try (Output out = new Output(new FileOutputStream(file.toFile()), 1 << 16)) {
-      out.writeVarInt(records.size(), true);
-      for (Object o : records) {
-        RecordCodec.write(out, o);
+    // Written under a unique name and renamed, so a concurrent writer of the same block cannot interleave.
+    Path tmp = Files.createTempFile(dir, id.fileName(), ".tmp");
+    try (Output out = new Output(new FileOutputStream(tmp.toFile()), 1 << 16)) {
+      while (first.hasNext()) {
+        RecordCodec.write(out, first.next());
       }
+      while (rest.hasNext()) {
+        RecordCodec.write(out, rest.next());
+      }
+      out.writeByte(RecordCodec.END);
+    } catch (RuntimeException | IOException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     synchronized (this) {
       disk.put(id, file);
     }
+    return file;
   }
 
-  private static List<Object> readFile(Path file) throws IOException {
-    try (Input in = new Input(new FileInputStream(file.toFile()), 1 << 16)) {
-      int n = in.readVarInt(true);
-      List<Object> out = new ArrayList<>(Math.min(n, 1 << 16));
-      for (int i = 0; i < n; i++) {
-        out.add(RecordCodec.read(in));
+  private synchronized void forgetDiskBlock(BlockId id, Path file) {
+    disk.remove(id, file);
+  }
+
+  /** Reads a block file lazily; a damaged file is forgotten so the retried task recomputes it. */
+  private final class DiskIterator implements Iterator<Object> {
+    private final BlockId id;
+    private final Path file;
+    private final Input in;
+    private final long maxLength;
+    private Object next;
+    private boolean hasNext;
+    private boolean done;
+
+    DiskIterator(BlockId id, Path file, TaskContext ctx) throws IOException {
+      this.id = id;
+      this.file = file;
+      this.maxLength = Files.size(file);
+      this.in = new Input(new FileInputStream(file.toFile()), 1 << 16);
+      if (ctx != null) {
+        ctx.onCompletion(in::close);
       }
-      return out;
-    } catch (com.esotericsoftware.kryo.KryoException e) {
-      throw new IOException("block file " + file + " is unreadable", e);
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (!hasNext && !done) {
+        try {
+          int tag = in.readByte();
+          if (tag == RecordCodec.END) {
+            done = true;
+            in.close();
+          } else {
+            next = RecordCodec.readBody(in, tag, maxLength);
+            hasNext = true;
+          }
+        } catch (KryoException | EngineException e) {
+          in.close();
+          forgetDiskBlock(id, file);
+          throw new EngineException("cached block " + id.fileName() + " is unreadable; it will be recomputed", e);
+        }
+      }
+      return hasNext;
+    }
+
+    @Override
+    public Object next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      hasNext = false;
+      Object o = next;
+      next = null;
+      return o;
     }
   }
 

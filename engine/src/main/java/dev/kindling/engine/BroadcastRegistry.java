@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Broadcast values as files, as Spark's PythonBroadcast does: the driver's file is the source of
  * truth, and workers read a per-engine copy (Spark's executor copy). Unpersist drops the copy (it
- * is made again on next use); destroy drops both, and the id can never be used again.
+ * is made again on next use); destroy drops both, and the id can never be used again. Implements
+ * WRK-10.7: {@link Engine#stop()} destroys every broadcast still registered.
  */
 final class BroadcastRegistry {
   private final Path dir;

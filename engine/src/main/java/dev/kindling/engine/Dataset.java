@@ -43,7 +43,7 @@ public abstract class Dataset {
     if (level == StorageLevel.NONE) {
       return compute(p, ctx);
     }
-    return engine.blocks().getOrCompute(id, p, level, () -> compute(p, ctx));
+    return engine.blocks().getOrCompute(id, p, level, ctx, () -> compute(p, ctx));
   }
 
   public String name() {
@@ -148,14 +148,42 @@ public abstract class Dataset {
     engine.actions().saveAsTextFile(this, path, codec);
   }
 
+  /** Writes byte[] records as frames (the gateway's saveAsPickleFile); read back by {@link Engine#frameFile}. */
+  public void saveAsFrameFile(String path) {
+    engine.actions().saveAsFrameFile(this, path);
+  }
+
   /** Collects, then serves the records once through an authenticated loopback socket. */
-  public ServeInfo<Void> serveCollect() {
+  public ServeHandle<Void> serveCollect() {
     return engine.actions().serveCollect(this);
   }
 
   /** Serves partitions on request through an authenticated loopback socket (PySpark's protocol). */
-  public ServeInfo<Void> serveToLocalIterator() {
+  public ServeHandle<Void> serveToLocalIterator() {
     return engine.actions().serveToLocalIterator(this);
+  }
+
+  /** The lineage, one line per dataset, indented at shuffle boundaries. */
+  public String toDebugString() {
+    StringBuilder sb = new StringBuilder();
+    debug(this, "", "", sb);
+    return sb.toString().stripTrailing();
+  }
+
+  private static void debug(Dataset d, String indent, String marker, StringBuilder sb) {
+    sb.append(indent).append(marker).append('(').append(d.numPartitions()).append(") ").append(d.name());
+    if (d.storageLevel != StorageLevel.NONE) {
+      sb.append(" [").append(d.storageLevel).append(']');
+    }
+    sb.append('\n');
+    String childIndent = indent + " ".repeat(marker.length());
+    for (Dependency dep : d.dependencies()) {
+      if (dep instanceof Dependency.Shuffle) {
+        debug(dep.parent, childIndent, "+-", sb);
+      } else {
+        debug(dep.parent, childIndent, " |  ", sb);
+      }
+    }
   }
 
   @Override

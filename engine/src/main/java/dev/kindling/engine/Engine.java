@@ -1,5 +1,6 @@
 package dev.kindling.engine;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -44,6 +47,7 @@ public final class Engine implements AutoCloseable {
   private final AtomicInteger nextDatasetId = new AtomicInteger();
   private final AtomicInteger nextShuffleId = new AtomicInteger();
   private final Thread shutdownHook;
+  private final Set<Closeable> openSockets = ConcurrentHashMap.newKeySet();
   private volatile boolean stopped;
   private final InheritableThreadLocal<Map<String, String>> localProperties = new InheritableThreadLocal<>() {
     @Override
@@ -103,13 +107,28 @@ public final class Engine implements AutoCloseable {
   }
 
   /** A one-shot server the driver writes frames to; the handle's result is the dataset. */
-  public ServeInfo<Dataset> serveParallelize(int numSlices) throws IOException {
+  public ServeHandle<Dataset> serveParallelize(int numSlices) throws IOException {
     return sources.serveParallelize(numSlices);
   }
 
   /** Lines of files, a directory or a glob (comma-separated lists allowed), split as Hadoop does. */
   public Dataset textFile(String path, int minPartitions) {
     return sources.textFile(path, minPartitions);
+  }
+
+  /** One (path, content) {@link StringPair} per file; same path forms as {@link #textFile}. */
+  public Dataset wholeTextFiles(String path, int minPartitions) {
+    return sources.wholeTextFiles(path, minPartitions);
+  }
+
+  /** Frames from the part files {@link Dataset#saveAsFrameFile} wrote, one partition per file. */
+  public Dataset frameFile(String path) {
+    return sources.frameFile(path);
+  }
+
+  /** A dataset with no partitions. */
+  public Dataset emptyDataset() {
+    return new EmptyDataset(this);
   }
 
   public Dataset range(long start, long end, long step, int numSlices) {
@@ -128,7 +147,7 @@ public final class Engine implements AutoCloseable {
   }
 
   /** Like {@link #runJob}, then serves all records, flattened, through a one-shot socket. */
-  public ServeInfo<Void> serveRunJob(Dataset ds, int[] partitions) throws IOException {
+  public ServeHandle<Void> serveRunJob(Dataset ds, int[] partitions) {
     return actions.serveRunJob(ds, partitions);
   }
 
@@ -228,7 +247,7 @@ public final class Engine implements AutoCloseable {
     return stopped;
   }
 
-  /** Cancels running jobs, stops the slots and event bus, and deletes all scratch files. */
+  /** Cancels running jobs, stops the slots and event bus, and deletes scratch and broadcast files. */
   public void stop() {
     synchronized (this) {
       if (stopped) {
@@ -237,6 +256,13 @@ public final class Engine implements AutoCloseable {
       stopped = true;
     }
     scheduler.cancelAll("the engine was stopped");
+    for (Closeable c : List.copyOf(openSockets)) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        // Closing is all we wanted; the serving thread reports the failure through its handle.
+      }
+    }
     slots.shutdownNow();
     try {
       slots.awaitTermination(conf.killTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -244,6 +270,8 @@ public final class Engine implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     events.stop(Duration.ofSeconds(5));
+    // Broadcast files were handed to the engine, so they go with it, as Spark's driver temp dir does.
+    broadcasts.destroyAll();
     Files2.deleteRecursively(localDir);
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
@@ -286,6 +314,7 @@ public final class Engine implements AutoCloseable {
     cleaner.register(ds, () -> store.removeDataset(id));
   }
 
+  Set<Closeable> openSockets() { return openSockets; }
   Path localDir() { return localDir; }
   Scheduler scheduler() { return scheduler; }
   ShuffleManager shuffles() { return shuffles; }

@@ -48,12 +48,39 @@ public final class EngineConf {
     if (slots < 1) {
       throw new IllegalArgumentException("spark.master: need at least one slot, got \"" + master + "\"");
     }
-    int failures = m.group(2) != null
-        ? Integer.parseInt(m.group(2)) : Integer.parseInt(get("spark.task.maxFailures", "4").trim());
+    int failures = m.group(2) != null ? Integer.parseInt(m.group(2)) : intValue("spark.task.maxFailures", 4);
     if (failures < 1) {
       throw new IllegalArgumentException("spark.task.maxFailures must be at least 1, got " + failures);
     }
     maxFailures = failures;
+    validate();
+  }
+
+  /** Parses every known key once, so a bad value fails here, naming its key, not mid-job. */
+  private void validate() {
+    acceptTimeout();
+    authTimeout();
+    idleTimeout();
+    killTimeout();
+    storageMemoryBytes();
+    spillThresholdBytes();
+    maxFrameBytes();
+    scaleUpFactor();
+    if (defaultParallelism() < 1) {
+      throw new IllegalArgumentException("spark.default.parallelism must be at least 1, got " + defaultParallelism());
+    }
+  }
+
+  private int intValue(String key, int fallback) {
+    String raw = settings.get(key);
+    if (raw == null) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": expected an integer, got \"" + raw + "\"", e);
+    }
   }
 
   /** Defaults everywhere, {@code local[*]}. */
@@ -80,7 +107,7 @@ public final class EngineConf {
   public int maxTaskFailures() { return maxFailures; }
 
   public int defaultParallelism() {
-    return Integer.parseInt(get("spark.default.parallelism", Integer.toString(slots)).trim());
+    return intValue("spark.default.parallelism", slots);
   }
 
   Path localDirParent() {
@@ -99,7 +126,7 @@ public final class EngineConf {
 
   int scaleUpFactor() {
     // Spark never grows by less than 2, whatever the setting says.
-    return Math.max(Integer.parseInt(get("spark.rdd.limit.scaleUpFactor", "4").trim()), 2);
+    return Math.max(intValue("spark.rdd.limit.scaleUpFactor", 4), 2);
   }
 
   Duration duration(String key, String fallback) {
@@ -108,7 +135,7 @@ public final class EngineConf {
     if (!m.matches()) {
       throw new IllegalArgumentException(key + ": cannot parse duration \"" + raw + "\"");
     }
-    long n = Long.parseLong(m.group(1));
+    long n = parseLong(key, m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);
     return switch (unit) {
       case "ms" -> Duration.ofMillis(n);
@@ -116,6 +143,14 @@ public final class EngineConf {
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofSeconds(n);
     };
+  }
+
+  private static long parseLong(String key, String digits) {
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(key + ": number too large: " + digits, e);
+    }
   }
 
   long bytes(String key, long fallback) {
@@ -127,7 +162,7 @@ public final class EngineConf {
     if (!m.matches()) {
       throw new IllegalArgumentException(key + ": cannot parse byte size \"" + raw + "\"");
     }
-    long n = Long.parseLong(m.group(1));
+    long n = parseLong(key, m.group(1));
     return switch (m.group(2)) {
       case "k" -> n << 10;
       case "m" -> n << 20;

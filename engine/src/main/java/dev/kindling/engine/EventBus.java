@@ -8,17 +8,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Delivers events to listeners on one daemon thread, in posting order, so a slow progress bar never
- * slows a task. Like Spark's LiveListenerBus, delivery is asynchronous; tests call
- * {@link #waitUntilEmpty}.
+ * slows a task. Like Spark's LiveListenerBus, delivery is asynchronous and the queue is bounded:
+ * when listeners fall behind by {@link #CAPACITY} events, new events are dropped (and counted)
+ * rather than exhausting memory. Tests call {@link #waitUntilEmpty}.
  */
 final class EventBus {
   private static final Object STOP = new Object();
+  static final int CAPACITY = 100_000;
 
   private final List<EngineListener> listeners = new CopyOnWriteArrayList<>();
-  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>(CAPACITY);
   private final Thread thread;
   private long posted;
   private long delivered;
+  private long dropped;
 
   EventBus() {
     thread = new Thread(this::loop, "kindling-event-bus");
@@ -31,9 +34,18 @@ final class EventBus {
 
   void post(EngineEvent e) {
     synchronized (this) {
+      if (!queue.offer(e)) {
+        if (dropped++ == 0) {
+          System.err.println("kindling: event queue full; dropping events until listeners catch up");
+        }
+        return;
+      }
       posted++;
     }
-    queue.add(e);
+  }
+
+  synchronized long dropped() {
+    return dropped;
   }
 
   /** True if every event posted so far was delivered within {@code timeout}. */
@@ -51,13 +63,17 @@ final class EventBus {
     return true;
   }
 
+  /** Delivers what is queued, then ends the thread; gives up after {@code timeout}. */
   void stop(Duration timeout) {
-    queue.add(STOP);
     try {
+      if (!queue.offer(STOP, timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        thread.interrupt();
+      }
       thread.join(timeout.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    thread.interrupt();
   }
 
   private void loop() {

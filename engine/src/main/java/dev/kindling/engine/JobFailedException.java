@@ -11,14 +11,17 @@ public final class JobFailedException extends EngineException {
   private final int stageId;
   private final int partition;
   private final int attempt;
+  private final long taskAttemptId;
 
-  JobFailedException(int jobId, int stageId, int partition, int attempt, int failures, Throwable cause) {
+  JobFailedException(int jobId, int stageId, int partition, int attempt, long taskAttemptId, int failures,
+      Throwable cause) {
     super("Job " + jobId + " aborted: Task " + partition + " in stage " + stageId + " failed " + failures
         + " times; last failure: " + describe(cause), cause);
     this.jobId = jobId;
     this.stageId = stageId;
     this.partition = partition;
     this.attempt = attempt;
+    this.taskAttemptId = taskAttemptId;
   }
 
   static String describe(Throwable t) {
@@ -30,4 +33,6 @@ public final class JobFailedException extends EngineException {
   public int partition() { return partition; }
   /** Attempt number (0-based) of the last failed attempt. */
   public int attempt() { return attempt; }
+  /** Engine-wide id of the last failed attempt, as in task end events. */
+  public long taskAttemptId() { return taskAttemptId; }
 }

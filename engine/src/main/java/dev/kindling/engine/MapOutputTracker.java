@@ -68,6 +68,19 @@ final class MapOutputTracker {
     }
   }
 
+  /** Forgets {@code expected} only if it is still the registered output (a retry may have replaced it). */
+  void unregisterIf(int shuffleId, int mapId, MapStatus expected) {
+    Entry e = shuffles.get(shuffleId);
+    if (e == null) {
+      return;
+    }
+    synchronized (e) {
+      if (e.outputs[mapId] == expected) {
+        e.outputs[mapId] = null;
+      }
+    }
+  }
+
   MapStatus[] unregisterShuffle(int shuffleId) {
     Entry e = shuffles.remove(shuffleId);
     if (e == null) {

@@ -7,7 +7,8 @@ import java.util.Optional;
 
 /**
  * Spark's PairwiseRDD: the Python side emits each pair as two frames, an 8-byte big-endian
- * partition key and the pickled pair, and this turns them back into keyed records.
+ * partition key and the pickled pair, and this turns them back into keyed records. Implements
+ * WRK-10.2 (with {@link Partitioner} for the placement).
  */
 final class PairwiseDataset extends Dataset {
   private final Dataset parent;

@@ -48,6 +48,8 @@ final class Scheduler {
   }
 
   private static final long POLL_MS = 200;
+  /** Spark's spark.stage.maxConsecutiveAttempts: resubmissions after fetch failures. */
+  private static final int MAX_STAGE_ATTEMPTS = 4;
 
   private final Engine engine;
   private final ExecutorService slots;
@@ -89,10 +91,13 @@ final class Scheduler {
       if (engine.isStopped()) {
         job.cancel("the engine was stopped");
       }
-      for (Stage parent : result.parents) {
-        ensureShuffle(job, parent);
+      // As in Spark, a job on no partitions runs nothing, not even its parent stages.
+      if (partitions.length > 0) {
+        for (Stage parent : result.parents) {
+          ensureShuffle(job, parent);
+        }
       }
-      runTasks(job, result, partitions,
+      runStage(job, result, partitions,
           i -> ctx -> fn.apply(ds.iterator(partitions[i], ctx), ctx), handler);
     } catch (RuntimeException e) {
       failure = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -121,11 +126,6 @@ final class Scheduler {
 
   void cancelAll(String reason) {
     activeJobs.values().forEach(j -> j.cancel(reason));
-  }
-
-  /** Ids of running jobs; used by tests and the gateway's status calls. */
-  Set<Integer> activeJobIds() {
-    return Set.copyOf(activeJobs.keySet());
   }
 
   private List<Stage> parentStages(Dataset ds, Map<Integer, Stage> byShuffle) {
@@ -194,7 +194,7 @@ final class Scheduler {
       int[] missing = engine.shuffles().tracker().missing(shuffleId);
       if (missing.length > 0) {
         Partitioner partitioner = stage.shuffle.partitioner;
-        runTasks(job, stage, missing, i -> ctx -> writeMapOutput(stage.dataset, shuffleId, missing[i], partitioner, ctx),
+        runStage(job, stage, missing, i -> ctx -> writeMapOutput(stage.dataset, shuffleId, missing[i], partitioner, ctx),
             (i, status) -> engine.shuffles().mapOutputCommitted(shuffleId, missing[i], (MapStatus) status));
       }
     } finally {
@@ -221,24 +221,51 @@ final class Scheduler {
     }
   }
 
-  @SuppressWarnings("unchecked")
-  private <R> void runTasks(ActiveJob job, Stage stage, int[] partitions, IntFunction<TaskRun.Body<R>> bodies,
+  /**
+   * Runs the stage's tasks until each partition has succeeded once. A fetch failure ends the
+   * attempt; the lost map outputs are recomputed and the unfinished partitions resubmitted.
+   */
+  private <R> void runStage(ActiveJob job, Stage stage, int[] partitions, IntFunction<TaskRun.Body<R>> bodies,
       ResultHandler<R> handler) {
+    boolean[] done = new boolean[partitions.length];
+    for (int attempt = 1; ; attempt++) {
+      try {
+        runTasks(job, stage, partitions, done, bodies, handler);
+        return;
+      } catch (FetchFailedException f) {
+        if (attempt >= MAX_STAGE_ATTEMPTS) {
+          throw new EngineException("Job " + job.jobId + " aborted: stage " + stage.id + " failed " + attempt
+              + " times because shuffle output could not be fetched; last failure: " + f.getMessage(), f);
+        }
+        for (Stage parent : stage.parents) {
+          ensureShuffle(job, parent);
+        }
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private <R> void runTasks(ActiveJob job, Stage stage, int[] partitions, boolean[] done,
+      IntFunction<TaskRun.Body<R>> bodies, ResultHandler<R> handler) {
     int stageAttempt = stageAttempts.computeIfAbsent(stage.id, k -> new AtomicInteger()).getAndIncrement();
     int n = partitions.length;
+    int remaining = 0;
+    for (boolean d : done) {
+      remaining += d ? 0 : 1;
+    }
     BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     job.setWakeup(queue);
-    engine.status().stageStarted(job.jobId, stage.id, stageAttempt, stage.name(), n);
-    engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), n));
+    engine.status().stageStarted(job.jobId, stage.id, stageAttempt, stage.name(), remaining);
+    engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), remaining));
     int[] failures = new int[n];
-    boolean[] done = new boolean[n];
-    int remaining = n;
     String failure = null;
     Reporter reporter = reporter(job);
     try {
       job.checkCancelled();
       for (int i = 0; i < n; i++) {
-        launch(job, stage, stageAttempt, i, partitions[i], 0, bodies.apply(i), queue, reporter);
+        if (!done[i]) {
+          launch(job, stage, stageAttempt, i, partitions[i], 0, bodies.apply(i), queue, reporter);
+        }
       }
       while (remaining > 0) {
         Object o;
@@ -271,10 +298,14 @@ final class Scheduler {
           }
           engine.accumulators().taskSucceeded(run.ctx.taskAttemptId(), run.ctx.accumulatorUpdates());
         } else {
+          FetchFailedException fetch = FetchFailedException.find(out.failure());
+          if (fetch != null) {
+            throw fetch;
+          }
           failures[i]++;
           if (failures[i] >= maxFailures) {
-            throw new JobFailedException(job.jobId, stage.id, partitions[i], run.ctx.attemptNumber(), failures[i],
-                out.failure());
+            throw new JobFailedException(job.jobId, stage.id, partitions[i], run.ctx.attemptNumber(),
+                run.ctx.taskAttemptId(), failures[i], out.failure());
           }
           launch(job, stage, stageAttempt, i, partitions[i], failures[i], bodies.apply(i), queue, reporter);
         }

@@ -4,7 +4,6 @@ import com.esotericsoftware.kryo.io.Input;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +85,7 @@ final class ShuffleManager {
     private int nextMap;
     private Input input;
     private long segmentLength;
+    private MapStatus current;
 
     SegmentIterator(int shuffleId, int numMaps, int reduceId, TaskMetrics metrics) {
       this.shuffleId = shuffleId;
@@ -96,18 +96,26 @@ final class ShuffleManager {
 
     @Override
     public boolean hasNext() {
-      try {
-        while (input == null || input.total() >= segmentLength) {
-          close();
-          if (nextMap >= numMaps) {
-            return false;
-          }
-          open(tracker.get(shuffleId, nextMap++));
+      while (input == null || input.total() >= segmentLength) {
+        close();
+        if (nextMap >= numMaps) {
+          return false;
         }
-        return true;
-      } catch (IOException e) {
-        throw new UncheckedIOException("shuffle " + shuffleId + ": cannot read map output " + (nextMap - 1), e);
+        int mapId = nextMap++;
+        MapStatus status;
+        try {
+          status = tracker.get(shuffleId, mapId);
+        } catch (EngineException e) {
+          throw new FetchFailedException(shuffleId, mapId, e.getMessage(), e);
+        }
+        current = status;
+        try {
+          open(status);
+        } catch (IOException e) {
+          throw lost(e);
+        }
       }
+      return true;
     }
 
     @Override
@@ -115,13 +123,25 @@ final class ShuffleManager {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      long key = input.readLong();
-      int len = input.readVarInt(true);
-      if (len < 0 || len > segmentLength) {
-        throw new EngineException("shuffle " + shuffleId + ": corrupt record length " + len);
+      try {
+        long key = input.readLong();
+        int len = input.readVarInt(true);
+        if (len < 0 || len > segmentLength) {
+          throw new IOException("corrupt record length " + len);
+        }
+        metrics.shuffleRecordsRead.incrementAndGet();
+        return new KeyedRecord(key, input.readBytes(len));
+      } catch (IOException | com.esotericsoftware.kryo.KryoException e) {
+        throw lost(e);
       }
-      metrics.shuffleRecordsRead.incrementAndGet();
-      return new KeyedRecord(key, input.readBytes(len));
+    }
+
+    /** Forgets the unreadable output so the scheduler recomputes it. */
+    private FetchFailedException lost(Exception e) {
+      close();
+      int mapId = nextMap - 1;
+      tracker.unregisterIf(shuffleId, mapId, current);
+      return new FetchFailedException(shuffleId, mapId, "cannot read " + current.dataFile().getFileName() + ": " + e, e);
     }
 
     private void open(MapStatus s) throws IOException {

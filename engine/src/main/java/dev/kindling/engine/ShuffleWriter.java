@@ -1,23 +1,27 @@
 package dev.kindling.engine;
 
 import com.esotericsoftware.kryo.io.Output;
-import java.io.DataOutputStream;
 import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Map side of a shuffle. Records are buffered until their estimated size would pass the spill
- * threshold; then the buffer is written to a spill file as one run sorted by reduce partition.
- * {@link #commit} concatenates, partition by partition, each spill's segment (raw bytes, no
- * decoding) and the in-memory rest into one data file, and writes the index.
+ * Map side of a shuffle. Each record is encoded (Kryo) into byte pages as it arrives, so the
+ * buffer holds no per-record objects and its size is exact: pages plus 16 bytes of pointers per
+ * record. When the next record would take the buffer past the spill threshold, the buffer is
+ * written to a spill file as one run sorted by reduce partition. {@link #commit} concatenates,
+ * partition by partition, each spill's segment (raw bytes, no decoding) and the in-memory rest
+ * into one data file, and writes the index.
  *
  * <pre>
  * data file:  | segment for reducer 0 | segment for reducer 1 | ... | segment for reducer P-1 |
@@ -28,17 +32,24 @@ import java.util.List;
 final class ShuffleWriter {
   private record Spill(Path file, long[] lengths) {}
 
-  /** Estimated heap cost of a buffered record beyond its payload: object headers and references. */
-  static final int RECORD_OVERHEAD = 48;
+  /** Bookkeeping per buffered record: partition, page, offset and length, four ints. */
+  static final int POINTER_BYTES = 16;
 
   private final Path dir;
   private final String baseName;
   private final Partitioner partitioner;
   private final long threshold;
+  private final int pageSize;
   private final TaskMetrics metrics;
+  private final Output encoder = new Output(0);
   private final List<Spill> spills = new ArrayList<>();
-  private KeyedRecord[] records = new KeyedRecord[1024];
+  private final List<byte[]> pages = new ArrayList<>();
+  private byte[] page;
+  private int pageUsed;
   private int[] parts = new int[1024];
+  private int[] pageOf = new int[1024];
+  private int[] offsets = new int[1024];
+  private int[] lengths = new int[1024];
   private int size;
   private long bufferedBytes;
   private long recordsWritten;
@@ -49,6 +60,9 @@ final class ShuffleWriter {
     this.baseName = "shuffle_" + shuffleId + "_" + mapId + "_" + taskAttemptId;
     this.partitioner = partitioner;
     this.threshold = threshold;
+    // Several pages fit under the threshold; at most 256 KiB keeps them out of G1's humongous
+    // regions (half a region, 512 KiB, for small heaps), which are slow to allocate and collect.
+    this.pageSize = (int) Math.max(4096, Math.min(256 << 10, threshold / 4));
     this.metrics = metrics;
   }
 
@@ -57,31 +71,55 @@ final class ShuffleWriter {
       throw new EngineException("shuffle: expected keyed records (use pairwise before partitionBy), got "
           + PairwiseDataset.describe(o));
     }
-    long cost = r.payload().length + RECORD_OVERHEAD;
-    if (size > 0 && bufferedBytes + cost > threshold) {
+    int len = r.payload().length;
+    int encoded = 8 + Output.varIntLength(len, true) + len;
+    if (size > 0 && bufferedBytes + cost(encoded) > threshold) {
       spill();
     }
-    if (size == records.length) {
-      records = java.util.Arrays.copyOf(records, size * 2);
-      parts = java.util.Arrays.copyOf(parts, size * 2);
+    if (page == null || page.length - pageUsed < encoded) {
+      page = new byte[Math.max(pageSize, encoded)];
+      pageUsed = 0;
+      pages.add(page);
+      bufferedBytes += page.length;
     }
-    records[size] = r;
+    encoder.setBuffer(page);
+    encoder.setPosition(pageUsed);
+    encoder.writeLong(r.key());
+    encoder.writeVarInt(len, true);
+    encoder.writeBytes(r.payload());
+    if (size == parts.length) {
+      int n = size * 2;
+      parts = Arrays.copyOf(parts, n);
+      pageOf = Arrays.copyOf(pageOf, n);
+      offsets = Arrays.copyOf(offsets, n);
+      lengths = Arrays.copyOf(lengths, n);
+    }
     parts[size] = partitioner.forLong(r.key());
+    pageOf[size] = pages.size() - 1;
+    offsets[size] = pageUsed;
+    lengths[size] = encoded;
     size++;
-    bufferedBytes += cost;
+    pageUsed += encoded;
+    bufferedBytes += POINTER_BYTES;
     metrics.notePeak(bufferedBytes);
     recordsWritten++;
+  }
+
+  /** What buffering a record of {@code encoded} bytes adds, including a new page if it needs one. */
+  private long cost(int encoded) {
+    boolean fits = page != null && page.length - pageUsed >= encoded;
+    return POINTER_BYTES + (fits ? 0 : Math.max(pageSize, encoded));
   }
 
   MapStatus commit() throws IOException {
     int numParts = partitioner.numPartitions();
     Path dataTmp = dir.resolve(baseName + ".data.tmp");
     Path indexTmp = dir.resolve(baseName + ".index.tmp");
-    long[] lengths = new long[numParts];
+    long[] partLengths = new long[numParts];
     int[] order = sortedOrder();
     try (FileOutputStream fos = new FileOutputStream(dataTmp.toFile());
         FileChannel target = fos.getChannel();
-        Output out = new Output(fos, 1 << 16)) {
+        BufferedOutputStream out = new BufferedOutputStream(fos, 1 << 16)) {
       List<FileChannel> spillChannels = new ArrayList<>();
       try {
         for (Spill s : spills) {
@@ -91,17 +129,13 @@ final class ShuffleWriter {
         int cursor = 0;
         for (int p = 0; p < numParts; p++) {
           out.flush();
-          long start = target.position();
           for (int i = 0; i < spills.size(); i++) {
             long len = spills.get(i).lengths[p];
             transfer(spillChannels.get(i), spillOffsets[i], len, target);
             spillOffsets[i] += len;
+            partLengths[p] += len;
           }
-          while (cursor < size && parts[order[cursor]] == p) {
-            writeRecord(out, records[order[cursor++]]);
-          }
-          out.flush();
-          lengths[p] = target.position() - start;
+          cursor = writePartition(out, order, cursor, p, partLengths);
         }
       } finally {
         for (FileChannel c : spillChannels) {
@@ -112,7 +146,7 @@ final class ShuffleWriter {
     try (DataOutputStream idx = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(indexTmp.toFile())))) {
       long offset = 0;
       idx.writeLong(0);
-      for (long l : lengths) {
+      for (long l : partLengths) {
         offset += l;
         idx.writeLong(offset);
       }
@@ -123,7 +157,7 @@ final class ShuffleWriter {
     Files.move(indexTmp, index, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     deleteSpills();
     clearBuffer();
-    MapStatus status = new MapStatus(data, index, lengths);
+    MapStatus status = new MapStatus(data, index, partLengths);
     metrics.shuffleBytesWritten.addAndGet(status.totalBytes());
     metrics.shuffleRecordsWritten.addAndGet(recordsWritten);
     return status;
@@ -143,25 +177,28 @@ final class ShuffleWriter {
 
   private void spill() throws IOException {
     Path file = dir.resolve(baseName + ".spill" + spills.size());
-    long[] lengths = new long[partitioner.numPartitions()];
+    long[] partLengths = new long[partitioner.numPartitions()];
     int[] order = sortedOrder();
-    try (FileOutputStream fos = new FileOutputStream(file.toFile());
-        FileChannel ch = fos.getChannel();
-        Output out = new Output(fos, 1 << 16)) {
+    try (OutputStream out = new BufferedOutputStream(new FileOutputStream(file.toFile()), 1 << 16)) {
       int cursor = 0;
-      for (int p = 0; p < lengths.length; p++) {
-        long start = ch.position() + out.position();
-        while (cursor < size && parts[order[cursor]] == p) {
-          writeRecord(out, records[order[cursor++]]);
-        }
-        lengths[p] = ch.position() + out.position() - start;
+      for (int p = 0; p < partLengths.length; p++) {
+        cursor = writePartition(out, order, cursor, p, partLengths);
       }
-      out.flush();
-      metrics.diskBytesSpilled.addAndGet(ch.position());
     }
-    spills.add(new Spill(file, lengths));
+    spills.add(new Spill(file, partLengths));
     metrics.spillCount.incrementAndGet();
+    metrics.diskBytesSpilled.addAndGet(Arrays.stream(partLengths).sum());
     clearBuffer();
+  }
+
+  /** Copies the buffered records of partition {@code p} (already encoded) and returns the new cursor. */
+  private int writePartition(OutputStream out, int[] order, int cursor, int p, long[] partLengths) throws IOException {
+    while (cursor < size && parts[order[cursor]] == p) {
+      int i = order[cursor++];
+      out.write(pages.get(pageOf[i]), offsets[i], lengths[i]);
+      partLengths[p] += lengths[i];
+    }
+    return cursor;
   }
 
   /** A stable counting sort of buffer indices by reduce partition: O(records + partitions). */
@@ -198,7 +235,9 @@ final class ShuffleWriter {
   }
 
   private void clearBuffer() {
-    java.util.Arrays.fill(records, 0, size, null);
+    pages.clear();
+    page = null;
+    pageUsed = 0;
     size = 0;
     bufferedBytes = 0;
   }

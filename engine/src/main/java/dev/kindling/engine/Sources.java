@@ -25,17 +25,33 @@ final class Sources {
     }
   }
 
-  ServeInfo<Dataset> serveParallelize(int numSlices) throws IOException {
+  ServeHandle<Dataset> serveParallelize(int numSlices) throws IOException {
     if (numSlices < 1) {
       throw new IllegalArgumentException("Positive number of partitions required, got " + numSlices);
     }
     long max = engine.conf().maxFrameBytes();
-    return OneShotServer.start("parallelize", engine.conf(), (in, out, socket) -> {
+    return OneShotServer.start("parallelize", engine.conf(), engine.openSockets(), (in, out, socket) -> {
       // The client may pause between frames, but not forever.
       socket.setSoTimeout((int) engine.conf().acceptTimeout().toMillis());
       List<byte[]> frames = WireFormat.readFrames(in, max, "parallelize socket");
       return engine.parallelize(frames, numSlices);
     });
+  }
+
+  Dataset wholeTextFiles(String path, int minPartitions) {
+    try {
+      return new WholeTextFilesDataset(engine, TextInput.listFiles(path), minPartitions);
+    } catch (IOException e) {
+      throw new EngineException("wholeTextFiles " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  Dataset frameFile(String path) {
+    try {
+      return new FrameFileDataset(engine, TextInput.listFiles(path));
+    } catch (IOException e) {
+      throw new EngineException("frameFile " + path + ": " + e.getMessage(), e);
+    }
   }
 
   Dataset textFile(String path, int minPartitions) {

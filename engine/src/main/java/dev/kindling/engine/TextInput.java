@@ -24,7 +24,7 @@ final class TextInput {
   /** Expands comma-separated files, directories (their visible files) and globs, sorted. */
   static List<Path> listFiles(String spec) throws IOException {
     List<Path> out = new ArrayList<>();
-    for (String part : spec.split(",")) {
+    for (String part : splitOutsideBraces(spec)) {
       String p = part.trim();
       if (p.startsWith("file:")) {
         p = p.substring("file:".length()).replaceFirst("^//", "");
@@ -32,7 +32,8 @@ final class TextInput {
       if (p.isEmpty()) {
         continue;
       }
-      List<Path> matches = isGlob(p) ? glob(p) : List.of(Path.of(p));
+      // Like Hadoop's input filter, a glob never yields hidden files (names starting with _ or .).
+      List<Path> matches = isGlob(p) ? glob(p).stream().filter(TextInput::visible).toList() : List.of(Path.of(p));
       if (matches.isEmpty()) {
         throw new IOException("Input Pattern " + p + " matches 0 files");
       }
@@ -76,6 +77,26 @@ final class TextInput {
       }
     }
     return out;
+  }
+
+  /** Hadoop's rule: commas separate paths, except inside a {a,b} glob alternative. */
+  static List<String> splitOutsideBraces(String spec) {
+    List<String> parts = new ArrayList<>();
+    int depth = 0;
+    int start = 0;
+    for (int i = 0; i < spec.length(); i++) {
+      char c = spec.charAt(i);
+      if (c == '{') {
+        depth++;
+      } else if (c == '}' && depth > 0) {
+        depth--;
+      } else if (c == ',' && depth == 0) {
+        parts.add(spec.substring(start, i));
+        start = i + 1;
+      }
+    }
+    parts.add(spec.substring(start));
+    return parts;
   }
 
   private static boolean visible(Path f) {

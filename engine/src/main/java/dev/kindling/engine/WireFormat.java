@@ -18,9 +18,13 @@ import java.util.List;
  *   String       i32 BE n | n bytes UTF-8
  *   null         i32 BE -5
  *   KeyedRecord  the key as an 8-byte frame, then the payload frame
+ *   StringPair   the key as a String, then the value as a String
  * </pre>
  *
  * and the frame file/stream parallelize reads: {@code i32 BE n | n bytes} repeated until a clean EOF.
+ *
+ * <p>Implements WRK-9.2 (a collect server writes the elements, then closes: no terminator) and
+ * WRK-9.4 (parallelize frames; a truncated frame is rejected).
  */
 final class WireFormat {
   static final int NULL = -5;
@@ -36,6 +40,9 @@ final class WireFormat {
       out.write(b);
     } else if (o instanceof String s) {
       writeUtf(out, s);
+    } else if (o instanceof StringPair p) {
+      writeUtf(out, p.key());
+      writeUtf(out, p.value());
     } else if (o instanceof KeyedRecord k) {
       out.writeInt(8);
       out.writeLong(k.key());

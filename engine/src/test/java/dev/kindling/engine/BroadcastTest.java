@@ -29,7 +29,7 @@ class BroadcastTest {
   }
 
   @Test
-  void workersReadTheFileAndUnpersistAndDestroyRemoveIt() throws Exception {
+  void WRK_10_7_workersReadTheFileAndUnpersistAndDestroyRemoveIt() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
       Path driverFile = Files.writeString(tmp.resolve("bcast.pickle"), "value-1");
       long id = engine.registerBroadcast(driverFile);
@@ -49,6 +49,15 @@ class BroadcastTest {
       assertThatThrownBy(ds::collect).isInstanceOf(EngineException.class)
           .hasMessage("Attempted to use broadcast " + id + " after it was destroyed");
     }
+  }
+
+  @Test
+  void WRK_10_7_stopDeletesRegisteredBroadcastFiles() throws Exception {
+    Path driverFile = Files.writeString(tmp.resolve("b2.pickle"), "v");
+    Engine engine = TestEngines.local(tmp);
+    engine.registerBroadcast(driverFile);
+    engine.stop();
+    assertThat(driverFile).doesNotExist();
   }
 
   @Test

@@ -32,7 +32,11 @@ class EngineConfTest {
     assertThat(c.spillThresholdBytes()).isEqualTo(8L << 20);
     assertThat(c.storageMemoryBytes()).isEqualTo(1024);
     assertThat(c.scaleUpFactor()).isEqualTo(2);
-    assertThatThrownBy(() -> c.with("kindling.storage.memoryBytes", "lots").storageMemoryBytes())
-        .hasMessageContaining("kindling.storage.memoryBytes");
+    assertThatThrownBy(() -> c.with("kindling.storage.memoryBytes", "lots"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kindling.storage.memoryBytes");
+    assertThatThrownBy(() -> new EngineConf(Map.of("spark.task.maxFailures", "four")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("spark.task.maxFailures: expected an integer, got \"four\"");
+    assertThatThrownBy(() -> new EngineConf(Map.of("spark.python.authenticate.socketTimeout", "soon")))
+        .hasMessageContaining("spark.python.authenticate.socketTimeout");
   }
 }

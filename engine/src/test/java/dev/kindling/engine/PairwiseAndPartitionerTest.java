@@ -12,7 +12,7 @@ class PairwiseAndPartitionerTest {
   @TempDir Path tmp;
 
   @Test
-  void partitionerFollowsPythonPartitioner() {
+  void WRK_10_2_partitionerFollowsPythonPartitioner() {
     Partitioner p = new Partitioner(5, 0);
     assertThat(p.getPartition(null)).isZero();
     assertThat(p.getPartition(7L)).isEqualTo(2);
@@ -25,7 +25,7 @@ class PairwiseAndPartitionerTest {
   }
 
   @Test
-  void pairwiseDecodesBigEndianKeysAndNamesBadInput() {
+  void WRK_10_2_pairwiseDecodesBigEndianKeysAndNamesBadInput() {
     try (Engine engine = TestEngines.local(tmp)) {
       List<Object> frames = List.of(TestEngines.longFrame(-2), TestEngines.bytes("v1"),
           TestEngines.longFrame(300), TestEngines.bytes("v2"));

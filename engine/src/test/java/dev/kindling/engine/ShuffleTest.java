@@ -154,6 +154,29 @@ class ShuffleTest {
   }
 
   @Test
+  void aDeletedOrDamagedMapOutputIsRecomputedAndTheStageResubmitted() throws IOException {
+    try (Engine engine = TestEngines.local(tmp, "spark.task.maxFailures", "1")) {
+      AtomicInteger mapTasks = new AtomicInteger();
+      Dataset shuffled = engine.range(0, 3, 1, 3).mapPartitions((ctx, it) -> {
+        mapTasks.incrementAndGet();
+        return generate(50, 16).compute(ctx, it);
+      }, false).partitionBy(2, 0);
+      List<String> first = TestEngines.showAll(shuffled.collect());
+      int shuffleId = ((ShuffledDataset) shuffled).shuffleId();
+
+      Files.delete(engine.shuffles().tracker().get(shuffleId, 1).dataFile());
+      assertThat(TestEngines.showAll(shuffled.collect())).isEqualTo(first);
+      assertThat(mapTasks.get()).isEqualTo(4);
+
+      Path data = engine.shuffles().tracker().get(shuffleId, 2).dataFile();
+      byte[] content = Files.readAllBytes(data);
+      Files.write(data, java.util.Arrays.copyOf(content, content.length - 7));
+      assertThat(TestEngines.showAll(shuffled.collect())).isEqualTo(first);
+      assertThat(mapTasks.get()).isEqualTo(5);
+    }
+  }
+
+  @Test
   void partitionByWithTheSamePartitionerDoesNotShuffleAgain() {
     try (Engine engine = TestEngines.local(tmp)) {
       Dataset shuffled = engine.range(0, 2, 1, 2).mapPartitions(generate(10, 16), false).partitionBy(3, 42);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SocketServeTest {
   @TempDir Path tmp;
 
-  private static Socket connect(ServeInfo<?> info) throws IOException {
+  private static Socket connect(ServeHandle<?> info) throws IOException {
     Socket s = new Socket(InetAddress.getLoopbackAddress(), info.port());
     s.setSoTimeout(10_000);
     return s;
@@ -47,12 +47,12 @@ class SocketServeTest {
   }
 
   @Test
-  void collectServesElementsAfterAuthentication() throws Exception {
+  void WRK_9_2_collectServesElementsAfterAuthentication() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
       List<Object> data = new ArrayList<>(TestEngines.frames("a", "bb"));
       data.add("line \u00e9");
       data.add(null);
-      ServeInfo<Void> info = engine.parallelize(data, 2).serveCollect();
+      ServeHandle<Void> info = engine.parallelize(data, 2).serveCollect();
       try (Socket s = connect(info)) {
         SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
         DataInputStream in = new DataInputStream(s.getInputStream());
@@ -63,9 +63,9 @@ class SocketServeTest {
   }
 
   @Test
-  void wrongSecretGetsErrAndNoData() throws Exception {
+  void WRK_9_1_wrongSecretGetsErrAndNoData() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
-      ServeInfo<Void> info = engine.parallelize(TestEngines.frames("secret data"), 1).serveCollect();
+      ServeHandle<Void> info = engine.parallelize(TestEngines.frames("secret data"), 1).serveCollect();
       try (Socket s = connect(info)) {
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
         byte[] wrong = "0".repeat(64).getBytes(StandardCharsets.UTF_8);
@@ -82,17 +82,26 @@ class SocketServeTest {
   }
 
   @Test
-  void acceptTimeoutFires() {
+  void WRK_9_1_acceptTimeoutFires() {
     try (Engine engine = TestEngines.local(tmp, "spark.python.authenticate.socketTimeout", "200ms")) {
-      ServeInfo<Void> info = engine.parallelize(TestEngines.frames("a"), 1).serveCollect();
+      ServeHandle<Void> info = engine.parallelize(TestEngines.frames("a"), 1).serveCollect();
       assertThatThrownBy(info::getResult).isInstanceOf(EngineException.class).hasMessageContaining("no client connected");
     }
   }
 
   @Test
-  void toLocalIteratorServesPartitionsOnRequest() throws Exception {
+  void stopClosesServersStillWaitingForTheirClient() {
+    Engine engine = TestEngines.local(tmp);
+    ServeHandle<Void> waiting = engine.parallelize(TestEngines.frames("a"), 1).serveCollect();
+    engine.stop();
+    assertThatThrownBy(() -> waiting.getResult(java.time.Duration.ofSeconds(5)))
+        .isNotInstanceOf(java.util.concurrent.TimeoutException.class);
+  }
+
+  @Test
+  void WRK_9_3_toLocalIteratorServesPartitionsOnRequest() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
-      ServeInfo<Void> info = engine.parallelize(TestEngines.frames("a", "b", "c"), 3).serveToLocalIterator();
+      ServeHandle<Void> info = engine.parallelize(TestEngines.frames("a", "b", "c"), 3).serveToLocalIterator();
       try (Socket s = connect(info)) {
         SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
         DataInputStream in = new DataInputStream(s.getInputStream());
@@ -119,9 +128,9 @@ class SocketServeTest {
   }
 
   @Test
-  void toLocalIteratorClientMayStopEarly() throws Exception {
+  void WRK_9_3_toLocalIteratorClientMayStopEarly() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
-      ServeInfo<Void> info = engine.parallelize(TestEngines.frames("a", "b"), 2).serveToLocalIterator();
+      ServeHandle<Void> info = engine.parallelize(TestEngines.frames("a", "b"), 2).serveToLocalIterator();
       try (Socket s = connect(info)) {
         SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
@@ -134,7 +143,7 @@ class SocketServeTest {
   }
 
   @Test
-  void toLocalIteratorReportsAFailedPartition() throws Exception {
+  void WRK_9_3_toLocalIteratorReportsAFailedPartition() throws Exception {
     try (Engine engine = TestEngines.local(tmp, "spark.task.maxFailures", "1")) {
       Dataset ds = engine.parallelize(TestEngines.frames("a", "b"), 2).mapPartitions((ctx, it) -> {
         if (ctx.partitionId() == 1) {
@@ -142,7 +151,7 @@ class SocketServeTest {
         }
         return it;
       }, false);
-      ServeInfo<Void> info = ds.serveToLocalIterator();
+      ServeHandle<Void> info = ds.serveToLocalIterator();
       try (Socket s = connect(info)) {
         SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
         DataInputStream in = new DataInputStream(s.getInputStream());
@@ -162,9 +171,9 @@ class SocketServeTest {
   }
 
   @Test
-  void parallelizeThroughASocket() throws Exception {
+  void WRK_9_4_parallelizeThroughASocket() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
-      ServeInfo<Dataset> info = engine.serveParallelize(3);
+      ServeHandle<Dataset> info = engine.serveParallelize(3);
       try (Socket s = connect(info)) {
         SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
@@ -182,7 +191,7 @@ class SocketServeTest {
   }
 
   @Test
-  void parallelizeFromFileReadsFramesAndRejectsMalformedFiles() throws Exception {
+  void WRK_9_4_parallelizeFromFileReadsFramesAndRejectsMalformedFiles() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
       Path good = tmp.resolve("good.bin");
       Files.write(good, new byte[] {0, 0, 0, 2, 'h', 'i', 0, 0, 0, 0, 0, 0, 0, 1, '!'});
@@ -209,10 +218,10 @@ class SocketServeTest {
   }
 
   @Test
-  void runJobServeFlattensChosenPartitions() throws Exception {
+  void WRK_9_2_runJobServeFlattensChosenPartitions() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
       Dataset ds = engine.parallelize(TestEngines.frames("a", "b", "c", "d"), 4);
-      ServeInfo<Void> info = engine.serveRunJob(ds, new int[] {3, 1});
+      ServeHandle<Void> info = engine.serveRunJob(ds, new int[] {3, 1});
       try (Socket s = connect(info)) {
         SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
         assertThat(readElements(new DataInputStream(s.getInputStream()))).containsExactly("d", "b");

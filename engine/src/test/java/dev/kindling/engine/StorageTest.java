@@ -109,4 +109,39 @@ class StorageTest {
       assertThat(TestEngines.showAll(ds.collect())).containsExactly("s:text", "7", "k:-3:k");
     }
   }
+
+  @Test
+  void aPartitionLargerThanTheBudgetIsNotHeldInMemory() {
+    try (Engine engine = TestEngines.local(tmp, "kindling.storage.memoryBytes", "500")) {
+      AtomicInteger n = new AtomicInteger();
+      Dataset memoryOnly = counted(engine, n).persist(StorageLevel.MEMORY_ONLY);
+      List<String> first = TestEngines.showAll(memoryOnly.collect());
+      assertThat(first).hasSize(50);
+      assertThat(engine.blocks().memoryUsed()).isZero();
+      assertThat(TestEngines.showAll(memoryOnly.collect())).isEqualTo(first);
+      assertThat(n.get()).isEqualTo(10);
+
+      AtomicInteger m = new AtomicInteger();
+      Dataset withDisk = counted(engine, m).persist(StorageLevel.MEMORY_AND_DISK);
+      assertThat(TestEngines.showAll(withDisk.collect())).isEqualTo(first);
+      assertThat(engine.blocks().onDisk(withDisk.id(), 0)).isTrue();
+      assertThat(engine.blocks().memoryUsed()).isZero();
+      assertThat(TestEngines.showAll(withDisk.collect())).isEqualTo(first);
+      assertThat(m.get()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aDamagedBlockFileIsRecomputedByTheRetriedTask() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      AtomicInteger n = new AtomicInteger();
+      Dataset ds = counted(engine, n).persist(StorageLevel.DISK_ONLY);
+      List<String> first = TestEngines.showAll(ds.collect());
+      java.nio.file.Path file = engine.localDir().resolve("blocks").resolve("rdd_" + ds.id() + "_1");
+      byte[] content = java.nio.file.Files.readAllBytes(file);
+      java.nio.file.Files.write(file, java.util.Arrays.copyOf(content, content.length / 2));
+      assertThat(TestEngines.showAll(ds.collect())).isEqualTo(first);
+      assertThat(n.get()).isEqualTo(6);
+    }
+  }
 }

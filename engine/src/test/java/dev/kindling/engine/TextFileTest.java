@@ -123,6 +123,11 @@ class TextFileTest {
 
       Dataset list = engine.textFile(dir.resolve("part-2.txt") + "," + dir.resolve("part-0.txt"), 2);
       assertThat(list.count()).isEqualTo(1000);
+
+      Files.writeString(dir.resolve("_part-9.txt"), "hidden\n");
+      Dataset braces = engine.textFile(dir.resolve("{part-0,part-2,_part-9}.txt").toString(), 1);
+      assertThat(braces.count()).isEqualTo(1000);
+      assertThat(engine.textFile(dir.resolve("*").toString(), 1).count()).isEqualTo(1500);
     }
   }
 

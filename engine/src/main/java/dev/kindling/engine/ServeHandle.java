@@ -10,12 +10,12 @@ import java.util.concurrent.TimeoutException;
  * A one-shot authenticated loopback server that is waiting for its single client: the port and
  * secret to hand to the Python driver, and the outcome of serving.
  */
-public final class ServeInfo<T> {
+public final class ServeHandle<T> {
   private final int port;
   private final String secret;
   private final CompletableFuture<T> result;
 
-  ServeInfo(int port, String secret, CompletableFuture<T> result) {
+  ServeHandle(int port, String secret, CompletableFuture<T> result) {
     this.port = port;
     this.secret = secret;
     this.result = result;

@@ -15,7 +15,7 @@ import java.util.Locale;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Hadoop's FileOutputCommitter (algorithm 1) for text output. A task writes under its own attempt
+ * Hadoop's FileOutputCommitter (algorithm 1) for text lines or frames. A task writes under its own attempt
  * directory and, when done, renames its file into the job's temporary directory (task commit);
  * the job commit moves every part file into place and writes {@code _SUCCESS}. Until then nothing
  * outside {@code _temporary} exists, and an abort removes {@code _temporary}.
@@ -26,16 +26,28 @@ import java.util.zip.GZIPOutputStream;
  * out/part-00003, out/_SUCCESS                                       after job commit
  * </pre>
  */
-final class TextOutputCommitter {
+final class FileOutputCommitter {
   private final Path out;
   private final Path jobTemp;
   private final boolean gzip;
+  private final boolean frames;
   private boolean createdOut;
 
-  TextOutputCommitter(Path out, String codec) {
+  /** Text output: one line per record, optionally gzip-compressed. */
+  static FileOutputCommitter text(Path out, String codec) {
+    return new FileOutputCommitter(out, isGzip(codec), false);
+  }
+
+  /** Frame output: {@code i32 BE n | n bytes} per byte[] record, what {@code frameFile} reads. */
+  static FileOutputCommitter frames(Path out) {
+    return new FileOutputCommitter(out, false, true);
+  }
+
+  private FileOutputCommitter(Path out, boolean gzip, boolean frames) {
     this.out = out.toAbsolutePath();
     this.jobTemp = this.out.resolve("_temporary").resolve("0");
-    this.gzip = isGzip(codec);
+    this.gzip = gzip;
+    this.frames = frames;
   }
 
   private static boolean isGzip(String codec) {
@@ -74,8 +86,12 @@ final class TextOutputCommitter {
         long n = 0;
         while (records.hasNext()) {
           Object o = records.next();
-          os.write(o instanceof byte[] b ? b : String.valueOf(o).getBytes(StandardCharsets.UTF_8));
-          os.write('\n');
+          if (frames) {
+            writeFrame(os, o);
+          } else {
+            os.write(o instanceof byte[] b ? b : String.valueOf(o).getBytes(StandardCharsets.UTF_8));
+            os.write('\n');
+          }
           if ((++n & 1023) == 0) {
             ctx.checkKilled();
           }
@@ -86,6 +102,14 @@ final class TextOutputCommitter {
     } finally {
       Files2.deleteRecursively(attemptDir);
     }
+  }
+
+  private static void writeFrame(OutputStream os, Object o) throws IOException {
+    if (!(o instanceof byte[] b)) {
+      throw new EngineException("saveAsFrameFile: expected byte[] records, got " + PairwiseDataset.describe(o));
+    }
+    os.write(new byte[] {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length});
+    os.write(b);
   }
 
   void commitJob() {

@@ -1,0 +1,85 @@
+package dev.kindling.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.kindling.protocol.auth.SocketAuth;
+import java.io.DataInputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MoreSourcesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void wholeTextFilesGivesPathAndContentPerFile() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("whole"));
+    Files.writeString(dir.resolve("a.txt"), "alpha\nbeta\n");
+    Files.writeString(dir.resolve("b.txt"), "gamma \u00e9");
+    Files.writeString(dir.resolve("c.txt"), "");
+    try (Engine engine = TestEngines.local(tmp)) {
+      Dataset ds = engine.wholeTextFiles(dir.toString(), 2);
+      assertThat(ds.numPartitions()).isBetween(1, 3);
+      assertThat(ds.collect()).containsExactly(
+          new StringPair("file:" + dir.resolve("a.txt").toAbsolutePath(), "alpha\nbeta\n"),
+          new StringPair("file:" + dir.resolve("b.txt").toAbsolutePath(), "gamma \u00e9"),
+          new StringPair("file:" + dir.resolve("c.txt").toAbsolutePath(), ""));
+
+      // Served as key then value, both as UTF-8 strings.
+      ServeHandle<Void> h = engine.wholeTextFiles(dir.resolve("b.txt").toString(), 1).serveCollect();
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), h.port())) {
+        s.setSoTimeout(10_000);
+        SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), h.secret());
+        DataInputStream in = new DataInputStream(s.getInputStream());
+        in.readNBytes(in.readInt());
+        assertThat(new String(in.readNBytes(in.readInt()), StandardCharsets.UTF_8)).isEqualTo("gamma \u00e9");
+        assertThat(in.read()).isEqualTo(-1);
+      }
+      h.getResult();
+    }
+  }
+
+  @Test
+  void frameFilesRoundTripThroughTheCommitProtocol() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      Path out = tmp.resolve("frames");
+      List<Object> frames = List.of(TestEngines.bytes("one"), new byte[0], TestEngines.bytes("three"));
+      engine.parallelize(frames, 2).saveAsFrameFile(out.toString());
+      assertThat(out.resolve("_SUCCESS")).exists();
+      Dataset back = engine.frameFile(out.toString());
+      assertThat(back.numPartitions()).isEqualTo(2);
+      assertThat(TestEngines.showAll(back.collect())).containsExactly("b:one", "b:", "b:three");
+
+      Files.write(out.resolve("part-00001"), new byte[] {0, 0, 0, 9, 1});
+      assertThatThrownBy(() -> engine.frameFile(out.toString()).collect())
+          .hasMessageContaining("truncated frame 0: expected 9 bytes, got 1");
+      assertThatThrownBy(() -> engine.parallelize(List.of("text"), 1).saveAsFrameFile(tmp.resolve("bad").toString()))
+          .hasMessageContaining("expected byte[] records");
+      assertThat(tmp.resolve("bad")).doesNotExist();
+    }
+  }
+
+  @Test
+  void emptyDatasetAndDebugString() {
+    try (Engine engine = TestEngines.local(tmp)) {
+      Dataset empty = engine.emptyDataset();
+      assertThat(empty.numPartitions()).isZero();
+      assertThat(empty.collect()).isEmpty();
+      assertThat(empty.count()).isZero();
+      assertThat(empty.take(3)).isEmpty();
+
+      Dataset ds = engine.parallelize(TestEngines.frames("a"), 2).setName("source").pairwise().partitionBy(3, 0)
+          .values().cache();
+      String debug = ds.toDebugString();
+      assertThat(debug.lines()).hasSize(4);
+      assertThat(debug.lines().findFirst().orElseThrow()).startsWith("(3) ValuesDataset").endsWith("[MEMORY_ONLY]");
+      assertThat(debug).contains("+-(2) PairwiseDataset").contains("|  (2) source");
+    }
+  }
+}
