@@ -189,8 +189,7 @@ class PropertyTest {
   @Test
   void checkAssertKeepsTheAssertionAsCause() {
     PropertyFailure failure =
-        (PropertyFailure)
-            org.junit.jupiter.api.Assertions.assertThrows(
+        org.junit.jupiter.api.Assertions.assertThrows(
                 PropertyFailure.class,
                 () ->
                     Property.forAll(Gens.integers(0, 100))
