@@ -105,6 +105,21 @@ class PropertyTest {
   }
 
   @Test
+  void searchHitsRangeEdgesThatUniformDrawsWouldMiss() {
+    assertThat(Property.forAll(Gens.longs()).seed(1).tries(1000).run(l -> l != Long.MAX_VALUE).counterexample())
+        .contains(Long.MAX_VALUE);
+    assertThat(Property.forAll(Gens.longs()).seed(1).tries(1000).run(l -> l != Long.MIN_VALUE).counterexample())
+        .contains(Long.MIN_VALUE);
+    assertThat(
+            Property.forAll(Gens.integers(-5, Integer.MAX_VALUE))
+                .seed(1)
+                .tries(1000)
+                .run(i -> i != Integer.MAX_VALUE - 1)
+                .counterexample())
+        .contains(Integer.MAX_VALUE - 1);
+  }
+
+  @Test
   void generatedValuesRespectBounds() {
     Property.forAll(Gens.integers(-3, 7)).seed(11).tries(500).check(i -> i >= -3 && i <= 7);
     Property.forAll(Gens.longs(Long.MIN_VALUE, Long.MIN_VALUE + 2))
