@@ -42,10 +42,15 @@ public final class TckRunner {
     }
   }
 
+  /** JUnit Jupiter's default per-test timeout; {@code --config} can override it. */
+  static final String DEFAULT_TEST_TIMEOUT = "junit.jupiter.execution.timeout.default";
+
   private TckRunner() {}
 
   public static TckResult run(Options options, PrintStream out) throws IOException {
     Map<String, String> params = new LinkedHashMap<>(options.config().toParameters());
+    // A hung test must not hang the run; each wait inside a test has its own, shorter timeout.
+    params.put(DEFAULT_TEST_TIMEOUT, "300 s");
     params.putAll(options.extraParameters());
     TckConfig config = TckConfig.fromParameters(k -> Optional.ofNullable(params.get(k)), System.getenv());
     Files.createDirectories(options.reportDir());
@@ -55,6 +60,14 @@ public final class TckRunner {
             .selectors(options.selectors())
             .configurationParameters(params)
             .build();
+    out.println(
+        "Kindling TCK"
+            + config.target().map(t -> " " + t).orElse("")
+            + ": profile "
+            + config.profile().id()
+            + config.seed().stream().mapToObj(s -> ", seed " + s).findFirst().orElse("")
+            + ", command "
+            + String.join(" ", config.command()));
     OutcomeCollector collector = new OutcomeCollector(catalog(config.catalog(), out));
     StringWriter xmlLog = new StringWriter();
     LegacyXmlReportGeneratingListener xml =

@@ -167,6 +167,7 @@ class TckCliTest {
     assertThat(config.seed()).hasValue(42);
     assertThat(config.target()).contains("worker");
     assertThat(FakeWorkerVerification.lastSeed).isEqualTo(42);
+    assertThat(stdout()).startsWith("Kindling TCK worker: profile spark-3.5, seed 42, command fake-worker --flag\n");
     assertThat(System.getProperty(Property.SEED_PROPERTY)).isNull();
     // daemonMode declared: FAKE-6 runs; spark-3.5: FAKE-8 applies (FAKE-1, 6, 8, 9 pass).
     assertThat(lastLine(stdout())).startsWith("TCK FAILED: 4 required passed, 2 required failed,");
@@ -233,6 +234,13 @@ class TckCliTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isZero();
     assertThat(lastLine(stdout())).startsWith("TCK PASSED: 2 required passed, 0 required failed, 1 optional passed,");
+  }
+
+  @Test
+  void configOptionReachesTheJUnitPlatform() {
+    // A 1 ns default test timeout fails FAKE-9, whose property check takes longer than that.
+    run(FakeWorkerVerification.class, "--config", "junit.jupiter.execution.timeout.default=1 ns");
+    assertThat(stdout()).contains("FAILED: FakeWorkerVerification.required_FAKE_9_propertySeed [FAKE-9]: ");
   }
 
   @Test
