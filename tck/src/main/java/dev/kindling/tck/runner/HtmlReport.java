@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.kindling.protocol.spec.RuleIds;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,14 @@ final class HtmlReport {
     }
     if (byVerification.isEmpty()) {
       sb.append("<p>No tests were found.</p>\n");
+    }
+    // Rows in spec order, so a reader can walk the spec and the table side by side.
+    Comparator<TckResult.Classified> bySpec =
+        Comparator.<TckResult.Classified, String>comparing(
+                c -> c.outcome().ruleIds().isEmpty() ? "~" : c.outcome().ruleIds().get(0), RuleIds.ORDER)
+            .thenComparing(c -> c.outcome().testName());
+    for (List<TckResult.Classified> rows : byVerification.values()) {
+      rows.sort(bySpec);
     }
     for (Map.Entry<String, List<TckResult.Classified>> e : byVerification.entrySet()) {
       sb.append("<h2>").append(esc(e.getKey())).append("</h2>\n")

@@ -205,6 +205,7 @@ class TckCliTest {
         .contains("<tr class=\"passed\"><td>FAKE-1</td><td>required</td><td>passed</td>")
         .contains("<td>profile</td><td>spark-4.2</td>")
         .contains("<td>command</td><td>fake-worker --flag</td>")
+        .containsSubsequence("<td>FAKE-1</td>", "<td>FAKE-2</td>", "<td>FAKE-3</td>", "<td>FAKE-4</td>", "<td>FAKE-9</td>")
         .endsWith("</body></html>\n");
   }
 
