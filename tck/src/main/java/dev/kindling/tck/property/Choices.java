@@ -19,7 +19,7 @@ import java.util.SplittableRandom;
  */
 public final class Choices {
   /** A test case that draws more than this many choices is abandoned as too large. */
-  static final int MAX_DRAWS = 20_000;
+  static final int MAX_DRAWS = 1 << 20;
 
   /**
    * While searching, one draw in this many (from ranges of at least {@link #EDGE_MIN_MAX}) is an

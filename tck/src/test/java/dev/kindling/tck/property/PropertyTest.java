@@ -134,6 +134,11 @@ class PropertyTest {
   }
 
   @Test
+  void largeFixedSizeValuesCanBeGenerated() {
+    Property.forAll(Gens.bytes(70_000, 70_000)).seed(1).tries(3).check(b -> b.length == 70_000);
+  }
+
+  @Test
   void shrunkValuesStillSatisfyFilters() {
     // Even numbers >= 10 only: the shrinker cannot produce 0..9 or odd numbers.
     PropertyResult<Integer> r =

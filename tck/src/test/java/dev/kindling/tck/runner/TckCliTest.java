@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kindling.protocol.Profile;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.property.Property;
+import dev.kindling.tck.runner.fake.BrokenSetupVerification;
 import dev.kindling.tck.runner.fake.FakeWorkerVerification;
 import dev.kindling.tck.runner.fake.InconsistentVerification;
 import java.io.ByteArrayOutputStream;
@@ -223,6 +224,14 @@ class TckCliTest {
     assertThat(lastLine(stdout())).isEqualTo(
         "TCK FAILED: 0 required passed, 3 required failed, 0 optional passed, 0 optional skipped,"
             + " 0 untested, 0 expected failures, 0 unexpected passes");
+  }
+
+  @Test
+  void failedClassSetupFailsTheRun() {
+    assertThat(run(BrokenSetupVerification.class)).isEqualTo(1);
+    assertThat(stdout())
+        .contains("FAILED: BrokenSetupVerification: gateway did not start within 5000 ms");
+    assertThat(lastLine(stdout())).startsWith("TCK FAILED: 0 required passed, 1 required failed,");
   }
 
   @Test
