@@ -78,6 +78,30 @@ class TestEnvironmentTest {
   }
 
   @Test
+  void loopbackSocketsHaveTimeoutsAndAreClosed() throws IOException {
+    java.net.ServerSocket server = slow.listen();
+    assertThat(server.getInetAddress().isLoopbackAddress()).isTrue();
+    java.net.Socket client = slow.connect(server.getLocalPort());
+    java.net.Socket accepted = slow.accept(server, "the worker");
+    assertThat(accepted.getSoTimeout()).isEqualTo(30_000);
+    assertThat(client.getSoTimeout()).isEqualTo(30_000);
+    client.getOutputStream().write(42);
+    assertThat(accepted.getInputStream().read()).isEqualTo(42);
+    slow.close();
+    assertThat(server.isClosed()).isTrue();
+    assertThat(accepted.isClosed()).isTrue();
+    assertThat(client.isClosed()).isTrue();
+  }
+
+  @Test
+  void acceptTimesOutNamingWhoDidNotConnect() {
+    java.net.ServerSocket server = env.listen();
+    assertThatThrownBy(() -> env.accept(server, "the worker"))
+        .hasMessage("the worker did not connect to port " + server.getLocalPort() + " within 200 ms");
+    env.close();
+  }
+
+  @Test
   void launchWithoutCommandExplainsWhatIsMissing() {
     assertThatThrownBy(() -> env.launch(List.of(), Map.of()))
         .hasMessageContaining("give it after '--'");
