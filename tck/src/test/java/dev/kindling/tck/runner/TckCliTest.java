@@ -227,6 +227,23 @@ class TckCliTest {
   }
 
   @Test
+  void testOptionRunsASubsetAndKeepsListEntriesForOthers() throws IOException {
+    Path known = knownFailures("FAKE-5");
+    int code =
+        run(
+            FakeWorkerVerification.class,
+            "--known-failures", known.toString(),
+            "--test", "required_FAKE_1_passes",
+            "--test=FAKE-3");
+    assertThat(code).isZero();
+    assertThat(lastLine(stdout()))
+        .isEqualTo(
+            "TCK PASSED: 1 required passed, 0 required failed, 1 optional passed, 1 optional skipped,"
+                + " 0 untested, 0 expected failures, 0 unexpected passes");
+    assertThat(stdout()).doesNotContain("STALE");
+  }
+
+  @Test
   void failedClassSetupFailsTheRun() {
     assertThat(run(BrokenSetupVerification.class)).isEqualTo(1);
     assertThat(stdout())
@@ -264,6 +281,7 @@ class TckCliTest {
     assertUsage("--timeout-ms must be > 0, was 0", "worker", "--timeout-ms", "0", "--", "x");
     assertUsage("unknown capability 'forking'", "worker", "--capability", "forking", "--", "x");
     assertUsage("--config needs KEY=VALUE, got 'x'", "worker", "--config", "x", "--", "x");
+    assertUsage("--test needs one test or rule name, got 'a b'", "worker", "--test", "a b", "--", "x");
     assertUsage("unexpected argument 'python3' (the command goes after '--')", "worker", "python3");
     assertUsage(
         "known-failures file " + dir.resolve("nope.txt") + " does not exist",
