@@ -244,6 +244,19 @@ class TckCliTest {
   }
 
   @Test
+  void parallelExecutionCountsEveryTest() {
+    run(
+        FakeWorkerVerification.class,
+        "--config",
+        "junit.jupiter.execution.parallel.enabled=true",
+        "--config", "junit.jupiter.execution.parallel.mode.default=concurrent");
+    assertThat(lastLine(stdout()))
+        .isEqualTo(
+            "TCK FAILED: 2 required passed, 2 required failed, 1 optional passed, 2 optional skipped,"
+                + " 1 untested, 0 expected failures, 0 unexpected passes");
+  }
+
+  @Test
   void failedClassSetupFailsTheRun() {
     assertThat(run(BrokenSetupVerification.class)).isEqualTo(1);
     assertThat(stdout())
