@@ -120,6 +120,17 @@ class PropertyTest {
   }
 
   @Test
+  void searchRepeatsEarlierValuesSoDuplicatesTurnUp() {
+    for (long seed = 0; seed < 10; seed++) {
+      PropertyResult<List<Long>> r =
+          Property.forAll(Gens.lists(Gens.longs(1_000, Long.MAX_VALUE), 0, 10))
+              .seed(seed)
+              .run(l -> new java.util.HashSet<>(l).size() == l.size());
+      assertThat(r.counterexample()).as("seed %d", seed).contains(List.of(1_000L, 1_000L));
+    }
+  }
+
+  @Test
   void generatedValuesRespectBounds() {
     Property.forAll(Gens.integers(-3, 7)).seed(11).tries(500).check(i -> i >= -3 && i <= 7);
     Property.forAll(Gens.longs(Long.MIN_VALUE, Long.MIN_VALUE + 2))
