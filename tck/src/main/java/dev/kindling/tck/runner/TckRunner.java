@@ -136,7 +136,7 @@ public final class TckRunner {
     settings.put("capabilities", params.getOrDefault(TckConfig.CAPABILITIES, ""));
     config.seed().ifPresent(s -> settings.put("seed", Long.toString(s)));
     settings.put("catalog", config.catalog());
-    HtmlReport.write(options.reportDir().resolve("tck-report.html"), result, settings);
+    HtmlReport.write(options.reportDir().resolve("tck-report.html"), result, settings, catalog);
     Files.writeString(
         options.reportDir().resolve("summary.txt"), result.summaryLine() + "\n", StandardCharsets.UTF_8);
     StringBuilder failing = new StringBuilder("# tests that failed in this run; usable as --known-failures\n");

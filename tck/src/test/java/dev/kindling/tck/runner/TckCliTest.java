@@ -196,17 +196,18 @@ class TckCliTest {
         .contains("<strong>" + lastLine(stdout()) + "</strong>")
         .contains("<h2>FakeWorkerVerification</h2>")
         .contains(
-            "<tr class=\"failed\"><td>FAKE-2</td><td>required</td><td>FAILED</td><td>required_FAKE_2_fails</td>"
+            "<tr class=\"failed\"><td title=\"FAKE-2 (MUST, worker.md): The worker MUST frame correctly.\">FAKE-2</td>"
+                + "<td>required</td><td>FAILED</td><td>required_FAKE_2_fails</td>"
                 + "<td class=\"msg\">FAKE-2: frame length 7, expected &lt;8&gt;</td></tr>")
         .contains(
-            "<tr class=\"skipped\"><td>FAKE-3</td><td>optional</td><td>skipped</td><td>optional_FAKE_3_notMet</td>"
+            "<tr class=\"skipped\"><td title=\"FAKE-3 (SHOULD, worker.md): The worker SHOULD be reused.\">FAKE-3</td><td>optional</td><td>skipped</td><td>optional_FAKE_3_notMet</td>"
                 + "<td class=\"msg\">optional rule FAKE-3 not met: worker was not reused</td></tr>")
         .contains(
-            "<tr class=\"untested\"><td>FAKE-4</td><td>untested</td><td>untested</td><td>untested_FAKE_4_cannotCheck</td>")
-        .contains("<tr class=\"passed\"><td>FAKE-1</td><td>required</td><td>passed</td>")
+            "<tr class=\"untested\"><td title=\"FAKE-4 (MUST, worker.md): The worker MUST do something this TCK cannot observe.\">FAKE-4</td><td>untested</td><td>untested</td><td>untested_FAKE_4_cannotCheck</td>")
+        .contains("<tr class=\"passed\"><td title=\"FAKE-1 (MUST, worker.md): The worker MUST pass.\">FAKE-1</td><td>required</td><td>passed</td>")
         .contains("<td>profile</td><td>spark-4.2</td>")
         .contains("<td>command</td><td>fake-worker --flag</td>")
-        .containsSubsequence("<td>FAKE-1</td>", "<td>FAKE-2</td>", "<td>FAKE-3</td>", "<td>FAKE-4</td>", "<td>FAKE-9</td>")
+        .containsSubsequence(">FAKE-1</td>", ">FAKE-2</td>", ">FAKE-3</td>", ">FAKE-4</td>", ">FAKE-9</td>")
         .endsWith("</body></html>\n");
   }
 
