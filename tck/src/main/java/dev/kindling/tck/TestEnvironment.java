@@ -1,7 +1,13 @@
 package dev.kindling.tck;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,13 +22,14 @@ import java.util.concurrent.TimeoutException;
 /**
  * Per-test state of a verification, after the Reactive Streams TCK's {@code TestEnvironment}: owns
  * the timeout every wait uses, records failures seen on other threads (a reader thread noticing a
- * bad frame), and the processes the test launched, which it destroys at the end. Each test gets a
+ * bad frame), and the processes and loopback sockets the test opened, which it closes at the end. Each test gets a
  * fresh instance, so tests can run in parallel.
  */
 public final class TestEnvironment implements AutoCloseable {
   private final Duration timeout;
   private final List<Throwable> asyncErrors = new CopyOnWriteArrayList<>();
   private final List<LaunchedProcess> processes = new CopyOnWriteArrayList<>();
+  private final List<Closeable> sockets = new CopyOnWriteArrayList<>();
 
   public TestEnvironment(Duration timeout) {
     this.timeout = timeout;
@@ -115,12 +122,72 @@ public final class TestEnvironment implements AutoCloseable {
     }
   }
 
-  /** Destroys every process the test launched. */
+  /**
+   * A server socket on the loopback interface, on an ephemeral port, closed when the test ends.
+   * Accept with {@link #accept(ServerSocket, String)} so the wait has the run's timeout.
+   */
+  public ServerSocket listen() {
+    try {
+      ServerSocket server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+      sockets.add(server);
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot listen on loopback", e);
+    }
+  }
+
+  /**
+   * Accepts one connection within {@link #timeout()}; the socket's reads time out likewise, and it
+   * is closed when the test ends. Fails naming {@code who} if nobody connects.
+   */
+  public Socket accept(ServerSocket server, String who) {
+    try {
+      server.setSoTimeout(timeoutMillis());
+      Socket socket = server.accept();
+      socket.setSoTimeout(timeoutMillis());
+      sockets.add(socket);
+      return socket;
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError(
+          who + " did not connect to port " + server.getLocalPort() + " within " + timeout.toMillis() + " ms");
+    } catch (IOException e) {
+      throw new UncheckedIOException("accept failed on port " + server.getLocalPort(), e);
+    }
+  }
+
+  /** Connects to {@code port} on loopback within {@link #timeout()}; reads time out likewise. */
+  public Socket connect(int port) {
+    Socket socket = new Socket();
+    sockets.add(socket);
+    try {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), timeoutMillis());
+      socket.setSoTimeout(timeoutMillis());
+      return socket;
+    } catch (SocketTimeoutException e) {
+      throw new AssertionError("could not connect to port " + port + " within " + timeout.toMillis() + " ms");
+    } catch (IOException e) {
+      throw new AssertionError("could not connect to port " + port + ": " + e.getMessage(), e);
+    }
+  }
+
+  private int timeoutMillis() {
+    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+  }
+
+  /** Destroys every process the test launched and closes its sockets. */
   @Override
   public void close() {
     for (LaunchedProcess p : processes) {
       p.close();
     }
     processes.clear();
+    for (Closeable c : sockets) {
+      try {
+        c.close();
+      } catch (IOException ignored) {
+        // closing is best effort at the end of a test
+      }
+    }
+    sockets.clear();
   }
 }

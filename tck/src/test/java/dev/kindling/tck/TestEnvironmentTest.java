@@ -48,26 +48,57 @@ class TestEnvironmentTest {
     env.await(new CountDownLatch(0), "nothing");
   }
 
+  /** Process tests get a generous timeout so a loaded machine cannot make them flaky. */
+  private final TestEnvironment slow = new TestEnvironment(Duration.ofSeconds(30));
+
   @Test
   void launchesProcessesWithEnvironmentAndCapturesStderr() throws IOException {
     LaunchedProcess p =
-        env.launch(
+        slow.launch(
             List.of("sh", "-c", "echo \"$KINDLING_TEST_SECRET\"; echo oops >&2; exit 3"),
             Map.of("KINDLING_TEST_SECRET", "s3cr3t"));
     assertThat(p.waitFor()).isEqualTo(3);
     assertThat(new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("s3cr3t\n");
     assertThat(p.stderrTail()).isEqualTo("oops\n");
-    env.close();
+    slow.close();
   }
 
   @Test
-  void waitForTimesOutAndCloseDestroys() {
+  void waitForTimesOutAndCloseDestroys() throws InterruptedException {
     LaunchedProcess p = env.launch(List.of("sh", "-c", "echo starting >&2; exec sleep 30"), Map.of());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!p.stderrTail().contains("starting") && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
     assertThatThrownBy(() -> p.waitFor(Duration.ofMillis(300)))
         .hasMessageStartingWith("process did not exit within 300 ms: [sh, -c, echo starting >&2; exec sleep 30]")
         .hasMessageContaining("stderr:\nstarting");
     env.close();
     assertThat(p.process().isAlive()).isFalse();
+  }
+
+  @Test
+  void loopbackSocketsHaveTimeoutsAndAreClosed() throws IOException {
+    java.net.ServerSocket server = slow.listen();
+    assertThat(server.getInetAddress().isLoopbackAddress()).isTrue();
+    java.net.Socket client = slow.connect(server.getLocalPort());
+    java.net.Socket accepted = slow.accept(server, "the worker");
+    assertThat(accepted.getSoTimeout()).isEqualTo(30_000);
+    assertThat(client.getSoTimeout()).isEqualTo(30_000);
+    client.getOutputStream().write(42);
+    assertThat(accepted.getInputStream().read()).isEqualTo(42);
+    slow.close();
+    assertThat(server.isClosed()).isTrue();
+    assertThat(accepted.isClosed()).isTrue();
+    assertThat(client.isClosed()).isTrue();
+  }
+
+  @Test
+  void acceptTimesOutNamingWhoDidNotConnect() {
+    java.net.ServerSocket server = env.listen();
+    assertThatThrownBy(() -> env.accept(server, "the worker"))
+        .hasMessage("the worker did not connect to port " + server.getLocalPort() + " within 200 ms");
+    env.close();
   }
 
   @Test

@@ -94,8 +94,7 @@ class RuleCatalogTest {
   @Test
   void ruleWithoutKeywordIsAnErrorNamingTheId() {
     SpecFormatException e =
-        (SpecFormatException)
-            org.junit.jupiter.api.Assertions.assertThrows(
+        org.junit.jupiter.api.Assertions.assertThrows(
                 SpecFormatException.class,
                 () -> RuleCatalog.parse("gateway.md", "text\n\n**[GW-2.1]** {jvm} The gateway listens."));
     assertThat(e.ruleId()).isEqualTo("GW-2.1");

@@ -19,11 +19,32 @@ import java.util.SplittableRandom;
  */
 public final class Choices {
   /** A test case that draws more than this many choices is abandoned as too large. */
-  static final int MAX_DRAWS = 20_000;
+  static final int MAX_DRAWS = 1 << 20;
+
+  /**
+   * While searching, one draw in this many (from ranges of at least {@link #EDGE_MIN_MAX}) is an
+   * edge of the range: 0, 1, max-1 or max. Generators map those to their bounds and the values next
+   * to them, where protocol bugs cluster and which uniform draws from a wide range almost never
+   * hit. The bias lives here, not in the generators, so it adds no choices and shrinking is
+   * unaffected.
+   */
+  static final int EDGE_ONE_IN = 16;
+
+  static final long EDGE_MIN_MAX = 8;
+
+  /**
+   * While searching, one draw in this many repeats a value drawn earlier from the same range (among
+   * the last {@link #REPEAT_WINDOW} draws), so "the same byte twice", "equal lengths" and duplicate
+   * keys turn up far sooner than by chance. Like the edge bias, it adds no choices.
+   */
+  static final int REPEAT_ONE_IN = 16;
+
+  static final int REPEAT_WINDOW = 64;
 
   private final long[] prefix;
   private final SplittableRandom random;
   private long[] drawn = new long[32];
+  private long[] maxes = new long[32];
   private int size;
   private final List<int[]> spans = new ArrayList<>();
 
@@ -61,6 +82,10 @@ public final class Choices {
       }
     } else if (random == null) {
       value = 0;
+    } else if (max >= EDGE_MIN_MAX && random.nextInt(EDGE_ONE_IN) == 0) {
+      value = edge(max, random.nextInt(4));
+    } else if (max >= EDGE_MIN_MAX && random.nextInt(REPEAT_ONE_IN) == 0 && hasEarlier(max)) {
+      value = earlier(max);
     } else if (max == Long.MAX_VALUE) {
       value = random.nextLong() & Long.MAX_VALUE;
     } else {
@@ -68,9 +93,43 @@ public final class Choices {
     }
     if (size == drawn.length) {
       drawn = Arrays.copyOf(drawn, size * 2);
+      maxes = Arrays.copyOf(maxes, size * 2);
     }
+    maxes[size] = max;
     drawn[size++] = value;
     return value;
+  }
+
+  private boolean hasEarlier(long max) {
+    for (int i = size - 1; i >= Math.max(0, size - REPEAT_WINDOW); i--) {
+      if (maxes[i] == max) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private long earlier(long max) {
+    int from = Math.max(0, size - REPEAT_WINDOW);
+    while (true) {
+      int i = from + random.nextInt(size - from);
+      if (maxes[i] == max) {
+        return drawn[i];
+      }
+    }
+  }
+
+  private static long edge(long max, int which) {
+    switch (which) {
+      case 0:
+        return 0;
+      case 1:
+        return 1;
+      case 2:
+        return max - 1;
+      default:
+        return max;
+    }
   }
 
   /** Draws {@code true} or {@code false}; {@code false} is the simpler. */
@@ -104,6 +163,11 @@ public final class Choices {
   /** The choices consumed so far. */
   public long[] sequence() {
     return Arrays.copyOf(drawn, size);
+  }
+
+  /** The range ({@code max}) of each choice consumed, parallel to {@link #sequence()}. */
+  long[] maxes() {
+    return Arrays.copyOf(maxes, size);
   }
 
   List<int[]> spans() {

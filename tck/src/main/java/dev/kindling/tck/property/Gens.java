@@ -55,7 +55,10 @@ public final class Gens {
   /** One of {@code values}, shrinking towards the first. */
   @SafeVarargs
   public static <T> Gen<T> elements(T... values) {
-    List<T> copy = List.of(values);
+    List<T> copy = new ArrayList<>();
+    for (T v : values) {
+      copy.add(Objects.requireNonNull(v, "values must not be null"));
+    }
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("no values");
     }
@@ -65,7 +68,10 @@ public final class Gens {
   /** A value from one of {@code gens}, chosen uniformly; shrinks towards the first. */
   @SafeVarargs
   public static <T> Gen<T> oneOf(Gen<? extends T>... gens) {
-    List<Gen<? extends T>> copy = List.of(gens);
+    List<Gen<? extends T>> copy = new ArrayList<>();
+    for (Gen<? extends T> g : gens) {
+      copy.add(Objects.requireNonNull(g, "gens"));
+    }
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("no generators");
     }
@@ -90,7 +96,10 @@ public final class Gens {
   /** A value from one of the generators, chosen in proportion to its weight; shrinks towards the first. */
   @SafeVarargs
   public static <T> Gen<T> frequency(Weighted<? extends T>... choices) {
-    List<Weighted<? extends T>> copy = List.of(choices);
+    List<Weighted<? extends T>> copy = new ArrayList<>();
+    for (Weighted<? extends T> w : choices) {
+      copy.add(Objects.requireNonNull(w, "choices"));
+    }
     if (copy.isEmpty()) {
       throw new IllegalArgumentException("no generators");
     }

@@ -226,7 +226,7 @@ public final class Property<T> {
     List<int[]> spans = choices.spans();
     try {
       boolean ok = property.test(value);
-      return new Shrinker.Attempt<>(!ok, choices.sequence(), spans, value, null);
+      return new Shrinker.Attempt<>(!ok, choices.sequence(), choices.maxes(), spans, value, null);
     } catch (TestAbortedException e) {
       return null;
     } catch (Choices.Invalid e) {
@@ -234,7 +234,7 @@ public final class Property<T> {
     } catch (OutOfMemoryError e) {
       throw e;
     } catch (Throwable e) {
-      return new Shrinker.Attempt<>(true, choices.sequence(), spans, value, e);
+      return new Shrinker.Attempt<>(true, choices.sequence(), choices.maxes(), spans, value, e);
     }
   }
 

@@ -5,19 +5,21 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
 /**
  * Integrated shrinking on the choice sequence, after Hypothesis: passes edit the sequence (delete
- * spans and blocks, zero blocks, reduce single values, move value between positions, swap
- * out-of-order values), replay the generator on the edit, and keep it when the property still
+ * spans and blocks, zero blocks, reduce single values, reduce repeated values together, move value
+ * between positions, swap out-of-order values), replay the generator on the edit, and keep it when the property still
  * fails <em>and</em> the sequence actually consumed is smaller in shortlex order. Shortlex is
  * well-founded, so shrinking terminates; budgets bound the time it takes.
  */
 final class Shrinker<T> {
   /** The outcome of replaying one candidate sequence. */
-  record Attempt<T>(boolean failed, long[] sequence, List<int[]> spans, T value, Throwable error) {}
+  record Attempt<T>(
+      boolean failed, long[] sequence, long[] maxes, List<int[]> spans, T value, Throwable error) {}
 
   private final Function<long[], Attempt<T>> replay;
   private final int maxSteps;
@@ -72,6 +74,7 @@ final class Shrinker<T> {
       progress |= deleteBlocks();
       progress |= zeroBlocks();
       progress |= reduceValues();
+      progress |= reduceDuplicates();
       progress |= redistribute();
       progress |= swapOutOfOrder();
     }
@@ -182,6 +185,58 @@ final class Shrinker<T> {
     long[] candidate = seq.clone();
     candidate[i] = value;
     return consider(candidate);
+  }
+
+  /**
+   * Lowers every occurrence of a repeated value of one kind (same range) together: a failure that
+   * needs two equal values (duplicate keys, matching lengths) cannot be shrunk one value at a time.
+   */
+  private boolean reduceDuplicates() {
+    boolean any = false;
+    Map<List<Long>, Integer> counts = new java.util.LinkedHashMap<>();
+    long[] seq = best.sequence();
+    long[] maxes = best.maxes();
+    for (int i = 0; i < seq.length; i++) {
+      if (seq[i] != 0) {
+        counts.merge(List.of(maxes[i], seq[i]), 1, Integer::sum);
+      }
+    }
+    for (Map.Entry<List<Long>, Integer> e : counts.entrySet()) {
+      if (e.getValue() < 2 || exhausted()) {
+        continue;
+      }
+      long max = e.getKey().get(0);
+      long current = e.getKey().get(1);
+      if (tryReplaceAll(max, current, 0)) {
+        any = true;
+        continue;
+      }
+      long lo = 0;
+      long hi = current;
+      while (hi - lo > 1 && !exhausted()) {
+        long mid = lo + (hi - lo) / 2;
+        if (tryReplaceAll(max, hi, mid)) {
+          hi = mid;
+          any = true;
+        } else {
+          lo = mid;
+        }
+      }
+    }
+    return any;
+  }
+
+  private boolean tryReplaceAll(long max, long from, long to) {
+    long[] c = best.sequence().clone();
+    long[] maxes = best.maxes();
+    int changed = 0;
+    for (int i = 0; i < c.length; i++) {
+      if (c[i] == from && maxes[i] == max) {
+        c[i] = to;
+        changed++;
+      }
+    }
+    return changed >= 2 && consider(c);
   }
 
   /** Moves value from an earlier choice to a later one (e.g. [50, 50] towards [0, 100]). */

@@ -4,20 +4,27 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.kindling.protocol.spec.RuleCatalog;
+import dev.kindling.protocol.spec.RuleIds;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A single self-contained HTML file: the summary, the run's settings, one table per verification. */
 final class HtmlReport {
   private HtmlReport() {}
 
-  static void write(Path file, TckResult result, Map<String, String> settings) throws IOException {
-    Files.writeString(file, render(result, settings), StandardCharsets.UTF_8);
+  static void write(
+      Path file, TckResult result, Map<String, String> settings, Optional<RuleCatalog> catalog)
+      throws IOException {
+    Files.writeString(file, render(result, settings, catalog), StandardCharsets.UTF_8);
   }
 
-  static String render(TckResult result, Map<String, String> settings) {
+  /** With a catalog, each rule cell carries the rule's level and text as a tooltip. */
+  static String render(TckResult result, Map<String, String> settings, Optional<RuleCatalog> catalog) {
     StringBuilder sb = new StringBuilder();
     sb.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
         .append("<title>Kindling TCK report</title>\n<style>\n")
@@ -56,13 +63,23 @@ final class HtmlReport {
     if (byVerification.isEmpty()) {
       sb.append("<p>No tests were found.</p>\n");
     }
+    // Rows in spec order, so a reader can walk the spec and the table side by side.
+    Comparator<TckResult.Classified> bySpec =
+        Comparator.<TckResult.Classified, String>comparing(
+                c -> c.outcome().ruleIds().isEmpty() ? "~" : c.outcome().ruleIds().get(0), RuleIds.ORDER)
+            .thenComparing(c -> c.outcome().testName());
+    for (List<TckResult.Classified> rows : byVerification.values()) {
+      rows.sort(bySpec);
+    }
     for (Map.Entry<String, List<TckResult.Classified>> e : byVerification.entrySet()) {
       sb.append("<h2>").append(esc(e.getKey())).append("</h2>\n")
           .append("<table class=\"verification\">\n")
           .append("<tr><th>rule</th><th>tier</th><th>status</th><th>test</th><th>message</th></tr>\n");
       for (TckResult.Classified c : e.getValue()) {
         TestOutcome o = c.outcome();
-        sb.append("<tr class=\"").append(cssClass(c.verdict())).append("\"><td>")
+        sb.append("<tr class=\"").append(cssClass(c.verdict())).append("\"><td")
+            .append(ruleTitle(o.ruleIds(), catalog))
+            .append(">")
             .append(esc(String.join(", ", o.ruleIds())))
             .append("</td><td>")
             .append(esc(o.tier().name().toLowerCase(java.util.Locale.ROOT)))
@@ -77,6 +94,23 @@ final class HtmlReport {
       sb.append("</table>\n");
     }
     return sb.append("</body></html>\n").toString();
+  }
+
+  private static String ruleTitle(List<String> ids, Optional<RuleCatalog> catalog) {
+    if (catalog.isEmpty()) {
+      return "";
+    }
+    StringBuilder title = new StringBuilder();
+    for (String id : ids) {
+      catalog.get().find(id).ifPresent(r -> {
+        if (title.length() > 0) {
+          title.append("\n");
+        }
+        title.append(r.id()).append(" (").append(r.level()).append(", ").append(r.file()).append("): ")
+            .append(r.text());
+      });
+    }
+    return title.length() == 0 ? "" : " title=\"" + esc(title.toString()) + "\"";
   }
 
   private static String cssClass(TckResult.Verdict v) {

@@ -18,15 +18,18 @@ import org.junit.platform.launcher.TestPlan;
 /** Records every test's outcome with its tier and rules, and every failed container. */
 final class OutcomeCollector implements TestExecutionListener {
   private final Optional<RuleCatalog> catalog;
-  private final List<TestOutcome> outcomes = new ArrayList<>();
-  private TestPlan plan;
+  // Tests may run in parallel (junit.jupiter.execution.parallel.enabled via --config).
+  private final List<TestOutcome> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+  private volatile TestPlan plan;
 
   OutcomeCollector(Optional<RuleCatalog> catalog) {
     this.catalog = catalog;
   }
 
   List<TestOutcome> outcomes() {
-    return List.copyOf(outcomes);
+    synchronized (outcomes) {
+      return List.copyOf(outcomes);
+    }
   }
 
   @Override

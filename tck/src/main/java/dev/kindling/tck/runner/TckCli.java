@@ -41,6 +41,7 @@ public final class TckCli {
           "  --timeout-ms N           timeout of each wait (default 5000; env KINDLING_TCK_TIMEOUT_MS)",
           "  --capability NAME        declare a capability: daemonMode, simpleMode, reuse (repeatable)",
           "  --config KEY=VALUE       extra JUnit Platform configuration parameter (repeatable)",
+          "  --test NAME              run only this test or rule (method, Class.method, WRK-6.2; repeatable)",
           "  -h, --help               show this help");
 
   private final Function<Target, List<DiscoverySelector>> selectors;
@@ -77,7 +78,8 @@ public final class TckCli {
                   parsed.config,
                   parsed.extra,
                   parsed.knownFailures,
-                  parsed.reportDir),
+                  parsed.reportDir,
+                  parsed.only),
               out);
       return result.passed() ? PASSED : FAILED;
     } catch (IOException | RuntimeException e) {
@@ -91,7 +93,8 @@ public final class TckCli {
       TckConfig config,
       Map<String, String> extra,
       KnownFailures knownFailures,
-      Path reportDir) {}
+      Path reportDir,
+      List<String> only) {}
 
   /** Returns null for {@code --help}. */
   static Parsed parse(String[] args) throws UsageException {
@@ -118,6 +121,7 @@ public final class TckCli {
     Map<String, String> extra = new LinkedHashMap<>();
     KnownFailures known = KnownFailures.none();
     Path reportDir = Path.of("tck-report");
+    List<String> only = new ArrayList<>();
     for (int i = 1; i < rest.size(); i++) {
       String arg = rest.get(i);
       String name = arg;
@@ -167,6 +171,12 @@ public final class TckCli {
           case "--capability":
             config.capability(Capability.parse(value));
             break;
+          case "--test":
+            if (value.isBlank() || value.chars().anyMatch(Character::isWhitespace)) {
+              throw new UsageException("--test needs one test or rule name, got '" + value + "'");
+            }
+            only.add(value);
+            break;
           case "--config":
             int kv = value.indexOf('=');
             if (kv <= 0) {
@@ -191,7 +201,7 @@ public final class TckCli {
     if (extra.containsKey(TckConfig.TIMEOUT) && !isPositiveLong(extra.get(TckConfig.TIMEOUT))) {
       throw new UsageException(TckConfig.TIMEOUT + " must be a positive number");
     }
-    return new Parsed(target, built, extra, known, reportDir);
+    return new Parsed(target, built, extra, known, reportDir, only);
   }
 
   private static boolean isPositiveLong(String s) {

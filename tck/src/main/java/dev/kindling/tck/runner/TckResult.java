@@ -52,6 +52,10 @@ public final class TckResult {
   }
 
   static TckResult classify(List<TestOutcome> outcomes, KnownFailures known) {
+    return classify(outcomes, known, true);
+  }
+
+  static TckResult classify(List<TestOutcome> outcomes, KnownFailures known, boolean reportStale) {
     List<Classified> out = new ArrayList<>();
     Set<KnownFailures.Entry> used = new LinkedHashSet<>();
     for (TestOutcome o : outcomes) {
@@ -67,7 +71,7 @@ public final class TckResult {
     }
     List<KnownFailures.Entry> stale = new ArrayList<>();
     for (KnownFailures.Entry e : known.entries()) {
-      if (!used.contains(e)) {
+      if (reportStale && !used.contains(e)) {
         stale.add(e);
       }
     }

@@ -105,6 +105,32 @@ class PropertyTest {
   }
 
   @Test
+  void searchHitsRangeEdgesThatUniformDrawsWouldMiss() {
+    assertThat(Property.forAll(Gens.longs()).seed(1).tries(1000).run(l -> l != Long.MAX_VALUE).counterexample())
+        .contains(Long.MAX_VALUE);
+    assertThat(Property.forAll(Gens.longs()).seed(1).tries(1000).run(l -> l != Long.MIN_VALUE).counterexample())
+        .contains(Long.MIN_VALUE);
+    assertThat(
+            Property.forAll(Gens.integers(-5, Integer.MAX_VALUE))
+                .seed(1)
+                .tries(1000)
+                .run(i -> i != Integer.MAX_VALUE - 1)
+                .counterexample())
+        .contains(Integer.MAX_VALUE - 1);
+  }
+
+  @Test
+  void searchRepeatsEarlierValuesSoDuplicatesTurnUp() {
+    for (long seed = 0; seed < 10; seed++) {
+      PropertyResult<List<Long>> r =
+          Property.forAll(Gens.lists(Gens.longs(1_000, Long.MAX_VALUE), 0, 10))
+              .seed(seed)
+              .run(l -> new java.util.HashSet<>(l).size() == l.size());
+      assertThat(r.counterexample()).as("seed %d", seed).contains(List.of(1_000L, 1_000L));
+    }
+  }
+
+  @Test
   void generatedValuesRespectBounds() {
     Property.forAll(Gens.integers(-3, 7)).seed(11).tries(500).check(i -> i >= -3 && i <= 7);
     Property.forAll(Gens.longs(Long.MIN_VALUE, Long.MIN_VALUE + 2))
@@ -116,6 +142,11 @@ class PropertyTest {
         .seed(11)
         .check(s -> s.codePointCount(0, s.length()) <= 10 && s.chars().noneMatch(c -> c == 0xFFFF));
     Property.forAll(Gens.utf8Strings(12)).seed(11).check(s -> s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length <= 12);
+  }
+
+  @Test
+  void largeFixedSizeValuesCanBeGenerated() {
+    Property.forAll(Gens.bytes(70_000, 70_000)).seed(1).tries(3).check(b -> b.length == 70_000);
   }
 
   @Test
@@ -189,8 +220,7 @@ class PropertyTest {
   @Test
   void checkAssertKeepsTheAssertionAsCause() {
     PropertyFailure failure =
-        (PropertyFailure)
-            org.junit.jupiter.api.Assertions.assertThrows(
+        org.junit.jupiter.api.Assertions.assertThrows(
                 PropertyFailure.class,
                 () ->
                     Property.forAll(Gens.integers(0, 100))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kindling.protocol.Profile;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.property.Property;
+import dev.kindling.tck.runner.fake.BrokenSetupVerification;
 import dev.kindling.tck.runner.fake.FakeWorkerVerification;
 import dev.kindling.tck.runner.fake.InconsistentVerification;
 import java.io.ByteArrayOutputStream;
@@ -167,6 +168,7 @@ class TckCliTest {
     assertThat(config.seed()).hasValue(42);
     assertThat(config.target()).contains("worker");
     assertThat(FakeWorkerVerification.lastSeed).isEqualTo(42);
+    assertThat(stdout()).startsWith("Kindling TCK worker: profile spark-3.5, seed 42, command fake-worker --flag\n");
     assertThat(System.getProperty(Property.SEED_PROPERTY)).isNull();
     // daemonMode declared: FAKE-6 runs; spark-3.5: FAKE-8 applies (FAKE-1, 6, 8, 9 pass).
     assertThat(lastLine(stdout())).startsWith("TCK FAILED: 4 required passed, 2 required failed,");
@@ -194,16 +196,18 @@ class TckCliTest {
         .contains("<strong>" + lastLine(stdout()) + "</strong>")
         .contains("<h2>FakeWorkerVerification</h2>")
         .contains(
-            "<tr class=\"failed\"><td>FAKE-2</td><td>required</td><td>FAILED</td><td>required_FAKE_2_fails</td>"
+            "<tr class=\"failed\"><td title=\"FAKE-2 (MUST, worker.md): The worker MUST frame correctly.\">FAKE-2</td>"
+                + "<td>required</td><td>FAILED</td><td>required_FAKE_2_fails</td>"
                 + "<td class=\"msg\">FAKE-2: frame length 7, expected &lt;8&gt;</td></tr>")
         .contains(
-            "<tr class=\"skipped\"><td>FAKE-3</td><td>optional</td><td>skipped</td><td>optional_FAKE_3_notMet</td>"
+            "<tr class=\"skipped\"><td title=\"FAKE-3 (SHOULD, worker.md): The worker SHOULD be reused.\">FAKE-3</td><td>optional</td><td>skipped</td><td>optional_FAKE_3_notMet</td>"
                 + "<td class=\"msg\">optional rule FAKE-3 not met: worker was not reused</td></tr>")
         .contains(
-            "<tr class=\"untested\"><td>FAKE-4</td><td>untested</td><td>untested</td><td>untested_FAKE_4_cannotCheck</td>")
-        .contains("<tr class=\"passed\"><td>FAKE-1</td><td>required</td><td>passed</td>")
+            "<tr class=\"untested\"><td title=\"FAKE-4 (MUST, worker.md): The worker MUST do something this TCK cannot observe.\">FAKE-4</td><td>untested</td><td>untested</td><td>untested_FAKE_4_cannotCheck</td>")
+        .contains("<tr class=\"passed\"><td title=\"FAKE-1 (MUST, worker.md): The worker MUST pass.\">FAKE-1</td><td>required</td><td>passed</td>")
         .contains("<td>profile</td><td>spark-4.2</td>")
         .contains("<td>command</td><td>fake-worker --flag</td>")
+        .containsSubsequence(">FAKE-1</td>", ">FAKE-2</td>", ">FAKE-3</td>", ">FAKE-4</td>", ">FAKE-9</td>")
         .endsWith("</body></html>\n");
   }
 
@@ -224,6 +228,44 @@ class TckCliTest {
   }
 
   @Test
+  void testOptionRunsASubsetAndKeepsListEntriesForOthers() throws IOException {
+    Path known = knownFailures("FAKE-5");
+    int code =
+        run(
+            FakeWorkerVerification.class,
+            "--known-failures", known.toString(),
+            "--test", "required_FAKE_1_passes",
+            "--test=FAKE-3");
+    assertThat(code).isZero();
+    assertThat(lastLine(stdout()))
+        .isEqualTo(
+            "TCK PASSED: 1 required passed, 0 required failed, 1 optional passed, 1 optional skipped,"
+                + " 0 untested, 0 expected failures, 0 unexpected passes");
+    assertThat(stdout()).doesNotContain("STALE");
+  }
+
+  @Test
+  void parallelExecutionCountsEveryTest() {
+    run(
+        FakeWorkerVerification.class,
+        "--config",
+        "junit.jupiter.execution.parallel.enabled=true",
+        "--config", "junit.jupiter.execution.parallel.mode.default=concurrent");
+    assertThat(lastLine(stdout()))
+        .isEqualTo(
+            "TCK FAILED: 2 required passed, 2 required failed, 1 optional passed, 2 optional skipped,"
+                + " 1 untested, 0 expected failures, 0 unexpected passes");
+  }
+
+  @Test
+  void failedClassSetupFailsTheRun() {
+    assertThat(run(BrokenSetupVerification.class)).isEqualTo(1);
+    assertThat(stdout())
+        .contains("FAILED: BrokenSetupVerification: gateway did not start within 5000 ms");
+    assertThat(lastLine(stdout())).startsWith("TCK FAILED: 0 required passed, 1 required failed,");
+  }
+
+  @Test
   void withoutCatalogTiersComeFromNamesOnly() {
     TckCli cli = new TckCli(t -> List.of(DiscoverySelectors.selectClass(InconsistentVerification.class)));
     int code =
@@ -233,6 +275,12 @@ class TckCliTest {
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).isZero();
     assertThat(lastLine(stdout())).startsWith("TCK PASSED: 2 required passed, 0 required failed, 1 optional passed,");
+  }
+
+  @Test
+  void configOptionReachesTheJUnitPlatformAndWinsOverOptions() {
+    run(FakeWorkerVerification.class, "--python", "/a/python", "--config", "kindling.tck.python=/b/python");
+    assertThat(FakeWorkerVerification.lastConfig.pythonExecutable()).isEqualTo("/b/python");
   }
 
   @Test
@@ -247,6 +295,7 @@ class TckCliTest {
     assertUsage("--timeout-ms must be > 0, was 0", "worker", "--timeout-ms", "0", "--", "x");
     assertUsage("unknown capability 'forking'", "worker", "--capability", "forking", "--", "x");
     assertUsage("--config needs KEY=VALUE, got 'x'", "worker", "--config", "x", "--", "x");
+    assertUsage("--test needs one test or rule name, got 'a b'", "worker", "--test", "a b", "--", "x");
     assertUsage("unexpected argument 'python3' (the command goes after '--')", "worker", "python3");
     assertUsage(
         "known-failures file " + dir.resolve("nope.txt") + " does not exist",
