@@ -1,9 +1,7 @@
 package dev.kindling.tck.gateway;
 
-import dev.kindling.tck.GatewayVerification;
-
 /**
- * The runnable GatewayVerification that {@code kindling-tck gateway} discovers: configured entirely from the run's
- * configuration parameters. Rule tests live in {@link GatewayVerification}.
+ * The runnable gateway verification that {@code kindling-tck gateway} discovers: configured
+ * entirely from the run's configuration parameters. Rule tests live in {@link GatewayRules}.
  */
-public final class GatewayTck extends GatewayVerification {}
+public final class GatewayTck extends GatewayRules {}

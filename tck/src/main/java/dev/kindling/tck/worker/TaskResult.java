@@ -38,6 +38,9 @@ final class TaskResult {
 
   /** The traceback of a task that must take the exception path (WRK-7.1). */
   String exception(String rule) {
+    if (failure != null && received.length == 0 && failure.getMessage().contains("no output within")) {
+      throw new RuleFailure(rule, "no exception path (nor any output): " + failure.getMessage()).withTrace(trace());
+    }
     if (failure != null) {
       throw failure.withTrace(trace());
     }
