@@ -24,13 +24,30 @@ public final class PythonRunner {
    * {@code String}, null or a {@link KeyValue}. The iterator is consumed on a bridge thread.
    */
   public TaskRun run(TaskSpec spec, Iterator<?> input) {
+    profileOf(spec);
     return runOn(factory.acquire(), spec, input);
+  }
+
+  /** Workers read headers in the profile of their environment (KINDLING_PROTOCOL_PROFILE). */
+  private Profile profileOf(TaskSpec spec) {
+    Profile profile = spec.profile() != null ? spec.profile() : config.profile();
+    if (profile != config.profile()) {
+      throw new IllegalArgumentException("task profile " + profile.id()
+          + " differs from the worker factory's " + config.profile().id());
+    }
+    return profile;
   }
 
   /** Runs {@code spec} on a worker this runner's factory handed out (or a bench's stand-in). */
   TaskRun runOn(PythonWorker worker, TaskSpec spec, Iterator<?> input) {
     long start = System.currentTimeMillis();
-    Profile profile = spec.profile() != null ? spec.profile() : config.profile();
+    Profile profile;
+    try {
+      profile = profileOf(spec);
+    } catch (IllegalArgumentException e) {
+      factory.release(worker);
+      throw e;
+    }
     boolean reuse = spec.reuseWorker() != null ? spec.reuseWorker() : config.reuseWorker();
     try {
       BroadcastDiff diff = BroadcastDiff.between(worker.sentBroadcasts, spec.broadcasts());

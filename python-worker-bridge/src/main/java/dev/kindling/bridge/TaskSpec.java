@@ -63,7 +63,7 @@ public final class TaskSpec {
     return new Builder();
   }
 
-  /** Null means the factory's configured profile. */
+  /** Null means the factory's configured profile; anything else must equal it. */
   public Profile profile() {
     return profile;
   }

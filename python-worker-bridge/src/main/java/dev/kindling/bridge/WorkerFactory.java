@@ -63,6 +63,11 @@ public final class WorkerFactory implements AutoCloseable {
     return daemon != null && daemon.isAlive() ? Optional.of(daemon.pid()) : Optional.empty();
   }
 
+  /** The retained stderr (and later stdout) lines of the current daemon, for diagnostics. */
+  synchronized String daemonOutputTail() {
+    return daemon == null ? "" : daemon.stderrTail();
+  }
+
   /** An idle worker that looks alive, or a new one. */
   PythonWorker acquire() {
     if (closed) {

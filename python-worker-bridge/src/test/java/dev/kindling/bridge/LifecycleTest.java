@@ -461,4 +461,37 @@ class LifecycleTest {
       assertThat(Testkit.alive(pid)).isFalse();
     }
   }
+
+  @Test
+  void WRK_3_11_aDaemonWorkerIsKilledThroughTheDaemonsStdin() throws Exception {
+    WorkerFactory f = factory(Testkit.conf());
+    TaskRun run = hang(new PythonRunner(f));
+    Thread.sleep(200);
+    assertThat(run.cancel()).isTrue();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!f.daemonOutputTail().contains("worker " + run.workerPid() + " killed by signal 9")
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    // The test kit's daemon logs the SIGKILL it sent on reading the pid from its stdin.
+    assertThat(f.daemonOutputTail()).contains("worker " + run.workerPid() + " killed by signal 9");
+  }
+
+  @Test
+  void WRK_3_12_daemonCommandLinePassesTheWorkerModule() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf()));
+    try (TaskRun run = r.run(spec("env").build(), List.of().iterator())) {
+      assertThat(JSON.readTree(drain(run).get(0)).get("parentCmdline").asText())
+          .isEqualTo(Testkit.python() + "\0-m\0bridge_testkit.daemon\0bridge_testkit.worker\0");
+    }
+  }
+
+  @Test
+  void WRK_6_7_noAccumulatorUpdatesFromAFailedTask() {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf()));
+    TaskRun run = r.run(spec("fail_at", 0).build(), List.<Object>of(utf8("a")).iterator());
+    assertThatThrownBy(() -> drain(run)).isInstanceOf(PythonException.class);
+    assertThatThrownBy(run::accumulatorUpdates).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(run::metrics).isInstanceOf(IllegalStateException.class);
+  }
 }

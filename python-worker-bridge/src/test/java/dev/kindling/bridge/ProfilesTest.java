@@ -18,9 +18,25 @@ import org.junit.jupiter.api.Timeout;
 class ProfilesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  @org.junit.jupiter.api.Test
+  void aTaskProfileOtherThanTheFactorysIsRejected() {
+    try (WorkerFactory f = Testkit.factory(Testkit.conf(BridgeConfig.PROFILE, "spark-4.2"))) {
+      PythonRunner r = new PythonRunner(f);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> r.run(
+              spec("echo").profile(Profile.SPARK_3_5).build(), List.of().iterator()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("task profile spark-3.5 differs from the worker factory's spark-4.2");
+      try (TaskRun run = r.run(spec("echo").profile(Profile.SPARK_4_2).build(),
+          List.<Object>of(utf8("ok")).iterator())) {
+        assertThat(drain(run)).hasSize(1);
+        assertThat(run.metrics().workerTasksServed()).isEqualTo(1);
+      }
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Profile.class)
-  void WRK_4_3_headerAndTimingPerProfile(Profile profile) throws Exception {
+  void WRK_4_3_4_nonBarrierHeaderAndTimingPerProfile(Profile profile) throws Exception {
     try (WorkerFactory f = Testkit.factory(Testkit.conf(BridgeConfig.PROFILE, profile.id()))) {
       TaskSpec spec = spec("header").splitIndex(7).stageId(3).partitionId(7).attemptNumber(1)
           .taskAttemptId(1234567890123L).cpus(2).localProperty("spark.job.description", "d")
