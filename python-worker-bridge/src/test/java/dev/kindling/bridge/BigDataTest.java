@@ -3,6 +3,8 @@ package dev.kindling.bridge;
 import static dev.kindling.bridge.Testkit.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
 import org.junit.jupiter.api.Timeout;
@@ -53,6 +55,9 @@ class BigDataTest {
       };
       long got = 0;
       long bytes = 0;
+      long[] heap = new long[3];
+      long[] marks = {frames / 10, frames / 2, frames * 9 / 10};
+      int mark = 0;
       try (TaskRun run = r.run(spec, in)) {
         while (run.hasNext()) {
           byte[] b = run.next();
@@ -61,6 +66,9 @@ class BigDataTest {
           }
           got++;
           bytes += b.length;
+          if (mark < marks.length && got == marks[mark]) {
+            heap[mark++] = usedHeapAfterGc();
+          }
         }
         TaskMetrics m = run.metrics();
         assertThat(got).isEqualTo(frames);
@@ -72,7 +80,15 @@ class BigDataTest {
         // reading at 2 buffers (plus one read's worth), the outbound at its 2-buffer high mark.
         long bound = ioModel.equals("blocking") ? 2L * buffer + FRAME : 8L * buffer + 2 * FRAME;
         assertThat(m.maxBufferedBytes()).isLessThanOrEqualTo(bound);
+        // And the heap itself stays flat while the gigabyte streams through.
+        assertThat(heap[2] - heap[0]).as("heap growth from 10%% to 90%%: %s", Arrays.toString(heap))
+            .isLessThan(32L << 20);
       }
     }
+  }
+
+  private static long usedHeapAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }
 }
