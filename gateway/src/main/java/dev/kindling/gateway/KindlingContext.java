@@ -7,7 +7,7 @@ import dev.kindling.bridge.WorkerFactory;
 import dev.kindling.bridge.WorkerKey;
 import dev.kindling.engine.Engine;
 import dev.kindling.engine.JobStatus;
-import dev.kindling.engine.ServeInfo;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -273,7 +273,7 @@ public final class KindlingContext {
 
   public List<Object> parallelizeServer(int numSlices) {
     checkRunning();
-    ServeInfo<dev.kindling.engine.Dataset> info =
+    dev.kindling.engine.ServeHandle<dev.kindling.engine.Dataset> info =
         Errors.call("parallelizeServer", () -> engine.serveParallelize(numSlices));
     return ServeHandle.of(info, "parallelizeServer",
         ds -> wrap((dev.kindling.engine.Dataset) ds, Dataset.BYTES, "parallelizeServer"));
@@ -419,8 +419,8 @@ public final class KindlingContext {
 
   // ---- helpers
 
-  private List<Object> serve(String what, Errors.IoAction<ServeInfo<?>> start) {
-    ServeInfo<?> info = Errors.call(what, start);
+  private List<Object> serve(String what, Errors.IoAction<dev.kindling.engine.ServeHandle<?>> start) {
+    dev.kindling.engine.ServeHandle<?> info = Errors.call(what, start);
     return ServeHandle.of(info, what, Function.identity());
   }
 

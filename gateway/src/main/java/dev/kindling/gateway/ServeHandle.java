@@ -1,6 +1,6 @@
 package dev.kindling.gateway;
 
-import dev.kindling.engine.ServeInfo;
+
 import java.util.List;
 import java.util.function.Function;
 
@@ -10,18 +10,18 @@ import java.util.function.Function;
  * returns the dataset.
  */
 public final class ServeHandle {
-  private final ServeInfo<?> info;
+  private final dev.kindling.engine.ServeHandle<?> info;
   private final Function<Object, Object> convert;
   private final String what;
 
-  private ServeHandle(ServeInfo<?> info, Function<Object, Object> convert, String what) {
+  private ServeHandle(dev.kindling.engine.ServeHandle<?> info, Function<Object, Object> convert, String what) {
     this.info = info;
     this.convert = convert;
     this.what = what;
   }
 
   /** {@code [port, secret, handle]}, the shape the driver expects. */
-  static List<Object> of(ServeInfo<?> info, String what, Function<Object, Object> convert) {
+  static List<Object> of(dev.kindling.engine.ServeHandle<?> info, String what, Function<Object, Object> convert) {
     return List.of(info.port(), info.secret(), new ServeHandle(info, convert, what));
   }
 
