@@ -7,6 +7,8 @@ import java.util.List;
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
 import py4j.CallbackClient;
+import py4j.DefaultGatewayServerListener;
+import py4j.GatewayServerListener;
 import py4j.ClientServer;
 import py4j.GatewayServer;
 import py4j.JavaServer;
@@ -60,6 +62,7 @@ public final class Py4JServer {
     try {
       if (pinned) {
         GuardedClientServer cs = new GuardedClientServer(entryPoint, port, loopback, gate);
+        cs.getJavaServer().addListener(closesGateOnShutdown(gate));
         cs.startServer(true);
         Py4JServer server = new Py4JServer(true, gate, cs, null);
         if (server.port() <= 0) {
@@ -72,6 +75,7 @@ public final class Py4JServer {
           new CallbackClient(GatewayServer.DEFAULT_PYTHON_PORT, loopback, secret);
       GuardedGatewayServer gs =
           new GuardedGatewayServer(entryPoint, port, loopback, callback, gate);
+      gs.addListener(closesGateOnShutdown(gate));
       gs.start(true);
       return new Py4JServer(false, gate, null, gs);
     } catch (Py4JNetworkException e) {
@@ -80,6 +84,19 @@ public final class Py4JServer {
       throw new IOException("cannot bind the Py4J server to " + loopback.getHostAddress() + ":" + port
           + ": " + cause.getMessage(), e);
     }
+  }
+
+  /**
+   * A Py4J-level shutdown (the driver's {@code s} command) also rejects sockets still in their
+   * handshake, which Py4J would otherwise never see nor close.
+   */
+  private static GatewayServerListener closesGateOnShutdown(HandshakeGate gate) {
+    return new DefaultGatewayServerListener() {
+      @Override
+      public void serverPreShutdown() {
+        gate.close();
+      }
+    };
   }
 
   public boolean pinned() {

@@ -208,4 +208,18 @@ class Py4JServerTest {
       assertThat(pending.closedByServer()).isTrue();
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void driverShutdownCommandAlsoClosesPendingHandshakes(boolean pinned) throws IOException {
+    start(pinned);
+    try (RawPy4J authed = new RawPy4J(server.port()); RawPy4J pending = new RawPy4J(server.port())) {
+      authed.send("A\n" + secret + "\n");
+      assertThat(authed.readLine()).isEqualTo("!yv");
+      pending.send("A\n");
+      authed.send("s\n");
+      assertThat(authed.closedByServer()).isTrue();
+      assertThat(pending.closedByServer()).isTrue();
+    }
+  }
 }
