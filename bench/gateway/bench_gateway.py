@@ -49,6 +49,8 @@ def main():
     ap.add_argument("--calls", type=int, default=2000)
     args = ap.parse_args()
     print("classpath head:", java_gateway.find_classpath()[0])
+    print("cpus %d, load average before: %.1f (figures are noise-dominated when it exceeds the cpus)"
+          % (os.cpu_count(), os.getloadavg()[0]))
     for pin in ("true", "false"):
         os.environ["PYSPARK_PIN_THREAD"] = pin
         mode = "ClientServer (pinned)" if pin == "true" else "GatewayServer (unpinned)"
