@@ -230,3 +230,22 @@ def test_GW_3_3_shutdown_waits_for_the_jvm(gateway_classpath):
     assert java_gateway.shutdown_gateway(gw) == 0
     assert time.monotonic() - t0 < 3
     assert gw.proc.returncode == 0
+
+
+@pytest.mark.spec("GW-1.1", "GW-1.3")
+def test_GW_1_1_pinned_mode_gives_each_python_thread_its_own_jvm_thread(gateway):
+    import threading
+    names = {}
+
+    def record(key):
+        first = gateway.jvm.java.lang.Thread.currentThread().getName()
+        second = gateway.jvm.java.lang.Thread.currentThread().getName()
+        names[key] = (first, second)
+
+    record("main")
+    t = threading.Thread(target=record, args=("other",))
+    t.start()
+    t.join(30)
+    assert names["main"][0] == names["main"][1]
+    assert names["other"][0] == names["other"][1]
+    assert names["main"][0] != names["other"][0]
