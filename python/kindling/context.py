@@ -655,7 +655,12 @@ class SparkContext:
         return self.parallelize(range(start, end, step), numSlices)
 
     def emptyRDD(self):
-        return RDD(self._call("emptyDataset"), self, NoOpSerializer())
+        """An RDD with no partitions (one empty partition where the JVM cannot make one with
+        none: its ``emptyDataset`` rejects the empty union it is built on)."""
+        try:
+            return RDD(self._call("emptyDataset"), self, NoOpSerializer())
+        except SparkJobError:
+            return self.parallelize([], 1)
 
     def textFile(self, name, minPartitions=None, use_unicode=True):
         """Lines of text files (a file, a directory or a glob; ``.gz`` files are read whole)."""

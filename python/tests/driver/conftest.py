@@ -1,0 +1,107 @@
+"""Fixtures of the driver tests.
+
+``sc`` is a session-scoped SparkContext (local[2]) on each backend:
+
+* ``fake``: ``fakejvm.FakeGateway``, an in-Python stand-in for the gateway entry point that runs
+  the real worker (always available);
+* ``jvm``: the real Kindling JVM through ``kindling.java_gateway``. Skipped, with the build
+  command, only when the JVM jars are not built.
+"""
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from fakejvm import FakeGateway  # noqa: E402
+
+BUILD_HINT = ("the Kindling JVM jars are not built; build them with "
+              "'mvn -B -pl gateway -am package' (or set KINDLING_GATEWAY_CLASSPATH)")
+
+
+def jvm_classpath_or_skip():
+    from kindling.java_gateway import GatewayLaunchError, find_classpath
+
+    try:
+        return find_classpath()
+    except GatewayLaunchError:
+        pytest.skip(BUILD_HINT)
+
+
+def new_context(backend, master="local[2]", app="kindling-driver-tests", **conf):
+    from kindling import SparkConf, SparkContext
+
+    c = SparkConf(loadDefaults=False).setMaster(master).setAppName(app)
+    c.set("spark.ui.showConsoleProgress", "false")
+    for k, v in conf.items():
+        c.set(k, v)
+    if backend == "fake":
+        return SparkContext(conf=c, gateway=FakeGateway())
+    jvm_classpath_or_skip()
+    return SparkContext(conf=c)
+
+
+#: Known defects of the JVM side, reported to the gateway/engine owners; tests that hit them are
+#: strict xfails on the jvm backend, so they turn red (XPASS) once fixed.
+JVM_BUG_SPLIT_INDEX = (
+    "JVM bug: a pythonDataset under union/coalesce gets the task's partition id as its split "
+    "index instead of its own partition index (gateway PythonFunction uses ctx.partitionId())")
+JVM_BUG_EMPTY_DATASET = "JVM bug: emptyDataset() fails with 'union needs at least one dataset'"
+
+
+def jvm_bug(request, reason):
+    if request.getfixturevalue("backend") == "jvm":
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
+
+
+_shared = {}
+
+
+def stop_shared():
+    """Stops the shared context (lifecycle tests make their own; only one may run at a time)."""
+    context = _shared.pop("sc", None)
+    if context is not None:
+        context.stop()
+    from kindling import SparkContext
+
+    active = SparkContext._active_spark_context
+    if active is not None:
+        active.stop()
+
+
+@pytest.fixture(scope="session", params=["fake", "jvm"])
+def backend(request):
+    if request.param == "jvm":
+        jvm_classpath_or_skip()
+    yield request.param
+    stop_shared()
+
+
+@pytest.fixture
+def sc(backend):
+    """The shared local[2] context of this backend, (re)created when needed."""
+    context = _shared.get("sc")
+    if context is None or context._stopped or _shared.get("backend") != backend:
+        stop_shared()
+        context = new_context(backend)
+        _shared["sc"] = context
+        _shared["backend"] = backend
+    return context
+
+
+@pytest.fixture
+def own_context(backend):
+    """A factory for contexts of the test's own; the shared one is stopped first and every
+    context made here is stopped afterwards."""
+    stop_shared()
+    created = []
+
+    def make(master="local[2]", **conf):
+        context = new_context(backend, master, **conf)
+        created.append(context)
+        return context
+
+    yield make
+    for c in created:
+        c.stop()
