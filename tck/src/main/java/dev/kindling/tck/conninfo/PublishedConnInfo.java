@@ -13,7 +13,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,11 +29,11 @@ public final class PublishedConnInfo {
   public final byte[] bytes;
   public final int port;
   public final String secret;
-  /** Sizes seen while polling that were not the final size (partial files). */
-  public final List<Integer> partialSizes;
+  /** Distinct sizes seen while polling that were not a complete file (partial files). */
+  public final java.util.SortedSet<Integer> partialSizes;
 
   private PublishedConnInfo(LaunchedProcess process, Path dir, Path file, byte[] bytes,
-      List<Integer> partialSizes) {
+      java.util.SortedSet<Integer> partialSizes) {
     this.process = process;
     this.dir = dir;
     this.file = file;
@@ -69,7 +68,7 @@ public final class PublishedConnInfo {
     Path dir = newDir();
     Path file = dir.resolve("conn_info");
     LaunchedProcess p = env.launch(command, environment(file, extraEnv));
-    List<Integer> partial = new ArrayList<>();
+    java.util.SortedSet<Integer> partial = new java.util.TreeSet<>();
     long deadline = System.nanoTime() + wait.toNanos();
     byte[] last = null;
     while (System.nanoTime() < deadline) {

@@ -183,7 +183,7 @@ public abstract class WorkerRules extends WorkerVerification {
       Property.forAll(gen)
           .tries(setup.daemonMode && setup.reuse ? tries : Math.max(3, tries / 4))
           .maxShrinkAttempts(60)
-          .shrinkTime(Duration.ofSeconds(20))
+          .shrinkTime(Duration.ofSeconds(8))
           .checkAssert(body);
     } catch (PropertyFailure f) {
       String broken = f.result().error()

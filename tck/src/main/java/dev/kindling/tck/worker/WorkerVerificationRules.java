@@ -409,9 +409,23 @@ public abstract class WorkerVerificationRules extends WorkerRules {
   }
 
   private void taskContextProperty(String rule) {
+    // A fixed case first: two resources and several properties, whatever the seed draws.
+    Map<String, dev.kindling.protocol.header.ResourceInfo> res = new LinkedHashMap<>();
+    res.put("gpu", new dev.kindling.protocol.header.ResourceInfo("gpu", List.of("0", "1")));
+    res.put("fpga", new dev.kindling.protocol.header.ResourceInfo("fpga", List.of("3")));
+    Map<String, String> props = new LinkedHashMap<>();
+    props.put("spark.job.description", "täsk ✓");
+    props.put("spark.scheduler.pool", "");
+    props.put("k", "v");
+    checkTaskContext(rule, Map.entry(
+        Headers.context(profile(), 7, 3, 1, 123_456_789_012L, 2, res, props), 3));
     Gen<TaskContextInfo> ctx = Headers.contexts(profile());
     Gen<Integer> split = Gens.integers(0, 5000);
-    property(rule, Gens.zip(ctx, split, Map::entry), 12, e -> {
+    property(rule, Gens.zip(ctx, split, Map::entry), 12, e -> checkTaskContext(rule, e));
+  }
+
+  private void checkTaskContext(String rule, Map.Entry<TaskContextInfo, Integer> e) {
+    {
       TaskContextInfo c = e.getKey();
       TaskHeader h = Headers.header(profile(), pyVer(), c, e.getValue(),
           dev.kindling.protocol.header.BroadcastSection.EMPTY, List.of(), Map.of(), cmd("task_context"));
@@ -434,7 +448,7 @@ public abstract class WorkerVerificationRules extends WorkerRules {
         res.put(k, m);
       });
       expectField(rule, r, seen, "resources", res);
-    });
+    }
   }
 
   private static void expectField(String rule, TaskResult r, Map<?, ?> seen, String key, Object want) {

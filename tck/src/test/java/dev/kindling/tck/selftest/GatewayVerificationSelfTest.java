@@ -1,0 +1,96 @@
+package dev.kindling.tck.selftest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kindling.tck.conninfo.ConnInfoTck;
+import dev.kindling.tck.gateway.GatewayTck;
+import dev.kindling.tck.worker.TckParameters;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The launcher (conn-info) and gateway verifications against a fake launcher/gateway
+ * ({@code fakes/fake_gateway.py}) with one deliberate bug each.
+ */
+class GatewayVerificationSelfTest {
+  private static final String[] LAUNCHER_TESTS = {
+    "required_CONN_2_1_fileLayout", "required_CONN_2_2_portListening",
+    "required_CONN_2_3_secretIsLowercaseHex", "required_CONN_3_1_atomicAppearance",
+    "required_CONN_3_2_modeOwnerOnly", "required_CONN_3_3_missingDirectoryFails",
+    "required_CONN_3_4_loopbackOnly", "required_CONN_3_5_exitOnStdinEof",
+  };
+  private static final String[] GATEWAY_TESTS = {
+    "required_GW_1_2_loopbackOnly", "required_GW_2_2_rightSecretAccepted",
+    "required_GW_2_3_wrongSecretRejected", "required_GW_2_4_commandBeforeAuthRejected",
+    "required_GW_2_5_oversizedSecretLineRejected", "required_GW_2_6_secretNotInCommandLineOrLogs",
+    "required_GW_3_1_exitWithinTwoSecondsOfStdinEof", "required_GW_4_1_versionAndProfile",
+  };
+
+  @BeforeEach
+  void requireVenv() {
+    Assumptions.assumeTrue(FakeWorkers.available(), "Kindling's venv (.venv/bin/python) not found");
+  }
+
+  private static Map<String, String> params(String brk) {
+    Map<String, String> p = new LinkedHashMap<>();
+    p.put("kindling.tck.command", String.join("\u001f",
+        List.of(FakeWorkers.python().toString(), FakeWorkers.fakesDir().resolve("fake_gateway.py").toString())));
+    p.put("kindling.tck.timeoutMs", "3000");
+    p.put("kindling.tck.seed", "7");
+    p.put(TckParameters.ENV, "TCK_FAKE_BREAK=" + brk);
+    return p;
+  }
+
+  private static FakeWorkers.Run launcher(String brk, String... tests) {
+    return FakeWorkers.run(ConnInfoTck.class, params(brk), tests);
+  }
+
+  private static FakeWorkers.Run gateway(String brk, String... tests) {
+    return FakeWorkers.run(GatewayTck.class, params(brk), tests);
+  }
+
+  @Test
+  void unbrokenFake_passes() {
+    FakeWorkers.Run l = launcher("", LAUNCHER_TESTS);
+    assertThat(l.failures()).as("%s", l).isEmpty();
+    FakeWorkers.Run g = gateway("", GATEWAY_TESTS);
+    assertThat(g.failures()).as("%s", g).isEmpty();
+  }
+
+  @Test
+  void fileWrittenInPlace_shouldFailBy_CONN_3_1() {
+    FakeWorkers.Run r = launcher("non_atomic", LAUNCHER_TESTS);
+    assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("CONN-3.1"));
+  }
+
+  @Test
+  void worldReadableFile_shouldFailBy_CONN_3_2() {
+    FakeWorkers.Run r = launcher("mode_0644", LAUNCHER_TESTS);
+    assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("CONN-3.2"));
+  }
+
+  @Test
+  void bindsAnyAddress_shouldFailBy_CONN_3_4_and_GW_1_2() {
+    FakeWorkers.Run l = launcher("any_address", LAUNCHER_TESTS);
+    assertThat(l.rules()).as("%s", l).isEqualTo(Set.of("CONN-3.4"));
+    FakeWorkers.Run g = gateway("any_address", GATEWAY_TESTS);
+    assertThat(g.rules()).as("%s", g).isEqualTo(Set.of("GW-1.2"));
+  }
+
+  @Test
+  void secretComparedButIgnored_shouldFailBy_GW_2_3() {
+    FakeWorkers.Run r = gateway("secret_ignored", GATEWAY_TESTS);
+    assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("GW-2.3"));
+  }
+
+  @Test
+  void commandBeforeAuthExecuted_shouldFailBy_GW_2_4() {
+    FakeWorkers.Run r = gateway("no_auth_required", GATEWAY_TESTS);
+    assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("GW-2.4"));
+  }
+}

@@ -1,0 +1,145 @@
+"""A small launcher + gateway for the TCK's self-tests: publishes the conn-info file and serves the
+subset of Py4J's text protocol the TCK uses (authentication, System.setProperty/getProperty,
+t.version(), t.protocolProfile()). Correct by default; TCK_FAKE_BREAK names one bug:
+
+    non_atomic         writes the conn-info file in place, in two steps (CONN-3.1)
+    mode_0644          leaves the file world-readable (CONN-3.2)
+    any_address        listens on 0.0.0.0 (CONN-3.4, GW-1.2)
+    secret_ignored     answers a wrong secret with an error line but keeps serving (GW-2.3)
+    no_auth_required   runs commands sent before authentication (GW-2.4)
+"""
+import hmac
+import os
+import secrets
+import socket
+import struct
+import sys
+import threading
+import time
+
+BREAK = os.environ.get("TCK_FAKE_BREAK", "")
+PROPS = {}
+
+
+def publish(path, port, secret):
+    data = struct.pack("!ii", port, len(secret)) + secret.encode("utf-8")
+    d = os.path.dirname(path)
+    if BREAK == "non_atomic":
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, data[:4])
+            time.sleep(0.3)
+            os.write(fd, data[4:])
+        finally:
+            os.close(fd)
+        return
+    tmp = os.path.join(d, ".conn_info.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if BREAK == "mode_0644" else 0o600)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
+    os.rename(tmp, path)
+
+
+def command(lines):
+    # c, target, method, args..., e
+    if len(lines) < 3 or lines[0] != "c":
+        return "!xsunknown command"
+    target, method, args = lines[1], lines[2], [a[1:] for a in lines[3:-1]]
+    if target == "z:java.lang.System" and method == "setProperty":
+        old = PROPS.get(args[0])
+        PROPS[args[0]] = args[1]
+        return "!yn" if old is None else "!ys" + old
+    if target == "z:java.lang.System" and method == "getProperty":
+        v = PROPS.get(args[0])
+        return "!yn" if v is None else "!ys" + v
+    if target == "t" and method == "version":
+        return "!ys0.0.1-fake"
+    if target == "t" and method == "protocolProfile":
+        return "!ys" + os.environ.get("KINDLING_PROFILE", "spark-4.2")
+    return "!xsno such method"
+
+
+def serve(conn, secret):
+    f = conn.makefile("rwb", 0)
+
+    def line():
+        b = f.readline(70000)
+        if not b or not b.endswith(b"\n"):
+            return None
+        return b[:-1].decode("utf-8", "replace")
+
+    def read_command(first):
+        lines = [first]
+        while lines[-1] != "e":
+            nxt = line()
+            if nxt is None:
+                return None
+            lines.append(nxt)
+        return lines
+
+    try:
+        first = line()
+        if first is None:
+            return
+        if first != "A":
+            if BREAK == "no_auth_required":
+                cmd = read_command(first)
+                if cmd:
+                    f.write((command(cmd) + "\n").encode())
+            f.write(b"!xsAuthentication error: command before authentication.\n")
+            return
+        given = line()
+        if given is not None and len(given) > 65536:
+            f.write(b"!xsAuthentication error: authentication line longer than the limit.\n")
+            return
+        if given is None or not hmac.compare_digest(given.encode(), secret.encode()):
+            f.write(b"!xsAuthentication error: bad auth token received.\n")
+            if BREAK != "secret_ignored":
+                return
+        else:
+            f.write(b"!yv\n")
+        while True:
+            first = line()
+            if first is None:
+                return
+            cmd = read_command(first)
+            if cmd is None:
+                return
+            f.write((command(cmd) + "\n").encode())
+    finally:
+        try:
+            conn.close()
+        except OSError:
+            pass
+
+
+def main():
+    path = os.environ.get("_PYSPARK_DRIVER_CONN_INFO_PATH")
+    if not path:
+        print("fake_gateway: _PYSPARK_DRIVER_CONN_INFO_PATH is not set", file=sys.stderr)
+        sys.exit(2)
+    ls = socket.socket()
+    ls.bind(("0.0.0.0" if BREAK == "any_address" else "127.0.0.1", 0))
+    ls.listen(16)
+    secret = secrets.token_hex(32)
+    try:
+        publish(path, ls.getsockname()[1], secret)
+    except OSError as e:
+        print("fake_gateway: cannot publish %s: %s" % (path, e.strerror), file=sys.stderr)
+        sys.exit(1)
+
+    def watch_stdin():
+        while sys.stdin.buffer.read(4096):
+            pass
+        os._exit(0)
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    while True:
+        conn, _ = ls.accept()
+        threading.Thread(target=serve, args=(conn, secret), daemon=True).start()
+
+
+if __name__ == "__main__":
+    main()
