@@ -536,7 +536,16 @@ def shutdown_gateway(gateway, timeout=SHUTDOWN_TIMEOUT):
 
 def _main(argv):
     """``python -m kindling.java_gateway --classpath``: prints the JVM classpath (used by
-    ``bin/kindling-submit``); ``--java`` prints the java executable."""
+    ``bin/kindling-submit``); ``--java`` prints the java executable; ``--read-conn-info PATH``
+    reads a conn-info file as :func:`launch_gateway` does and prints its port, or exits 1 with the
+    broken rule (the TCK's conn-info reader command)."""
+    if len(argv) == 3 and argv[1] == "--read-conn-info":
+        try:
+            print(read_conn_info(argv[2]).port)
+            return 0
+        except (ProtocolError, OSError) as e:
+            print("kindling: %s" % e, file=sys.stderr)
+            return 1
     try:
         if argv[1:] == ["--classpath"]:
             print(os.pathsep.join(find_classpath()))
@@ -547,7 +556,8 @@ def _main(argv):
     except GatewayLaunchError as e:
         print("kindling: %s" % e, file=sys.stderr)
         return 1
-    print("usage: python -m kindling.java_gateway --classpath | --java", file=sys.stderr)
+    print("usage: python -m kindling.java_gateway --classpath | --java | --read-conn-info PATH",
+          file=sys.stderr)
     return 2
 
 

@@ -63,3 +63,24 @@ def test_java_options_from_conf():
     assert java_gateway._java_options({"spark.driver.memory": "2g",
                                        "spark.driver.extraJavaOptions": "-Da=1 -Db='x y'"}) == [
         "-Xmx2g", "-Da=1", "-Db=x y"]
+
+
+@pytest.mark.spec("CONN-4.2", "CONN-4.6")
+def test_read_conn_info_command_prints_port_or_names_the_rule(tmp_path):
+    import struct
+    import subprocess
+    import sys
+    good = tmp_path / "good"
+    good.write_bytes(struct.pack(">ii", 4242, 3) + b"abc")
+    bad = tmp_path / "bad"
+    bad.write_bytes(struct.pack(">ii", 4242, 3) + b"abcX")
+    short = tmp_path / "short"
+    short.write_bytes(b"\x00\x00")
+    run = lambda p: subprocess.run([sys.executable, "-m", "kindling.java_gateway", "--read-conn-info",
+                                    str(p)], capture_output=True, text=True, timeout=60)
+    ok = run(good)
+    assert ok.returncode == 0 and ok.stdout.strip() == "4242"
+    trailing = run(bad)
+    assert trailing.returncode == 1 and "CONN-4.6" in trailing.stderr
+    truncated = run(short)
+    assert truncated.returncode == 1 and "CONN-4.2" in truncated.stderr
