@@ -1096,6 +1096,9 @@ class PipelinedRDD(RDD):
             self.func = pipeline_func
             self._prev_jrdd = prev._prev_jrdd
             self._prev_jrdd_deserializer = prev._prev_jrdd_deserializer
+            # One step that moves keys is enough for the composed command to lose the parent's
+            # partitioning (the JVM skips a shuffle when the partitioning is preserved).
+            preservesPartitioning = prev.preservesPartitioning and preservesPartitioning
         self.preservesPartitioning = preservesPartitioning
         self.is_cached = False
         self.is_checkpointed = False

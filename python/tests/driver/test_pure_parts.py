@@ -454,6 +454,16 @@ def test_preserves_partitioning_keeps_partitioner():
     assert base.map(str).partitioner is None
 
 
+def test_pipeline_preserves_partitioning_only_if_every_step_does():
+    ctx = _StubContext()
+    base = RDD(_StubDataset(2), ctx)
+    base.partitioner = Partitioner(2, portable_hash)
+    moved = base.map(lambda kv: (kv[1], kv[0])).mapPartitions(iter, preservesPartitioning=True)
+    assert not moved.preservesPartitioning and moved.partitioner is None
+    kept = base.mapValues(str).mapPartitions(iter, preservesPartitioning=True)
+    assert kept.preservesPartitioning and kept.partitioner == base.partitioner
+
+
 def test_rdd_cannot_be_pickled():
     base = RDD(_StubDataset(2), _StubContext())
     with pytest.raises(RuntimeError, match=r"\[RDD_TRANSFORM_ONLY_VALID_ON_DRIVER\] It appears that you are "

@@ -134,6 +134,20 @@ def test_key_aggregations(sc):
     assert dict(pairs.reduceByKey(operator.add).collectAsMap()) == expected
 
 
+def test_rekeying_after_a_shuffle_shuffles_again(sc):
+    # map() after a shuffle moves keys: the next reduceByKey must reshuffle even though the
+    # composed command ends with a partitioning-preserving step.
+    orders = sc.parallelize([(1, 30.0), (2, 45.5), (1, 12.0), (3, 28.0), (2, 31.0), (4, 44.0)], 3)
+    cities = sc.parallelize([(1, "Lisbon"), (2, "Porto"), (3, "Lisbon"), (4, "Faro")], 2)
+    per_city = orders.join(cities).map(lambda kv: (kv[1][1], kv[1][0])).reduceByKey(operator.add)
+    assert sorted(per_city.collect()) == [("Faro", 44.0), ("Lisbon", 70.0), ("Porto", 76.5)]
+    parted = sc.parallelize([(i, i) for i in range(10)]).partitionBy(3)
+    swapped = parted.map(lambda kv: (kv[1] % 2, kv[0])).reduceByKey(operator.add, 3)
+    assert sorted(swapped.collect()) == [(0, 20), (1, 25)]
+    same = parted.mapValues(lambda v: v * 2).reduceByKey(operator.add, 3)
+    assert sorted(same.collect()) == [(i, 2 * i) for i in range(10)]
+
+
 def test_group_values_are_result_iterables(sc):
     g = sc.parallelize([(1, "a"), (1, "b")]).groupByKey().collect()
     (k, vs), = g
