@@ -1,9 +1,9 @@
 package dev.kindling.tck.engine;
 
-import dev.kindling.tck.EngineVerification;
-
 /**
- * The runnable EngineVerification that {@code kindling-tck engine} discovers: configured entirely from the run's
- * configuration parameters. Rule tests live in {@link EngineVerification}.
+ * The runnable engine verification that {@code kindling-tck engine} discovers: configured entirely
+ * from the run's configuration parameters ({@code -- <python> [args]}, {@code --profile},
+ * {@code --config kindling.tck.engine.library=pyspark|kindling}, see {@link EngineSetup}). Rule
+ * tests live in {@link EngineVerificationRules}.
  */
-public final class EngineTck extends EngineVerification {}
+public final class EngineTck extends EngineVerificationRules {}

@@ -1,0 +1,1046 @@
+package dev.kindling.tck.engine;
+
+import dev.kindling.protocol.Limits;
+import dev.kindling.protocol.Profile;
+import dev.kindling.protocol.ProtocolException;
+import dev.kindling.protocol.frame.Frame;
+import dev.kindling.protocol.frame.FrameReader;
+import dev.kindling.protocol.frame.SpecialLength;
+import dev.kindling.protocol.header.BroadcastSection;
+import dev.kindling.protocol.header.TaskHeader;
+import dev.kindling.protocol.header.TaskHeaderCodec;
+import dev.kindling.tck.EngineVerification;
+import dev.kindling.tck.worker.TckParameters;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The rules of {@code worker.md} whose role is {@code jvm} or {@code any}, checked with the TCK
+ * as the worker: the engine under test runs small RDD jobs from the TCK's driver script with its
+ * worker and daemon modules replaced by the TCK's probe ({@code kindling_tck_probe}), which
+ * records every byte the engine sends and plays a behaviour per job (a correct worker by
+ * delegating to a real worker module, an exception, a crash, garbage, a hang...). The tests check
+ * the recorded bytes with the protocol-spec codecs and the driver's view of each job.
+ *
+ * <p>The jobs run in three driver sessions (daemon mode with reuse, simple mode, daemon start
+ * failures), each once per run and shared by the tests. A failure message starts with the id of
+ * the rule broken and ends with where the session's records are.
+ */
+@ExtendWith(TckParameters.Resolver.class)
+public abstract class EngineVerificationRules extends EngineVerification {
+  /** Extra time a cancelled task's worker may take to die beyond the kill timeout (ms). */
+  public static final String KILL_SLACK = "kindling.tck.engine.killSlackMs";
+  /** A job that should fail fast must fail within this many seconds. */
+  static final double FAST_FAILURE_SECONDS = 20;
+
+  private EngineSetup setup;
+  private long killSlackMs;
+
+  @BeforeEach
+  final void deriveEngineSetup(TckParameters params) {
+    Map<String, String> over = parameterOverrides();
+    java.util.function.Function<String, Optional<String>> lookup =
+        k -> over.containsKey(k) ? Optional.of(over.get(k)) : params.get(k);
+    setup = EngineSetup.derive(config(), lookup);
+    killSlackMs = lookup.apply(KILL_SLACK).map(Long::parseLong).orElse(3000L);
+  }
+
+  /** Parameters that win over the run's (a JUnit subclass pointing at a local build). */
+  protected Map<String, String> parameterOverrides() {
+    return Map.of();
+  }
+
+  // -- sessions ---------------------------------------------------------------------------------
+
+  private Records daemon() {
+    Assumptions.assumeTrue(setup.daemonMode, "daemon mode not declared (--capability daemonMode)");
+    return Sessions.get(Sessions.DAEMON, setup, profile());
+  }
+
+  private Records simple() {
+    Assumptions.assumeTrue(setup.simpleMode, "simple mode not declared (--capability simpleMode)");
+    return Sessions.get(Sessions.SIMPLE, setup, profile());
+  }
+
+  private Records daemonStart() {
+    Assumptions.assumeTrue(setup.daemonMode, "daemon mode not declared (--capability daemonMode)");
+    return Sessions.get(Sessions.DAEMON_START, setup, profile());
+  }
+
+  private List<Records> sessions() {
+    List<Records> all = new ArrayList<>();
+    if (setup.daemonMode) {
+      all.add(Sessions.get(Sessions.DAEMON, setup, profile()));
+      all.add(Sessions.get(Sessions.DAEMON_START, setup, profile()));
+    }
+    if (setup.simpleMode) {
+      all.add(Sessions.get(Sessions.SIMPLE, setup, profile()));
+    }
+    return all;
+  }
+
+  private static AssertionError fail(String rule, String message, Records r) {
+    return new AssertionError(rule + ": " + message + r.diagnostics());
+  }
+
+  private static void check(boolean ok, String rule, String message, Records r) {
+    if (!ok) {
+      throw fail(rule, message, r);
+    }
+  }
+
+  /** The job ran (did not hang or abandon the session) and succeeded. */
+  private static void expectOk(Records r, String job, String rule) {
+    Map<String, Object> j = r.job(job);
+    check(!Boolean.TRUE.equals(j.get("hung")), rule, "job '" + job + "' hung", r);
+    check(r.jobOk(job), rule, "job '" + job + "' failed: " + firstLines(r.jobError(job)), r);
+  }
+
+  /** The job failed, within {@link #FAST_FAILURE_SECONDS}; returns its error text. */
+  private static String expectFastFailure(Records r, String job, String rule) {
+    Map<String, Object> j = r.job(job);
+    check(!Boolean.TRUE.equals(j.get("hung")), rule, "job '" + job + "' hung: the engine never failed it", r);
+    check(!r.jobOk(job), rule, "job '" + job + "' succeeded although the worker misbehaved: "
+        + r.jobResult(job), r);
+    double s = r.jobSeconds(job);
+    check(!(s > FAST_FAILURE_SECONDS), rule,
+        "job '" + job + "' took " + Math.round(s) + " s to fail (bound " + FAST_FAILURE_SECONDS + " s)", r);
+    return r.jobError(job);
+  }
+
+  private static String firstLines(String text) {
+    String[] lines = text.split("\n");
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < Math.min(6, lines.length); i++) {
+      b.append(i == 0 ? "" : "\n  ").append(lines[i]);
+    }
+    return b.toString();
+  }
+
+  private TaskHeader decode(Records r, Records.Task t) {
+    check(t.header != null && t.header.length > 0, "WRK-4.1", "no header recorded for " + t, r);
+    ByteArrayInputStream in = new ByteArrayInputStream(t.header);
+    try {
+      TaskHeader h = TaskHeaderCodec.decode(in, profile(), Limits.defaults());
+      check(in.available() == 0, "WRK-4.8",
+          t + ": " + in.available() + " byte(s) after the command the probe read as header", r);
+      return h;
+    } catch (ProtocolException e) {
+      throw new AssertionError(e.getMessage() + " (" + t + ", profile " + profile().id() + ")"
+          + r.diagnostics(), e);
+    } catch (IOException e) {
+      throw fail("WRK-1.5", t + ": " + e, r);
+    }
+  }
+
+  private interface HeaderCheck {
+    void check(Records r, Records.Task t, TaskHeader h);
+  }
+
+  /** Decodes every recorded header of every session and applies {@code c}. */
+  private void eachHeader(HeaderCheck c) {
+    int n = 0;
+    for (Records r : sessions()) {
+      for (Records.Task t : r.tasks()) {
+        if (t.event.get("split") instanceof Number && ((Number) t.event.get("split")).intValue() == -1) {
+          continue;
+        }
+        c.check(r, t, decode(r, t));
+        n++;
+      }
+    }
+    Assumptions.assumeTrue(n > 0, "no task header was recorded");
+  }
+
+  private static Map<String, Object> env(Map<String, Object> start) {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> e = (Map<String, Object>) start.getOrDefault("env", Map.of());
+    return e;
+  }
+
+  /** The environment summaries of every daemon and connection of the session. */
+  private static List<Map<String, Object>> processStarts(Records r) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    r.daemons.forEach(d -> out.add(d.start()));
+    r.conns.forEach(c -> out.add(c.start()));
+    out.removeIf(Map::isEmpty);
+    return out;
+  }
+
+  // -- 2. Socket authentication ------------------------------------------------------------------
+
+  /**
+   * WRK-2.1: as client (daemon mode) the engine writes the secret first; as server (simple mode)
+   * it writes nothing before it has read the worker's secret.
+   */
+  @Test
+  void required_WRK_2_1_secretFirst() {
+    int n = 0;
+    for (Records r : sessions()) {
+      for (Map<String, Object> c : r.checks("WRK-2.1")) {
+        check(Boolean.TRUE.equals(c.get("ok")), "WRK-2.1", c.get("conn") + ": " + c.get("detail"), r);
+        n++;
+      }
+    }
+    Assumptions.assumeTrue(n > 0, "no authentication was observed");
+  }
+
+  /** WRK-2.2: the engine as server answers the right secret "ok" and a wrong one "err", then closes. */
+  @Test
+  void required_WRK_2_2_serverRepliesOkOrErr() {
+    Records r = simple();
+    List<Map<String, Object>> oks = r.checks("WRK-2.2");
+    check(!oks.isEmpty(), "WRK-2.2", "no simple worker authenticated", r);
+    for (Map<String, Object> c : oks) {
+      check(Boolean.TRUE.equals(c.get("ok")), "WRK-2.2", c.get("conn") + ": " + c.get("detail"), r);
+    }
+    Map<String, Object> wrong = r.tasks().isEmpty() ? null : null;
+    for (Records.Conn c : r.conns) {
+      Optional<Map<String, Object>> e = c.event("wrongSecret");
+      if (e.isPresent()) {
+        wrong = e.get();
+      }
+    }
+    check(wrong != null, "WRK-2.2", "the wrong-secret worker never connected", r);
+    check("00000003657272".equals(wrong.get("reply")), "WRK-2.2",
+        "reply to a wrong secret was " + wrong.get("reply") + " (hex), expected utf \"err\" 00000003657272", r);
+    check(Boolean.TRUE.equals(wrong.get("closed")), "WRK-2.2",
+        "the engine did not close the connection after \"err\"", r);
+    expectFastFailure(r, "wrongSecret", "WRK-2.2");
+  }
+
+  /** WRK-2.4: the engine as client treats a reply other than "ok" as failure: no header follows. */
+  @Test
+  void required_WRK_2_4_clientRejectsErrReply() {
+    Records r = daemonStart();
+    Map<String, Object> e = null;
+    for (Records.Conn c : r.conns) {
+      e = c.event("authReplyErr").orElse(e);
+    }
+    check(e != null, "WRK-2.4", "no connection got the \"err\" reply", r);
+    check(((Number) e.get("bytesAfterErr")).intValue() == 0, "WRK-2.4",
+        "the engine wrote " + e.get("bytesAfterErr") + " byte(s) after the reply \"err\"", r);
+    expectFastFailure(r, "authErr", "WRK-2.4");
+  }
+
+  /** WRK-2.6: a worker that connects and never sends its secret is dropped within ~10 s. */
+  @Test
+  void required_WRK_2_6_secretWaitBounded() {
+    Records r = simple();
+    Map<String, Object> e = null;
+    for (Records.Conn c : r.conns) {
+      e = c.event("authStall").orElse(e);
+    }
+    check(e != null, "WRK-2.6", "the stalling worker never connected", r);
+    double s = ((Number) e.get("seconds")).doubleValue();
+    check(Boolean.TRUE.equals(e.get("closed")), "WRK-2.6",
+        "the engine kept a connection without a secret open for " + Math.round(s) + " s", r);
+    check(s <= 15, "WRK-2.6", "the engine waited " + Math.round(s) + " s for the secret (bound 10 s + 5 s slack)", r);
+  }
+
+  /** WRK-2.7: the worker secret is at least 256 bits and never on a command line. */
+  @Test
+  void required_WRK_2_7_secretStrongAndNotInArgv() {
+    int n = 0;
+    for (Records r : sessions()) {
+      for (Map<String, Object> s : processStarts(r)) {
+        if (!Boolean.TRUE.equals(s.get("secretPresent"))) {
+          continue;
+        }
+        n++;
+        int len = ((Number) s.get("secretLength")).intValue();
+        boolean hex = Boolean.TRUE.equals(s.get("secretIsHex"));
+        check(hex ? len >= 64 : len >= 32, "WRK-2.7",
+            "PYTHON_WORKER_FACTORY_SECRET has " + len + (hex ? " hex characters" : " characters")
+                + " (at least 256 bits needed)", r);
+        check(!Boolean.TRUE.equals(s.get("secretInArgv")), "WRK-2.7",
+            "the secret is in the worker's command line " + s.get("argv"), r);
+        check(!Boolean.TRUE.equals(s.get("secretInParentArgv")), "WRK-2.7",
+            "the secret is in the command line of the worker's parent", r);
+      }
+    }
+    Assumptions.assumeTrue(n > 0, "no process saw a secret");
+  }
+
+  /** WRK-2.8: the simple-mode listener is bound to loopback only. */
+  @Test
+  void required_WRK_2_8_listenerOnLoopback() {
+    Records r = simple();
+    List<Map<String, Object>> cs = r.checks("WRK-2.8");
+    check(!cs.isEmpty(), "WRK-2.8", "no simple worker was launched", r);
+    for (Map<String, Object> c : cs) {
+      check(Boolean.TRUE.equals(c.get("ok")), "WRK-2.8", c.get("conn") + ": " + c.get("detail"), r);
+    }
+  }
+
+  /** WRK-2.5: constant-time comparison cannot be observed from a worker. */
+  @Test
+  void untested_WRK_2_5_constantTimeComparison() {}
+
+  // -- 3. Launching workers ----------------------------------------------------------------------
+
+  /** WRK-3.1: the worker and daemon environment. */
+  @Test
+  void required_WRK_3_1_workerEnvironment() {
+    int n = 0;
+    for (Records r : sessions()) {
+      boolean reuse = Sessions.spec(r.session).reuse;
+      String seed = String.valueOf(r.driverEvent("driverStart").map(e -> e.get("hashSeed")).orElse(null));
+      for (Map<String, Object> s : processStarts(r)) {
+        n++;
+        Map<String, Object> env = env(s);
+        String who = s.containsKey("launch") ? "daemon" : "worker " + s.get("pid");
+        check("YES".equals(env.get("PYTHONUNBUFFERED")), "WRK-3.1",
+            who + ": PYTHONUNBUFFERED=" + env.get("PYTHONUNBUFFERED"), r);
+        if (reuse) {
+          check("1".equals(env.get("SPARK_REUSE_WORKER")), "WRK-3.1",
+              who + ": SPARK_REUSE_WORKER=" + env.get("SPARK_REUSE_WORKER") + " with reuse on", r);
+        } else {
+          check(!env.containsKey("SPARK_REUSE_WORKER"), "WRK-3.1",
+              who + ": SPARK_REUSE_WORKER=" + env.get("SPARK_REUSE_WORKER") + " with reuse off", r);
+        }
+        for (String k : List.of("SPARK_AUTH_SOCKET_TIMEOUT", "SPARK_BUFFER_SIZE")) {
+          Object v = env.get(k);
+          check(v != null && String.valueOf(v).matches("\\d+"), "WRK-3.1", who + ": " + k + "=" + v, r);
+        }
+        check(seed.equals(String.valueOf(env.get("PYTHONHASHSEED"))), "WRK-3.1",
+            who + ": PYTHONHASHSEED=" + env.get("PYTHONHASHSEED") + ", the driver's is " + seed, r);
+        check(Boolean.TRUE.equals(s.get("secretPresent")), "WRK-3.1",
+            who + ": no PYTHON_WORKER_FACTORY_SECRET", r);
+        check(!Boolean.TRUE.equals(s.get("secretInArgv")), "WRK-3.1",
+            who + ": the secret is on the command line", r);
+      }
+    }
+    Assumptions.assumeTrue(n > 0, "no worker or daemon was launched");
+  }
+
+  /** WRK-3.2: on spark-4.2 the engine sets SPARK_PYTHON_RUNTIME=PYTHON_WORKER. */
+  @Test
+  void optional_WRK_3_2_pythonRuntime() {
+    for (Records r : sessions()) {
+      for (Map<String, Object> s : processStarts(r)) {
+        Object v = env(s).get("SPARK_PYTHON_RUNTIME");
+        check("PYTHON_WORKER".equals(v), "WRK-3.2", "SPARK_PYTHON_RUNTIME=" + v, r);
+      }
+    }
+  }
+
+  /**
+   * WRK-3.3: simple mode starts {@code python -m <workerModule>} with a decimal port, and closes
+   * the listener once it has the pid.
+   */
+  @Test
+  void required_WRK_3_3_simpleLaunch() {
+    Records r = simple();
+    check(!r.conns.isEmpty(), "WRK-3.3", "no simple worker was launched", r);
+    for (Records.Conn c : r.conns) {
+      @SuppressWarnings("unchecked")
+      List<Object> argv = (List<Object>) c.start().get("argv");
+      check(argv != null && argv.size() >= 3
+              && "-m".equals(argv.get(argv.size() - 2))
+              && "kindling_tck_probe.worker".equals(argv.get(argv.size() - 1)), "WRK-3.3",
+          c.name + ": command line " + argv + " is not python -m kindling_tck_probe.worker", r);
+    }
+    for (Map<String, Object> c : r.checks("WRK-3.3")) {
+      check(Boolean.TRUE.equals(c.get("ok")), "WRK-3.3", c.get("conn") + ": " + c.get("detail"), r);
+    }
+    expectOk(r, "map", "WRK-3.3");
+  }
+
+  /** WRK-3.5: a negative pid fails the launch with an error naming the code (both modes). */
+  @Test
+  void required_WRK_3_5_negativePidFailsLaunch() {
+    List<Records> rs = new ArrayList<>();
+    if (setup.simpleMode) {
+      rs.add(simple());
+    }
+    if (setup.daemonMode) {
+      rs.add(daemonStart());
+    }
+    for (Records r : rs) {
+      String err = expectFastFailure(r, "negativePid", "WRK-3.5");
+      check(err.contains(Integer.toString(Sessions.NEGATIVE_PID)), "WRK-3.5",
+          "the error does not name the code " + Sessions.NEGATIVE_PID + ": " + firstLines(err), r);
+    }
+  }
+
+  /** WRK-3.7: a daemon that exits without a port fails the job with its stderr in the error. */
+  @Test
+  void required_WRK_3_7_daemonWithoutPortRejected() {
+    Records r = daemonStart();
+    String err = expectFastFailure(r, "startEof", "WRK-3.7");
+    check(err.contains("KINDLING_TCK_STDERR_MARKER"), "WRK-3.7",
+        "the error does not include the daemon's standard error: " + firstLines(err), r);
+    expectOk(r, "afterStart", "WRK-3.7");
+  }
+
+  /** WRK-3.7: a daemon that writes port 0 fails the job with its stderr in the error. */
+  @Test
+  void required_WRK_3_7_daemonBadPortRejected() {
+    Records r = daemonStart();
+    String err = expectFastFailure(r, "startBadPort", "WRK-3.7");
+    check(err.contains("KINDLING_TCK_STDERR_MARKER"), "WRK-3.7",
+        "the error does not include the daemon's standard error: " + firstLines(err), r);
+  }
+
+  /** WRK-3.9: the engine reads the child's pid, then authenticates, before the header. */
+  @Test
+  void required_WRK_3_9_pidThenAuthThenHeader() {
+    Records r = daemon();
+    List<Map<String, Object>> cs = r.checks("WRK-3.9");
+    check(!cs.isEmpty(), "WRK-3.9", "no daemon child was connected", r);
+    for (Map<String, Object> c : cs) {
+      check(Boolean.TRUE.equals(c.get("ok")), "WRK-3.9", c.get("conn") + ": " + c.get("detail"), r);
+    }
+    expectOk(daemonStart(), "slowStart", "WRK-3.9");
+  }
+
+  /** WRK-3.11: a cancelled task's worker is killed through the daemon's stdin / destroyed. */
+  @Test
+  void required_WRK_3_11_killCancelledWorker() {
+    if (setup.daemonMode) {
+      Records r = daemon();
+      Map<String, Object> res = cancelResult(r);
+      Set<Long> killed = new TreeSet<>();
+      for (Records.Daemon d : r.daemons) {
+        for (Map<String, Object> e : d.events("killRequest")) {
+          killed.add(((Number) e.get("target")).longValue());
+        }
+      }
+      for (Object pid : (List<?>) res.get("pids")) {
+        long p = ((Number) pid).longValue();
+        check(killed.contains(p), "WRK-3.11",
+            "the hung worker " + p + " of the cancelled job was not killed through the daemon's"
+                + " stdin (kill requests: " + killed + ")", r);
+      }
+    }
+    if (setup.simpleMode) {
+      Records r = simple();
+      Map<String, Object> res = cancelResult(r);
+      @SuppressWarnings("unchecked")
+      Map<String, Object> dead = (Map<String, Object>) res.getOrDefault("deadAt", Map.of());
+      for (Object pid : (List<?>) res.get("pids")) {
+        check(dead.containsKey(String.valueOf(pid)), "WRK-3.11",
+            "the hung simple worker " + pid + " of the cancelled job was not destroyed", r);
+      }
+    }
+  }
+
+  private Map<String, Object> cancelResult(Records r) {
+    Map<String, Object> res = r.jobResult("cancel");
+    check(res.get("pids") instanceof List && !((List<?>) res.get("pids")).isEmpty(), "WRK-3.17",
+        "the cancel job never started a task: " + r.jobError("cancel"), r);
+    return res;
+  }
+
+  /** WRK-3.12: the daemon command line is {@code python -m <daemonModule> <workerModule>}. */
+  @Test
+  void required_WRK_3_12_daemonCommandLine() {
+    Records r = daemon();
+    check(!r.daemons.isEmpty(), "WRK-3.12", "no daemon was started", r);
+    for (Records.Daemon d : r.daemons) {
+      @SuppressWarnings("unchecked")
+      List<Object> argv = (List<Object>) d.start().get("argv");
+      check(argv != null && argv.size() >= 4
+              && "-m".equals(argv.get(argv.size() - 3))
+              && "kindling_tck_probe.daemon".equals(argv.get(argv.size() - 2))
+              && "kindling_tck_probe.worker".equals(argv.get(argv.size() - 1)), "WRK-3.12",
+          "daemon command line " + argv + " is not python -m kindling_tck_probe.daemon kindling_tck_probe.worker", r);
+    }
+  }
+
+  /** WRK-3.14: a worker that did not answer END_OF_STREAM gets no further task. */
+  @Test
+  void required_WRK_3_14_noReuseWithoutEndOfStream() {
+    Records r = daemon();
+    expectOk(r, "nonReusable", "WRK-3.14");
+    List<Records.Task> ts = r.tasksOf("nonReusable");
+    check(!ts.isEmpty(), "WRK-3.14", "no task of job 'nonReusable' was recorded", r);
+    for (Records.Task t : ts) {
+      notReusedAfter(r, t, "WRK-3.14", "answered END_OF_DATA_SECTION (not reusable)");
+    }
+  }
+
+  private static void notReusedAfter(Records r, Records.Task t, String rule, String why) {
+    boolean later = t.conn.tasks.stream().anyMatch(o -> o.index > t.index);
+    check(!later, rule, t + " " + why + ", but the engine sent another task header on it", r);
+    for (Map<String, Object> d : t.conn.events("drained")) {
+      Number n = (Number) d.get("bytesAfterEnd");
+      check(n.longValue() == 0, rule, t + " " + why + ", but the engine wrote " + n
+          + " more byte(s) on the connection", r);
+    }
+  }
+
+  /**
+   * WRK-3.15, WRK-4.5.5, WRK-4.5.6: per connection the broadcast section is incremental: a task
+   * gets exactly the broadcasts it needs, never one again that the connection already has, and
+   * removals only of broadcasts sent on that connection.
+   */
+  @Test
+  void required_WRK_3_15_broadcastsRememberedPerConnection() {
+    checkBroadcastBookkeeping("WRK-3.15");
+  }
+
+  /** WRK-4.5.5: only the difference is sent (removed first, then added). */
+  @Test
+  void required_WRK_4_5_5_broadcastDifferenceOnly() {
+    checkBroadcastBookkeeping("WRK-4.5.5");
+  }
+
+  /** WRK-4.5.6: no removal of an id not sent earlier on the same connection. */
+  @Test
+  void required_WRK_4_5_6_noUnknownRemoval() {
+    checkBroadcastBookkeeping("WRK-4.5.6");
+  }
+
+  private void checkBroadcastBookkeeping(String rule) {
+    Records r = daemon();
+    for (String j : List.of("bc1", "bc2", "bc3")) {
+      expectOk(r, j, rule);
+    }
+    int reusedBroadcastTasks = 0;
+    for (Records.Conn c : r.conns) {
+      Set<Long> sent = new LinkedHashSet<>();
+      for (Records.Task t : c.tasks) {
+        TaskHeader h = decode(r, t);
+        BroadcastSection b = h.broadcasts();
+        for (Long id : b.removed()) {
+          check(sent.contains(id), "WRK-4.5.6", t + " removes broadcast " + id
+              + ", which was never sent on this connection (sent: " + sent + ")", r);
+          sent.remove(id);
+        }
+        for (BroadcastSection.Added a : b.added()) {
+          check(!sent.contains(a.id()), rule.equals("WRK-3.15") ? "WRK-3.15" : "WRK-4.5.5",
+              t + " sends broadcast " + a.id() + " again although this connection already has it", r);
+          sent.add(a.id());
+        }
+        Set<Long> needed = neededBroadcasts(r, t.job());
+        if (needed != null) {
+          if (t.index > 0) {
+            reusedBroadcastTasks++;
+          }
+          check(sent.equals(needed), "WRK-4.5.5", t + ": after the header the worker holds "
+              + sent + " but the job uses exactly " + needed, r);
+        }
+      }
+    }
+    if (rule.equals("WRK-3.15")) {
+      Assumptions.assumeTrue(reusedBroadcastTasks > 0,
+          "no broadcast job ran on a reused worker connection: cannot observe incremental sections");
+    }
+  }
+
+  /** The broadcast ids job {@code job} uses, as the driver reported them; null if unknown. */
+  private static Set<Long> neededBroadcasts(Records r, String job) {
+    Object ids = r.jobResult(job).get("usedIds");
+    if (!(ids instanceof List)) {
+      return null;
+    }
+    Set<Long> s = new TreeSet<>();
+    for (Object o : (List<?>) ids) {
+      if (!(o instanceof Number)) {
+        return null;
+      }
+      s.add(((Number) o).longValue());
+    }
+    return s;
+  }
+
+  /** WRK-3.16: idle workers are closed after an idle timeout (Spark: a minute; too slow to wait for). */
+  @Test
+  void untested_WRK_3_16_idleTimeout() {}
+
+  /** WRK-3.17: a cancelled task's worker dies within the kill timeout (plus polling slack). */
+  @Test
+  void required_WRK_3_17_killWithinTimeout() {
+    List<Records> rs = new ArrayList<>();
+    if (setup.daemonMode) {
+      rs.add(daemon());
+    }
+    if (setup.simpleMode) {
+      rs.add(simple());
+    }
+    long bound = killTimeoutMs() + killSlackMs;
+    for (Records r : rs) {
+      Map<String, Object> res = cancelResult(r);
+      double cancelAt = ((Number) res.get("cancelAt")).doubleValue();
+      @SuppressWarnings("unchecked")
+      Map<String, Object> dead = (Map<String, Object>) res.getOrDefault("deadAt", Map.of());
+      for (Object pid : (List<?>) res.get("pids")) {
+        Object at = dead.get(String.valueOf(pid));
+        check(at != null, "WRK-3.17", "the worker " + pid + " of the cancelled job was still alive "
+            + "30 s after the cancel", r);
+        long ms = Math.round((((Number) at).doubleValue() - cancelAt) * 1000);
+        check(ms <= bound, "WRK-3.17", "the worker " + pid + " died " + ms
+            + " ms after the cancel; bound: kill timeout " + killTimeoutMs() + " ms + " + killSlackMs
+            + " ms slack", r);
+      }
+      check(!Boolean.TRUE.equals(res.get("jobStillRunning")), "WRK-3.17",
+          "the cancelled job never ended", r);
+    }
+  }
+
+  private long killTimeoutMs() {
+    String v = setup.conf.getOrDefault("spark.python.task.killTimeout", "2s").trim();
+    if (v.endsWith("ms")) {
+      return Long.parseLong(v.substring(0, v.length() - 2));
+    }
+    if (v.endsWith("s")) {
+      return Long.parseLong(v.substring(0, v.length() - 1)) * 1000;
+    }
+    return Long.parseLong(v);
+  }
+
+  // -- 4. Task header ----------------------------------------------------------------------------
+
+  /** WRK-4.1: the header starts with the split index, the task's partition. */
+  @Test
+  void required_WRK_4_1_splitIndexFirst() {
+    eachHeader((r, t, h) -> {
+      check(h.splitIndex() >= 0, "WRK-4.1", t + ": split index " + h.splitIndex(), r);
+      check(h.splitIndex() == h.taskContext().partitionId(), "WRK-4.1", t + ": split index "
+          + h.splitIndex() + " but partitionId " + h.taskContext().partitionId(), r);
+    });
+  }
+
+  /** WRK-4.2: the driver's Python version, "major.minor". */
+  @Test
+  void required_WRK_4_2_pythonVersion() {
+    eachHeader((r, t, h) -> {
+      String driver = String.valueOf(r.driverEvent("driverStart").map(e -> e.get("pythonVersion")).orElse(""));
+      check(h.pythonVersion().matches("\\d+\\.\\d+"), "WRK-4.2", t + ": python version '"
+          + h.pythonVersion() + "' is not major.minor", r);
+      check(h.pythonVersion().equals(driver), "WRK-4.2", t + ": python version "
+          + h.pythonVersion() + " but the driver runs " + driver, r);
+    });
+  }
+
+  /** WRK-4.3.1: spark-3.5 binary task context. */
+  @Test
+  void required_WRK_4_3_1_binaryTaskContext() {
+    eachHeader((r, t, h) -> checkContextIds(r, t, h, "WRK-4.3.1"));
+  }
+
+  /** WRK-4.3.2: spark-4.1 binary task context without barrier fields. */
+  @Test
+  void required_WRK_4_3_2_compactTaskContext() {
+    eachHeader((r, t, h) -> checkContextIds(r, t, h, "WRK-4.3.2"));
+  }
+
+  /** WRK-4.3.3: spark-4.2 task context as one JSON utf with exactly the keys. */
+  @Test
+  void required_WRK_4_3_3_jsonTaskContext() {
+    eachHeader((r, t, h) -> checkContextIds(r, t, h, "WRK-4.3.3"));
+  }
+
+  private static void checkContextIds(Records r, Records.Task t, TaskHeader h, String rule) {
+    var c = h.taskContext();
+    check(c.stageId() >= 0 && c.partitionId() >= 0 && c.attemptNumber() >= 0
+        && c.taskAttemptId() >= 0 && c.cpus() >= 1, rule, t + ": implausible task context " + c, r);
+    Object stage = t.event.get("stageId");
+    check(stage instanceof Number && ((Number) stage).intValue() == c.stageId(), rule,
+        t + ": the probe and the codec disagree on the stage id", r);
+  }
+
+  /** WRK-4.3.4: no barrier tasks: isBarrier false (and connInfo -1 on spark-4.2). */
+  @Test
+  void required_WRK_4_3_4_notBarrier() {
+    eachHeader((r, t, h) -> {
+      var c = h.taskContext();
+      check(!c.isBarrier(), "WRK-4.3.4", t + ": isBarrier true", r);
+      if (profile() == Profile.SPARK_4_2) {
+        check(Integer.valueOf(-1).equals(c.connInfo()), "WRK-4.3.4", t + ": connInfo "
+            + c.connInfo() + ", expected -1 for a non-barrier task", r);
+      }
+    });
+  }
+
+  /** WRK-4.4.1: the SparkFiles root and the includes follow the task context. */
+  @Test
+  void required_WRK_4_4_1_filesAndIncludes() {
+    eachHeader((r, t, h) -> check(!h.sparkFilesDir().isEmpty(), "WRK-4.4.1",
+        t + ": empty SparkFiles root directory", r));
+  }
+
+  /** WRK-4.5.1: the broadcast section: bool, count, entries (decoded by the codec). */
+  @Test
+  void required_WRK_4_5_1_broadcastSection() {
+    eachHeader((r, t, h) -> {
+      BroadcastSection b = h.broadcasts();
+      check(b.decryptionServer() == null, "WRK-4.5.1",
+          t + ": a decryption server without spark.io.encryption", r);
+      @SuppressWarnings("unchecked")
+      List<Object> added = (List<Object>) t.event.getOrDefault("broadcastsAdded", List.of());
+      check(added.size() == b.added().size(), "WRK-4.5.1", t + ": the probe and the codec disagree "
+          + "on the broadcast entries", r);
+      for (BroadcastSection.Added a : b.added()) {
+        check(a.path() != null && !a.path().isEmpty(), "WRK-4.5.3", t + ": broadcast " + a.id()
+            + " has no path", r);
+      }
+    });
+  }
+
+  /** WRK-4.6: the RDD path's eval type is 0 (NON_UDF). */
+  @Test
+  void required_WRK_4_6_evalTypeNonUdf() {
+    eachHeader((r, t, h) -> check(h.evalType() == 0, "WRK-4.6", t + ": eval type " + h.evalType(), r));
+  }
+
+  /** WRK-4.7: spark-4.2 runnerConf and evalConf maps (decoded within bounds by the codec). */
+  @Test
+  void required_WRK_4_7_confMaps() {
+    eachHeader((r, t, h) -> check(h.runnerConf() != null && h.evalConf() != null, "WRK-4.7",
+        t + ": no conf maps", r));
+  }
+
+  /** WRK-4.8: the header ends with the command blob. */
+  @Test
+  void required_WRK_4_8_commandLast() {
+    eachHeader((r, t, h) -> check(h.command().length > 0, "WRK-4.8", t + ": empty command", r));
+  }
+
+  /** WRK-4.9: every count and string of the header within the limits (checked while decoding). */
+  @Test
+  void required_WRK_4_9_headerWithinLimits() {
+    eachHeader((r, t, h) -> { });
+  }
+
+  // -- 5. Input ----------------------------------------------------------------------------------
+
+  /** WRK-5.1: input elements are blobs (or NULL) up to END_OF_DATA_SECTION. */
+  @Test
+  void required_WRK_5_1_inputFrames() {
+    eachInput((r, t, frames) -> {
+      for (int i = 0; i < frames.size() - 2; i++) {
+        Frame f = frames.get(i);
+        check(f.isData() || f.special() == SpecialLength.NULL, "WRK-5.1",
+            t + ": input frame " + i + " is " + f + " before the end of the data", r);
+      }
+    });
+  }
+
+  /** WRK-5.2: END_OF_DATA_SECTION then at once END_OF_STREAM, flushed (the jobs complete). */
+  @Test
+  void required_WRK_5_2_inputEndMarkers() {
+    eachInput((r, t, frames) -> {
+      int n = frames.size();
+      check(n >= 2 && frames.get(n - 2).special() == SpecialLength.END_OF_DATA_SECTION
+              && frames.get(n - 1).special() == SpecialLength.END_OF_STREAM, "WRK-5.2",
+          t + ": input does not end with -1, -4: " + frames.subList(Math.max(0, n - 2), n), r);
+    });
+    for (Records r : sessions()) {
+      expectOk(r, r.session.equals(Sessions.DAEMON_START) ? "afterStart" : "map", "WRK-5.2");
+    }
+  }
+
+  private interface InputCheck {
+    void check(Records r, Records.Task t, List<Frame> frames);
+  }
+
+  private void eachInput(InputCheck c) {
+    int n = 0;
+    for (Records r : sessions()) {
+      for (Records.Task t : r.tasks()) {
+        Optional<Map<String, Object>> ev = t.inputEvent();
+        if (t.input == null || ev.isEmpty() || Boolean.TRUE.equals(ev.get().get("truncated"))) {
+          continue;
+        }
+        List<Frame> frames = new ArrayList<>();
+        FrameReader fr = new FrameReader(new ByteArrayInputStream(t.input));
+        try {
+          Frame f;
+          while ((f = fr.readFrame()) != null) {
+            frames.add(f);
+          }
+        } catch (ProtocolException e) {
+          throw new AssertionError(e.getMessage() + " (input of " + t + ")" + r.diagnostics(), e);
+        } catch (IOException e) {
+          throw fail("WRK-5.5", t + ": " + e, r);
+        }
+        c.check(r, t, frames);
+        n++;
+      }
+    }
+    Assumptions.assumeTrue(n > 0, "no complete task input was recorded");
+  }
+
+  /** WRK-5.3: a negative frame length that is not a special length fails the task, no hang. */
+  @Test
+  void required_WRK_5_3_badNegativeLengthRejected() {
+    expectFastFailure(daemon(), "garbage", "WRK-5.3");
+  }
+
+  /**
+   * WRK-5.4: a frame length above the maximum fails the task before the body is read: the probe
+   * sends 512 MiB + 1 and 16 bytes, then waits; an engine that waits for the body fails late.
+   */
+  @Test
+  void required_WRK_5_4_oversizedFrameRejected() {
+    expectFastFailure(simple(), "hugeLength", "WRK-5.4");
+  }
+
+  /** WRK-5.6: the engine reads output while writing input: a worker that writes 16 MiB first. */
+  @Test
+  void required_WRK_5_6_noDeadlockOnLargeOutput() {
+    Records r = daemon();
+    expectOk(r, "largeOutput", "WRK-5.6");
+    Object count = r.jobResult("largeOutput").get("count");
+    int tasks = r.tasksOf("largeOutput").size();
+    check(count instanceof Number
+            && ((Number) count).intValue() == tasks * Sessions.LARGE_FRAMES * Sessions.LARGE_ELEMENTS,
+        "WRK-5.6", "collected " + count + " elements from " + tasks + " task(s), expected "
+            + Sessions.LARGE_FRAMES * Sessions.LARGE_ELEMENTS + " each", r);
+  }
+
+  // -- 6. Output ---------------------------------------------------------------------------------
+
+  /** WRK-6.7: a successful job's accumulator updates are merged exactly once. */
+  @Test
+  void required_WRK_6_7_accumulatorsMergedOnce() {
+    Records r = daemon();
+    expectOk(r, "acc", "WRK-6.7");
+    Object v = r.jobResult("acc").get("value");
+    check(v instanceof Number && ((Number) v).intValue() == 100, "WRK-6.7",
+        "accumulator value " + v + " after 100 adds of 1", r);
+  }
+
+  /** WRK-6.7: updates of a task whose worker died before the end of its output are not merged. */
+  @Test
+  void required_WRK_6_7_failedTaskUpdatesDiscarded() {
+    Records r = daemon();
+    expectFastFailure(r, "accCrash", "WRK-6.7");
+    Object v = r.jobResult("accCrash").get("value");
+    check(v instanceof Number && ((Number) v).intValue() == 0, "WRK-6.7",
+        "accumulator value " + v + ": updates of tasks that failed (worker gone before the reuse"
+            + " reply) were merged", r);
+  }
+
+  // -- 7. Failures -------------------------------------------------------------------------------
+
+  /** WRK-7.3: a Python exception fails the task with the traceback in the error. */
+  @Test
+  void required_WRK_7_3_userExceptionCarriesTraceback() {
+    for (Records r : modeSessions()) {
+      String err = expectFastFailure(r, "raise", "WRK-7.3");
+      check(err.contains(Sessions.USER_TOKEN) && err.contains("Traceback"), "WRK-7.3",
+          "the job error does not carry the Python traceback: " + firstLines(err), r);
+    }
+  }
+
+  /** WRK-7.3: the exception frame's text reaches the driver as written. */
+  @Test
+  void required_WRK_7_3_exceptionFrameTextReported() {
+    Records r = daemon();
+    String err = expectFastFailure(r, "raiseFrame", "WRK-7.3");
+    check(err.contains("KINDLING_TCK_TRACEBACK_MARKER " + Sessions.FRAME_TOKEN), "WRK-7.3",
+        "the job error does not carry the worker's traceback text: " + firstLines(err), r);
+    expectOk(r, "afterRaise", "WRK-7.3");
+  }
+
+  /** WRK-7.3: a worker that sent the exception path is not reused. */
+  @Test
+  void required_WRK_7_3_noReuseAfterException() {
+    Records r = daemon();
+    int n = 0;
+    for (String job : List.of("raise", "raiseFrame")) {
+      for (Records.Task t : r.tasksOf(job)) {
+        boolean failed = t.behaviour().equals("raiseFrame")
+            || t.conn.taskEvents(t.index).stream().anyMatch(
+                e -> "taskEnd".equals(e.get("ev")) && !Integer.valueOf(0).equals(e.get("exitCode")));
+        if (failed) {
+          n++;
+          notReusedAfter(r, t, "WRK-7.3", "ended with the exception path");
+        }
+      }
+    }
+    check(n > 0, "WRK-7.3", "no task took the exception path", r);
+  }
+
+  /** WRK-7.4: a worker that dies mid-output fails the task, saying it crashed, without hanging. */
+  @Test
+  void required_WRK_7_4_crashFailsTask() {
+    for (Records r : modeSessions()) {
+      String err = expectFastFailure(r, "crash", "WRK-7.4").toLowerCase(Locale.ROOT);
+      check(err.contains("crash") || err.contains("exited") || err.contains("died"), "WRK-7.4",
+          "the job error does not say the worker crashed: " + firstLines(err), r);
+    }
+  }
+
+  /** WRK-7.4: in simple mode the exit status of the crashed worker is in the error. */
+  @Test
+  void required_WRK_7_4_crashReportsExitStatus() {
+    Records r = simple();
+    String err = expectFastFailure(r, "crash", "WRK-7.4");
+    // "exit code 97", "exit status: 97", "exited with 97"; never a stack trace's line number
+    Pattern status = Pattern.compile(
+        "(?i)(exit|status|code)[^\\d\\n]{0,24}\\b" + Sessions.CRASH_EXIT + "\\b");
+    check(status.matcher(err).find(), "WRK-7.4",
+        "the error does not give the worker's exit status " + Sessions.CRASH_EXIT + ": " + firstLines(err), r);
+  }
+
+  /** WRK-7.4: the tail of the crashed worker's standard error is in the error. */
+  @Test
+  void required_WRK_7_4_crashReportsStderrTail() {
+    Records r = simple();
+    String err = expectFastFailure(r, "crash", "WRK-7.4");
+    check(err.contains(Sessions.CRASH_TOKEN), "WRK-7.4",
+        "the error does not include the worker's standard error: " + firstLines(err), r);
+  }
+
+  /** WRK-7.4: end of stream where the reuse reply belongs also fails the task. */
+  @Test
+  void required_WRK_7_4_eofBeforeReuseReplyFailsTask() {
+    expectFastFailure(daemon(), "accCrash", "WRK-7.4");
+  }
+
+  private List<Records> modeSessions() {
+    List<Records> rs = new ArrayList<>();
+    if (setup.daemonMode) {
+      rs.add(daemon());
+    }
+    if (setup.simpleMode) {
+      rs.add(simple());
+    }
+    return rs;
+  }
+
+  // -- 9. One-shot servers -----------------------------------------------------------------------
+
+  /** WRK-9.1: the one-shot servers live between the engine and the driver, out of the probe's reach. */
+  @Test
+  void untested_WRK_9_1_oneShotServer() {}
+
+  /** WRK-9.2: collect server (driver side). */
+  @Test
+  void untested_WRK_9_2_collectServer() {}
+
+  /** WRK-9.3: local-iterator server (driver side). */
+  @Test
+  void untested_WRK_9_3_localIteratorServer() {}
+
+  /** WRK-9.5: encrypted broadcast server (needs spark.io.encryption). */
+  @Test
+  void untested_WRK_9_5_decryptionServer() {}
+
+  // -- 10. Shuffle key frames, accumulators, broadcasts -------------------------------------------
+
+  /** WRK-10.2: map output read in pairs, key frame as i64, payload placed by the key. */
+  @Test
+  void required_WRK_10_2_keyFramesPartitioned() {
+    Records r = daemon();
+    expectOk(r, "reduce", "WRK-10.2");
+    expectOk(r, "partitionBy", "WRK-10.2");
+    @SuppressWarnings("unchecked")
+    List<List<Number>> pairs = (List<List<Number>>) r.jobResult("reduce").get("pairs");
+    int total = 0;
+    for (List<Number> p : pairs) {
+      total += p.get(1).intValue();
+    }
+    check(pairs.size() == 7 && total == 200, "WRK-10.2", "reduceByKey gave " + pairs, r);
+    @SuppressWarnings("unchecked")
+    List<Number> sizes = (List<Number>) r.jobResult("partitionBy").get("sizes");
+    check(sizes.size() == 3 && sizes.stream().mapToInt(Number::intValue).sum() == 40, "WRK-10.2",
+        "partitionBy(3) of 40 pairs gave partition sizes " + sizes, r);
+  }
+
+  /** WRK-10.2: a key frame that is not 8 bytes fails the task. */
+  @Test
+  void required_WRK_10_2_shortKeyFrameFailsTask() {
+    expectFastFailure(daemon(), "shortKey", "WRK-10.2");
+  }
+
+  /** WRK-10.2: an odd number of map output frames fails the task. */
+  @Test
+  void required_WRK_10_2_oddFramesFailTask() {
+    expectFastFailure(daemon(), "oddKey", "WRK-10.2");
+  }
+
+  /**
+   * WRK-10.4: the engine writes the raw secret to the driver's accumulator server, then batches
+   * of an i32 count and blobs, each acknowledged with one byte 0x01 (seen through a tee on
+   * the driver's socketserver-based update server).
+   */
+  @Test
+  @SuppressWarnings("unchecked")
+  void required_WRK_10_4_accumulatorServerProtocol() {
+    Records r = daemon();
+    expectOk(r, "acc", "WRK-10.4");
+    List<Map<String, Object>> logs = new ArrayList<>();
+    for (Map<String, Object> e : r.driverEvents) {
+      if ("accumulatorServer".equals(e.get("ev"))) {
+        logs.add(e);
+      }
+    }
+    Assumptions.assumeTrue(!logs.isEmpty(),
+        "the driver's accumulator update server is not socketserver-based: not observable");
+    int batches = 0;
+    for (Map<String, Object> log : logs) {
+      List<Map<String, Object>> evs = (List<Map<String, Object>>) log.get("events");
+      check(!evs.isEmpty() && Boolean.TRUE.equals(evs.get(0).get("secret"))
+              && Boolean.TRUE.equals(evs.get(0).get("matches")), "WRK-10.4",
+          "the connection does not start with the raw secret: " + (evs.isEmpty() ? "nothing" : evs.get(0)), r);
+      java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
+      for (Map<String, Object> e : evs.subList(1, evs.size())) {
+        byte[] bytes = HexFormat.of().parseHex(String.valueOf(e.get("hex")));
+        if ("in".equals(e.get("dir"))) {
+          pending.writeBytes(bytes);
+          continue;
+        }
+        check(bytes.length == 1 && bytes[0] == 1, "WRK-10.4", "acknowledgement "
+            + HexFormat.of().formatHex(bytes) + " instead of 01", r);
+        byte[] batch = pending.toByteArray();
+        pending.reset();
+        ByteBuffer b = ByteBuffer.wrap(batch);
+        check(batch.length >= 4, "WRK-10.4", "acknowledged a batch of " + batch.length + " byte(s)", r);
+        int count = b.getInt();
+        check(count >= 0, "WRK-10.4", "negative update count " + count, r);
+        for (int i = 0; i < count; i++) {
+          check(b.remaining() >= 4, "WRK-10.4", "update " + i + " of " + count + " truncated", r);
+          int len = b.getInt();
+          check(len >= 0 && len <= b.remaining(), "WRK-10.4", "update blob length " + len, r);
+          b.position(b.position() + len);
+        }
+        check(!b.hasRemaining(), "WRK-10.4", b.remaining() + " byte(s) after the batch's updates", r);
+        batches++;
+      }
+    }
+    check(batches > 0, "WRK-10.4", "no update batch reached the driver", r);
+  }
+
+  /** WRK-10.7: the broadcast files are gone once the context has stopped. */
+  @Test
+  void required_WRK_10_7_broadcastFilesDeleted() {
+    Records r = daemon();
+    check(r.driverEvent("driverStop").isPresent(), "WRK-10.7", "the driver did not stop its context", r);
+    Set<String> paths = new TreeSet<>();
+    for (Records.Conn c : r.conns) {
+      for (Records.Task t : c.tasks) {
+        for (BroadcastSection.Added a : decode(r, t).broadcasts().added()) {
+          paths.add(a.path());
+        }
+      }
+    }
+    Assumptions.assumeTrue(!paths.isEmpty(), "no broadcast was sent");
+    for (String p : paths) {
+      check(!Files.exists(Path.of(p)), "WRK-10.7", "broadcast file " + p
+          + " still exists after the context stopped", r);
+    }
+  }
+}
