@@ -24,6 +24,8 @@ final class Task {
   private byte[] rawInput;
   private int[] tail = {SpecialLengths.END_OF_DATA_SECTION, SpecialLengths.END_OF_STREAM};
   private boolean halfClose;
+  private int pauseAt = -1;
+  private java.util.concurrent.Future<?> gate;
 
   private Task(byte[] headerBytes, String description) {
     this.headerBytes = headerBytes;
@@ -71,6 +73,24 @@ final class Task {
   Task halfClose() {
     halfClose = true;
     return this;
+  }
+
+  /**
+   * Writes only the first {@code offset} bytes, then waits for {@code gate} before the rest: as
+   * Spark's JVM waits for its broadcast decryption server before writing the eval type (WRK-9.5).
+   */
+  Task pauseAfter(int offset, java.util.concurrent.Future<?> gate) {
+    this.pauseAt = offset;
+    this.gate = gate;
+    return this;
+  }
+
+  int pauseAt() {
+    return pauseAt;
+  }
+
+  java.util.concurrent.Future<?> gate() {
+    return gate;
   }
 
   boolean halfCloses() {

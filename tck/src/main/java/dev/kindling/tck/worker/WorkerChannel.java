@@ -55,8 +55,19 @@ final class WorkerChannel implements AutoCloseable {
         CompletableFuture.runAsync(
             () -> {
               try {
+                int start = 0;
+                if (task.pauseAt() >= 0) {
+                  out.write(bytes, 0, task.pauseAt());
+                  out.flush();
+                  try {
+                    task.gate().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                  } catch (Exception e) {
+                    // the reader reports what the worker did (or did not) do
+                  }
+                  start = task.pauseAt();
+                }
                 // Large writes in chunks, so a worker that stops reading shows up as a read timeout.
-                for (int off = 0; off < bytes.length; off += 65536) {
+                for (int off = start; off < bytes.length; off += 65536) {
                   out.write(bytes, off, Math.min(65536, bytes.length - off));
                 }
                 out.flush();

@@ -64,33 +64,37 @@ class GatewayVerificationSelfTest {
 
   @Test
   void fileWrittenInPlace_shouldFailBy_CONN_3_1() {
-    FakeWorkers.Run r = launcher("non_atomic", LAUNCHER_TESTS);
+    FakeWorkers.Run r = launcher("non_atomic", "required_CONN_3_1_atomicAppearance",
+        "required_CONN_2_1_fileLayout", "required_CONN_3_2_modeOwnerOnly");
     assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("CONN-3.1"));
   }
 
   @Test
   void worldReadableFile_shouldFailBy_CONN_3_2() {
-    FakeWorkers.Run r = launcher("mode_0644", LAUNCHER_TESTS);
+    FakeWorkers.Run r = launcher("mode_0644", "required_CONN_3_2_modeOwnerOnly",
+        "required_CONN_2_1_fileLayout", "required_CONN_3_1_atomicAppearance");
     assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("CONN-3.2"));
   }
 
   @Test
   void bindsAnyAddress_shouldFailBy_CONN_3_4_and_GW_1_2() {
-    FakeWorkers.Run l = launcher("any_address", LAUNCHER_TESTS);
+    FakeWorkers.Run l = launcher("any_address", "required_CONN_3_4_loopbackOnly", "required_CONN_2_2_portListening");
     assertThat(l.rules()).as("%s", l).isEqualTo(Set.of("CONN-3.4"));
-    FakeWorkers.Run g = gateway("any_address", GATEWAY_TESTS);
+    FakeWorkers.Run g = gateway("any_address", "required_GW_1_2_loopbackOnly", "required_GW_2_2_rightSecretAccepted");
     assertThat(g.rules()).as("%s", g).isEqualTo(Set.of("GW-1.2"));
   }
 
   @Test
   void secretComparedButIgnored_shouldFailBy_GW_2_3() {
-    FakeWorkers.Run r = gateway("secret_ignored", GATEWAY_TESTS);
+    FakeWorkers.Run r = gateway("secret_ignored", "required_GW_2_3_wrongSecretRejected",
+        "required_GW_2_2_rightSecretAccepted", "required_GW_2_5_oversizedSecretLineRejected");
     assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("GW-2.3"));
   }
 
   @Test
   void commandBeforeAuthExecuted_shouldFailBy_GW_2_4() {
-    FakeWorkers.Run r = gateway("no_auth_required", GATEWAY_TESTS);
+    FakeWorkers.Run r = gateway("no_auth_required", "required_GW_2_4_commandBeforeAuthRejected",
+        "required_GW_2_2_rightSecretAccepted", "required_GW_2_3_wrongSecretRejected");
     assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("GW-2.4"));
   }
 }

@@ -1,6 +1,7 @@
 package dev.kindling.tck.worker;
 
 import dev.kindling.protocol.Profile;
+import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
 import java.time.Duration;
 import java.util.Map;
@@ -16,6 +17,16 @@ import org.junit.jupiter.api.BeforeEach;
 abstract class KindlingWorkerTckBase extends WorkerVerificationRules {
   abstract Profile targetProfile();
 
+  /**
+   * Daemon mode with reuse, and simple mode on spark-4.2 only: the simple-mode handshake does not
+   * depend on the profile, and skipping it on the other two keeps the CI run short.
+   */
+  java.util.Set<Capability> capabilities() {
+    return targetProfile() == Profile.SPARK_4_2
+        ? java.util.EnumSet.of(Capability.DAEMON_MODE, Capability.SIMPLE_MODE, Capability.REUSE)
+        : java.util.EnumSet.of(Capability.DAEMON_MODE, Capability.REUSE);
+  }
+
   @BeforeEach
   void requireVenv() {
     Assumptions.assumeTrue(KindlingWorkers.available(), KindlingWorkers.skipReason());
@@ -28,6 +39,7 @@ abstract class KindlingWorkerTckBase extends WorkerVerificationRules {
     }
     TckConfig.Builder b = fromRun.toBuilder()
         .profile(targetProfile())
+        .capabilities(capabilities())
         .command(KindlingWorkers.daemonCommand())
         .pythonExecutable(KindlingWorkers.python().toString());
     if (fromRun.timeout().compareTo(Duration.ofSeconds(10)) < 0) {
