@@ -16,7 +16,7 @@ import java.util.Map;
  * (against a JVM stand-in worker, which isolates the bridge, and against the real kindling.worker),
  * daemon fork latency, and task latency on a reused versus a new worker.
  *
- * <p>Usage: BridgeBench PYTHON REPO_ROOT [quick] [no-blocking] [no-netty] [no-throughput] [no-latency]
+ * <p>Usage: BridgeBench PYTHON REPO_ROOT [quick] [no-blocking] [no-netty] [no-throughput] [no-latency] [pyspark-lib=SPARK/python/lib]
  */
 public final class BridgeBench {
   private static final int[] SIZES = {64, 1024, 64 * 1024, 1024 * 1024};
@@ -53,6 +53,20 @@ public final class BridgeBench {
     }
     if (flags.contains("no-latency")) {
       return;
+    }
+    for (String flag : flags) {
+      if (flag.startsWith("pyspark-lib=")) {
+        Path lib = Path.of(flag.substring("pyspark-lib=".length()));
+        StringBuilder pp = new StringBuilder();
+        try (java.util.stream.Stream<Path> zips = java.nio.file.Files.list(lib)) {
+          zips.filter(z -> z.toString().endsWith(".zip")).sorted()
+              .forEach(z -> pp.append(pp.length() == 0 ? "" : ":").append(z));
+        }
+        System.out.println("\n== latency, Apache Spark's pyspark.worker / pyspark.daemon from " + lib + " ==");
+        latency(Map.of(BridgeConfig.WORKER_MODULE, "pyspark.worker",
+                BridgeConfig.DAEMON_MODULE, "pyspark.daemon"),
+            Map.of("PYTHONPATH", pp.toString()), pysparkCommand(pp.toString()));
+      }
     }
     System.out.println("\n== latency, kindling.worker / kindling.daemon ==");
     latency(Map.of(), Map.of(), kindlingCommand("identity"));
@@ -204,6 +218,21 @@ public final class BridgeBench {
 
   private static byte[] kindlingCommand(String name) {
     return run(python, root.resolve("python-worker-bridge/src/test/python/kindling_commands.py").toString(), name);
+  }
+
+  private static byte[] pysparkCommand(String pythonPath) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(python,
+          root.resolve("python-worker-bridge/src/test/python/pyspark_commands.py").toString(), "identity")
+          .redirectError(ProcessBuilder.Redirect.INHERIT);
+      pb.environment().put("PYTHONPATH", pythonPath);
+      Process p = pb.start();
+      byte[] out = p.getInputStream().readAllBytes();
+      p.waitFor();
+      return out;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static byte[] testkitCommand(String name) {
