@@ -140,7 +140,9 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
       factory.discard(worker);
       throw inputFailure(wf);
     }
-    worker.tasksServed++;
+    // Read before release: once pooled, another task may take the worker.
+    int served = ++worker.tasksServed;
+    long buffered = io.maxBufferedBytes(largestFrame);
     if (pool && wf == null) {
       factory.release(worker);
     } else {
@@ -158,8 +160,8 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
         input.records(),
         bytesRead,
         recordsRead,
-        worker.tasksServed,
-        io.maxBufferedBytes(largestFrame));
+        served,
+        buffered);
     accumulators = List.copyOf(accumulators);
     succeeded = true;
   }
