@@ -155,6 +155,9 @@ def _setup_broadcasts(section, fetched=None):
     values already read from a decryption server (spark-3.5 reads them inside the header)."""
     registries = _broadcast_registries()
     for bid in section.removed:
+        if bid not in _broadcastRegistry:
+            # As PySpark (a KeyError there): the JVM's record of what this worker holds is wrong.
+            raise ProtocolError("WRK-4.5.2", "broadcast %d was removed but never added on this worker" % bid)
         for registry, _ in registries:
             registry.pop(bid, None)
     if section.decryption_server is None:

@@ -82,7 +82,7 @@ def test_WRK_9_5_broadcasts_from_the_decryption_server(monkeypatch):
     port, thread, result = _decryption_server([(4, {"v": 4}), (6, [6])], secret=secret)
     section = jvm.BroadcastSection(
         decryption_server=jvm.DecryptionServer(port, secret),
-        removed=[1], added=[jvm.AddedBroadcast(4), jvm.AddedBroadcast(6)])
+        added=[jvm.AddedBroadcast(4), jvm.AddedBroadcast(6)])
     b4, b6 = _Ref(4), _Ref(6)
     hdr = jvm.header(profile, jvm.command(lambda s, it: iter([b4.value, b6.value])), broadcasts=section)
     out, code = jvm.run_task(jvm.task_bytes(profile, hdr))

@@ -516,3 +516,11 @@ def test_faulthandler_file_exists_during_the_task_only(use_profile, monkeypatch,
     assert not os.path.exists(expected)
     out, _ = run(profile, _fail_at_k, jvm.pickled_frames(range(10)))
     assert out.exception and not os.path.exists(expected)
+
+
+@pytest.mark.spec("WRK-4.5.2")
+def test_WRK_4_5_2_removing_an_unknown_broadcast_fails_the_task(use_profile):
+    profile = use_profile("spark-4.2")
+    out, code = run(profile, lambda s, it: it, broadcasts=jvm.BroadcastSection(removed=[12]))
+    assert "WRK-4.5.2" in out.exception and "12" in out.exception
+    assert code == -1
