@@ -42,19 +42,6 @@ def new_context(backend, master="local[2]", app="kindling-driver-tests", **conf)
     return SparkContext(conf=c)
 
 
-#: Known defects of the JVM side, reported to the gateway/engine owners; tests that hit them are
-#: strict xfails on the jvm backend, so they turn red (XPASS) once fixed.
-JVM_BUG_SPLIT_INDEX = (
-    "JVM bug: a pythonDataset under union/coalesce gets the task's partition id as its split "
-    "index instead of its own partition index (gateway PythonFunction uses ctx.partitionId())")
-JVM_BUG_EMPTY_DATASET = "JVM bug: emptyDataset() fails with 'union needs at least one dataset'"
-
-
-def jvm_bug(request, reason):
-    if request.getfixturevalue("backend") == "jvm":
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
-
-
 _shared = {}
 
 

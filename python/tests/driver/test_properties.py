@@ -66,13 +66,11 @@ def test_random_pipelines_match_the_model(sc, backend, data, slices, pipeline):
     steps = _steps()
     rdd = sc.parallelize(data, slices)
     model, ordered = list(data), True
-    unioned = False
+
     for name in pipeline:
         if name in ORDER_SENSITIVE and not ordered:
             continue  # the index depends on an order the model does not know
-        if name in ORDER_SENSITIVE and unioned and backend == "jvm":
-            continue  # JVM_BUG_SPLIT_INDEX (conftest): checked by test_rdd_api instead
-        unioned = unioned or name == "union_self"
+
         to_rdd, to_model, keeps = steps[name]
         rdd, model = to_rdd(rdd), to_model(model)
         ordered = True if name in ("sortBy", "sortBy_desc") else (ordered and keeps)

@@ -11,9 +11,9 @@ import pytest
 from kindling import SparkFiles, StorageLevel
 from kindling.accumulators import AccumulatorParam
 
-from conftest import JVM_BUG_EMPTY_DATASET, JVM_BUG_SPLIT_INDEX, jvm_bug
 
 
+@pytest.mark.spec("WRK-9.4")
 def test_parallelize_slices_like_pyspark(sc):
     assert sc.parallelize(range(10), 3).glom().collect() == [[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]
     assert sc.parallelize(list(range(10)), 3).glom().collect() == [[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]
@@ -34,8 +34,7 @@ def test_default_parallelism_and_range(sc):
     assert sc.emptyRDD().isEmpty() and not sc.range(1).isEmpty()
 
 
-def test_empty_rdd_has_no_partitions(sc, request):
-    jvm_bug(request, JVM_BUG_EMPTY_DATASET)
+def test_empty_rdd_has_no_partitions(sc):
     assert sc.emptyRDD().getNumPartitions() == 0
 
 
@@ -84,8 +83,7 @@ def test_set_operations(sc):
     assert text_and_pickled.collect() == ["x", "1"]
 
 
-def test_cartesian_zip(sc, request):
-    jvm_bug(request, JVM_BUG_SPLIT_INDEX)
+def test_cartesian_zip(sc):
     a = sc.parallelize([1, 2, 3], 2)
     b = sc.parallelize(["x", "y"], 2)
     assert a.cartesian(b).collect() == [(x, y) for x in [1, 2, 3] for y in ["x", "y"]] or \
@@ -171,6 +169,7 @@ def test_joins(sc):
     assert x.join(y, numPartitions=7).getNumPartitions() == 7
 
 
+@pytest.mark.spec("WRK-10.1")
 def test_partitioning(sc, monkeypatch):
     # lookup on a partitioned RDD hashes the key on the driver, which PySpark allows only with
     # PYTHONHASHSEED set (int keys hash the same whatever the seed).
@@ -193,8 +192,7 @@ def test_partitioning(sc, monkeypatch):
     assert r.glom().collect() == [[(i, i) for i in range(18, -1, -2)], [(i, i) for i in range(19, 0, -2)]]
 
 
-def test_coalesce_keeps_the_split_index_of_python_steps(sc, request):
-    jvm_bug(request, JVM_BUG_SPLIT_INDEX)
+def test_coalesce_keeps_the_split_index_of_python_steps(sc):
     co = sc.parallelize(range(10), 4).coalesce(2)
     assert co.collect() == list(range(10))
     both = sc.parallelize(range(3), 3).union(sc.parallelize(range(3), 3))
@@ -253,6 +251,7 @@ def test_take_scans_partitions_incrementally(sc):
     assert sc.parallelize(range(100), 10).take(15) == list(range(15))
 
 
+@pytest.mark.spec("WRK-9.3")
 def test_to_local_iterator(sc):
     rdd = sc.parallelize(range(25), 4)
     assert list(rdd.toLocalIterator()) == list(range(25))
@@ -263,6 +262,7 @@ def test_to_local_iterator(sc):
     assert rdd.count() == 25  # the context is still fine
 
 
+@pytest.mark.spec("WRK-10.4")
 def test_foreach_and_accumulators(sc):
     acc = sc.accumulator(0)
     sc.parallelize(range(10), 3).foreach(lambda x: acc.add(x))
@@ -290,6 +290,7 @@ def test_foreach_and_accumulators(sc):
         sc.accumulator("no default param")
 
 
+@pytest.mark.spec("WRK-10.6")
 def test_broadcast(sc):
     b = sc.broadcast({"k": list(range(100))})
     assert b.value["k"][5] == 5
@@ -302,6 +303,7 @@ def test_broadcast(sc):
     assert sc.parallelize([0, 1]).map(lambda i: len(big.value)).collect() == [3 << 20] * 2
 
 
+@pytest.mark.spec("WRK-8.2")
 def test_large_command_travels_as_broadcast(sc):
     blob = os.urandom(2 << 20)  # the closure is larger than the 1 MiB threshold (WRK-8.2)
     assert sc.parallelize([1, 2], 2).map(lambda x: len(blob) + x).collect() == [len(blob) + 1, len(blob) + 2]
@@ -406,6 +408,7 @@ def test_context_properties(sc):
     assert sc.environment["PYTHONHASHSEED"] == os.environ.get("PYTHONHASHSEED", "0")
 
 
+@pytest.mark.spec("WRK-10.3")
 def test_hash_partitioning_of_strings_is_consistent(sc):
     # Keys hashed in different workers must meet in one partition (PYTHONHASHSEED shipped).
     words = ["alpha", "beta", "gamma", "delta"] * 50

@@ -34,6 +34,6 @@ final class MapPartitionsDataset extends Dataset {
 
   @Override
   Iterator<Object> compute(int p, TaskContext ctx) throws Exception {
-    return function.compute(ctx, parent.iterator(p, ctx));
+    return function.compute(p, ctx, parent.iterator(p, ctx));
   }
 }

@@ -15,6 +15,17 @@ public interface PartitionFunction {
   Iterator<Object> compute(TaskContext ctx, Iterator<Object> input) throws Exception;
 
   /**
+   * Computes partition {@code split} of the dataset this function belongs to. {@code split} is the
+   * dataset's own partition index, which differs from {@link TaskContext#partitionId()} when the
+   * dataset sits under a union or a coalesce; Python workers receive it as the header's split
+   * index (WRK-4.1), as Spark's PythonRDD sends {@code split.index}.
+   */
+  default Iterator<Object> compute(int split, TaskContext ctx, Iterator<Object> input)
+      throws Exception {
+    return compute(ctx, input);
+  }
+
+  /**
    * Broadcast variables this function reads. The engine checks they are still alive before a job
    * starts, and {@link TaskContext#broadcastFile(long)} hands out their files.
    */

@@ -294,7 +294,7 @@ public final class KindlingContext {
 
   public Dataset emptyDataset() {
     checkRunning();
-    return wrap(engine.union(List.of()), Dataset.BYTES, "emptyDataset");
+    return wrap(engine.emptyDataset(), Dataset.BYTES, "emptyDataset");
   }
 
   public Dataset pythonDataset(Dataset parent, byte[] command, Map<String, String> env,

@@ -59,8 +59,13 @@ final class PythonFunction implements PartitionFunction {
 
   @Override
   public Iterator<Object> compute(TaskContext ctx, Iterator<Object> input) {
+    return compute(ctx.partitionId(), ctx, input);
+  }
+
+  @Override
+  public Iterator<Object> compute(int split, TaskContext ctx, Iterator<Object> input) {
     TaskSpec.Builder b = TaskSpec.builder()
-        .splitIndex(ctx.partitionId())
+        .splitIndex(split)
         .pythonVersion(pythonVer)
         .stageId(ctx.stageId())
         .partitionId(ctx.partitionId())
