@@ -268,7 +268,42 @@ public abstract class GatewayRules extends GatewayVerification {
     }
   }
 
-  /** GW-4.2: one-sentence error messages need an exception round trip through Py4J references. */
+  /**
+   * GW-4.2: an entry-point error reaches the client as a Py4J error whose message is one sentence:
+   * {@code createContext({"spark.master": "bogus[7]"})} (rejected by GW-5.1) through raw commands
+   * ({@code i\njava.util.HashMap}, {@code put}, {@code createContext}, then {@code getMessage} on
+   * the returned throwable reference).
+   */
   @Test
-  void untested_GW_4_2_oneSentenceErrors() {}
+  void required_GW_4_2_errorsAreOneSentence() throws IOException {
+    try (Socket s = connect()) {
+      send(s, auth(gateway().secret));
+      check("!yv".equals(readLine(s)), "GW-2.2", "the right secret was not accepted");
+      send(s, "i\njava.util.HashMap\ne\n");
+      String map = readLine(s);
+      Assumptions.assumeTrue(map != null && map.startsWith("!y") && map.length() > 3,
+          "the gateway does not construct java.util.HashMap: " + map);
+      String ref = map.substring(3);
+      send(s, "c\n" + ref + "\nput\nsspark.master\nsbogus[7]\ne\n");
+      readLine(s);
+      send(s, "c\nt\ncreateContext\nr" + ref + "\ne\n");
+      String err = readLine(s);
+      check(err != null && err.startsWith("!x"), "GW-4.2",
+          "createContext with spark.master bogus[7] did not fail as a Py4J error: " + err);
+      String message;
+      if (err.startsWith("!xr")) {
+        send(s, "c\n" + err.substring(3) + "\ngetMessage\ne\n");
+        String m = readLine(s);
+        check(m != null && m.startsWith("!ys"), "GW-4.2", "the error has no message: " + m);
+        message = m.substring(3);
+      } else {
+        message = err.length() > 3 ? err.substring(3) : "";
+      }
+      check(!message.isBlank(), "GW-4.2", "empty error message");
+      check(!message.contains("\\n"), "GW-4.2", "the message spans several lines: " + message);
+      check(!message.matches("^[\\w.$]+(Exception|Error)(:.*)?$"), "GW-4.2",
+          "the message is an exception class name, not a sentence: " + message);
+      check(message.length() <= 400, "GW-4.2", "the message is longer than a sentence: " + message);
+    }
+  }
 }
