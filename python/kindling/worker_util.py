@@ -219,6 +219,8 @@ def local_connect_and_auth(conn_info, secret, timeout=None):
         try:
             sock.settimeout(timeout)
             sock.connect(address)
+            # As in the daemon's children: no Nagle delay on the small control writes.
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             stream = SocketStream(sock)
             _auth.client_handshake(stream, stream, secret)
             return sock.makefile("rwb", bufsize), sock
