@@ -11,6 +11,7 @@ Start-up (gateway.md 5.1, 5.2)::
 Data never crosses Py4J: ``parallelize`` writes frames to a file in ``tempDir`` (WRK-9.4), and
 actions read from one-shot authenticated servers (WRK-9.1 .. 9.3).
 """
+import atexit
 import io
 import os
 import pickle
@@ -103,6 +104,56 @@ def _first_user_frame():
         if not os.path.abspath(frame.filename).startswith(_KINDLING_DIR + os.sep):
             return frame.name, frame.filename, frame.lineno
     return "<unknown>", "<unknown>", 0
+
+
+def _captured(func):
+    """(name, value) of what a function refers to: closure cells, then globals it names."""
+    code = func.__code__
+    for name, cell in zip(code.co_freevars, func.__closure__ or ()):
+        try:
+            yield name, cell.cell_contents
+        except ValueError:  # an empty cell
+            continue
+    namespace = getattr(func, "__globals__", {})
+    for name in code.co_names:
+        if name in namespace:
+            yield name, namespace[name]
+
+
+def _unpicklable_variable(func, depth=0, seen=None):
+    """Finds the variable that makes a command unpicklable: ``(name, function that refers to
+    it)``, looking through the driver's own wrappers (pipelining, map, ...) into the user's
+    functions. None when no single variable is to blame."""
+    import cloudpickle
+
+    seen = set() if seen is None else seen
+    if depth > 20 or id(func) in seen or not hasattr(func, "__code__"):
+        return None
+    seen.add(id(func))
+    for name, value in _captured(func):
+        if hasattr(value, "__code__"):
+            found = _unpicklable_variable(value, depth + 1, seen)
+            if found is not None:
+                return found
+            continue
+        try:
+            cloudpickle.dumps(value)
+        except Exception:
+            return name, func
+    return None
+
+
+def _culprit_text(command):
+    try:
+        found = _unpicklable_variable(command[0])
+    except Exception:
+        return ""
+    if found is None:
+        return ""
+    name, holder = found
+    code = holder.__code__
+    return " (the value of %r used by %s at %s:%d)" % (
+        name, getattr(holder, "__qualname__", code.co_name), code.co_filename, code.co_firstlineno)
 
 
 class _BroadcastPickleRegistry(threading.local):
@@ -294,6 +345,8 @@ class SparkContext:
 
         if ConsoleProgressBar.enabled_for(self._conf.get("spark.ui.showConsoleProgress", "true")):
             self._progress = ConsoleProgressBar(self._status_json).start()
+        # A script that never calls stop() still shuts its JVM down cleanly at exit.
+        atexit.register(self.stop)
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -323,6 +376,7 @@ class SparkContext:
         if self._stopped:
             return
         self._stopped = True
+        atexit.unregister(self.stop)
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
@@ -386,7 +440,13 @@ class SparkContext:
         registry = self._pickled_broadcast_vars
         registry.clear()
         try:
-            pickled = ser.dumps(command)
+            try:
+                pickled = ser.dumps(command)
+            except pickle.PicklingError as e:
+                culprit = _culprit_text(command)
+                if not culprit:
+                    raise
+                raise pickle.PicklingError(str(e) + culprit) from e
             threshold = int(self._conf.get("spark.broadcast.UDFCompressionThreshold",
                                            DEFAULT_COMMAND_BROADCAST_THRESHOLD))
             if len(pickled) > threshold:

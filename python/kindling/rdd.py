@@ -906,11 +906,12 @@ class RDD:
 
     def take(self, num):
         """The first ``num`` elements: scans one partition, then more (up to 4x the partitions
-        scanned so far, guided by how many elements were found) until it has enough."""
+        scanned so far, estimated from how many elements were found, plus 50%) until it has
+        enough."""
         items = []
         total = self.getNumPartitions()
         scanned = 0
-        scale_up = max(int(self.ctx._conf.get("spark.rdd.limit.scaleUpFactor", "4")), 2)
+        scale_up = 4
         while len(items) < num and scanned < total:
             to_try = 1
             if scanned > 0:

@@ -14,6 +14,7 @@ from kindling import SparkConf, SparkContext, SparkJobError
 from kindling.progress import ConsoleProgressBar
 
 
+@pytest.mark.spec("GW-5.6")
 def test_exception_in_lambda_shows_user_line_and_stage_partition(sc):
     # Nested, so that cloudpickle ships it by value, as it does a script's functions.
     def _explode(x):
@@ -41,6 +42,7 @@ def test_exception_in_a_shuffle_map_task(sc):
         sc.parallelize(range(4), 2).map(lambda x: (bad_key(x), x)).reduceByKey(lambda a, b: a).collect()
 
 
+@pytest.mark.spec("WRK-8.1")
 def test_unpicklable_closure_fails_before_any_task(sc):
     lock = threading.Lock()
     before = getattr(sc._kctx, "tasks_run", None)
@@ -49,6 +51,8 @@ def test_unpicklable_closure_fails_before_any_task(sc):
         rdd.collect()
     assert str(info.value).startswith("Could not serialize object: ")
     assert "_thread.lock" in str(info.value)
+    # ... and names the captured variable and the user's function that holds it
+    assert "the value of 'lock' used by " in str(info.value) and "test_errors.py:" in str(info.value)
     if before is not None:
         assert sc._kctx.tasks_run == before
 

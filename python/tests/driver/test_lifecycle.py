@@ -68,6 +68,7 @@ def test_constructor_arguments(backend, own_context):
         sc.stop()
 
 
+@pytest.mark.spec("GW-3.3")
 def test_jvm_stops_with_the_context(backend, own_context):
     if backend == "fake":
         pytest.skip("only the real JVM has a process")
