@@ -128,7 +128,7 @@ def test_WRK_5_6_worker_streams_output_while_input_arrives(monkeypatch):
     profile = "spark-4.2"
     monkeypatch.setenv("KINDLING_PROTOCOL_PROFILE", profile)
     from kindling.worker import main
-    from kindling.serializers import BatchedSerializer, NoOpSerializer
+    from kindling.serializers import NoOpSerializer
 
     jvm_sock, worker_sock = socket.socketpair()
     jvm_sock.settimeout(TIMEOUT)
