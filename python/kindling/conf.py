@@ -12,9 +12,13 @@ class SparkConf:
 
     Setters return the conf, so they chain: ``SparkConf().setMaster("local[2]").setAppName("x")``.
     With ``loadDefaults`` (the default) the ``spark.*`` entries of the environment variable
-    ``KINDLING_CONF`` (``key=value`` pairs separated by newlines) are loaded first; PySpark loads
-    the JVM's ``spark.*`` system properties instead.
+    ``KINDLING_CONF`` (``key=value`` pairs separated by newlines) and those set with
+    ``SparkContext.setSystemProperty`` are loaded first; PySpark loads the JVM's ``spark.*``
+    system properties instead.
     """
+
+    #: Set by ``SparkContext.setSystemProperty``; loaded like the JVM's system properties.
+    _system_properties = {}
 
     def __init__(self, loadDefaults=True, _jvm=None, _jconf=None):
         self._conf = {}
@@ -26,6 +30,9 @@ class SparkConf:
                 key, sep, value = line.partition("=")
                 if sep and key.strip().startswith("spark."):
                     self._conf[key.strip()] = value.strip()
+            for key, value in SparkConf._system_properties.items():
+                if key.startswith("spark."):
+                    self._conf[key] = value
 
     def set(self, key, value):
         """Sets a property (the value is stored as a string, as in Spark)."""

@@ -156,6 +156,27 @@ def _culprit_text(command):
         name, getattr(holder, "__qualname__", code.co_name), code.co_filename, code.co_firstlineno)
 
 
+def _expand_input_path(path):
+    """The files a Hadoop-style input path names: a file, the visible files of a directory
+    (not starting with ``_`` or ``.``), or a glob; comma-separated lists are allowed."""
+    import glob as _glob
+
+    found = []
+    for part in str(path).split(","):
+        part = part[len("file:"):] if part.startswith("file:") else part
+        part = os.path.abspath(os.path.expanduser(part))
+        if os.path.isdir(part):
+            found.extend(sorted(
+                os.path.join(part, f) for f in os.listdir(part)
+                if not f.startswith(("_", ".")) and os.path.isfile(os.path.join(part, f))))
+        else:
+            matches = sorted(p for p in _glob.glob(part) if os.path.isfile(p))
+            if not matches:
+                raise PySparkValueError("Input path does not exist: %s" % part)
+            found.extend(matches)
+    return found
+
+
 class _BroadcastPickleRegistry(threading.local):
     """Broadcasts pickled while building a command, per thread (as PySpark's)."""
 
@@ -606,6 +627,10 @@ class SparkContext:
     def getLocalProperty(self, key):
         return self._call("getLocalProperty", key)
 
+    def setInterruptOnCancel(self, interruptOnCancel):
+        """Whether cancelling this thread's jobs interrupts their running tasks."""
+        self._call("setLocalProperty", "spark.job.interruptOnCancel", str(bool(interruptOnCancel)).lower())
+
     def cancelJobGroup(self, groupId):
         self._call("cancelJobGroup", groupId)
 
@@ -732,6 +757,45 @@ class SparkContext:
         minPartitions = minPartitions or self.defaultMinPartitions
         return RDD(self._call("wholeTextFiles", path, int(minPartitions)), self,
                    PairDeserializer(UTF8Deserializer(use_unicode), UTF8Deserializer(use_unicode)))
+
+    def binaryFiles(self, path, minPartitions=None):
+        """``(path, bytes)`` for every file under ``path`` (a file, directory or glob).
+
+        Kindling's JVM has no binary input format; since it runs locally the files are listed in
+        the driver and read by the Python workers."""
+        files = _expand_input_path(path)
+        numSlices = max(1, min(minPartitions or self.defaultMinPartitions, len(files) or 1))
+
+        def read(name):
+            with open(name, "rb") as f:
+                return "file:" + name, f.read()
+
+        return self.parallelize(files, numSlices).map(read)
+
+    def binaryRecords(self, path, recordLength):
+        """Fixed-length records of ``recordLength`` bytes from the files under ``path``."""
+        if recordLength <= 0:
+            raise PySparkValueError("recordLength must be positive, got %d" % recordLength)
+        files = _expand_input_path(path)
+
+        def records(name):
+            with open(name, "rb") as f:
+                while True:
+                    chunk = f.read(recordLength)
+                    if len(chunk) < recordLength:
+                        if chunk:
+                            raise ValueError(
+                                "%s: length %d is not a multiple of the record length %d"
+                                % (name, os.path.getsize(name), recordLength))
+                        return
+                    yield chunk
+
+        return self.parallelize(files, max(1, min(self.defaultMinPartitions, len(files) or 1))).flatMap(records)
+
+    @classmethod
+    def setSystemProperty(cls, key, value):
+        """Sets a ``spark.*`` default for the next SparkConf(loadDefaults=True)."""
+        SparkConf._system_properties[str(key)] = str(value)
 
     def pickleFile(self, name, minPartitions=None):
         """An RDD saved with ``saveAsPickleFile``."""

@@ -43,7 +43,7 @@ from kindling.shuffle import Aggregator, ExternalGroupBy, ExternalMerger, Extern
 from kindling.statcounter import StatCounter
 from kindling.storagelevel import StorageLevel
 
-__all__ = ["RDD", "PipelinedRDD", "portable_hash", "Partitioner"]
+__all__ = ["RDD", "PipelinedRDD", "portable_hash", "Partitioner", "BoundedFloat"]
 
 
 def portable_hash(x):
@@ -68,6 +68,17 @@ def portable_hash(x):
             h = -2
         return int(h)
     return hash(x)
+
+
+class BoundedFloat(float):
+    """A value with a confidence and bounds, as approximate actions return it."""
+
+    def __new__(cls, mean, confidence, low, high):
+        obj = float.__new__(cls, mean)
+        obj.confidence = confidence
+        obj.low = low
+        obj.high = high
+        return obj
 
 
 class Partitioner:
@@ -970,6 +981,24 @@ class RDD:
         delta = 0.00005
         gamma = -math.log(delta) / total
         return min(1, fraction + gamma + (gamma * gamma + 2 * gamma * fraction) ** 0.5)
+
+    # Approximate actions: Kindling computes them exactly (a valid answer at any confidence).
+
+    def countApprox(self, timeout, confidence=0.95):
+        return int(self.count())
+
+    def sumApprox(self, timeout, confidence=0.95):
+        total = float(self.sum())
+        return BoundedFloat(total, confidence, total, total)
+
+    def meanApprox(self, timeout, confidence=0.95):
+        mean = float(self.mean())
+        return BoundedFloat(mean, confidence, mean, mean)
+
+    def countApproxDistinct(self, relativeSD=0.05):
+        if relativeSD < 0.000017:
+            raise PySparkValueError("relativeSD should be greater than 0.000017")
+        return self.distinct().count()
 
     def countByKey(self):
         return self.map(lambda x: x[0]).countByValue()

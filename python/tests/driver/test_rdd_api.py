@@ -428,3 +428,37 @@ def test_spilling_group_by_key_with_tiny_memory(own_context):
     sums = sc.parallelize(data, 3).reduceByKey(operator.add).collectAsMap()
     assert sums == {k: v[1] for k, v in expected.items()}
     assert sc.parallelize(range(5000, 0, -1), 2).map(lambda x: (x, x)).sortByKey(numPartitions=2).keys().take(3) == [1, 2, 3]
+
+
+def test_approximate_actions_are_exact(sc):
+    rdd = sc.parallelize([1, 2, 2, 3, 3, 3], 2)
+    assert rdd.countApprox(1000) == 6
+    s = rdd.sumApprox(1000)
+    assert s == 14.0 and s.low == s.high == 14.0 and s.confidence == 0.95
+    assert rdd.meanApprox(1000) == pytest.approx(14 / 6)
+    assert rdd.countApproxDistinct() == 3
+    with pytest.raises(ValueError, match="relativeSD"):
+        rdd.countApproxDistinct(0.0)
+
+
+def test_binary_files_and_records(sc, tmp_path):
+    (tmp_path / "a.bin").write_bytes(b"\x00\x01\x02\x03")
+    (tmp_path / "b.bin").write_bytes(b"\x04\x05")
+    (tmp_path / "_hidden").write_bytes(b"x")
+    got = dict(sc.binaryFiles(str(tmp_path)).collect())
+    assert got == {"file:" + str(tmp_path / "a.bin"): b"\x00\x01\x02\x03",
+                   "file:" + str(tmp_path / "b.bin"): b"\x04\x05"}
+    assert sc.binaryRecords(str(tmp_path / "*.bin"), 2).collect() == [b"\x00\x01", b"\x02\x03", b"\x04\x05"]
+    with pytest.raises(ValueError, match="does not exist"):
+        sc.binaryFiles(str(tmp_path / "missing"))
+
+
+def test_set_system_property_is_a_conf_default():
+    from kindling import SparkConf, SparkContext
+
+    SparkContext.setSystemProperty("spark.kindling.test.prop", "on")
+    try:
+        assert SparkConf().get("spark.kindling.test.prop") == "on"
+        assert SparkConf(loadDefaults=False).get("spark.kindling.test.prop") is None
+    finally:
+        SparkConf._system_properties.pop("spark.kindling.test.prop", None)
