@@ -740,8 +740,8 @@ class SparkContext:
         return self.parallelize(range(start, end, step), numSlices)
 
     def emptyRDD(self):
-        """An RDD with no partitions (one empty partition where the JVM cannot make one with
-        none: its ``emptyDataset`` rejects the empty union it is built on)."""
+        """An RDD with no partitions (one empty partition with a JVM whose ``emptyDataset``
+        still rejects the empty union it was built on, before commit 82eb2a5)."""
         try:
             return RDD(self._call("emptyDataset"), self, NoOpSerializer())
         except SparkJobError:
