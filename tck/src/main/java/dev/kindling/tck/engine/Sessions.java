@@ -206,6 +206,8 @@ final class Sessions {
       conf.put("spark.executorEnv.KINDLING_TCK_PROBE_DIR", dir.toString());
       conf.put("spark.executorEnv.KINDLING_TCK_PROBE_PLAN", plan.toString());
       conf.put("spark.ui.enabled", "false");
+      // One attempt per task, as Spark's local[N] does, so that failures show at once.
+      conf.put("spark.task.maxFailures", "1");
       conf.putAll(setup.conf);
       Map<String, Object> session = new LinkedHashMap<>();
       session.put("probeDir", dir.toString());

@@ -285,15 +285,16 @@ def send_utf(sock, text):
 
 
 def quiet_for(sock, seconds):
-    """True when nothing arrives on ``sock`` for ``seconds`` (the peer wrote nothing)."""
+    """(quiet, n, closed): whether no byte arrived on ``sock`` within ``seconds``, how many did,
+    and whether the peer closed the connection instead (which writes nothing either)."""
     r, _, _ = select.select([sock], [], [], seconds)
     if not r:
-        return True, 0
+        return True, 0, False
     try:
         peek = sock.recv(64, socket.MSG_PEEK)
     except OSError:
         peek = b""
-    return False, len(peek)
+    return not peek, len(peek), not peek
 
 
 def read_header(r, profile):

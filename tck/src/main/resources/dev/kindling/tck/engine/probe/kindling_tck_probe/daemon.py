@@ -61,7 +61,10 @@ def _child(sock, conn_no, peer, plan):
         time.sleep(float(beh.get("seconds", 2)))
     checked = conn_no <= CHECKED_CONNECTIONS
     if checked:
-        quiet, n = core.quiet_for(sock, QUIET_SECONDS)
+        quiet, n, closed = core.quiet_for(sock, QUIET_SECONDS)
+        if closed:
+            rec.event("abandoned", before="pid")
+            return 0
         rec.check("WRK-3.9", quiet, "engine wrote %d byte(s) before reading the pid" % n)
     if b == "negativePid":
         code = int(beh.get("code", -77))
@@ -79,7 +82,14 @@ def _child(sock, conn_no, peer, plan):
             core.send_utf(sock, "err")
             return 1
         got = core.recv_exact(sock, n).decode("utf-8", "replace")
-    except (core.Truncated, OSError) as e:
+    except core.Truncated as e:
+        if str(e).startswith("end of stream after 0 of 4"):
+            # the engine dropped the connection (e.g. stopped this daemon): nothing was sent
+            rec.event("abandoned", before="secret")
+            return 0
+        rec.check("WRK-2.1", False, "engine did not send the whole secret after the pid: %s" % e)
+        return 1
+    except OSError as e:
         rec.check("WRK-2.1", False, "engine did not send the secret after the pid: %s" % e)
         return 1
     rec.check("WRK-2.1", got == secret,
@@ -104,8 +114,9 @@ def _child(sock, conn_no, peer, plan):
         core.send_utf(sock, "err")
         return 1
     if checked:
-        quiet, n = core.quiet_for(sock, QUIET_SECONDS)
-        rec.check("WRK-3.9", quiet, "engine wrote %d byte(s) before the reply \"ok\"" % n)
+        quiet, n, closed = core.quiet_for(sock, QUIET_SECONDS)
+        rec.check("WRK-3.9", quiet and not closed, "engine %s before the reply \"ok\"" % (
+            "closed the connection" if closed else "wrote %d byte(s)" % n))
     core.send_utf(sock, "ok")
     conn = core.Connection(sock, rec, plan, "daemon")
     code = conn.serve(reuse=bool(os.environ.get("SPARK_REUSE_WORKER")))

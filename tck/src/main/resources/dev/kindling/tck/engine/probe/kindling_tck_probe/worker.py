@@ -39,6 +39,23 @@ def _check_listener_closed(rec, port):
                   port, "still accepts connections" if accepted else "is closed"))
 
 
+def _watch_reply(sock, rec):
+    sock.settimeout(10)
+    got = 0
+    try:
+        while got < 64:
+            d = sock.recv(64)
+            rec.event("wrongSecretReply", hex=d.hex(), eof=not d)
+            if not d:
+                break
+            got += len(d)
+    except socket.timeout:
+        rec.event("wrongSecretReply", hex="", eof=False, timedOut=True)
+    except OSError as e:
+        rec.event("wrongSecretReply", hex="", eof=True, error=str(e))
+    os._exit(0)
+
+
 def run():
     plan = core.load_plan()
     rec = core.Recorder("conn-%d" % os.getpid())
@@ -57,10 +74,12 @@ def run():
     if beh["behaviour"] == "slowStart":
         time.sleep(float(beh.get("seconds", 2)))
     sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-    quiet, n = core.quiet_for(sock, 0.3)
-    rec.check("WRK-2.1", quiet, "server wrote %d byte(s) before the client sent the secret" % n)
+    quiet, n, closed = core.quiet_for(sock, 0.3)
+    rec.check("WRK-2.1", quiet and not closed, "server %s before the client sent the secret" % (
+        "closed the connection" if closed else "wrote %d byte(s)" % n))
     b = beh["behaviour"]
     if b == "authStall":
+        rec.event("authStallStart")  # the engine may kill us rather than close: then no end event
         t0 = time.time()
         sock.settimeout(float(beh.get("seconds", 30)))
         try:
@@ -73,20 +92,19 @@ def run():
         os._exit(0)
     if b == "wrongSecret":
         wrong = ("0" if not secret.startswith("0") else "1") * max(1, len(secret))
+        rec.event("wrongSecretSent")
+        # The engine may kill this worker as soon as it has replied: a detached grandchild (not a
+        # descendant any more) holds the socket and records the reply and the close.
+        child = os.fork()
+        if child == 0:
+            os.setsid()
+            if os.fork() == 0:
+                _watch_reply(sock, core.Recorder(rec.name))
+            os._exit(0)
+        os.waitpid(child, 0)
         core.send_utf(sock, wrong)
-        sock.settimeout(10)
-        reply = b""
-        closed = False
-        try:
-            while len(reply) < 64:
-                d = sock.recv(64)
-                if not d:
-                    closed = True
-                    break
-                reply += d
-        except OSError:
-            closed = True
-        rec.event("wrongSecret", reply=reply.hex(), closed=closed)
+        sock.close()
+        time.sleep(11)
         os._exit(0)
     core.send_utf(sock, secret)
     try:
