@@ -179,10 +179,16 @@ public abstract class WorkerRules extends WorkerVerification {
 
   /** Checks a property, rethrowing its failure under the rule the minimal case broke. */
   final <T> void property(String rule, Gen<T> gen, int tries, Property.CheckedConsumer<T> body) {
+    property(rule, gen, tries, 60, body);
+  }
+
+  /** As {@link #property(String, Gen, int, Property.CheckedConsumer)}, with a shrink budget. */
+  final <T> void property(
+      String rule, Gen<T> gen, int tries, int shrinkAttempts, Property.CheckedConsumer<T> body) {
     try {
       Property.forAll(gen)
           .tries(setup.daemonMode && setup.reuse ? tries : Math.max(3, tries / 4))
-          .maxShrinkAttempts(60)
+          .maxShrinkAttempts(shrinkAttempts)
           .shrinkTime(Duration.ofSeconds(8))
           .checkAssert(body);
     } catch (PropertyFailure f) {
