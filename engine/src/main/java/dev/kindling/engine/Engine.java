@@ -73,7 +73,7 @@ public final class Engine implements AutoCloseable {
       throw new UncheckedIOException("cannot create the engine's local directory under " + conf.localDirParent(), e);
     }
     broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"));
-    slots = Executors.newFixedThreadPool(conf.slots(), slotThreads());
+    slots = Executors.newFixedThreadPool(conf.slots() / conf.taskCpus(), slotThreads());
     scheduler = new Scheduler(this, slots, conf.maxTaskFailures());
     actions = new Actions(this);
     sources = new Sources(this);

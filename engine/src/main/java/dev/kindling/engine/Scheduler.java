@@ -324,7 +324,7 @@ final class Scheduler {
   private <R> void launch(ActiveJob job, Stage stage, int stageAttempt, int index, int partition, int attempt,
       TaskRun.Body<R> body, BlockingQueue<Object> queue, Reporter reporter) {
     TaskContext ctx = new TaskContext(job.jobId, stage.id, stageAttempt, partition, attempt,
-        nextTaskId.getAndIncrement(), job.properties, engine.broadcasts());
+        nextTaskId.getAndIncrement(), engine.conf().taskCpus(), job.properties, engine.broadcasts());
     TaskRun<R> run = new TaskRun<>(index, partition, ctx, body, queue, reporter);
     job.running.add(run);
     try {

@@ -53,7 +53,12 @@ final class TextFileDataset extends Dataset {
         in = new GZIPInputStream(fis, 1 << 16);
         end = Long.MAX_VALUE;
       } else {
-        fis.getChannel().position(split.start());
+        try {
+          ShuffleManager.skipFully(fis, split.start());
+        } catch (IOException e) {
+          fis.close();
+          throw e;
+        }
         in = fis;
         end = split.start() + split.length();
       }
