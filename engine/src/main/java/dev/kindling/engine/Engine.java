@@ -135,8 +135,27 @@ public final class Engine implements AutoCloseable {
     return new RangeDataset(this, start, end, step, numSlices);
   }
 
+  /**
+   * Concatenation of partitions, as SparkContext.union: empty datasets are left out, and if all
+   * the others share one partitioner the union keeps it, zipping partition i of each.
+   */
   public Dataset union(List<Dataset> datasets) {
-    return new UnionDataset(this, datasets);
+    if (datasets.isEmpty()) {
+      throw new IllegalArgumentException("union needs at least one dataset");
+    }
+    List<Dataset> nonEmpty = datasets.stream().filter(d -> d.numPartitions() > 0).toList();
+    if (nonEmpty.isEmpty()) {
+      return new EmptyDataset(this);
+    }
+    java.util.Set<java.util.Optional<Partitioner>> partitioners =
+        nonEmpty.stream().map(Dataset::partitioner).collect(java.util.stream.Collectors.toSet());
+    if (partitioners.size() == 1) {
+      java.util.Optional<Partitioner> p = partitioners.iterator().next();
+      if (p.isPresent()) {
+        return new PartitionerAwareUnionDataset(this, nonEmpty, p.get());
+      }
+    }
+    return new UnionDataset(this, nonEmpty);
   }
 
   // ---- jobs

@@ -53,6 +53,18 @@ class PairwiseAndPartitionerTest {
       assertThat(u.coalesce(2).numPartitions()).isEqualTo(2);
       assertThat(u.coalesce(9)).isSameAs(u);
       assertThat(engine.range(10, 0, -3, 2).collect()).containsExactly(10L, 7L, 4L, 1L);
+
+      // Co-partitioned datasets union partition by partition and keep their partitioner.
+      Dataset k1 = engine.parallelize(List.of(TestEngines.longFrame(0), TestEngines.bytes("x"),
+          TestEngines.longFrame(1), TestEngines.bytes("y")), 1).pairwise().partitionBy(2, 7);
+      Dataset k2 = engine.parallelize(List.of(TestEngines.longFrame(1), TestEngines.bytes("z")), 1)
+          .pairwise().partitionBy(2, 7);
+      Dataset zipped = engine.union(List.of(k1, engine.emptyDataset(), k2));
+      assertThat(zipped.numPartitions()).isEqualTo(2);
+      assertThat(zipped.partitioner()).contains(new Partitioner(2, 7));
+      assertThat(TestEngines.showAll(zipped.values().collect())).containsExactly("b:x", "b:y", "b:z");
+      assertThat(zipped.partitionBy(2, 7)).isSameAs(zipped);
+      assertThat(engine.union(List.of(k1, k2.mapPartitions((ctx, it) -> it, false))).numPartitions()).isEqualTo(4);
     }
   }
 }
