@@ -16,6 +16,11 @@ final class CoalescedDataset extends Dataset {
   }
 
   @Override
+  public String elementKind() {
+    return parent.elementKind();
+  }
+
+  @Override
   public int numPartitions() {
     return n;
   }

@@ -29,6 +29,27 @@ public abstract class Dataset {
 
   public abstract int numPartitions();
 
+  /**
+   * What the records are, for the gateway: {@code "bytes"} (frames; also the declared output of
+   * record functions), {@code "string"}, {@code "stringPair"}, {@code "keyed"}, {@code "long"},
+   * or {@code "mixed"} for a union of different kinds.
+   */
+  public String elementKind() {
+    return "bytes";
+  }
+
+  static String commonKind(List<Dataset> parents) {
+    String kind = null;
+    for (Dataset p : parents) {
+      if (kind == null) {
+        kind = p.elementKind();
+      } else if (!kind.equals(p.elementKind())) {
+        return "mixed";
+      }
+    }
+    return kind == null ? "bytes" : kind;
+  }
+
   public Optional<Partitioner> partitioner() {
     return Optional.empty();
   }
@@ -108,6 +129,21 @@ public abstract class Dataset {
     return this;
   }
 
+  /** As {@link #persist(StorageLevel)}, by name; levels other than the three supported are rejected. */
+  public Dataset persist(String level) {
+    StorageLevel l;
+    try {
+      l = StorageLevel.valueOf(level);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      l = StorageLevel.NONE;
+    }
+    if (l == StorageLevel.NONE) {
+      throw new IllegalArgumentException("Unsupported storage level " + level
+          + " (supported: MEMORY_ONLY, MEMORY_AND_DISK, DISK_ONLY)");
+    }
+    return persist(l);
+  }
+
   public Dataset cache() {
     return persist(StorageLevel.MEMORY_ONLY);
   }
@@ -117,6 +153,11 @@ public abstract class Dataset {
     storageLevel = StorageLevel.NONE;
     engine.blocks().removeDataset(id);
     return this;
+  }
+
+  /** Blocks are always dropped before this returns, so {@code blocking} changes nothing. */
+  public Dataset unpersist(boolean blocking) {
+    return unpersist();
   }
 
   public StorageLevel storageLevel() {

@@ -24,6 +24,11 @@ final class PartitionerAwareUnionDataset extends Dataset {
   }
 
   @Override
+  public String elementKind() {
+    return commonKind(parents);
+  }
+
+  @Override
   public int numPartitions() {
     return partitioner.numPartitions();
   }

@@ -23,6 +23,11 @@ final class TextFileDataset extends Dataset {
   }
 
   @Override
+  public String elementKind() {
+    return "string";
+  }
+
+  @Override
   public int numPartitions() {
     return splits.size();
   }
