@@ -339,7 +339,10 @@ final class Scheduler {
   private void killRunning(ActiveJob job, String reason) {
     List<TaskRun<?>> runs = new ArrayList<>(job.running);
     job.running.clear();
-    runs.forEach(r -> r.kill(reason));
+    // Spark interrupts task threads only if the job group asked for it; kill hooks (which stop
+    // Python workers) and the kill flag always apply. Without a job group we interrupt.
+    boolean interrupt = !"false".equals(job.properties.get(Engine.JOB_INTERRUPT_ON_CANCEL));
+    runs.forEach(r -> r.kill(reason, interrupt));
     long deadline = System.nanoTime() + engine.conf().killTimeout().toNanos();
     for (TaskRun<?> r : runs) {
       try {

@@ -74,8 +74,11 @@ final class TaskRun<R> implements Runnable {
     outcomes.add(new Outcome(this, result, failure));
   }
 
-  /** Runs the kill hooks and interrupts the thread; a queued task will never start. */
-  void kill(String reason) {
+  /**
+   * Runs the kill hooks and, if {@code interrupt}, interrupts the thread; a queued task will never
+   * start.
+   */
+  void kill(String reason, boolean interrupt) {
     ctx.kill(reason);
     synchronized (lock) {
       if (!started) {
@@ -84,7 +87,7 @@ final class TaskRun<R> implements Runnable {
         finished.countDown();
         return;
       }
-      if (!done && thread != null) {
+      if (interrupt && !done && thread != null) {
         thread.interrupt();
       }
     }

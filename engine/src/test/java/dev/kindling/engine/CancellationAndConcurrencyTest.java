@@ -62,6 +62,41 @@ class CancellationAndConcurrencyTest {
   }
 
   @Test
+  void withoutInterruptOnCancelTasksStopThroughTheKillFlagAndHooks() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      CountDownLatch started = new CountDownLatch(2);
+      AtomicInteger killed = new AtomicInteger();
+      AtomicInteger interrupted = new AtomicInteger();
+      ExecutorService driver = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> job = driver.submit(() -> {
+          engine.setJobGroup("polite", null, false);
+          return engine.parallelize(TestEngines.frames("a", "b"), 2).mapPartitions((ctx, it) -> {
+            ctx.onKill(killed::incrementAndGet);
+            started.countDown();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!ctx.isKilled() && System.nanoTime() < deadline) {
+              Thread.onSpinWait();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+              interrupted.incrementAndGet();
+            }
+            ctx.checkKilled();
+            return it;
+          }, false).count();
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        engine.cancelJobGroup("polite");
+        assertThatThrownBy(() -> job.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
+        assertThat(killed.get()).isEqualTo(2);
+        assertThat(interrupted.get()).isZero();
+      } finally {
+        driver.shutdownNow();
+      }
+    }
+  }
+
+  @Test
   void cancelJobByIdAndCancelAll() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
       for (boolean all : new boolean[] {false, true}) {
