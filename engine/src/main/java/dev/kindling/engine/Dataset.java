@@ -116,6 +116,44 @@ public abstract class Dataset {
     return numPartitions >= numPartitions() ? this : new CoalescedDataset(this, numPartitions);
   }
 
+  /**
+   * Spark's {@code coalesce(n, shuffle)}. Without a shuffle it is {@link #coalesce(int)}; with one
+   * (PySpark's {@code repartition}) each input partition deals its byte[] records round-robin over
+   * the {@code n} outputs from a starting point seeded by its index, so outputs are even in size.
+   */
+  public Dataset coalesce(int numPartitions, boolean shuffle) {
+    if (!shuffle) {
+      return coalesce(numPartitions);
+    }
+    if (numPartitions < 1) {
+      throw new IllegalArgumentException("Number of partitions (" + numPartitions + ") must be positive.");
+    }
+    PartitionFunction deal = (ctx, it) -> {
+      long[] position = {new java.util.Random(ctx.partitionId()).nextInt(numPartitions)};
+      return new java.util.Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Object next() {
+          Object o = it.next();
+          if (!(o instanceof byte[] b)) {
+            throw new EngineException("coalesce with shuffle: expected byte[] records, got " + PairwiseDataset.describe(o));
+          }
+          return new KeyedRecord(position[0]++, b);
+        }
+      };
+    };
+    // The round-robin keys mean nothing downstream, so the result claims no partitioner.
+    return new ShuffledDataset(mapPartitions(deal, false), new Partitioner(numPartitions, ROUND_ROBIN))
+        .values().mapPartitions((ctx, it) -> it, false);
+  }
+
+  /** Partitioner id of the round-robin shuffle behind {@code coalesce(n, true)}. */
+  static final long ROUND_ROBIN = Long.MIN_VALUE;
+
   public Dataset persist(StorageLevel level) {
     StorageLevel current = storageLevel;
     if (current != StorageLevel.NONE && current != level) {

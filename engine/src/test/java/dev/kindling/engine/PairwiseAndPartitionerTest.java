@@ -67,4 +67,25 @@ class PairwiseAndPartitionerTest {
       assertThat(engine.union(List.of(k1, k2.mapPartitions((ctx, it) -> it, false))).numPartitions()).isEqualTo(4);
     }
   }
+
+  @Test
+  void coalesceWithShuffleSpreadsRecordsEvenly() {
+    try (Engine engine = TestEngines.local(tmp)) {
+      java.util.List<Object> data = new java.util.ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        data.add(TestEngines.bytes("r" + i));
+      }
+      // All 100 records start in one partition; a shuffle deals them over 4.
+      Dataset skewed = engine.parallelize(data, 1);
+      Dataset spread = skewed.coalesce(4, true);
+      assertThat(spread.numPartitions()).isEqualTo(4);
+      assertThat(spread.partitioner()).isEmpty();
+      java.util.List<java.util.List<Object>> parts = engine.runJob(spread, new int[] {0, 1, 2, 3});
+      assertThat(parts).allSatisfy(p -> assertThat(p).hasSize(25));
+      assertThat(TestEngines.showAll(spread.collect())).containsExactlyInAnyOrderElementsOf(TestEngines.showAll(data));
+      assertThat(skewed.coalesce(1, false)).isSameAs(skewed);
+      assertThatThrownBy(() -> engine.parallelize(java.util.List.of("s"), 1).coalesce(2, true).collect())
+          .hasMessageContaining("expected byte[] records");
+    }
+  }
 }
