@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * A node of the lineage graph: a partitioned collection of records that knows how to compute any
@@ -129,8 +130,8 @@ public abstract class Dataset {
       throw new IllegalArgumentException("Number of partitions (" + numPartitions + ") must be positive.");
     }
     PartitionFunction deal = (ctx, it) -> {
-      long[] position = {new java.util.Random(ctx.partitionId()).nextInt(numPartitions)};
-      return new java.util.Iterator<>() {
+      long[] position = {new Random(ctx.partitionId()).nextInt(numPartitions)};
+      return new Iterator<>() {
         @Override
         public boolean hasNext() {
           return it.hasNext();

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The engine's front door: creates datasets, runs jobs on a local slot pool, and owns the shuffle,
@@ -147,10 +149,10 @@ public final class Engine implements AutoCloseable {
     if (nonEmpty.isEmpty()) {
       return new EmptyDataset(this);
     }
-    java.util.Set<java.util.Optional<Partitioner>> partitioners =
-        nonEmpty.stream().map(Dataset::partitioner).collect(java.util.stream.Collectors.toSet());
+    Set<Optional<Partitioner>> partitioners =
+        nonEmpty.stream().map(Dataset::partitioner).collect(Collectors.toSet());
     if (partitioners.size() == 1) {
-      java.util.Optional<Partitioner> p = partitioners.iterator().next();
+      Optional<Partitioner> p = partitioners.iterator().next();
       if (p.isPresent()) {
         return new PartitionerAwareUnionDataset(this, nonEmpty, p.get());
       }

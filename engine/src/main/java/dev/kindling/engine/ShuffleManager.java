@@ -1,6 +1,7 @@
 package dev.kindling.engine;
 
 import com.esotericsoftware.kryo.io.Input;
+import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -77,7 +78,7 @@ final class ShuffleManager {
     while (left > 0) {
       long s = in.skip(left);
       if (s <= 0) {
-        throw new java.io.EOFException("file ends before offset " + n);
+        throw new EOFException("file ends before offset " + n);
       }
       left -= s;
     }

@@ -2,6 +2,7 @@ package dev.kindling.engine;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One task attempt on a slot thread. It reports exactly one outcome to its stage's queue, runs
@@ -94,6 +95,6 @@ final class TaskRun<R> implements Runnable {
   }
 
   boolean awaitFinished(long nanos) throws InterruptedException {
-    return finished.await(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    return finished.await(nanos, TimeUnit.NANOSECONDS);
   }
 }
