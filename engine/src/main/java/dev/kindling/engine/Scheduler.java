@@ -83,7 +83,7 @@ final class Scheduler {
     byShuffle.values().forEach(s -> stageIds.add(s.id));
 
     activeJobs.put(job.jobId, job);
-    engine.status().jobStarted(job.jobId, job.group());
+    engine.status().jobStarted(job.jobId, job.group(), List.copyOf(stageIds));
     engine.events().post(new EngineEvent.JobStart(job.jobId, List.copyOf(stageIds), job.group(),
         job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis()));
     String failure = null;

@@ -42,6 +42,7 @@ class CancellationAndConcurrencyTest {
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(engine.activeJobs()).singleElement().satisfies(j -> {
           assertThat(j.jobGroup()).isEqualTo("g1");
+          assertThat(j.stageIds()).hasSize(1);
           assertThat(j.stages()).singleElement().satisfies(s -> {
             assertThat(s.numTasks()).isEqualTo(2);
             assertThat(s.numActiveTasks()).isEqualTo(2);
