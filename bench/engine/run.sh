@@ -4,7 +4,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-mvn -B -q -pl engine -am test-compile dependency:build-classpath \
+mvn -B -q -Dstyle.color=never -pl engine -am test-compile dependency:build-classpath \
   -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 cp="engine/target/test-classes:engine/target/classes:$(cat engine/target/bench-classpath.txt)"
 exec java -Xmx2g -cp "$cp" dev.kindling.engine.bench.ShuffleBench "$@"

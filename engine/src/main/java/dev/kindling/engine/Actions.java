@@ -3,7 +3,9 @@ package dev.kindling.engine;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -18,7 +20,7 @@ final class Actions {
   }
 
   List<List<Object>> runJob(Dataset ds, int[] partitions) {
-    List<List<Object>> results = new ArrayList<>(java.util.Collections.nCopies(partitions.length, null));
+    List<List<Object>> results = new ArrayList<>(Collections.nCopies(partitions.length, null));
     engine.scheduler().runJob(ds, partitions, Actions::drain, results::set);
     return results;
   }
@@ -66,7 +68,7 @@ final class Actions {
       }
       int end = (int) Math.min(scanned + toTry, total);
       int[] parts = IntStream.range(scanned, end).toArray();
-      List<List<Object>> res = new ArrayList<>(java.util.Collections.nCopies(parts.length, null));
+      List<List<Object>> res = new ArrayList<>(Collections.nCopies(parts.length, null));
       engine.scheduler().<List<Object>>runJob(ds, parts, (it, ctx) -> {
         List<Object> out = new ArrayList<>();
         while (out.size() < left && it.hasNext()) {
@@ -89,7 +91,7 @@ final class Actions {
   Iterator<Object> toLocalIterator(Dataset ds) {
     return new Iterator<>() {
       int nextPartition;
-      Iterator<Object> current = java.util.Collections.emptyIterator();
+      Iterator<Object> current = Collections.emptyIterator();
 
       @Override
       public boolean hasNext() {
@@ -142,11 +144,11 @@ final class Actions {
   }
 
   void saveAsTextFile(Dataset ds, String path, String codec) {
-    save(ds, FileOutputCommitter.text(java.nio.file.Path.of(path), codec));
+    save(ds, FileOutputCommitter.text(Path.of(path), codec));
   }
 
   void saveAsFrameFile(Dataset ds, String path) {
-    save(ds, FileOutputCommitter.frames(java.nio.file.Path.of(path)));
+    save(ds, FileOutputCommitter.frames(Path.of(path)));
   }
 
   private void save(Dataset ds, FileOutputCommitter committer) {

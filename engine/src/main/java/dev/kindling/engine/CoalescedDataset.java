@@ -1,5 +1,6 @@
 package dev.kindling.engine;
 
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -13,6 +14,11 @@ final class CoalescedDataset extends Dataset {
     super(parent.engine);
     this.parent = parent;
     this.n = n;
+  }
+
+  @Override
+  public String elementKind() {
+    return parent.elementKind();
   }
 
   @Override
@@ -40,7 +46,7 @@ final class CoalescedDataset extends Dataset {
     int[] parts = parentsOf(p);
     return new Iterator<>() {
       int next;
-      Iterator<Object> current = java.util.Collections.emptyIterator();
+      Iterator<Object> current = Collections.emptyIterator();
 
       @Override
       public boolean hasNext() {

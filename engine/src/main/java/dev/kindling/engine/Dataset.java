@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
 
 /**
  * A node of the lineage graph: a partitioned collection of records that knows how to compute any
@@ -28,6 +29,27 @@ public abstract class Dataset {
   }
 
   public abstract int numPartitions();
+
+  /**
+   * What the records are, for the gateway: {@code "bytes"} (frames; also the declared output of
+   * record functions), {@code "string"}, {@code "stringPair"}, {@code "keyed"}, {@code "long"},
+   * or {@code "mixed"} for a union of different kinds.
+   */
+  public String elementKind() {
+    return "bytes";
+  }
+
+  static String commonKind(List<Dataset> parents) {
+    String kind = null;
+    for (Dataset p : parents) {
+      if (kind == null) {
+        kind = p.elementKind();
+      } else if (!kind.equals(p.elementKind())) {
+        return "mixed";
+      }
+    }
+    return kind == null ? "bytes" : kind;
+  }
 
   public Optional<Partitioner> partitioner() {
     return Optional.empty();
@@ -95,6 +117,44 @@ public abstract class Dataset {
     return numPartitions >= numPartitions() ? this : new CoalescedDataset(this, numPartitions);
   }
 
+  /**
+   * Spark's {@code coalesce(n, shuffle)}. Without a shuffle it is {@link #coalesce(int)}; with one
+   * (PySpark's {@code repartition}) each input partition deals its byte[] records round-robin over
+   * the {@code n} outputs from a starting point seeded by its index, so outputs are even in size.
+   */
+  public Dataset coalesce(int numPartitions, boolean shuffle) {
+    if (!shuffle) {
+      return coalesce(numPartitions);
+    }
+    if (numPartitions < 1) {
+      throw new IllegalArgumentException("Number of partitions (" + numPartitions + ") must be positive.");
+    }
+    PartitionFunction deal = (ctx, it) -> {
+      long[] position = {new Random(ctx.partitionId()).nextInt(numPartitions)};
+      return new Iterator<>() {
+        @Override
+        public boolean hasNext() {
+          return it.hasNext();
+        }
+
+        @Override
+        public Object next() {
+          Object o = it.next();
+          if (!(o instanceof byte[] b)) {
+            throw new EngineException("coalesce with shuffle: expected byte[] records, got " + PairwiseDataset.describe(o));
+          }
+          return new KeyedRecord(position[0]++, b);
+        }
+      };
+    };
+    // The round-robin keys mean nothing downstream, so the result claims no partitioner.
+    return new ShuffledDataset(mapPartitions(deal, false), new Partitioner(numPartitions, ROUND_ROBIN))
+        .values().mapPartitions((ctx, it) -> it, false);
+  }
+
+  /** Partitioner id of the round-robin shuffle behind {@code coalesce(n, true)}. */
+  static final long ROUND_ROBIN = Long.MIN_VALUE;
+
   public Dataset persist(StorageLevel level) {
     StorageLevel current = storageLevel;
     if (current != StorageLevel.NONE && current != level) {
@@ -108,6 +168,21 @@ public abstract class Dataset {
     return this;
   }
 
+  /** As {@link #persist(StorageLevel)}, by name; levels other than the three supported are rejected. */
+  public Dataset persist(String level) {
+    StorageLevel l;
+    try {
+      l = StorageLevel.valueOf(level);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      l = StorageLevel.NONE;
+    }
+    if (l == StorageLevel.NONE) {
+      throw new IllegalArgumentException("Unsupported storage level " + level
+          + " (supported: MEMORY_ONLY, MEMORY_AND_DISK, DISK_ONLY)");
+    }
+    return persist(l);
+  }
+
   public Dataset cache() {
     return persist(StorageLevel.MEMORY_ONLY);
   }
@@ -117,6 +192,11 @@ public abstract class Dataset {
     storageLevel = StorageLevel.NONE;
     engine.blocks().removeDataset(id);
     return this;
+  }
+
+  /** Blocks are always dropped before this returns, so {@code blocking} changes nothing. */
+  public Dataset unpersist(boolean blocking) {
+    return unpersist();
   }
 
   public StorageLevel storageLevel() {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 /**
  * The engine's front door: creates datasets, runs jobs on a local slot pool, and owns the shuffle,
@@ -73,7 +75,7 @@ public final class Engine implements AutoCloseable {
       throw new UncheckedIOException("cannot create the engine's local directory under " + conf.localDirParent(), e);
     }
     broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"));
-    slots = Executors.newFixedThreadPool(conf.slots(), slotThreads());
+    slots = Executors.newFixedThreadPool(conf.slots() / conf.taskCpus(), slotThreads());
     scheduler = new Scheduler(this, slots, conf.maxTaskFailures());
     actions = new Actions(this);
     sources = new Sources(this);
@@ -135,8 +137,27 @@ public final class Engine implements AutoCloseable {
     return new RangeDataset(this, start, end, step, numSlices);
   }
 
+  /**
+   * Concatenation of partitions, as SparkContext.union: empty datasets are left out, and if all
+   * the others share one partitioner the union keeps it, zipping partition i of each.
+   */
   public Dataset union(List<Dataset> datasets) {
-    return new UnionDataset(this, datasets);
+    if (datasets.isEmpty()) {
+      throw new IllegalArgumentException("union needs at least one dataset");
+    }
+    List<Dataset> nonEmpty = datasets.stream().filter(d -> d.numPartitions() > 0).toList();
+    if (nonEmpty.isEmpty()) {
+      return new EmptyDataset(this);
+    }
+    Set<Optional<Partitioner>> partitioners =
+        nonEmpty.stream().map(Dataset::partitioner).collect(Collectors.toSet());
+    if (partitioners.size() == 1) {
+      Optional<Partitioner> p = partitioners.iterator().next();
+      if (p.isPresent()) {
+        return new PartitionerAwareUnionDataset(this, nonEmpty, p.get());
+      }
+    }
+    return new UnionDataset(this, nonEmpty);
   }
 
   // ---- jobs

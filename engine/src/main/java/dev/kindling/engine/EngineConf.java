@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *   <tr><td>spark.local.dir</td><td>parent of the engine's scratch directory (java.io.tmpdir)</td></tr>
  *   <tr><td>spark.python.authenticate.socketTimeout</td><td>accept timeout of one-shot servers (15s)</td></tr>
  *   <tr><td>spark.rdd.limit.scaleUpFactor</td><td>growth of take's partition scan (4)</td></tr>
+ *   <tr><td>spark.task.cpus</td><td>cores per task, reported to workers (1)</td></tr>
  *   <tr><td>spark.default.parallelism</td><td>default slice count (number of slots)</td></tr>
  *   <tr><td>kindling.storage.memoryBytes</td><td>memory budget of cached blocks (1/5 of max heap)</td></tr>
  *   <tr><td>kindling.shuffle.spillThresholdBytes</td><td>map-side buffer before a spill (64m)</td></tr>
@@ -66,6 +67,10 @@ public final class EngineConf {
     spillThresholdBytes();
     maxFrameBytes();
     scaleUpFactor();
+    if (taskCpus() < 1 || taskCpus() > slots) {
+      throw new IllegalArgumentException("spark.task.cpus must be between 1 and the " + slots
+          + " cores of spark.master, got " + taskCpus());
+    }
     if (defaultParallelism() < 1) {
       throw new IllegalArgumentException("spark.default.parallelism must be at least 1, got " + defaultParallelism());
     }
@@ -104,6 +109,11 @@ public final class EngineConf {
   }
 
   public int slots() { return slots; }
+
+  /** Cores each task claims ({@code spark.task.cpus}); tasks run {@code slots / taskCpus} at a time. */
+  public int taskCpus() {
+    return intValue("spark.task.cpus", 1);
+  }
   public int maxTaskFailures() { return maxFailures; }
 
   public int defaultParallelism() {

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Hadoop's LineReader: a line ends at LF, CR or CR LF; the terminator is consumed but not returned.
@@ -44,7 +45,7 @@ final class LineReader implements Closeable {
         return consumed;
       }
       if (lineLength == line.length) {
-        line = java.util.Arrays.copyOf(line, line.length * 2);
+        line = Arrays.copyOf(line, line.length * 2);
       }
       line[lineLength++] = b;
     }

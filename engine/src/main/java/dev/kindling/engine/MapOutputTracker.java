@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.IntStream;
 
 /**
  * Which map outputs of each shuffle exist. Registered outputs survive the job that wrote them, so a
@@ -43,7 +44,7 @@ final class MapOutputTracker {
   int[] missing(int shuffleId) {
     Entry e = entry(shuffleId);
     synchronized (e) {
-      return java.util.stream.IntStream.range(0, e.outputs.length).filter(i -> e.outputs[i] == null).toArray();
+      return IntStream.range(0, e.outputs.length).filter(i -> e.outputs[i] == null).toArray();
     }
   }
 

@@ -19,6 +19,11 @@ final class PairwiseDataset extends Dataset {
   }
 
   @Override
+  public String elementKind() {
+    return "keyed";
+  }
+
+  @Override
   public int numPartitions() {
     return parent.numPartitions();
   }

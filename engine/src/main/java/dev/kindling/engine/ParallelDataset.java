@@ -1,5 +1,7 @@
 package dev.kindling.engine;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
@@ -14,7 +16,7 @@ final class ParallelDataset extends Dataset {
       throw new IllegalArgumentException("Positive number of partitions required, got " + numSlices);
     }
     // Records may be null (PySpark serves None as a NULL length), so no List.copyOf.
-    this.data = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(data));
+    this.data = Collections.unmodifiableList(new ArrayList<>(data));
     this.numSlices = numSlices;
   }
 

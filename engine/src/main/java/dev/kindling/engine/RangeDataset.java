@@ -28,6 +28,11 @@ final class RangeDataset extends Dataset {
   }
 
   @Override
+  public String elementKind() {
+    return "long";
+  }
+
+  @Override
   public int numPartitions() {
     return numSlices;
   }

@@ -83,7 +83,7 @@ final class Scheduler {
     byShuffle.values().forEach(s -> stageIds.add(s.id));
 
     activeJobs.put(job.jobId, job);
-    engine.status().jobStarted(job.jobId, job.group());
+    engine.status().jobStarted(job.jobId, job.group(), List.copyOf(stageIds));
     engine.events().post(new EngineEvent.JobStart(job.jobId, List.copyOf(stageIds), job.group(),
         job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis()));
     String failure = null;
@@ -324,7 +324,7 @@ final class Scheduler {
   private <R> void launch(ActiveJob job, Stage stage, int stageAttempt, int index, int partition, int attempt,
       TaskRun.Body<R> body, BlockingQueue<Object> queue, Reporter reporter) {
     TaskContext ctx = new TaskContext(job.jobId, stage.id, stageAttempt, partition, attempt,
-        nextTaskId.getAndIncrement(), job.properties, engine.broadcasts());
+        nextTaskId.getAndIncrement(), engine.conf().taskCpus(), job.properties, engine.broadcasts());
     TaskRun<R> run = new TaskRun<>(index, partition, ctx, body, queue, reporter);
     job.running.add(run);
     try {
@@ -339,7 +339,10 @@ final class Scheduler {
   private void killRunning(ActiveJob job, String reason) {
     List<TaskRun<?>> runs = new ArrayList<>(job.running);
     job.running.clear();
-    runs.forEach(r -> r.kill(reason));
+    // Spark interrupts task threads only if the job group asked for it; kill hooks (which stop
+    // Python workers) and the kill flag always apply. Without a job group we interrupt.
+    boolean interrupt = !"false".equals(job.properties.get(Engine.JOB_INTERRUPT_ON_CANCEL));
+    runs.forEach(r -> r.kill(reason, interrupt));
     long deadline = System.nanoTime() + engine.conf().killTimeout().toNanos();
     for (TaskRun<?> r : runs) {
       try {

@@ -1,8 +1,10 @@
 package dev.kindling.engine;
 
 import com.esotericsoftware.kryo.io.Input;
+import java.io.EOFException;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -62,9 +64,24 @@ final class ShuffleManager {
   }
 
   Iterator<Object> read(int shuffleId, int numMaps, int reduceId, TaskContext ctx) {
-    SegmentIterator it = new SegmentIterator(shuffleId, numMaps, reduceId, ctx.metrics());
+    SegmentIterator it = new SegmentIterator(shuffleId, numMaps, reduceId, ctx);
     ctx.onCompletion(it::close);
     return it;
+  }
+
+  /**
+   * Seeks by skipping: unlike FileChannel.position, FileInputStream.skip is not interruptible, so
+   * killing a task cannot make a healthy map output look unreadable.
+   */
+  static void skipFully(InputStream in, long n) throws IOException {
+    long left = n;
+    while (left > 0) {
+      long s = in.skip(left);
+      if (s <= 0) {
+        throw new EOFException("file ends before offset " + n);
+      }
+      left -= s;
+    }
   }
 
   private static void deleteFiles(MapStatus s) {
@@ -82,16 +99,18 @@ final class ShuffleManager {
     private final int numMaps;
     private final int reduceId;
     private final TaskMetrics metrics;
+    private final TaskContext ctx;
     private int nextMap;
     private Input input;
     private long segmentLength;
     private MapStatus current;
 
-    SegmentIterator(int shuffleId, int numMaps, int reduceId, TaskMetrics metrics) {
+    SegmentIterator(int shuffleId, int numMaps, int reduceId, TaskContext ctx) {
       this.shuffleId = shuffleId;
       this.numMaps = numMaps;
       this.reduceId = reduceId;
-      this.metrics = metrics;
+      this.metrics = ctx.metrics();
+      this.ctx = ctx;
     }
 
     @Override
@@ -137,8 +156,12 @@ final class ShuffleManager {
     }
 
     /** Forgets the unreadable output so the scheduler recomputes it. */
-    private FetchFailedException lost(Exception e) {
+    private RuntimeException lost(Exception e) {
       close();
+      if (ctx.isKilled() || Thread.currentThread().isInterrupted()) {
+        // The read failed because this task is being killed, not because the output is bad.
+        return new TaskKilledException(ctx.killReason() != null ? ctx.killReason() : "interrupted");
+      }
       int mapId = nextMap - 1;
       tracker.unregisterIf(shuffleId, mapId, current);
       return new FetchFailedException(shuffleId, mapId, "cannot read " + current.dataFile().getFileName() + ": " + e, e);
@@ -158,7 +181,12 @@ final class ShuffleManager {
         return;
       }
       FileInputStream fis = new FileInputStream(s.dataFile().toFile());
-      fis.getChannel().position(start);
+      try {
+        skipFully(fis, start);
+      } catch (IOException e) {
+        fis.close();
+        throw e;
+      }
       input = new Input(new BoundedInputStream(fis, segmentLength), 1 << 16);
       metrics.shuffleBytesRead.addAndGet(segmentLength);
     }

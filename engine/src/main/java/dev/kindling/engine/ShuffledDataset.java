@@ -23,6 +23,11 @@ final class ShuffledDataset extends Dataset {
   }
 
   @Override
+  public String elementKind() {
+    return "keyed";
+  }
+
+  @Override
   public int numPartitions() {
     return dependency.partitioner.numPartitions();
   }

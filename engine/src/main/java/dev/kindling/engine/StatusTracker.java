@@ -24,12 +24,12 @@ final class StatusTracker {
     }
   }
 
-  private record Job(String group, Map<Integer, Stage> stages) {}
+  private record Job(String group, List<Integer> stageIds, Map<Integer, Stage> stages) {}
 
   private final Map<Integer, Job> jobs = new LinkedHashMap<>();
 
-  synchronized void jobStarted(int jobId, String group) {
-    jobs.put(jobId, new Job(group, new LinkedHashMap<>()));
+  synchronized void jobStarted(int jobId, String group, List<Integer> stageIds) {
+    jobs.put(jobId, new Job(group, List.copyOf(stageIds), new LinkedHashMap<>()));
   }
 
   synchronized void jobEnded(int jobId) {
@@ -76,7 +76,7 @@ final class StatusTracker {
       for (Stage s : j.stages.values()) {
         stages.add(new JobStatus.StageStatus(s.stageId, s.attempt, s.name, s.numTasks, s.active, s.completed, s.failed));
       }
-      out.add(new JobStatus(id, j.group, List.copyOf(stages)));
+      out.add(new JobStatus(id, j.group, j.stageIds, List.copyOf(stages)));
     });
     return List.copyOf(out);
   }

@@ -19,6 +19,7 @@ public final class TaskContext {
   private final int partitionId;
   private final int attemptNumber;
   private final long taskAttemptId;
+  private final int cpus;
   private final Map<String, String> localProperties;
   private final BroadcastRegistry broadcasts;
   private final TaskMetrics metrics = new TaskMetrics();
@@ -29,13 +30,14 @@ public final class TaskContext {
   private boolean completed;
 
   TaskContext(int jobId, int stageId, int stageAttempt, int partitionId, int attemptNumber,
-      long taskAttemptId, Map<String, String> localProperties, BroadcastRegistry broadcasts) {
+      long taskAttemptId, int cpus, Map<String, String> localProperties, BroadcastRegistry broadcasts) {
     this.jobId = jobId;
     this.stageId = stageId;
     this.stageAttempt = stageAttempt;
     this.partitionId = partitionId;
     this.attemptNumber = attemptNumber;
     this.taskAttemptId = taskAttemptId;
+    this.cpus = cpus;
     this.localProperties = Map.copyOf(localProperties);
     this.broadcasts = broadcasts;
   }
@@ -62,6 +64,13 @@ public final class TaskContext {
   /** Unique across the engine's lifetime. */
   public long taskAttemptId() { return taskAttemptId; }
   public TaskMetrics metrics() { return metrics; }
+  /** Cores this task may use ({@code spark.task.cpus}), for the worker's task context. */
+  public int cpus() { return cpus; }
+
+  /** Custom resources (GPUs, ...) assigned to the task: none in local mode. */
+  public Map<String, List<String>> resources() {
+    return Map.of();
+  }
 
   public String getLocalProperty(String key) {
     return localProperties.get(key);

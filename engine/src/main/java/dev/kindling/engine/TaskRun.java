@@ -2,6 +2,7 @@ package dev.kindling.engine;
 
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One task attempt on a slot thread. It reports exactly one outcome to its stage's queue, runs
@@ -74,8 +75,11 @@ final class TaskRun<R> implements Runnable {
     outcomes.add(new Outcome(this, result, failure));
   }
 
-  /** Runs the kill hooks and interrupts the thread; a queued task will never start. */
-  void kill(String reason) {
+  /**
+   * Runs the kill hooks and, if {@code interrupt}, interrupts the thread; a queued task will never
+   * start.
+   */
+  void kill(String reason, boolean interrupt) {
     ctx.kill(reason);
     synchronized (lock) {
       if (!started) {
@@ -84,13 +88,13 @@ final class TaskRun<R> implements Runnable {
         finished.countDown();
         return;
       }
-      if (!done && thread != null) {
+      if (interrupt && !done && thread != null) {
         thread.interrupt();
       }
     }
   }
 
   boolean awaitFinished(long nanos) throws InterruptedException {
-    return finished.await(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    return finished.await(nanos, TimeUnit.NANOSECONDS);
   }
 }

@@ -23,6 +23,11 @@ final class TextFileDataset extends Dataset {
   }
 
   @Override
+  public String elementKind() {
+    return "string";
+  }
+
+  @Override
   public int numPartitions() {
     return splits.size();
   }
@@ -53,7 +58,12 @@ final class TextFileDataset extends Dataset {
         in = new GZIPInputStream(fis, 1 << 16);
         end = Long.MAX_VALUE;
       } else {
-        fis.getChannel().position(split.start());
+        try {
+          ShuffleManager.skipFully(fis, split.start());
+        } catch (IOException e) {
+          fis.close();
+          throw e;
+        }
         in = fis;
         end = split.start() + split.length();
       }

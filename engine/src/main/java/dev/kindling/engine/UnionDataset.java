@@ -22,6 +22,11 @@ final class UnionDataset extends Dataset {
   }
 
   @Override
+  public String elementKind() {
+    return commonKind(parents);
+  }
+
+  @Override
   public int numPartitions() {
     return offsets[parents.size()];
   }

@@ -48,6 +48,11 @@ final class WholeTextFilesDataset extends Dataset {
   }
 
   @Override
+  public String elementKind() {
+    return "stringPair";
+  }
+
+  @Override
   public int numPartitions() {
     return groups.size();
   }

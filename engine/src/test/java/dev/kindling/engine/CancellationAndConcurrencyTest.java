@@ -42,6 +42,7 @@ class CancellationAndConcurrencyTest {
         assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
         assertThat(engine.activeJobs()).singleElement().satisfies(j -> {
           assertThat(j.jobGroup()).isEqualTo("g1");
+          assertThat(j.stageIds()).hasSize(1);
           assertThat(j.stages()).singleElement().satisfies(s -> {
             assertThat(s.numTasks()).isEqualTo(2);
             assertThat(s.numActiveTasks()).isEqualTo(2);
@@ -55,6 +56,41 @@ class CancellationAndConcurrencyTest {
         assertThat(killed.get()).isEqualTo(2);
         assertThat(engine.activeJobs()).isEmpty();
         assertThat(engine.parallelize(TestEngines.frames("x"), 1).count()).isEqualTo(1);
+      } finally {
+        driver.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void withoutInterruptOnCancelTasksStopThroughTheKillFlagAndHooks() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      CountDownLatch started = new CountDownLatch(2);
+      AtomicInteger killed = new AtomicInteger();
+      AtomicInteger interrupted = new AtomicInteger();
+      ExecutorService driver = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> job = driver.submit(() -> {
+          engine.setJobGroup("polite", null, false);
+          return engine.parallelize(TestEngines.frames("a", "b"), 2).mapPartitions((ctx, it) -> {
+            ctx.onKill(killed::incrementAndGet);
+            started.countDown();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!ctx.isKilled() && System.nanoTime() < deadline) {
+              Thread.onSpinWait();
+            }
+            if (Thread.currentThread().isInterrupted()) {
+              interrupted.incrementAndGet();
+            }
+            ctx.checkKilled();
+            return it;
+          }, false).count();
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        engine.cancelJobGroup("polite");
+        assertThatThrownBy(() -> job.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
+        assertThat(killed.get()).isEqualTo(2);
+        assertThat(interrupted.get()).isZero();
       } finally {
         driver.shutdownNow();
       }

@@ -39,4 +39,15 @@ class EngineConfTest {
     assertThatThrownBy(() -> new EngineConf(Map.of("spark.python.authenticate.socketTimeout", "soon")))
         .hasMessageContaining("spark.python.authenticate.socketTimeout");
   }
+
+  @Test
+  void taskCpusReachTasksAndMustFitTheMaster(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    assertThatThrownBy(() -> new EngineConf(Map.of("spark.master", "local[2]", "spark.task.cpus", "3")))
+        .hasMessageContaining("spark.task.cpus");
+    try (Engine engine = TestEngines.local(tmp, "spark.task.cpus", "2")) {
+      Dataset ds = engine.parallelize(TestEngines.frames("a"), 1).mapPartitions(
+          (ctx, it) -> java.util.List.<Object>of(ctx.cpus(), ctx.resources().size()).iterator(), false);
+      assertThat(ds.collect()).containsExactly(2, 0);
+    }
+  }
 }

@@ -216,6 +216,19 @@ class LineagePropertyTest {
       case 5: { // union with another node of the same kind
         Node b = pool.get(rnd.nextInt(pool.size()));
         if (b.keyed != a.keyed) return null;
+        if (a.parts.isEmpty() || b.parts.isEmpty()) return null;
+        if (a.partitioner != null && a.partitioner.equals(b.partitioner)) {
+          // Co-partitioned: partition i of each, partitioner kept (PartitionerAwareUnionRDD).
+          List<List<Object>> parts = new ArrayList<>();
+          for (int i = 0; i < a.parts.size(); i++) {
+            List<Object> q = new ArrayList<>(a.parts.get(i));
+            q.addAll(b.parts.get(i));
+            parts.add(q);
+          }
+          Dataset u = a.ds.union(b.ds);
+          assertThat(u.partitioner()).contains(a.partitioner);
+          return new Node(u, parts, a.keyed, a.partitioner);
+        }
         List<List<Object>> parts = new ArrayList<>(a.parts);
         parts.addAll(b.parts);
         return new Node(a.ds.union(b.ds), parts, a.keyed, null);

@@ -82,4 +82,25 @@ class MoreSourcesTest {
       assertThat(debug).contains("+-(2) PairwiseDataset").contains("|  (2) source");
     }
   }
+
+  @Test
+  void elementKindsAndPersistByName() throws Exception {
+    Path f = Files.writeString(tmp.resolve("k.txt"), "x\n");
+    try (Engine engine = TestEngines.local(tmp)) {
+      Dataset frames = engine.parallelize(TestEngines.frames("a"), 1);
+      assertThat(frames.elementKind()).isEqualTo("bytes");
+      assertThat(engine.textFile(f.toString(), 1).elementKind()).isEqualTo("string");
+      assertThat(engine.wholeTextFiles(f.toString(), 1).elementKind()).isEqualTo("stringPair");
+      assertThat(frames.pairwise().elementKind()).isEqualTo("keyed");
+      assertThat(frames.pairwise().partitionBy(2, 0).values().elementKind()).isEqualTo("bytes");
+      assertThat(engine.range(0, 3, 1, 1).elementKind()).isEqualTo("long");
+      assertThat(frames.union(engine.textFile(f.toString(), 1)).elementKind()).isEqualTo("mixed");
+      assertThat(frames.union(frames).coalesce(1).elementKind()).isEqualTo("bytes");
+
+      assertThat(frames.persist("DISK_ONLY").storageLevel()).isEqualTo(StorageLevel.DISK_ONLY);
+      assertThat(frames.unpersist(true).storageLevel()).isEqualTo(StorageLevel.NONE);
+      assertThatThrownBy(() -> frames.persist("OFF_HEAP"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Unsupported storage level OFF_HEAP");
+    }
+  }
 }

@@ -53,6 +53,39 @@ class PairwiseAndPartitionerTest {
       assertThat(u.coalesce(2).numPartitions()).isEqualTo(2);
       assertThat(u.coalesce(9)).isSameAs(u);
       assertThat(engine.range(10, 0, -3, 2).collect()).containsExactly(10L, 7L, 4L, 1L);
+
+      // Co-partitioned datasets union partition by partition and keep their partitioner.
+      Dataset k1 = engine.parallelize(List.of(TestEngines.longFrame(0), TestEngines.bytes("x"),
+          TestEngines.longFrame(1), TestEngines.bytes("y")), 1).pairwise().partitionBy(2, 7);
+      Dataset k2 = engine.parallelize(List.of(TestEngines.longFrame(1), TestEngines.bytes("z")), 1)
+          .pairwise().partitionBy(2, 7);
+      Dataset zipped = engine.union(List.of(k1, engine.emptyDataset(), k2));
+      assertThat(zipped.numPartitions()).isEqualTo(2);
+      assertThat(zipped.partitioner()).contains(new Partitioner(2, 7));
+      assertThat(TestEngines.showAll(zipped.values().collect())).containsExactly("b:x", "b:y", "b:z");
+      assertThat(zipped.partitionBy(2, 7)).isSameAs(zipped);
+      assertThat(engine.union(List.of(k1, k2.mapPartitions((ctx, it) -> it, false))).numPartitions()).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void coalesceWithShuffleSpreadsRecordsEvenly() {
+    try (Engine engine = TestEngines.local(tmp)) {
+      java.util.List<Object> data = new java.util.ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        data.add(TestEngines.bytes("r" + i));
+      }
+      // All 100 records start in one partition; a shuffle deals them over 4.
+      Dataset skewed = engine.parallelize(data, 1);
+      Dataset spread = skewed.coalesce(4, true);
+      assertThat(spread.numPartitions()).isEqualTo(4);
+      assertThat(spread.partitioner()).isEmpty();
+      java.util.List<java.util.List<Object>> parts = engine.runJob(spread, new int[] {0, 1, 2, 3});
+      assertThat(parts).allSatisfy(p -> assertThat(p).hasSize(25));
+      assertThat(TestEngines.showAll(spread.collect())).containsExactlyInAnyOrderElementsOf(TestEngines.showAll(data));
+      assertThat(skewed.coalesce(1, false)).isSameAs(skewed);
+      assertThatThrownBy(() -> engine.parallelize(java.util.List.of("s"), 1).coalesce(2, true).collect())
+          .hasMessageContaining("expected byte[] records");
     }
   }
 }

@@ -90,6 +90,25 @@ class SocketServeTest {
   }
 
   @Test
+  void WRK_9_1_silentClientsTimeOutDuringAuthAndBetweenRequests() throws Exception {
+    try (Engine engine = TestEngines.local(tmp, "kindling.serve.authTimeout", "200ms",
+        "kindling.serve.idleTimeout", "200ms")) {
+      ServeHandle<Void> mute = engine.parallelize(TestEngines.frames("a"), 1).serveCollect();
+      try (Socket s = connect(mute)) {
+        assertThatThrownBy(() -> mute.getResult(java.time.Duration.ofSeconds(10)))
+            .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+        assertThat(s.getInputStream().read()).isEqualTo(-1);
+      }
+      ServeHandle<Void> idle = engine.parallelize(TestEngines.frames("a"), 1).serveToLocalIterator();
+      try (Socket s = connect(idle)) {
+        SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), idle.secret());
+        assertThatThrownBy(() -> idle.getResult(java.time.Duration.ofSeconds(10)))
+            .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+      }
+    }
+  }
+
+  @Test
   void stopClosesServersStillWaitingForTheirClient() {
     Engine engine = TestEngines.local(tmp);
     ServeHandle<Void> waiting = engine.parallelize(TestEngines.frames("a"), 1).serveCollect();
