@@ -213,6 +213,32 @@ public abstract class ConnInfoRules extends ConnInfoVerification {
     }
   }
 
+  // -- driver rules the reader contract cannot show (they need a driver that launches a JVM) ----
+
+  /** CONN-1.1: attach mode (PYSPARK_GATEWAY_PORT/SECRET): a driver behaviour. */
+  @Test
+  void untested_CONN_1_1_attachMode() {}
+
+  /** CONN-1.2: port without secret: a driver behaviour. */
+  @Test
+  void untested_CONN_1_2_portWithoutSecret() {}
+
+  /** CONN-1.3: the driver starts the JVM with a fresh conn-info path: a driver behaviour. */
+  @Test
+  void untested_CONN_1_3_driverStartsJvm() {}
+
+  /** CONN-4.1: bounded wait while watching the JVM: a driver behaviour. */
+  @Test
+  void untested_CONN_4_1_boundedWait() {}
+
+  /** CONN-4.8: 0700 directory, removed after reading: a driver behaviour. */
+  @Test
+  void untested_CONN_4_8_privateDirectoryRemoved() {}
+
+  /** CONN-4.9: the JVM's stdin kept open and never written: a driver behaviour. */
+  @Test
+  void untested_CONN_4_9_stdinKeptOpen() {}
+
   // -- reader -----------------------------------------------------------------------------------
 
   private List<String> readerCommand() {

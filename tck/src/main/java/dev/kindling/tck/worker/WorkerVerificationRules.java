@@ -499,6 +499,18 @@ public abstract class WorkerVerificationRules extends WorkerRules {
         "the command from the include module did not run", r);
   }
 
+  /** WRK-4.5.1: bool needsDecryptionServer, then the count of removed plus added entries. */
+  @Test
+  void required_WRK_4_5_1_broadcastSectionRead() {
+    String f = broadcastFile("v");
+    WorkerChannel ch = newWorker();
+    TaskHeader h = withBroadcasts(cmd("identity"), broadcasts(List.of(), map(300, f, 301, f, 302, f)));
+    TaskResult r = ch.run(Task.of(h, profile()).inputs(frames("after-broadcasts")));
+    ch.close();
+    check(strings(r.success("WRK-4.5.1")).equals(List.of("after-broadcasts")), "WRK-4.5.1",
+        "the input after a broadcast section of 3 entries was misread", r);
+  }
+
   /** WRK-4.5.1 .. 4.5.3: broadcasts added and removed across reused tasks. */
   @Test
   void required_WRK_4_5_2_removedBroadcastsDropped() {
@@ -559,6 +571,7 @@ public abstract class WorkerVerificationRules extends WorkerRules {
    * it writes the whole header at once (a worker may fetch before or after reading the rest).
    */
   @Test
+  @dev.kindling.protocol.spec.SpecRule("WRK-9.5")
   void required_WRK_4_5_4_decryptionServerBroadcasts() throws Exception {
     List<Object> values = List.of("decrypted", List.of(1, 2, 3));
     List<Long> ids = List.of(200L, 201L);
@@ -1076,6 +1089,14 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     TaskResult bad = run(task("pairs").inputs(List.of(Pickles.dumps(List.of(1, 2)), Pickles.dumps(List.of("a")))));
     bad.exception("WRK-8.8");
   }
+
+  /** WRK-9.3: the local-iterator exchange is between the driver and the JVM, not the worker. */
+  @Test
+  void untested_WRK_9_3_localIteratorProtocol() {}
+
+  /** WRK-10.4: the accumulator server is between the JVM and the driver, not the worker. */
+  @Test
+  void untested_WRK_10_4_accumulatorServer() {}
 
   /** WRK-10.1: partitionBy key frames are produced by the driver's function, not the worker. */
   @Test
