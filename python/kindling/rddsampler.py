@@ -5,13 +5,14 @@ away first because neighbouring seeds start out correlated), so a sample is repr
 given seed and partitioning, as in PySpark."""
 import math
 import random
+import sys
 
 __all__ = ["RDDSampler", "RDDRangeSampler", "RDDStratifiedSampler"]
 
 
 class RDDSamplerBase:
     def __init__(self, withReplacement, seed=None):
-        self._seed = seed if seed is not None else random.randint(0, 2 ** 32 - 1)
+        self._seed = seed if seed is not None else random.randint(0, sys.maxsize)
         self._withReplacement = withReplacement
         self._random = None
 
