@@ -43,6 +43,7 @@ class KindlingEngineTest extends EngineVerificationRules {
     return Map.of(
         EngineSetup.LIBRARY, "kindling",
         EngineSetup.DELEGATE, "kindling.worker",
-        EngineSetup.ENV, "PYTHONPATH=" + KindlingStack.pythonPath());
+        EngineSetup.ENV, "PYTHONPATH=" + KindlingStack.pythonPath(),
+        EngineSetup.RECORDS_DIR, KindlingStack.recordsDir().toString());
   }
 }

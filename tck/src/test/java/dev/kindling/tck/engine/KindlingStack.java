@@ -22,6 +22,32 @@ final class KindlingStack {
     return root == null ? null : root.resolve(".venv/bin/python");
   }
 
+  private static Path records;
+
+  /**
+   * Where the sessions' records go in CI: a per-JVM directory deleted when the JVM exits, unless
+   * {@code -Dkindling.tck.engine.keepRecords=true} (then failure messages point at what is left).
+   */
+  static synchronized Path recordsDir() {
+    if (records == null) {
+      records = Path.of(System.getProperty("java.io.tmpdir"),
+          "kindling-tck-engine-records-" + ProcessHandle.current().pid());
+      if (!Boolean.getBoolean("kindling.tck.engine.keepRecords")) {
+        Path dir = records;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      }
+    }
+    return records;
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      // best effort: a leftover temporary directory is harmless
+    }
+  }
+
   static String pythonPath() {
     return repoRoot().resolve("python").toString();
   }
