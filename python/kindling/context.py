@@ -301,6 +301,10 @@ class SparkContext:
         if environment:
             for key, value in environment.items():
                 self._conf.setExecutorEnv(key, value)
+        if gateway is None and os.environ.get("PYSPARK_GATEWAY_PORT"):
+            # Started by bin/kindling-submit, which plays spark-submit: its defaults apply.
+            self._conf.setIfMissing("spark.master", "local[*]")
+            self._conf.setIfMissing("spark.app.name", os.path.basename(sys.argv[0] or "") or "kindling")
         if not self._conf.contains("spark.master"):
             raise PySparkRuntimeError(errorClass="MASTER_URL_NOT_SET", messageParameters={})
         if not self._conf.contains("spark.app.name"):

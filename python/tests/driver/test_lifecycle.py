@@ -1,5 +1,7 @@
 """Creating, sharing and stopping contexts."""
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -79,3 +81,22 @@ def test_jvm_stops_with_the_context(backend, own_context):
     sc.stop()
     assert proc.poll() is not None  # GW-3.3: the JVM has exited
     assert not os.path.exists(temp)
+
+
+def test_kindling_submit_gives_spark_submit_defaults(backend, own_context, tmp_path):
+    if backend == "fake":
+        pytest.skip("needs the real JVM")
+    jvm_classpath_or_skip()
+    app = tmp_path / "my_app.py"
+    app.write_text(
+        "from kindling import SparkContext\n"
+        "sc = SparkContext.getOrCreate()\n"
+        "print(sc.master, sc.appName, sc.parallelize(range(10)).sum())\n"
+        "sc.stop()\n")
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
+    env.pop("PYSPARK_GATEWAY_PORT", None)
+    result = subprocess.run([os.path.join(root, "bin", "kindling-submit"), str(app)], capture_output=True,
+                            text=True, timeout=120, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["local[*]", "my_app.py", "45"]
