@@ -631,6 +631,17 @@ class SparkContext:
     def getLocalProperty(self, key):
         return self._call("getLocalProperty", key)
 
+    def setCheckpointDir(self, dirName):
+        """Where ``RDD.checkpoint`` saves RDDs: a new sub-directory of ``dirName``."""
+        import uuid
+
+        path = os.path.join(os.path.abspath(dirName), str(uuid.uuid4()))
+        os.makedirs(path, exist_ok=True)
+        self._checkpoint_dir = path
+
+    def getCheckpointDir(self):
+        return getattr(self, "_checkpoint_dir", None)
+
     def setInterruptOnCancel(self, interruptOnCancel):
         """Whether cancelling this thread's jobs interrupts their running tasks."""
         self._call("setLocalProperty", "spark.job.interruptOnCancel", str(bool(interruptOnCancel)).lower())

@@ -175,19 +175,39 @@ class RDD:
         return StorageLevel._from_kindling_name(self._jrdd.storageLevel())
 
     def checkpoint(self):
-        raise NotImplementedError("Kindling does not support RDD checkpointing (see docs/rdd-parity.md)")
+        """Saves the RDD under the context's checkpoint directory and cuts its lineage.
+
+        Differs from PySpark: the save happens now (one job), not after the next job."""
+        directory = self.ctx.getCheckpointDir()
+        if directory is None:
+            raise PySparkRuntimeError("Checkpoint directory has not been set in the SparkContext")
+        if getattr(self, "_checkpoint_file", None) is not None:
+            return
+        path = os.path.join(directory, "rdd-%d" % self.id())
+        self.saveAsPickleFile(path)
+        jds = self.ctx._call("pickleFile", path, 1)
+        self._replace_dataset(jds, self.ctx.serializer)
+        self._checkpoint_file = path
+        self.is_checkpointed = True
+
+    def _replace_dataset(self, jds, deserializer):
+        self._jrdd = jds
+        self._jrdd_deserializer = deserializer
 
     def isCheckpointed(self):
-        return False
+        return getattr(self, "_checkpoint_file", None) is not None
 
     def localCheckpoint(self):
-        raise NotImplementedError("Kindling does not support RDD checkpointing (see docs/rdd-parity.md)")
+        """Marks the RDD for local checkpointing: Kindling keeps it at MEMORY_AND_DISK (the lineage
+        is kept, which gives the same results)."""
+        self.persist(StorageLevel.MEMORY_AND_DISK)
+        self._locally_checkpointed = True
 
     def isLocallyCheckpointed(self):
-        return False
+        return getattr(self, "_locally_checkpointed", False)
 
     def getCheckpointFile(self):
-        return None
+        return getattr(self, "_checkpoint_file", None)
 
     # -- narrow transformations ----------------------------------------------------------------
 
@@ -1142,9 +1162,6 @@ class PipelinedRDD(RDD):
         self.partitioner = prev.partitioner if self.preservesPartitioning else None
         self.is_barrier = isFromBarrier
 
-    def getNumPartitions(self):
-        return self._prev_jrdd.numPartitions()
-
     @property
     def _jrdd(self):
         if self._jrdd_val is not None:
@@ -1159,6 +1176,16 @@ class PipelinedRDD(RDD):
         if self._id is None:
             self._id = self._jrdd.id()
         return self._id
+
+    def _replace_dataset(self, jds, deserializer):
+        self._jrdd_val = jds
+        self._jrdd_deserializer = deserializer
+        self._bypass_serializer = False
+
+    def getNumPartitions(self):
+        if self._jrdd_val is not None and getattr(self, "_checkpoint_file", None) is not None:
+            return self._jrdd_val.numPartitions()
+        return self._prev_jrdd.numPartitions()
 
     def _is_pipelinable(self):
         return not (self.is_cached or self.is_checkpointed or self.has_resource_profile)

@@ -462,3 +462,27 @@ def test_set_system_property_is_a_conf_default():
         assert SparkConf(loadDefaults=False).get("spark.kindling.test.prop") is None
     finally:
         SparkConf._system_properties.pop("spark.kindling.test.prop", None)
+
+
+def test_checkpoint(sc, tmp_path):
+    from kindling.rdd import PipelinedRDD
+
+    rdd = sc.parallelize(range(10), 3).map(lambda x: x * 2)
+    assert isinstance(rdd, PipelinedRDD)
+    if sc.getCheckpointDir() is None:
+        with pytest.raises(RuntimeError, match="Checkpoint directory has not been set"):
+            rdd.checkpoint()
+    sc.setCheckpointDir(str(tmp_path / "ckpt"))
+    assert sc.getCheckpointDir().startswith(str(tmp_path / "ckpt"))
+    assert not rdd.isCheckpointed() and rdd.getCheckpointFile() is None
+    rdd.checkpoint()
+    assert rdd.isCheckpointed() and os.path.isdir(rdd.getCheckpointFile())
+    assert rdd.getNumPartitions() == 3
+    assert rdd.glom().collect() == [[0, 2, 4], [6, 8, 10], [12, 14, 16, 18]]
+    assert rdd.map(lambda x: x + 1).sum() == 100
+    base = sc.parallelize([(1, "a"), (2, "b")], 2)
+    base.checkpoint()
+    assert base.isCheckpointed() and base.collectAsMap() == {1: "a", 2: "b"}
+    local = sc.parallelize(range(5)).map(lambda x: -x)
+    local.localCheckpoint()
+    assert local.isLocallyCheckpointed() and local.sum() == -10
