@@ -1040,6 +1040,38 @@ public abstract class EngineVerificationRules extends EngineVerification {
     check(batches > 0, "WRK-10.4", "no update batch reached the driver", r);
   }
 
+  /** WRK-10.6: each broadcast file holds exactly one pickle of the value (read by the probe). */
+  @Test
+  void required_WRK_10_6_broadcastFileIsOnePickle() {
+    Records r = daemon();
+    List<Map<String, Object>> cs = r.checks("WRK-10.6");
+    Assumptions.assumeTrue(!cs.isEmpty(), "no broadcast file could be read by the probe");
+    for (Map<String, Object> c : cs) {
+      check(Boolean.TRUE.equals(c.get("ok")), "WRK-10.6", c.get("conn") + ": " + c.get("detail"), r);
+    }
+  }
+
+  /** WRK-8.1: the driver's command is accepted and run by a real worker (the probe's delegate). */
+  @Test
+  void required_WRK_8_1_commandRunsInRealWorker() {
+    for (Records r : sessions()) {
+      String job = r.session.equals(Sessions.DAEMON_START) ? "afterStart" : "map";
+      expectOk(r, job, "WRK-8.1");
+      check(Integer.valueOf(9900).equals(r.jobResult(job).get("sum")), "WRK-8.1",
+          "map(x * 2) over range(100) gave " + r.jobResult(job), r);
+    }
+  }
+
+  /** WRK-9.4: parallelized data reaches the workers whole (sum and count of range(100)). */
+  @Test
+  void required_WRK_9_4_parallelizedDataArrives() {
+    Records r = daemon();
+    expectOk(r, "map", "WRK-9.4");
+    check(Integer.valueOf(100).equals(r.jobResult("map").get("count"))
+        && Integer.valueOf(9900).equals(r.jobResult("map").get("sum")), "WRK-9.4",
+        "parallelize(range(100), 4).map(x * 2) gave " + r.jobResult("map"), r);
+  }
+
   /** WRK-10.7: the broadcast files are gone once the context has stopped. */
   @Test
   void required_WRK_10_7_broadcastFilesDeleted() {

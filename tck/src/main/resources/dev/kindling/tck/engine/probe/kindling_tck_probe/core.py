@@ -351,7 +351,7 @@ def read_header(r, profile):
         else:
             added.append(bid)
             if not decryption:
-                r.utf("broadcast path")
+                h.setdefault("broadcastPaths", []).append(r.utf("broadcast path"))
     h["broadcastsAdded"] = added
     h["broadcastsRemoved"] = removed
     h["evalType"] = r.i32()
@@ -438,6 +438,8 @@ class Connection:
                        broadcastsAdded=h["broadcastsAdded"],
                        broadcastsRemoved=h["broadcastsRemoved"], evalType=h["evalType"],
                        headerBytes=len(hdr))
+        for path in h.get("broadcastPaths", []):
+            self.check_broadcast_file(path)
         if self.after_first_header is not None:
             hook, self.after_first_header = self.after_first_header, None
             hook()
@@ -452,6 +454,19 @@ class Connection:
             self.save_output(k)
 
     # -- helpers ------------------------------------------------------------------------------
+
+    def check_broadcast_file(self, path):
+        """WRK-10.6: the file holds exactly one pickle (not framed)."""
+        try:
+            with open(path, "rb") as f:
+                pickle.Unpickler(f).load()
+                rest = f.read()
+            self.rec.check("WRK-10.6", rest == b"", "broadcast file %s: %d byte(s) after one pickle"
+                           % (path, len(rest)))
+        except (ImportError, AttributeError) as e:
+            self.rec.event("broadcastFileInconclusive", path=path, error=repr(e))
+        except Exception as e:
+            self.rec.check("WRK-10.6", False, "broadcast file %s is not one pickle: %r" % (path, e))
 
     def save_output(self, k):
         try:
