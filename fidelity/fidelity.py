@@ -194,10 +194,15 @@ def deps_dir(ctx):
     (kindling.serializers imports it; pyspark vendors its own as pyspark.cloudpickle)."""
     d = os.path.join(WORK, "deps")
     if not os.path.isdir(os.path.join(d, "cloudpickle")):
+        tmp = "%s.%d" % (d, os.getpid())   # runs for several versions may go in parallel
         rc, text, _ = run([ctx["python"], "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                           "--target", d, CLOUDPICKLE], 300)
+                           "--target", tmp, CLOUDPICKLE], 300)
         if rc != 0:
             raise RuntimeError("pip install --target %s %s failed:\n%s" % (d, CLOUDPICKLE, tail(text)))
+        try:
+            os.rename(tmp, d)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
     return d
 
 
@@ -224,8 +229,8 @@ def check_spark(ctx):
 
 def kindling_zip(ctx):
     """python/kindling and its dependency cloudpickle as one zip, as one ships it with --py-files."""
-    path = os.path.join(WORK, "kindling.zip")
-    base = os.path.join(WORK, "kindling-zip")
+    path = os.path.join(WORK, "kindling-%s.zip" % ctx["version"])
+    base = os.path.join(WORK, "kindling-zip-%s" % ctx["version"])
     shutil.rmtree(base, ignore_errors=True)
     shutil.copytree(os.path.join(ROOT, "python", "kindling"), os.path.join(base, "kindling"),
                     ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "jars"))
@@ -257,7 +262,7 @@ def check_cluster(ctx):
 # -- 3. PySpark's launcher against Kindling's gateway -----------------------------------------------
 
 def check_gateway(ctx):
-    home = os.path.join(WORK, "fake-spark-home")
+    home = os.path.join(WORK, "fake-spark-home-%s" % ctx["version"])
     os.makedirs(os.path.join(home, "bin"), exist_ok=True)
     script = os.path.join(home, "bin", "spark-submit")
     with open(script, "w", encoding="utf-8") as f:
@@ -301,9 +306,9 @@ def discover_examples():
                   if not os.path.basename(p).startswith("_"))
 
 
-def swapped_examples_dir():
+def swapped_examples_dir(version):
     """A copy of examples/ with `kindling` imports swapped to `pyspark` (data linked, not copied)."""
-    dst = os.path.join(WORK, "examples-pyspark")
+    dst = os.path.join(WORK, "examples-pyspark-%s" % version)
     shutil.rmtree(dst, ignore_errors=True)
     os.makedirs(dst)
     for entry in os.listdir(os.path.join(ROOT, "examples")):
@@ -381,7 +386,7 @@ def check_examples(ctx):
     if not examples:
         return {"examples.none": {"ok": False, "detail": "examples/ holds no *.py program yet"}}
     kin = run_kindling_examples(ctx)
-    swapped = swapped_examples_dir()
+    swapped = swapped_examples_dir(ctx["version"])
     res = {}
     for path in examples:
         name = os.path.basename(path)
@@ -489,6 +494,10 @@ def write_matrix(versions, argv):
                 cells.append("❌ [why](#%s)" % anchor)
                 fails.append((anchor, key, title, v, r))
         L.append("| %s | %s |" % (title, " | ".join(cells)))
+    L += ["", "Which run produced each column (item: date, command; `--report-only` only re-renders these results):", ""]
+    for v in versions:
+        runs = data[v].get("runs") or {}
+        L.append("- pyspark %s: %s" % (v, "; ".join("%s %s" % (k, runs[k]) for k in ALL_ITEMS if k in runs) or "not run"))
     L += ["", "## How each check runs", "",
           "1. `java -jar tck/target-fidelity/kindling-tck.jar worker --profile <3.5/4.0: spark-3.5, 4.1: spark-4.1, "
           "4.2+: spark-4.2> --known-failures <list> -- fidelity/.venv-<v>/bin/python -m pyspark.daemon pyspark.worker`. "
@@ -497,11 +506,12 @@ def write_matrix(versions, argv):
           "(no unlisted failure, no listed test that passes).",
           "2. `fidelity/jobs/spark_jobs.py` under the venv's `spark-submit`, once with Spark's own worker and once with "
           "`--conf spark.python.worker.module=kindling.worker --conf spark.python.daemon.module=kindling.daemon "
-          "--conf spark.executorEnv.PYTHONPATH=$PWD/python` (and `PYTHONPATH=$PWD/python` in the driver's environment); "
+          "--conf spark.executorEnv.PYTHONPATH=$PWD/python:$PWD/fidelity/work/deps` (and the same `PYTHONPATH` in the "
+          "driver's environment; `deps` holds `cloudpickle==3.1.1`, kindling's one dependency a pyspark-only Python lacks); "
           "each job's normalised result must be equal. The profile is derived by `kindling.worker` from the pyspark "
-          "version it finds. `local-cluster` ships `python/kindling` as `fidelity/work/kindling.zip` with `--py-files` "
+          "version it finds. `local-cluster` ships `python/kindling` as `fidelity/work/kindling-<v>.zip` (with cloudpickle 3.1.1) with `--py-files` "
           "and `spark.executorEnv.PYTHONPATH=<zip>` (executors are separate JVMs). See docs/moving-to-a-cluster.md.",
-          "3. `fidelity/gateway_probe.py` with `SPARK_HOME=fidelity/work/fake-spark-home`, whose `bin/spark-submit` "
+          "3. `fidelity/gateway_probe.py` with `SPARK_HOME=fidelity/work/fake-spark-home-<v>`, whose `bin/spark-submit` "
           "execs `java -cp <gateway jars> dev.kindling.gateway.KindlingGateway`: PySpark's own `launch_gateway()` "
           "creates the conn-info path, reads the file and authenticates.",
           "4. every `examples/*.py`: a copy with `from kindling import` → `from pyspark import` run by "
@@ -531,11 +541,21 @@ def write_matrix(versions, argv):
         if data[v].get("setup_error"):
             L += ['<a id="fail-setup-%s"></a>' % v.replace(".", "-"), "### venv for pyspark %s" % v, "",
                   "```", data[v]["setup_error"][-3000:], "```", ""]
-    L += ["## Known deviations of Spark's worker (TCK lists)", ""]
+    L += ["## Known deviations of Spark's worker (TCK known-failures lists)", "",
+          "A green TCK cell means: every required rule passed except those listed here, each with its reason "
+          "(the list must shrink: a listed test that passes turns the cell red).", ""]
+    lists = {}
     for v in versions:
         t = data[v]["checks"].get("tck")
         if t:
             L.append("- pyspark %s: `%s` — %s" % (v, t.get("known_failures"), (t.get("detail") or "").splitlines()[-1]))
+            lists.setdefault(t.get("known_failures"), []).append(v)
+    for path, vs in lists.items():
+        full = os.path.join(ROOT, path)
+        if os.path.exists(full):
+            L += ["", "`%s` (pyspark %s):" % (path, ", ".join(vs)), "", "```"]
+            L += [ln.rstrip() for ln in open(full, encoding="utf-8") if ln.strip()]
+            L.append("```")
     L.append("")
     os.makedirs(os.path.dirname(DOC), exist_ok=True)
     with open(DOC, "w", encoding="utf-8") as f:
@@ -594,6 +614,8 @@ def main():
             if cmds:
                 prev["commands"] = {"item 2, Spark's worker": cmds["reference"], "item 2, kindling.worker": cmds["kindling"]}
             checks.update(got)
+            prev.setdefault("runs", {})[item] = "%s, `%s`" % (time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+                                                              " ".join(argv))
             log("pyspark %s: %s done in %ds: %s" % (v, item, time.time() - started,
                                                    ", ".join("%s=%s" % (k, "ok" if r["ok"] else "FAIL") for k, r in got.items())))
             prev["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
