@@ -24,4 +24,25 @@ class BroadcastDiffTest {
     assertThat(again.count()).isZero();
     assertThat(again.removed).isEqualTo(List.of());
   }
+
+  @Test
+  void WRK_4_5_6_removesOnlyIdsSentEarlierOnTheConnection() {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(4_5_6);
+    for (int run = 0; run < 200; run++) {
+      Set<Long> sent = new HashSet<>();
+      for (int task = 0; task < 20; task++) {
+        Map<Long, String> needed = new java.util.TreeMap<>();
+        int n = random.nextInt(5);
+        for (int i = 0; i < n; i++) {
+          long id = random.nextInt(8);
+          needed.put(id, "/b" + id);
+        }
+        Set<Long> before = Set.copyOf(sent);
+        BroadcastDiff d = BroadcastDiff.between(sent, needed);
+        assertThat(before).as("run %d task %d", run, task).containsAll(d.removed);
+        d.applyTo(sent);
+        assertThat(sent).isEqualTo(needed.keySet());
+      }
+    }
+  }
 }

@@ -79,7 +79,8 @@ class KindlingWorkerTest {
   }
 
   @Test
-  void WRK_4_5_broadcastRegistryFollowsTheIncrementalSections() throws Exception {
+  @dev.kindling.protocol.spec.SpecRule({"WRK-4.5.2", "WRK-4.5.3", "WRK-4.5.5"})
+  void broadcastRegistryFollowsTheIncrementalSections() throws Exception {
     try (WorkerFactory f = factory(true, Profile.SPARK_4_2)) {
       PythonRunner r = new PythonRunner(f);
       long[][] needs = {{1, 2}, {2, 3}, {}, {1, 4}, {1, 4}};
