@@ -41,6 +41,8 @@ final class ShuffleWriter {
   private final long threshold;
   private final int pageSize;
   private final TaskMetrics metrics;
+  private final ShuffleMemoryPool pool;
+  private final long taskAttemptId;
   private final Output encoder = new Output(0);
   private final List<Spill> spills = new ArrayList<>();
   private final List<byte[]> pages = new ArrayList<>();
@@ -55,15 +57,17 @@ final class ShuffleWriter {
   private long recordsWritten;
 
   ShuffleWriter(Path dir, int shuffleId, int mapId, long taskAttemptId, Partitioner partitioner,
-      long threshold, TaskMetrics metrics) {
+      long threshold, ShuffleMemoryPool pool, TaskMetrics metrics) {
     this.dir = dir;
     this.baseName = "shuffle_" + shuffleId + "_" + mapId + "_" + taskAttemptId;
     this.partitioner = partitioner;
     this.threshold = threshold;
     // Several pages fit under the threshold; at most 256 KiB keeps them out of G1's humongous
     // regions (half a region, 512 KiB, for small heaps), which are slow to allocate and collect.
-    this.pageSize = (int) Math.max(4096, Math.min(256 << 10, threshold / 4));
+    this.pageSize = (int) Math.max(256, Math.min(256 << 10, threshold / 4));
     this.metrics = metrics;
+    this.pool = pool;
+    this.taskAttemptId = taskAttemptId;
   }
 
   void write(Object o) throws IOException {
@@ -73,11 +77,22 @@ final class ShuffleWriter {
     }
     int len = r.payload().length;
     int encoded = 8 + Output.varIntLength(len, true) + len;
-    if (size > 0 && bufferedBytes + cost(encoded) > threshold) {
+    int newPage = newPageSize(encoded);
+    if (size > 0 && bufferedBytes + POINTER_BYTES + newPage > threshold) {
       spill();
+      newPage = newPageSize(encoded);
     }
-    if (page == null || page.length - pageUsed < encoded) {
-      page = new byte[Math.max(pageSize, encoded)];
+    // The shared pool decides too; refused, we free what we hold by spilling and ask again, which a
+    // task holding nothing is always granted.
+    if (!pool.tryAcquire(taskAttemptId, POINTER_BYTES + newPage)) {
+      if (size > 0) {
+        spill();
+        newPage = newPageSize(encoded);
+      }
+      pool.tryAcquire(taskAttemptId, POINTER_BYTES + newPage);
+    }
+    if (newPage > 0) {
+      page = new byte[newPage];
       pageUsed = 0;
       pages.add(page);
       bufferedBytes += page.length;
@@ -105,10 +120,17 @@ final class ShuffleWriter {
     recordsWritten++;
   }
 
-  /** What buffering a record of {@code encoded} bytes adds, including a new page if it needs one. */
-  private long cost(int encoded) {
-    boolean fits = page != null && page.length - pageUsed >= encoded;
-    return POINTER_BYTES + (fits ? 0 : Math.max(pageSize, encoded));
+  /**
+   * The size of the page a record of {@code encoded} bytes needs, or 0 if it fits the current one.
+   * Pages stay below a quarter of this task's fair share of the pool, so a task always fits
+   * several records between spills.
+   */
+  private int newPageSize(int encoded) {
+    if (page != null && page.length - pageUsed >= encoded) {
+      return 0;
+    }
+    long cap = Math.min(pageSize, Math.max(256, pool.fairShare(taskAttemptId) / 4));
+    return (int) Math.max(encoded, cap);
   }
 
   MapStatus commit() throws IOException {
@@ -235,6 +257,7 @@ final class ShuffleWriter {
   }
 
   private void clearBuffer() {
+    pool.releaseAll(taskAttemptId);
     pages.clear();
     page = null;
     pageUsed = 0;
