@@ -34,6 +34,7 @@ final class ShuffleWriter {
 
   /** Bookkeeping per buffered record: partition, page, offset and length, four ints. */
   static final int POINTER_BYTES = 16;
+  private static final int POINTER_BATCH = 63 * POINTER_BYTES;
 
   private final Path dir;
   private final String baseName;
@@ -54,6 +55,8 @@ final class ShuffleWriter {
   private int[] lengths = new int[1024];
   private int size;
   private long bufferedBytes;
+  /** Bytes granted by the pool and not yet used. */
+  private long credit;
   private long recordsWritten;
 
   ShuffleWriter(Path dir, int shuffleId, int mapId, long taskAttemptId, Partitioner partitioner,
@@ -83,14 +86,23 @@ final class ShuffleWriter {
       newPage = newPageSize(encoded);
     }
     // The shared pool decides too; refused, we free what we hold by spilling and ask again, which a
-    // task holding nothing is always granted.
-    if (!pool.tryAcquire(taskAttemptId, POINTER_BYTES + newPage)) {
-      if (size > 0) {
-        spill();
-        newPage = newPageSize(encoded);
+    // task holding nothing is always granted. Pointer bytes are asked for 64 records at a time so
+    // the pool's lock is not taken per record.
+    long need = POINTER_BYTES + newPage;
+    if (credit < need) {
+      long ask = need - credit + POINTER_BATCH;
+      if (!pool.tryAcquire(taskAttemptId, ask)) {
+        if (size > 0) {
+          spill();
+          newPage = newPageSize(encoded);
+          need = POINTER_BYTES + newPage;
+        }
+        ask = need + POINTER_BATCH;
+        pool.tryAcquire(taskAttemptId, ask);
       }
-      pool.tryAcquire(taskAttemptId, POINTER_BYTES + newPage);
+      credit += ask;
     }
+    credit -= need;
     if (newPage > 0) {
       page = new byte[newPage];
       pageUsed = 0;
@@ -258,6 +270,7 @@ final class ShuffleWriter {
 
   private void clearBuffer() {
     pool.releaseAll(taskAttemptId);
+    credit = 0;
     pages.clear();
     page = null;
     pageUsed = 0;
