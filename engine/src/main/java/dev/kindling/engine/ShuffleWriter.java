@@ -35,6 +35,8 @@ final class ShuffleWriter {
   /** Bookkeeping per buffered record: partition, page, offset and length, four ints. */
   static final int POINTER_BYTES = 16;
   private static final int POINTER_BATCH = 63 * POINTER_BYTES;
+  /** Spill files a task keeps before folding them into one, bounding its open files at commit. */
+  static final int MAX_SPILL_FILES = 64;
 
   private final Path dir;
   private final String baseName;
@@ -223,6 +225,43 @@ final class ShuffleWriter {
     metrics.spillCount.incrementAndGet();
     metrics.diskBytesSpilled.addAndGet(Arrays.stream(partLengths).sum());
     clearBuffer();
+    if (spills.size() >= MAX_SPILL_FILES) {
+      foldSpills();
+    }
+  }
+
+  /** Concatenates the spill files segment by segment into one spill, keeping the order. */
+  private void foldSpills() throws IOException {
+    Path file = dir.resolve(baseName + ".spill-folded" + metrics.spillCount.get());
+    long[] partLengths = new long[partitioner.numPartitions()];
+    try (FileChannel target = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      List<FileChannel> channels = new ArrayList<>();
+      try {
+        for (Spill s : spills) {
+          channels.add(FileChannel.open(s.file, StandardOpenOption.READ));
+        }
+        long[] offsets = new long[spills.size()];
+        for (int p = 0; p < partLengths.length; p++) {
+          for (int i = 0; i < spills.size(); i++) {
+            long len = spills.get(i).lengths[p];
+            transfer(channels.get(i), offsets[i], len, target);
+            offsets[i] += len;
+            partLengths[p] += len;
+          }
+        }
+      } finally {
+        for (FileChannel c : channels) {
+          c.close();
+        }
+      }
+    }
+    deleteSpills();
+    spills.add(new Spill(file, partLengths));
+  }
+
+  /** Spill files currently kept, for tests. */
+  int spillFiles() {
+    return spills.size();
   }
 
   /** Copies the buffered records of partition {@code p} (already encoded) and returns the new cursor. */
