@@ -69,7 +69,8 @@ public final class Engine implements AutoCloseable {
     try {
       Files.createDirectories(conf.localDirParent());
       localDir = Files.createTempDirectory(conf.localDirParent(), "kindling-");
-      shuffles = new ShuffleManager(localDir.resolve("shuffle"), new MapOutputTracker(), conf.spillThresholdBytes());
+      shuffles = new ShuffleManager(localDir.resolve("shuffle"), new MapOutputTracker(), conf.spillThresholdBytes(),
+          conf.shuffleMemoryBytes());
       blocks = new BlockManager(localDir.resolve("blocks"), conf.storageMemoryBytes());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the engine's local directory under " + conf.localDirParent(), e);

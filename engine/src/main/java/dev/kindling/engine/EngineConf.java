@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  *   <tr><td>spark.task.cpus</td><td>cores per task, reported to workers (1)</td></tr>
  *   <tr><td>spark.default.parallelism</td><td>default slice count (number of slots)</td></tr>
  *   <tr><td>kindling.storage.memoryBytes</td><td>memory budget of cached blocks (1/5 of max heap)</td></tr>
- *   <tr><td>kindling.shuffle.spillThresholdBytes</td><td>map-side buffer before a spill (64m)</td></tr>
+ *   <tr><td>kindling.shuffle.spillThresholdBytes</td><td>map-side buffer of one task before a spill (64m)</td></tr>
+ *   <tr><td>kindling.shuffle.memoryBytes</td><td>memory all map-side buffers share (3/10 of max heap)</td></tr>
  *   <tr><td>kindling.serve.authTimeout</td><td>read timeout while a client authenticates (10s)</td></tr>
  *   <tr><td>kindling.serve.idleTimeout</td><td>read timeout between toLocalIterator requests (10min)</td></tr>
  *   <tr><td>kindling.task.killTimeout</td><td>how long a cancelled job waits for its tasks to stop (10s)</td></tr>
@@ -65,6 +66,7 @@ public final class EngineConf {
     killTimeout();
     storageMemoryBytes();
     spillThresholdBytes();
+    shuffleMemoryBytes();
     maxFrameBytes();
     scaleUpFactor();
     if (taskCpus() < 1 || taskCpus() > slots) {
@@ -132,6 +134,7 @@ public final class EngineConf {
   Duration killTimeout() { return duration("kindling.task.killTimeout", "10s"); }
   long storageMemoryBytes() { return bytes("kindling.storage.memoryBytes", Runtime.getRuntime().maxMemory() / 5); }
   long spillThresholdBytes() { return bytes("kindling.shuffle.spillThresholdBytes", 64L << 20); }
+  long shuffleMemoryBytes() { return bytes("kindling.shuffle.memoryBytes", Runtime.getRuntime().maxMemory() * 3 / 10); }
   long maxFrameBytes() { return bytes("kindling.parallelize.maxFrameBytes", 1L << 30); }
 
   int scaleUpFactor() {

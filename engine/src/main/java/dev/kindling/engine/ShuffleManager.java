@@ -17,11 +17,17 @@ final class ShuffleManager {
   private final Path dir;
   private final MapOutputTracker tracker;
   private final long spillThreshold;
+  private final ShuffleMemoryPool pool;
 
-  ShuffleManager(Path dir, MapOutputTracker tracker, long spillThreshold) throws IOException {
+  ShuffleManager(Path dir, MapOutputTracker tracker, long spillThreshold, long poolBytes) throws IOException {
     this.dir = Files.createDirectories(dir);
     this.tracker = tracker;
     this.spillThreshold = spillThreshold;
+    this.pool = new ShuffleMemoryPool(poolBytes);
+  }
+
+  ShuffleMemoryPool pool() {
+    return pool;
   }
 
   Path dir() {
@@ -33,7 +39,7 @@ final class ShuffleManager {
   }
 
   ShuffleWriter writer(int shuffleId, int mapId, TaskContext ctx, Partitioner p) {
-    return new ShuffleWriter(dir, shuffleId, mapId, ctx.taskAttemptId(), p, spillThreshold, ctx.metrics());
+    return new ShuffleWriter(dir, shuffleId, mapId, ctx.taskAttemptId(), p, spillThreshold, pool, ctx.metrics());
   }
 
   /** Accepts a successful map task's output, deleting any output it replaces. */

@@ -34,6 +34,9 @@ final class ShuffleWriter {
 
   /** Bookkeeping per buffered record: partition, page, offset and length, four ints. */
   static final int POINTER_BYTES = 16;
+  private static final int POINTER_BATCH = 63 * POINTER_BYTES;
+  /** Spill files a task keeps before folding them into one, bounding its open files at commit. */
+  static final int MAX_SPILL_FILES = 64;
 
   private final Path dir;
   private final String baseName;
@@ -41,6 +44,8 @@ final class ShuffleWriter {
   private final long threshold;
   private final int pageSize;
   private final TaskMetrics metrics;
+  private final ShuffleMemoryPool pool;
+  private final long taskAttemptId;
   private final Output encoder = new Output(0);
   private final List<Spill> spills = new ArrayList<>();
   private final List<byte[]> pages = new ArrayList<>();
@@ -52,18 +57,22 @@ final class ShuffleWriter {
   private int[] lengths = new int[1024];
   private int size;
   private long bufferedBytes;
+  /** Bytes granted by the pool and not yet used. */
+  private long credit;
   private long recordsWritten;
 
   ShuffleWriter(Path dir, int shuffleId, int mapId, long taskAttemptId, Partitioner partitioner,
-      long threshold, TaskMetrics metrics) {
+      long threshold, ShuffleMemoryPool pool, TaskMetrics metrics) {
     this.dir = dir;
     this.baseName = "shuffle_" + shuffleId + "_" + mapId + "_" + taskAttemptId;
     this.partitioner = partitioner;
     this.threshold = threshold;
     // Several pages fit under the threshold; at most 256 KiB keeps them out of G1's humongous
     // regions (half a region, 512 KiB, for small heaps), which are slow to allocate and collect.
-    this.pageSize = (int) Math.max(4096, Math.min(256 << 10, threshold / 4));
+    this.pageSize = (int) Math.max(256, Math.min(256 << 10, threshold / 4));
     this.metrics = metrics;
+    this.pool = pool;
+    this.taskAttemptId = taskAttemptId;
   }
 
   void write(Object o) throws IOException {
@@ -73,11 +82,31 @@ final class ShuffleWriter {
     }
     int len = r.payload().length;
     int encoded = 8 + Output.varIntLength(len, true) + len;
-    if (size > 0 && bufferedBytes + cost(encoded) > threshold) {
+    int newPage = newPageSize(encoded);
+    if (size > 0 && bufferedBytes + POINTER_BYTES + newPage > threshold) {
       spill();
+      newPage = newPageSize(encoded);
     }
-    if (page == null || page.length - pageUsed < encoded) {
-      page = new byte[Math.max(pageSize, encoded)];
+    // The shared pool decides too; refused, we free what we hold by spilling and ask again, which a
+    // task holding nothing is always granted. Pointer bytes are asked for 64 records at a time so
+    // the pool's lock is not taken per record.
+    long need = POINTER_BYTES + newPage;
+    if (credit < need) {
+      long ask = need - credit + POINTER_BATCH;
+      if (!pool.tryAcquire(taskAttemptId, ask)) {
+        if (size > 0) {
+          spill();
+          newPage = newPageSize(encoded);
+          need = POINTER_BYTES + newPage;
+        }
+        ask = need + POINTER_BATCH;
+        pool.tryAcquire(taskAttemptId, ask);
+      }
+      credit += ask;
+    }
+    credit -= need;
+    if (newPage > 0) {
+      page = new byte[newPage];
       pageUsed = 0;
       pages.add(page);
       bufferedBytes += page.length;
@@ -105,10 +134,17 @@ final class ShuffleWriter {
     recordsWritten++;
   }
 
-  /** What buffering a record of {@code encoded} bytes adds, including a new page if it needs one. */
-  private long cost(int encoded) {
-    boolean fits = page != null && page.length - pageUsed >= encoded;
-    return POINTER_BYTES + (fits ? 0 : Math.max(pageSize, encoded));
+  /**
+   * The size of the page a record of {@code encoded} bytes needs, or 0 if it fits the current one.
+   * Pages stay below a quarter of this task's fair share of the pool, so a task always fits
+   * several records between spills.
+   */
+  private int newPageSize(int encoded) {
+    if (page != null && page.length - pageUsed >= encoded) {
+      return 0;
+    }
+    long cap = Math.min(pageSize, Math.max(256, pool.fairShare(taskAttemptId) / 4));
+    return (int) Math.max(encoded, cap);
   }
 
   MapStatus commit() throws IOException {
@@ -189,6 +225,43 @@ final class ShuffleWriter {
     metrics.spillCount.incrementAndGet();
     metrics.diskBytesSpilled.addAndGet(Arrays.stream(partLengths).sum());
     clearBuffer();
+    if (spills.size() >= MAX_SPILL_FILES) {
+      foldSpills();
+    }
+  }
+
+  /** Concatenates the spill files segment by segment into one spill, keeping the order. */
+  private void foldSpills() throws IOException {
+    Path file = dir.resolve(baseName + ".spill-folded" + metrics.spillCount.get());
+    long[] partLengths = new long[partitioner.numPartitions()];
+    try (FileChannel target = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      List<FileChannel> channels = new ArrayList<>();
+      try {
+        for (Spill s : spills) {
+          channels.add(FileChannel.open(s.file, StandardOpenOption.READ));
+        }
+        long[] offsets = new long[spills.size()];
+        for (int p = 0; p < partLengths.length; p++) {
+          for (int i = 0; i < spills.size(); i++) {
+            long len = spills.get(i).lengths[p];
+            transfer(channels.get(i), offsets[i], len, target);
+            offsets[i] += len;
+            partLengths[p] += len;
+          }
+        }
+      } finally {
+        for (FileChannel c : channels) {
+          c.close();
+        }
+      }
+    }
+    deleteSpills();
+    spills.add(new Spill(file, partLengths));
+  }
+
+  /** Spill files currently kept, for tests. */
+  int spillFiles() {
+    return spills.size();
   }
 
   /** Copies the buffered records of partition {@code p} (already encoded) and returns the new cursor. */
@@ -235,6 +308,8 @@ final class ShuffleWriter {
   }
 
   private void clearBuffer() {
+    pool.releaseAll(taskAttemptId);
+    credit = 0;
     pages.clear();
     page = null;
     pageUsed = 0;

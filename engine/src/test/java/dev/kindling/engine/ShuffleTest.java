@@ -92,6 +92,28 @@ class ShuffleTest {
   }
 
   @Test
+  void concurrentMapTasksShareTheShuffleMemoryPool() {
+    long pool = 512 << 10;
+    try (Engine engine = TestEngines.local(tmp, "kindling.shuffle.memoryBytes", Long.toString(pool))) {
+      List<TaskMetrics> mapMetrics = Collections.synchronizedList(new ArrayList<>());
+      engine.addListener(e -> {
+        if (e instanceof EngineEvent.TaskEnd t && t.metrics().shuffleRecordsWritten() > 0) {
+          mapMetrics.add(t.metrics());
+        }
+      });
+      // The per-task threshold (64m by default) is never reached; the 512 KiB pool forces spills.
+      Dataset shuffled = engine.range(0, 4, 1, 4).mapPartitions(generate(20_000, 200), false).partitionBy(3, 0);
+      assertThat(shuffled.count()).isEqualTo(80_000);
+      assertThat(awaitEvents(engine)).isTrue();
+      assertThat(mapMetrics).hasSize(4).allSatisfy(m -> {
+        assertThat(m.spillCount()).isGreaterThan(0);
+        assertThat(m.peakShuffleBufferBytes()).isLessThanOrEqualTo(pool);
+      });
+      assertThat(engine.shuffles().pool().used()).isZero();
+    }
+  }
+
+  @Test
   void mapOutputIsOneDataFileAndAnIndexOfOffsets() throws IOException {
     try (Engine engine = TestEngines.local(tmp)) {
       Dataset shuffled = engine.range(0, 2, 1, 2).mapPartitions(generate(100, 20), false).partitionBy(5, 0);
