@@ -13,9 +13,12 @@ Launched as ``python -m kindling.worker`` it is a simple-mode worker (WRK-3.4): 
 writes its pid and serves exactly one task. The daemon (``kindling.daemon``) calls ``main``
 directly, once per task on a reused connection.
 
-It also works as ``spark.python.worker.module`` inside Apache Spark: when ``pyspark`` is
-importable, broadcasts, accumulators, the task context and SparkFiles are mirrored into PySpark's
-registries (see ``kindling.worker_util``).
+It also works inside Apache Spark 3.5 to 4.2: set ``spark.python.worker.module=kindling.worker``
+and, in daemon mode, ``spark.python.daemon.module=kindling.daemon`` (PySpark 4's daemon runs only
+worker modules whose name starts with ``pyspark``; PySpark 3.5's ignores the setting). When
+``pyspark`` is importable, broadcasts, accumulators, the task context and SparkFiles are mirrored
+into PySpark's registries (see ``kindling.worker_util``), and the wire profile follows
+``pyspark.__version__`` unless ``KINDLING_PROTOCOL_PROFILE`` says otherwise.
 """
 import faulthandler
 import importlib
