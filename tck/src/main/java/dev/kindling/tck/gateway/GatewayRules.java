@@ -328,4 +328,243 @@ public abstract class GatewayRules extends GatewayVerification {
       check(message.length() <= 400, "GW-4.2", "the message is longer than a sentence: " + message);
     }
   }
+
+  // -- GW-5: the entry-point contract through raw Py4J text -------------------------------------
+
+  /** Escapes a Py4J string value (backslash, CR, LF; nothing else). */
+  static String py4jEscape(String v) {
+    return v.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n");
+  }
+
+  static String py4jUnescape(String v) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < v.length(); i++) {
+      char c = v.charAt(i);
+      if (c == '\\' && i + 1 < v.length()) {
+        char n = v.charAt(++i);
+        b.append(n == 'n' ? '\n' : n == 'r' ? '\r' : n);
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** A new connection, authenticated with the published secret. */
+  final Socket session() throws IOException {
+    Socket s = connect();
+    send(s, auth(gateway().secret));
+    check("!yv".equals(readLine(s)), "GW-2.2", "the right secret was not accepted");
+    return s;
+  }
+
+  /** {@code c <target> <method> <typed args...> e}; the raw reply line. */
+  static String call(Socket s, String target, String method, String... typedArgs) throws IOException {
+    StringBuilder b = new StringBuilder("c\n").append(target).append('\n').append(method).append('\n');
+    for (String a : typedArgs) {
+      b.append(a).append('\n');
+    }
+    send(s, b.append("e\n").toString());
+    return readLine(s);
+  }
+
+  /** The value part of a success reply ({@code !y<type><value>} → {@code <type><value>}). */
+  static String ok(String rule, String what, String reply) {
+    check(reply != null && reply.startsWith("!y"), rule, what + " failed: " + reply);
+    return reply.substring(2);
+  }
+
+  /** The object id of a reference reply ({@code !yro3}, {@code !ylo4} → {@code o3}, {@code o4}). */
+  static String ref(String rule, String what, String reply) {
+    String v = ok(rule, what, reply);
+    check(v.length() > 1 && "rlaht".indexOf(v.charAt(0)) >= 0, rule, what + " did not return an object: " + reply);
+    return v.substring(1);
+  }
+
+  /** The message of an error reply ({@code !xr<id>}: the throwable's {@code getMessage()}). */
+  static String errorMessage(Socket s, String reply) throws IOException {
+    if (reply != null && reply.startsWith("!xr")) {
+      String m = call(s, reply.substring(3), "getMessage");
+      return m != null && m.startsWith("!ys") ? py4jUnescape(m.substring(3)) : String.valueOf(m);
+    }
+    return reply == null ? "(connection closed)" : py4jUnescape(reply.length() > 3 ? reply.substring(3) : reply);
+  }
+
+  /** A {@code java.util.HashMap} built on the JVM with {@code put} calls; its object id. */
+  static String javaMap(Socket s, Map<String, String> entries) throws IOException {
+    send(s, "i\njava.util.HashMap\ne\n");
+    String reply = readLine(s);
+    Assumptions.assumeTrue(reply != null && reply.startsWith("!y") && reply.length() > 3,
+        "the gateway does not construct java.util.HashMap: " + reply);
+    String id = reply.substring(3);
+    for (Map.Entry<String, String> e : entries.entrySet()) {
+      call(s, id, "put", "s" + py4jEscape(e.getKey()), "s" + py4jEscape(e.getValue()));
+    }
+    return id;
+  }
+
+  /** {@code t.createContext(conf)}: the raw reply. */
+  static String createContext(Socket s, String master) throws IOException {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.master", master);
+    conf.put("spark.app.name", "kindling-tck");
+    return call(s, "t", "createContext", "r" + javaMap(s, conf));
+  }
+
+  static String string(String rule, String what, String reply) {
+    String v = ok(rule, what, reply);
+    check(v.startsWith("s"), rule, what + " did not return a string: " + reply);
+    return py4jUnescape(v.substring(1));
+  }
+
+  /** {@code [port, secret, handle]} returned by an action or {@code parallelizeServer}. */
+  static Object[] serveInfo(Socket s, String rule, String what, String reply) throws IOException {
+    String list = ref(rule, what, reply);
+    String port = ok(rule, what + "[0]", call(s, list, "get", "i0"));
+    check(port.startsWith("i"), rule, what + "[0] is not an int port: " + port);
+    String secret = string(rule, what + "[1]", call(s, list, "get", "i1"));
+    String handle = ref(rule, what + "[2]", call(s, list, "get", "i2"));
+    return new Object[] {Integer.parseInt(port.substring(1)), secret, handle};
+  }
+
+  /** GW-5.1: one context at a time; local, local[N], local[*] accepted; a bad master named. */
+  @Test
+  void required_GW_5_1_oneContextAndLocalMasters() throws IOException {
+    try (Socket s = session()) {
+      String bad = "bogus[7]";
+      String r = createContext(s, bad);
+      check(r != null && r.startsWith("!x"), "GW-5.1", "createContext accepted spark.master " + bad + ": " + r);
+      String m = errorMessage(s, r);
+      check(m.contains(bad), "GW-5.1", "the error for spark.master " + bad + " does not name the value: " + m);
+      for (String master : List.of("local", "local[2]", "local[*]")) {
+        String ctx = ref("GW-5.1", "createContext(spark.master=" + master + ")", createContext(s, master));
+        ok("GW-5.1", "stop()", call(s, ctx, "stop"));
+      }
+      String first = ref("GW-5.1", "createContext(spark.master=local[2])", createContext(s, "local[2]"));
+      String second = createContext(s, "local[2]");
+      check(second != null && second.startsWith("!x"), "GW-5.1",
+          "a second createContext while one is running succeeded: " + second);
+      String msg = errorMessage(s, second);
+      check(msg.toLowerCase(java.util.Locale.ROOT).matches("(?s).*(already|running|active|exist|one context).*"),
+          "GW-5.1", "the refusal of a second context does not say one is running: " + msg);
+      ok("GW-5.1", "stop()", call(s, first, "stop"));
+      ok("GW-5.1", "createContext after stop()", createContext(s, "local"));
+    }
+  }
+
+  /** GW-5.2: local properties and the job group are per connection (= per driver thread). */
+  @Test
+  void required_GW_5_2_localPropertiesPerThread() throws IOException {
+    try (Socket a = session(); Socket b = session()) {
+      String ctx = ref("GW-5.2", "createContext", createContext(a, "local[2]"));
+      String key = "kindling.tck." + UUID.randomUUID();
+      ok("GW-5.2", "setLocalProperty on thread A", call(a, ctx, "setLocalProperty", "s" + key, "sfrom-a"));
+      String seenByB = ok("GW-5.2", "getLocalProperty on thread B", call(b, ctx, "getLocalProperty", "s" + key));
+      check("n".equals(seenByB), "GW-5.2", "thread B sees thread A's local property: " + seenByB);
+      ok("GW-5.2", "setLocalProperty on thread B", call(b, ctx, "setLocalProperty", "s" + key, "sfrom-b"));
+      check("from-a".equals(string("GW-5.2", "getLocalProperty on A", call(a, ctx, "getLocalProperty", "s" + key))),
+          "GW-5.2", "thread A's local property changed when thread B set its own");
+      check("from-b".equals(string("GW-5.2", "getLocalProperty on B", call(b, ctx, "getLocalProperty", "s" + key))),
+          "GW-5.2", "thread B's local property was not kept");
+      ok("GW-5.2", "setJobGroup on thread A", call(a, ctx, "setJobGroup", "sgroup-a", "sdescription", "bfalse"));
+      String group = "spark.jobGroup.id";
+      String onA = ok("GW-5.2", "getLocalProperty(" + group + ") on A", call(a, ctx, "getLocalProperty", "s" + group));
+      if ("sgroup-a".equals(onA)) { // Spark's key for the job group; otherwise not observable here
+        String onB = ok("GW-5.2", "getLocalProperty(" + group + ") on B", call(b, ctx, "getLocalProperty", "s" + group));
+        check("n".equals(onB), "GW-5.2", "thread B sees thread A's job group: " + onB);
+      }
+      ok("GW-5.2", "stop()", call(a, ctx, "stop"));
+    }
+  }
+
+  /** GW-5.3: stop() deletes the context's temporary directory (with what the driver wrote in it). */
+  @Test
+  void required_GW_5_3_stopDeletesTempDir() throws IOException {
+    try (Socket s = session()) {
+      String ctx = ref("GW-5.3", "createContext", createContext(s, "local[2]"));
+      java.nio.file.Path dir = java.nio.file.Path.of(string("GW-5.3", "tempDir()", call(s, ctx, "tempDir")));
+      check(java.nio.file.Files.isDirectory(dir), "GW-5.3", "tempDir() " + dir + " is not a directory");
+      java.nio.file.Files.write(dir.resolve("tck-written-by-driver"), new byte[] {1, 2, 3});
+      ok("GW-5.3", "stop()", call(s, ctx, "stop"));
+      check(!java.nio.file.Files.exists(dir), "GW-5.3", "tempDir() " + dir + " still exists after stop()");
+      String again = call(s, ctx, "isStopped");
+      check("!ybtrue".equals(again), "GW-5.3", "isStopped() after stop() returned " + again);
+    }
+  }
+
+  private static byte[] frames(List<byte[]> items) {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    for (byte[] b : items) {
+      out.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(b.length).array());
+      out.writeBytes(b);
+    }
+    return out.toByteArray();
+  }
+
+  /** Writes the WRK-2 secret as a utf and reads the reply utf (null at end of stream). */
+  private static String authenticateOneShot(Socket c, String secret) throws IOException {
+    byte[] sb = secret.getBytes(StandardCharsets.UTF_8);
+    java.io.DataOutputStream out = new java.io.DataOutputStream(c.getOutputStream());
+    out.writeInt(sb.length);
+    out.write(sb);
+    out.flush();
+    java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+    try {
+      int n = in.readInt();
+      if (n < 0 || n > 16) {
+        return "(reply length " + n + ")";
+      }
+      byte[] r = new byte[n];
+      in.readFully(r);
+      return new String(r, StandardCharsets.UTF_8);
+    } catch (java.io.EOFException e) {
+      return null;
+    }
+  }
+
+  /**
+   * GW-5.5: collectAndServe returns {@code [port, secret, handle]}, not the data; the one-shot
+   * server answers a wrong secret with "err" and sends nothing, and streams the elements only after
+   * the right one.
+   */
+  @Test
+  void required_GW_5_5_collectOnlyThroughAuthenticatedServer() throws IOException {
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session()) {
+      List<byte[]> items = List.of("alpha".getBytes(StandardCharsets.UTF_8), new byte[0],
+          new byte[] {0, (byte) 0x80, (byte) 0xff, 10, 13}, "omega".repeat(50).getBytes(StandardCharsets.UTF_8));
+      java.nio.file.Path file = dir.resolve("frames");
+      java.nio.file.Files.write(file, frames(items));
+      String ctx = ref("GW-5.5", "createContext", createContext(s, "local[2]"));
+      String ds = ref("GW-5.5", "parallelizeFile", call(s, ctx, "parallelizeFile", "s" + py4jEscape(file.toString()), "i2"));
+
+      Object[] wrong = serveInfo(s, "GW-5.5", "collectAndServe", call(s, ctx, "collectAndServe", "r" + ds));
+      String secret = (String) wrong[1];
+      check(secret.length() >= 32, "GW-5.5", "the one-shot server's secret is too short: " + secret.length() + " chars");
+      try (Socket c = env().connect((Integer) wrong[0])) {
+        char[] w = secret.toCharArray();
+        w[0] = w[0] == 'a' ? 'b' : 'a';
+        String reply = authenticateOneShot(c, new String(w));
+        check("err".equals(reply), "GW-5.5", "the one-shot server answered a wrong secret with " + reply + ", expected err");
+        check(closedAfter(c), "GW-5.5", "the one-shot server sent data or stayed open after a wrong secret");
+      }
+
+      Object[] right = serveInfo(s, "GW-5.5", "collectAndServe", call(s, ctx, "collectAndServe", "r" + ds));
+      try (Socket c = env().connect((Integer) right[0])) {
+        String reply = authenticateOneShot(c, (String) right[1]);
+        check("ok".equals(reply), "GW-5.5", "the one-shot server answered the right secret with " + reply);
+        byte[] rest = c.getInputStream().readAllBytes();
+        check(java.util.Arrays.equals(frames(items), rest), "GW-5.5",
+            "the collected stream (" + rest.length + " bytes) is not the parallelized frames ("
+                + frames(items).length + " bytes)");
+      }
+      ok("GW-5.5", "ServeHandle.getResult()", call(s, (String) right[2], "getResult"));
+      ok("GW-5.5", "stop()", call(s, ctx, "stop"));
+      check(java.nio.file.Files.exists(file), "GW-5.5", "the JVM deleted the driver's parallelize file");
+    } finally {
+      try (var st = java.nio.file.Files.walk(dir)) {
+        st.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
 }
