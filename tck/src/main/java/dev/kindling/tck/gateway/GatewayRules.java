@@ -567,4 +567,94 @@ public abstract class GatewayRules extends GatewayVerification {
       }
     }
   }
+
+  /** {@code java.util.ArrayList} of typed values; its object id. */
+  static String javaList(Socket s, List<String> typedValues) throws IOException {
+    send(s, "i\njava.util.ArrayList\ne\n");
+    String id = ref("GW-5.6", "new java.util.ArrayList", readLine(s));
+    for (String v : typedValues) {
+      call(s, id, "add", v);
+    }
+    return id;
+  }
+
+  /**
+   * Commands (WRK-8.1) built by the bundled {@code tck_commands.py} with the configured Python
+   * (pickled code is specific to its version): element 0 is the {@code major.minor} version.
+   */
+  final List<String> buildCommands(List<String> specs) throws IOException, InterruptedException {
+    java.nio.file.Path script = java.nio.file.Files.createTempFile("kindling-tck-commands-", ".py");
+    try (InputStream in = dev.kindling.tck.worker.TckParameters.class.getResourceAsStream("tck_commands.py")) {
+      check(in != null, "GW-5.6", "tck_commands.py is missing from the TCK jar");
+      java.nio.file.Files.write(script, in.readAllBytes());
+    }
+    try {
+      ProcessBuilder pb = new ProcessBuilder(pythonExecutable(), script.toString(), "kindling")
+          .redirectError(ProcessBuilder.Redirect.DISCARD);
+      params.get(TckParameters.PYTHONPATH).ifPresent(pp -> pb.environment().put("PYTHONPATH", pp));
+      Process p = pb.start();
+      p.getOutputStream().write((String.join("\n", specs) + "\n").getBytes(StandardCharsets.UTF_8));
+      p.getOutputStream().close();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      Assumptions.assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
+          "the configured Python " + pythonExecutable() + " cannot build commands (needs cloudpickle)");
+      String[] lines = out.strip().split("\n");
+      List<String> result = new java.util.ArrayList<>();
+      result.add(lines[0].split("\t")[1].strip());
+      for (int i = 1; i < lines.length; i++) {
+        result.add(lines[i].split("\t")[1].strip());
+      }
+      return result;
+    } finally {
+      java.nio.file.Files.deleteIfExists(script);
+    }
+  }
+
+  /** {@code ctx.pythonDataset(parent, command, env, [], python, version, [], false)}: raw reply. */
+  final String pythonDataset(Socket s, String ctx, String parent, String commandB64, String pythonVer)
+      throws IOException {
+    Map<String, String> workerEnv = new LinkedHashMap<>();
+    params.get(TckParameters.PYTHONPATH).ifPresent(pp -> workerEnv.put("PYTHONPATH", pp));
+    return call(s, ctx, "pythonDataset", "r" + parent, "j" + commandB64, "r" + javaMap(s, workerEnv),
+        "r" + javaList(s, List.of()), "s" + py4jEscape(pythonExecutable()), "s" + pythonVer,
+        "r" + javaList(s, List.of()), "bfalse");
+  }
+
+  /**
+   * GW-5.6: a job whose Python command raises fails the calling thread's action with an error
+   * naming the stage, the partition and the number of attempts, and carrying the Python error.
+   * Precondition (else skipped): an identity command runs with the configured Python and
+   * {@code kindling.tck.pythonpath}.
+   */
+  @Test
+  void required_GW_5_6_jobFailureNamesStagePartitionAttempts() throws IOException, InterruptedException {
+    List<String> cmds = buildCommands(List.of("identity", "raise_at:0"));
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session()) {
+      java.nio.file.Path file = dir.resolve("frames");
+      java.nio.file.Files.write(file, frames(List.of("x".getBytes(StandardCharsets.UTF_8), "y".getBytes(StandardCharsets.UTF_8))));
+      String ctx = ref("GW-5.6", "createContext", createContext(s, "local[1]"));
+      String ds = ref("GW-5.6", "parallelizeFile", call(s, ctx, "parallelizeFile", "s" + py4jEscape(file.toString()), "i1"));
+      String id = ref("GW-5.6", "pythonDataset(identity)", pythonDataset(s, ctx, ds, cmds.get(1), cmds.get(0)));
+      String good = call(s, ctx, "collectAndServe", "r" + id);
+      Assumptions.assumeTrue(good != null && good.startsWith("!y"),
+          "the gateway cannot run Python workers with " + pythonExecutable()
+              + " (set --python and kindling.tck.pythonpath): " + errorMessage(s, good));
+      String bad = ref("GW-5.6", "pythonDataset(raise)", pythonDataset(s, ctx, ds, cmds.get(2), cmds.get(0)));
+      String r = call(s, ctx, "collectAndServe", "r" + bad);
+      check(r != null && r.startsWith("!x"), "GW-5.6", "collectAndServe of a failing job did not raise: " + r);
+      String m = errorMessage(s, r);
+      check(m.matches("(?is).*\\bstage\\s+\\d+.*"), "GW-5.6", "the job error does not name the stage: " + m);
+      check(m.matches("(?is).*\\b(task|partition)\\s+\\d+.*"), "GW-5.6", "the job error does not name the partition: " + m);
+      check(m.matches("(?is).*(failed\\s+\\d+\\s+times?|\\d+\\s+attempts?|attempts?\\W+\\d+).*"), "GW-5.6",
+          "the job error does not give the number of attempts: " + m);
+      check(m.contains("kindling-tck boom at element 0"), "GW-5.6",
+          "the job error does not include the Python exception of the last attempt: " + m);
+      ok("GW-5.6", "stop()", call(s, ctx, "stop"));
+    } finally {
+      try (var st = java.nio.file.Files.walk(dir)) {
+        st.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
 }

@@ -1,0 +1,45 @@
+package dev.kindling.tck.driver;
+
+import dev.kindling.tck.TckConfig;
+import dev.kindling.tck.conninfo.KindlingGatewayJvm;
+import dev.kindling.tck.gateway.GatewayRules;
+import dev.kindling.tck.worker.TckParameters;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+
+/**
+ * The gateway verification against Kindling's gateway with the checkout's venv as the workers'
+ * Python and {@code python/} on their path, so the checks that run Python workers (GW-5.6) run
+ * instead of skipping.
+ */
+class KindlingGatewayWithWorkersTest extends GatewayRules {
+  static Path venvPython() {
+    Path root = KindlingGatewayJvm.repoRoot();
+    return root == null ? Path.of("/nonexistent") : root.resolve(".venv/bin/python");
+  }
+
+  @BeforeEach
+  void requireGatewayAndVenv() {
+    Assumptions.assumeTrue(KindlingGatewayJvm.classpath().isPresent(), KindlingGatewayJvm::skipReason);
+    Assumptions.assumeTrue(Files.isExecutable(venvPython()),
+        "Kindling's venv (" + venvPython() + ") not found: run bin/setup-venv");
+  }
+
+  @Override
+  protected TckConfig configure(TckConfig fromRun) {
+    if (!KindlingGatewayJvm.classpath().isPresent() || !Files.isExecutable(venvPython())) {
+      return fromRun;
+    }
+    return fromRun.toBuilder().command(KindlingGatewayJvm.command())
+        .pythonExecutable(venvPython().toString()).build();
+  }
+
+  @Override
+  protected Map<String, String> parameterOverrides() {
+    Path root = KindlingGatewayJvm.repoRoot();
+    return root == null ? Map.of() : Map.of(TckParameters.PYTHONPATH, root.resolve("python").toString());
+  }
+}
