@@ -575,16 +575,20 @@ def main():
     ap.add_argument("versions", nargs="*", default=["4.2.1", "4.1.1", "4.0.1", "3.5.8"])
     ap.add_argument("--only", default=",".join(ALL_ITEMS))
     ap.add_argument("--report-only", action="store_true")
+    ap.add_argument("--parallel", type=int, default=1, help="run up to N versions at once (separate processes)")
+    ap.add_argument("--no-report", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--tck-jar", default=os.environ.get("FIDELITY_TCK_JAR"))
     ap.add_argument("--gateway-classpath", default=os.environ.get("FIDELITY_GATEWAY_CP"))
     args = ap.parse_args()
     os.makedirs(RESULTS, exist_ok=True)
     items = args.only.split(",")
-    argv = ["fidelity/run.sh"] + sys.argv[1:]
+    argv = os.environ.get("FIDELITY_ARGV", "").split() or ["fidelity/run.sh"] + sys.argv[1:]
     if args.report_only:
         return 1 if write_matrix(args.versions, argv) else 0
     corpus = os.path.join(WORK, "corpus.txt")
     make_corpus(corpus)
+    if args.parallel > 1 and len(args.versions) > 1:
+        return run_parallel(args, argv)
     shared = {}
     for v in args.versions:
         path = os.path.join(RESULTS, "%s.json" % v)
@@ -624,6 +628,31 @@ def main():
                                                    ", ".join("%s=%s" % (k, "ok" if r["ok"] else "FAIL") for k, r in got.items())))
             prev["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
             json.dump(prev, open(path, "w", encoding="utf-8"), indent=1)
+    if args.no_report:
+        return 0
+    return 1 if write_matrix(args.versions, argv) else 0
+
+
+def run_parallel(args, argv):
+    """One child process per version (at most args.parallel at once); then the matrix."""
+    pending, running = list(args.versions), []
+    while pending or running:
+        while pending and len(running) < args.parallel:
+            v = pending.pop(0)
+            child_argv = [sys.executable, os.path.abspath(__file__), "--only", args.only, "--no-report", v]
+            if args.tck_jar:
+                child_argv += ["--tck-jar", args.tck_jar]
+            if args.gateway_classpath:
+                child_argv += ["--gateway-classpath", args.gateway_classpath]
+            # the child records the parent's command line as provenance
+            env = dict(os.environ, FIDELITY_ARGV=" ".join(argv))
+            running.append((v, subprocess.Popen(child_argv, env=env)))
+            log("pyspark %s: started in its own process" % v)
+        time.sleep(2)
+        for v, proc in list(running):
+            if proc.poll() is not None:
+                log("pyspark %s: process ended (%s)" % (v, proc.returncode))
+                running.remove((v, proc))
     return 1 if write_matrix(args.versions, argv) else 0
 
 
