@@ -25,7 +25,10 @@ import sys
 import traceback
 import zlib
 
-import cloudpickle
+try:
+    import cloudpickle
+except ImportError:  # an executor Python with only pip pyspark, which vendors cloudpickle
+    from pyspark import cloudpickle
 
 from kindling.protocol.constants import SpecialLengths
 from kindling.protocol.errors import ProtocolError
