@@ -1,0 +1,108 @@
+package dev.kindling.tck.driver;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A fake {@code $JAVA_HOME/bin/java} (a POSIX shell script) the driver under test starts instead
+ * of the JVM. It records what the driver gave it ({@code _PYSPARK_DRIVER_CONN_INFO_PATH}, whether
+ * that path is absolute and absent, its directory's mode, whether stdin is a pipe) into
+ * {@code record}, then plays one {@link Behaviour}.
+ */
+final class FakeJvm {
+  enum Behaviour {
+    /** Publishes a conn-info file (temp name + rename) pointing at the fake Py4J server; waits for stdin EOF. */
+    PUBLISH,
+    /** Writes {@link #DYING_MARKER} to stderr and exits with {@link #EXIT_CODE} without publishing. */
+    EXIT_EARLY,
+    /** Never publishes; exits at stdin EOF. */
+    STALL
+  }
+
+  static final int EXIT_CODE = 37;
+  static final String DYING_MARKER = "kindling-tck-fake-jvm: giving up on purpose";
+
+  final Path home;
+  final Path record;
+  final Path exited;
+
+  private FakeJvm(Path home) {
+    this.home = home;
+    this.record = home.resolve("record");
+    this.exited = home.resolve("exited");
+  }
+
+  static FakeJvm create(Behaviour behaviour, int port, String secret) {
+    try {
+      Path home = Files.createTempDirectory("kindling-tck-fake-java-home-");
+      FakeJvm f = new FakeJvm(home);
+      Path bin = Files.createDirectories(home.resolve("bin"));
+      byte[] s = secret.getBytes(StandardCharsets.UTF_8);
+      Files.write(home.resolve("conninfo.bin"),
+          ByteBuffer.allocate(8 + s.length).putInt(port).putInt(s.length).put(s).array());
+      String h = home.toString();
+      String script = "#!/bin/sh\n"
+          + "H='" + h + "'\n"
+          + "P=\"$_PYSPARK_DRIVER_CONN_INFO_PATH\"\n"
+          + "{\n"
+          + "  echo \"path=$P\"\n"
+          + "  case \"$P\" in /*) echo absolute=yes;; *) echo absolute=no;; esac\n"
+          + "  if [ -e \"$P\" ]; then echo exists=yes; else echo exists=no; fi\n"
+          + "  D=$(dirname \"$P\")\n"
+          + "  if [ -d \"$D\" ]; then echo \"dirmode=$(stat -c %a \"$D\" 2>/dev/null || stat -f %Lp \"$D\")\"; else echo dirmode=missing; fi\n"
+          + "  if [ -p /dev/stdin ]; then echo stdinpipe=yes; else echo stdinpipe=no; fi\n"
+          + "} > \"$H/record.tmp\" && mv \"$H/record.tmp\" \"$H/record\"\n"
+          + switch (behaviour) {
+              case PUBLISH -> "cp \"$H/conninfo.bin\" \"$P.tck-tmp\" && mv \"$P.tck-tmp\" \"$P\"\n"
+                  + "cat > /dev/null\n";
+              case EXIT_EARLY -> "echo '" + DYING_MARKER + "' >&2\nexit " + EXIT_CODE + "\n";
+              case STALL -> "cat > /dev/null\n";
+            }
+          + "touch \"$H/exited\"\n";
+      Path java = bin.resolve("java");
+      Files.writeString(java, script);
+      Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwx------"));
+      return f;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  boolean started() {
+    return Files.exists(record);
+  }
+
+  /** The recorded facts, {@code key=value} per line; empty when the fake never ran. */
+  Map<String, String> facts() {
+    Map<String, String> m = new LinkedHashMap<>();
+    if (!started()) {
+      return m;
+    }
+    try {
+      for (String line : Files.readAllLines(record)) {
+        int eq = line.indexOf('=');
+        if (eq > 0) {
+          m.put(line.substring(0, eq), line.substring(eq + 1));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return m;
+  }
+
+  void delete() {
+    try (var st = Files.walk(home)) {
+      st.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // best effort
+    }
+  }
+}
