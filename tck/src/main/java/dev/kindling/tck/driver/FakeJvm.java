@@ -18,7 +18,7 @@ import java.util.Map;
  */
 final class FakeJvm {
   enum Behaviour {
-    /** Publishes a conn-info file (temp name + rename) pointing at the fake Py4J server; waits for stdin EOF. */
+    /** Publishes a conn-info file (temp name + rename) pointing at the fake Py4J server; exits 1 s after stdin EOF. */
     PUBLISH,
     /** Writes {@link #DYING_MARKER} to stderr and exits with {@link #EXIT_CODE} without publishing. */
     EXIT_EARLY,
@@ -61,7 +61,9 @@ final class FakeJvm {
           + "} > \"$H/record.tmp\" && mv \"$H/record.tmp\" \"$H/record\"\n"
           + switch (behaviour) {
               case PUBLISH -> "cp \"$H/conninfo.bin\" \"$P.tck-tmp\" && mv \"$P.tck-tmp\" \"$P\"\n"
-                  + "cat > /dev/null\n";
+                  + "cat > /dev/null\n"
+                  // a slow exit: a driver that does not wait for the JVM (GW-3.3) is seen reliably
+                  + "sleep 1\n";
               case EXIT_EARLY -> "echo '" + DYING_MARKER + "' >&2\nexit " + EXIT_CODE + "\n";
               case STALL -> "cat > /dev/null\n";
             }
