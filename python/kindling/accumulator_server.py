@@ -11,11 +11,19 @@ batch (GW-5.7)::
 
 Several connections may be open at once; each is served by its own thread. Every read is
 bounded by a poll interval so that ``shutdown()`` finishes promptly.
+
+Over a Unix domain socket (Spark 4.1+'s ``spark.python.unix.domain.socket.enabled``) no secret
+is exchanged: the socket file's permissions guard it, as in PySpark. An update for an accumulator
+id the driver does not know is skipped, as PySpark 4.x does (an accumulator of a stopped context).
+This is the driver's only update server; ``kindling.accumulators._start_update_server`` (PySpark's
+name) builds one.
 """
 import hmac
+import os
 import pickle
 import socket
 import struct
+import sys
 import threading
 
 from kindling.accumulators import _accumulatorRegistry
@@ -34,17 +42,32 @@ class _Closed(Exception):
 
 
 class AccumulatorServer:
-    """Listens on 127.0.0.1 (WRK-2.8) and applies updates to ``registry`` (by default the
-    driver's ``kindling.accumulators._accumulatorRegistry``)."""
+    """Listens on 127.0.0.1 (WRK-2.8), or on the Unix socket ``unix_socket_path``, and applies
+    updates to ``registry`` (by default the driver's ``kindling.accumulators._accumulatorRegistry``).
+    ``secret`` is required over TCP and must be None over a Unix socket."""
 
-    def __init__(self, secret, registry=None, host="127.0.0.1", port=0):
-        self.secret = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
+    def __init__(self, secret, registry=None, host="127.0.0.1", port=0, unix_socket_path=None):
+        if unix_socket_path is None and secret is None:
+            raise ValueError("WRK-10.5: a TCP accumulator update server needs a secret")
+        if unix_socket_path is not None and secret is not None:
+            raise ValueError("a Unix-socket accumulator update server exchanges no secret")
+        if secret is None:
+            self.secret = None
+        else:
+            self.secret = secret.encode("utf-8") if isinstance(secret, str) else bytes(secret)
         self.registry = _accumulatorRegistry if registry is None else registry
         self._lock = threading.Lock()
         self._stopping = threading.Event()
-        self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._listener.bind((host, port))
+        self._unix_socket_path = unix_socket_path
+        if unix_socket_path is None:
+            self._listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            self._listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            self._listener.bind((host, port))
+        else:
+            if os.path.exists(unix_socket_path):
+                os.remove(unix_socket_path)
+            self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self._listener.bind(unix_socket_path)
         self._listener.listen(8)
         self._listener.settimeout(_POLL_SECONDS)
         self.server_address = self._listener.getsockname()
@@ -56,7 +79,8 @@ class AccumulatorServer:
 
     @property
     def port(self):
-        return self.server_address[1]
+        """The TCP port (None over a Unix socket)."""
+        return None if self._unix_socket_path is not None else self.server_address[1]
 
     # -- serving ---------------------------------------------------------------------------------
 
@@ -96,10 +120,14 @@ class AccumulatorServer:
     def _serve(self, conn):
         try:
             conn.settimeout(_POLL_SECONDS)
-            auth_polls = max(1, int(AUTH_TIMEOUT_SECONDS / _POLL_SECONDS))
-            received = self._read_exactly(conn, len(self.secret), auth_polls)
-            if not hmac.compare_digest(received, self.secret):
-                return  # WRK-10.5: close on a mismatch, nothing written
+            if self.secret is not None:
+                auth_polls = max(1, int(AUTH_TIMEOUT_SECONDS / _POLL_SECONDS))
+                received = self._read_exactly(conn, len(self.secret), auth_polls)
+                if not hmac.compare_digest(received, self.secret):
+                    # WRK-10.5: close on a mismatch, nothing written, nothing applied.
+                    print("kindling.accumulators: WRK-10.5: rejected an update connection with a "
+                          "wrong secret", file=sys.stderr)
+                    return
             limits = DEFAULT_LIMITS
             while True:
                 (count,) = struct.unpack("!i", self._read_exactly(conn, 4))
@@ -128,7 +156,7 @@ class AccumulatorServer:
             for aid, update in updates:
                 accum = self.registry.get(aid)
                 if accum is None:
-                    raise KeyError("accumulator %r is not registered on the driver" % (aid,))
+                    continue
                 accum += update
                 self.registry[aid] = accum
 
@@ -144,6 +172,11 @@ class AccumulatorServer:
         self._accept_thread.join(timeout)
         for t in list(self._threads):
             t.join(timeout)
+        if self._unix_socket_path is not None:
+            try:
+                os.remove(self._unix_socket_path)
+            except OSError:
+                pass
 
     def server_close(self):
         self.shutdown()
