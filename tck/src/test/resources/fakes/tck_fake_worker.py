@@ -11,6 +11,10 @@ Correct by default; the environment variable TCK_FAKE_BREAK names one deliberate
     swapped_context        stageId and partitionId swapped when reading the JSON task context
     no_version_check       runs tasks whatever the driver's Python version
     ignore_err_reply       simple mode: writes its pid and serves even after the reply "err"
+    shuffle_key_i32        partitionBy output (raw frames of a NoOpSerializer command, in key /
+                           payload pairs): the partition key re-encoded as a 4-byte i32
+    shuffle_key_little_endian   ... as a little-endian i64
+    shuffle_payload_first  ... each payload frame written before its key frame
     (daemon breaks: see tck_fake_daemon.py)
 
 It uses kindling's registries (TaskContext, SparkFiles, broadcasts, accumulators) so the TCK's
@@ -66,6 +70,24 @@ def write_timing(f, boot, init, finish):
         wl(int((finish - init) * 1000), f)
 
 
+def mangle_shuffle(frames):
+    """Breaks partitionBy's (key, payload) frame pairs (WRK-10.1) as a worker re-encoding the
+    output of a bypass-serializer command might."""
+    it = iter(frames)
+    for key in it:
+        payload = next(it)
+        (target,) = struct.unpack("!q", key)
+        if BREAK == "shuffle_key_i32":
+            yield struct.pack("!i", target)
+            yield payload
+        elif BREAK == "shuffle_key_little_endian":
+            yield struct.pack("<q", target)
+            yield payload
+        else:
+            yield payload
+            yield key
+
+
 def main(infile, outfile):
     boot = time.time()
     split = ri(infile)
@@ -116,7 +138,10 @@ def main(infile, outfile):
         init = time.time()
         if BREAK == "timing_before_data":
             write_timing(outfile, boot, init, init)
-        ser.dump_stream(func(split, deser.load_stream(infile)), outfile)
+        output = func(split, deser.load_stream(infile))
+        if BREAK.startswith("shuffle_") and type(ser).__name__ == "NoOpSerializer":
+            output = mangle_shuffle(output)
+        ser.dump_stream(output, outfile)
         finish = time.time()
     except Exception:
         tb = traceback.format_exc().encode("utf-8")

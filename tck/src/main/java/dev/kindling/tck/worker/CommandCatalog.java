@@ -34,11 +34,17 @@ final class CommandCatalog {
     for (int k = 0; k < 6; k++) {
       s.add("raise_at:" + k);
     }
+    for (int n : PARTITION_BY_COUNTS) {
+      s.add("partition_by:" + n);
+    }
     for (long bid = 0; bid < 3; bid++) {
       s.add("broadcast_command:" + (BROADCAST_COMMAND_BASE + bid));
     }
     return s;
   }
+
+  /** Partition counts of the partitionBy map-side commands (WRK-10.1). */
+  static final int[] PARTITION_BY_COUNTS = {1, 2, 3, 7};
 
   /** Broadcast ids that carry a command (WRK-8.2). */
   static final long BROADCAST_COMMAND_BASE = 900_000L;

@@ -134,6 +134,50 @@ def cmd_pairs(arg):
                                        ser.BatchedSerializer(_pickle_ser(), -1)), TckFrames())
 
 
+def cmd_partition_by(arg):
+    """The map side of LIB's ``RDD.partitionBy(n)`` (its ``add_shuffle_key``, WRK-10.1).
+
+    Pickled batches of (k, v) in (LIB's BatchedSerializer). Pairs are bucketed by LIB's
+    ``portable_hash(k) % n``; per bucket the function yields ``LIB.serializers.pack_long(target)``
+    and the bucket as one pickle (LIB's CPickleSerializer, the context's unbatched serializer),
+    flushing every ``min(10 n, 1000)`` pairs with PySpark's adaptive batch. The output goes through
+    LIB's NoOpSerializer, because the keyed RDD has ``_bypass_serializer = True``: the worker must
+    write each yielded bytes object as one frame. The memory-triggered flush of PySpark is left
+    out (it only makes flushes earlier; the test data is small).
+    """
+    ser = _lib("serializers")
+    n = int(arg)
+    portable_hash = _lib("rdd").portable_hash
+    pack_long = ser.pack_long
+    payload = _pickle_ser()
+
+    def func(split, it):
+        import collections as _c
+        import sys as _s
+        buckets = _c.defaultdict(list)
+        c, batch = 0, min(10 * n, 1000)
+        for k, v in it:
+            buckets[portable_hash(k) % n].append((k, v))
+            c += 1
+            if c > batch:
+                count, size = len(buckets), 0
+                for target in list(buckets.keys()):
+                    yield pack_long(target)
+                    d = payload.dumps(buckets.pop(target))
+                    size += len(d)
+                    yield d
+                avg = int(size / count) >> 20
+                if avg < 1:
+                    batch = min(_s.maxsize, batch * 1.5)
+                elif avg > 10:
+                    batch = max(int(batch / 1.5), 1)
+                c = 0
+        for target, items in buckets.items():
+            yield pack_long(target)
+            yield payload.dumps(items)
+    return func, ser.BatchedSerializer(_pickle_ser(), -1), ser.NoOpSerializer()
+
+
 def cmd_raise_at(arg):
     k = int(arg)
 

@@ -45,7 +45,7 @@ class WorkerVerificationSelfTest {
         "required_WRK_2_2_wrongSecretRejected", "required_WRK_4_3_3_taskContextReachesTask",
         "required_WRK_4_2_pythonVersionMismatch", "required_WRK_6_2_1_timingHasFourLongs",
         "required_WRK_6_3_spillCountersNonNegative", "required_WRK_7_2_nothingAfterException",
-        "required_WRK_6_6_reuseReplyEndOfStream"));
+        "required_WRK_6_6_reuseReplyEndOfStream", "required_WRK_10_1_partitionByKeyFrames"));
     assertThat(d.failures()).as("%s", d).isEmpty();
     FakeWorkers.Run s = simple("", "required_WRK_2_4_workerGivesUpOnErrReply",
         "required_WRK_3_4_simpleWorkerHandshakeAndOneTask", "required_WRK_6_6_reuseReplyEndOfStream");
@@ -109,6 +109,27 @@ class WorkerVerificationSelfTest {
   @Test
   void clientIgnoresErrReply_shouldFailBy_WRK_2_4() {
     assertCaughtOnlyBy(simple("ignore_err_reply", "required_WRK_2_4_workerGivesUpOnErrReply"), "WRK-2.4");
+  }
+
+  @Test
+  void fourByteShuffleKey_shouldFailBy_WRK_10_1() {
+    FakeWorkers.Run run = daemon("shuffle_key_i32", "required_WRK_10_1_partitionByKeyFrames");
+    assertCaughtOnlyBy(run, "WRK-10.1");
+    assertThat(run.failures().values().iterator().next()).contains("has 4 bytes");
+  }
+
+  @Test
+  void littleEndianShuffleKey_shouldFailBy_WRK_10_1() {
+    FakeWorkers.Run run = daemon("shuffle_key_little_endian", "required_WRK_10_1_partitionByKeyFrames");
+    assertCaughtOnlyBy(run, "WRK-10.1");
+    assertThat(run.failures().values().iterator().next()).contains("read little-endian it is");
+  }
+
+  @Test
+  void payloadBeforeShuffleKey_shouldFailBy_WRK_10_1() {
+    FakeWorkers.Run run = daemon("shuffle_payload_first", "required_WRK_10_1_partitionByKeyFrames");
+    assertCaughtOnlyBy(run, "WRK-10.1");
+    assertThat(run.failures().values().iterator().next()).contains("payload written before its key");
   }
 
   private static String[] concat(String[] a, String... b) {
