@@ -166,7 +166,8 @@ final class Records {
     return t instanceof Number ? ((Number) t).doubleValue() : 0;
   }
 
-  private byte[] bytes(String name) {
+  /** A file of the session's records directory, or null when the probe did not write it. */
+  byte[] bytes(String name) {
     Path p = dir.resolve(name);
     try {
       return Files.exists(p) ? Files.readAllBytes(p) : null;

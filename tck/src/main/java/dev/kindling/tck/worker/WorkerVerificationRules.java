@@ -50,9 +50,9 @@ public abstract class WorkerVerificationRules extends WorkerRules {
         "frames differ from the input", r);
   }
 
-  /** WRK-1.2: no bool travels from the worker to the JVM on the RDD path. */
-  @Test
-  void untested_WRK_1_2_boolEncoding() {}
+  // WRK-1.2: no bool travels from the worker to the JVM (the worker writes only i32, i64 and
+  // blobs); the bools of the task header are the JVM's, checked by the engine target
+  // (EngineVerificationRules.required_WRK_1_2_headerBoolsAreZeroOrOne).
 
   /** WRK-1.3: the traceback is a utf: an i32 byte count and that many bytes of UTF-8. */
   @Test

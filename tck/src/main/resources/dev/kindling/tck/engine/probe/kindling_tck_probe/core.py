@@ -171,14 +171,21 @@ class Truncated(Exception):
 
 
 class Reader:
-    """Reads exact byte counts from a binary file, optionally capturing what it read."""
+    """Reads exact byte counts from a binary file, optionally capturing what it read.
+
+    While capturing, every bool is also noted as {field, offset, byte}: its raw byte and where it
+    sits in the captured bytes, so the TCK can check WRK-1.2 (0x00 or 0x01 only) even for a
+    header the probe could not finish parsing.
+    """
 
     def __init__(self, f):
         self.f = f
         self.buf = None
+        self.bools = []
 
     def start(self):
         self.buf = bytearray()
+        self.bools = []
 
     def take(self):
         b = bytes(self.buf or b"")
@@ -207,8 +214,12 @@ class Reader:
     def i64(self):
         return struct.unpack(">q", self.read(8))[0]
 
-    def boolean(self):
-        return self.read(1) != b"\x00"
+    def boolean(self, field="bool"):
+        at = len(self.buf) if self.buf is not None else None
+        b = self.read(1)
+        if self.buf is not None:
+            self.bools.append({"field": field, "offset": at, "byte": b[0]})
+        return b != b"\x00"
 
     def count(self, what):
         n = self.i32()
@@ -314,7 +325,7 @@ def read_header(r, profile):
         h["taskAttemptId"] = ctx.get("taskAttemptId")
         props = ctx.get("localProperties") or {}
     else:
-        barrier = r.boolean()
+        barrier = r.boolean("isBarrier")
         if profile == "spark-3.5":
             r.i32()
             r.blob("barrier secret")
@@ -338,7 +349,7 @@ def read_header(r, profile):
     r.utf("spark files dir")
     for _ in range(r.count("includes")):
         r.utf()
-    decryption = r.boolean()
+    decryption = r.boolean("needsDecryptionServer")
     cnt = r.count("broadcasts")
     if decryption:
         r.i32()
@@ -414,7 +425,8 @@ class Connection:
         except Truncated as e:
             raw = self.reader.take()
             if raw:
-                self.rec.event("headerError", task=k, error="truncated: %s" % e, bytes=len(raw))
+                self.rec.event("headerError", task=k, error="truncated: %s" % e, bytes=len(raw),
+                               bools=self.reader.bools)
                 self.rec.save(".t%d.header.bin" % k, raw)
                 return "error"
             self.rec.event("eof", task=k)
@@ -422,7 +434,8 @@ class Connection:
         except (ValueError, UnicodeError) as e:
             raw = self.reader.take()
             self.rec.save(".t%d.header.bin" % k, raw)
-            self.rec.event("headerError", task=k, error=str(e), bytes=len(raw))
+            self.rec.event("headerError", task=k, error=str(e), bytes=len(raw),
+                           bools=self.reader.bools)
             return "error"
         hdr = self.reader.take()
         self.rec.save(".t%d.header.bin" % k, hdr)
@@ -437,7 +450,7 @@ class Connection:
                        attemptNumber=h.get("attemptNumber"), taskAttemptId=h.get("taskAttemptId"),
                        broadcastsAdded=h["broadcastsAdded"],
                        broadcastsRemoved=h["broadcastsRemoved"], evalType=h["evalType"],
-                       headerBytes=len(hdr))
+                       headerBytes=len(hdr), bools=self.reader.bools)
         for path in h.get("broadcastPaths", []):
             self.check_broadcast_file(path)
         if self.after_first_header is not None:
