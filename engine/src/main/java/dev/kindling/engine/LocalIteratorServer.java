@@ -16,7 +16,9 @@ import java.util.function.IntFunction;
  *     | -- i32 1 (next) ------>  |
  *     | <-- i32 1 | elements... | i32 -1     a partition (WRK-9.2 element encodings)
  *     | <-- i32 0                            no more partitions; then close
- *     | <-- i32 -1 | utf message             computing the partition failed; result rethrows
+ *     | <-- i32 -1                           computing the partition failed; then close, and
+ *                                            the ServeHandle's result rethrows (Spark sends no
+ *                                            message: its client never reads one)
  *     | -- i32 0 (stop) ------>  |           server closes without replying
  * </pre>
  *
@@ -46,7 +48,6 @@ final class LocalIteratorServer {
         records = partition.apply(next++);
       } catch (RuntimeException e) {
         dout.writeInt(-1);
-        WireFormat.writeUtf(dout, JobFailedException.describe(e));
         dout.flush();
         throw e;
       }

@@ -184,6 +184,7 @@ class SocketServeTest {
         out.writeInt(1);
         out.flush();
         assertThat(in.readInt()).isEqualTo(-1);
+        assertThat(in.read()).as("nothing after the error status: the driver asks the gateway").isEqualTo(-1);
       }
       assertThatThrownBy(info::getResult).isInstanceOf(JobFailedException.class).hasMessageContaining("partition one is bad");
     }
