@@ -7,6 +7,10 @@ t.version(), t.protocolProfile()). Correct by default; TCK_FAKE_BREAK names one 
     any_address        listens on 0.0.0.0 (CONN-3.4, GW-1.2)
     secret_ignored     answers a wrong secret with an error line but keeps serving (GW-2.3)
     no_auth_required   runs commands sent before authentication (GW-2.4)
+    pin_ignored        serves as a ClientServer whatever PYSPARK_PIN_THREAD says (GW-1.1)
+
+The serving thread's stack (Thread.currentThread().getStackTrace() and Py4J's array commands)
+shows py4j.ClientServerConnection when pinned, py4j.GatewayConnection otherwise, as py4j's do.
 """
 import hmac
 import os
@@ -42,10 +46,38 @@ def publish(path, port, secret):
     os.rename(tmp, path)
 
 
+def pinned():
+    v = os.environ.get("PYSPARK_PIN_THREAD")
+    return BREAK == "pin_ignored" or v is None or v.lower() == "true"
+
+
+def stack():
+    connection = "py4j.ClientServerConnection" if pinned() else "py4j.GatewayConnection"
+    return ["java.lang.Thread", "py4j.reflection.MethodInvoker", "py4j.commands.CallCommand",
+            connection, connection, "java.lang.Thread"]
+
+
+def array_command(lines):
+    # a, subcommand, array id, args..., e
+    if len(lines) >= 3 and lines[1] == "e" and lines[2] == "ostack":
+        return "!yi%d" % len(stack())
+    if len(lines) >= 4 and lines[1] == "g" and lines[2] == "ostack":
+        return "!yroframe%d" % int(lines[3][1:])
+    return "!xsno such array command"
+
+
 def command(lines):
     # c, target, method, args..., e
+    if lines and lines[0] == "a":
+        return array_command(lines)
     if len(lines) < 3 or lines[0] != "c":
         return "!xsunknown command"
+    if lines[1] == "z:java.lang.Thread" and lines[2] == "currentThread":
+        return "!yrothread"
+    if lines[1] == "othread" and lines[2] == "getStackTrace":
+        return "!ytostack"
+    if lines[1].startswith("oframe") and lines[2] == "getClassName":
+        return "!ys" + stack()[int(lines[1][len("oframe"):])]
     target, method, args = lines[1], lines[2], [a[1:] for a in lines[3:-1]]
     if target == "z:java.lang.System" and method == "setProperty":
         old = PROPS.get(args[0])
@@ -72,6 +104,12 @@ def serve(conn, secret):
 
     def read_command(first):
         lines = [first]
+        if first == "a":  # the array subcommand may itself be "e" (length)
+            sub = line()
+            if sub is None:
+                return None
+            lines.append(sub)
+            lines.append(line() or "e")
         while lines[-1] != "e":
             nxt = line()
             if nxt is None:

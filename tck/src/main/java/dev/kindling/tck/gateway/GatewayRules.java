@@ -178,10 +178,6 @@ public abstract class GatewayRules extends GatewayVerification {
   @Test
   void untested_GW_5_7_accumulatorUpdatesOncePerTask() {}
 
-  /** GW-1.1: ClientServer vs GatewayServer cannot be told apart from a raw socket. */
-  @Test
-  void untested_GW_1_1_pinnedThreadMode() {}
-
   /** GW-1.2: loopback only, and the secret is required (see GW-2.4). */
   @Test
   void required_GW_1_2_loopbackOnly() {
@@ -312,6 +308,496 @@ public abstract class GatewayRules extends GatewayVerification {
       check(!message.matches("^[\\w.$]+(Exception|Error)(:.*)?$"), "GW-4.2",
           "the message is an exception class name, not a sentence: " + message);
       check(message.length() <= 400, "GW-4.2", "the message is longer than a sentence: " + message);
+    }
+  }
+
+  // -- GW-1.1 and the one-shot servers of WRK-9.1..9.3 -----------------------------------------
+
+  /** The conf of a context for the one-shot server checks; {@code extra} added. */
+  static String createContextWith(Socket s, Map<String, String> extra) throws IOException {
+    Map<String, String> conf = new LinkedHashMap<>();
+    conf.put("spark.master", "local[2]");
+    conf.put("spark.app.name", "kindling-tck");
+    conf.putAll(extra);
+    return call(s, "t", "createContext", "r" + javaMap(s, conf));
+  }
+
+  /** The environment {@link #gateway()} launches with, plus {@code extra}. */
+  private Map<String, String> launchEnvironment(Map<String, String> extra) {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("KINDLING_PROFILE", profile().id());
+    params.get(TckParameters.ENV).ifPresent(v -> {
+      for (String kv : v.split(",")) {
+        int eq = kv.indexOf('=');
+        if (eq > 0) {
+          env.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+        }
+      }
+    });
+    env.putAll(extra);
+    return env;
+  }
+
+  /** An authenticated raw Py4J connection to another launched gateway. */
+  private Socket sessionTo(PublishedConnInfo g) throws IOException {
+    Socket s = new Socket();
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), g.port), 2000);
+    s.setSoTimeout((int) config().timeout().toMillis());
+    send(s, auth(g.secret));
+    check("!yv".equals(readLine(s)), "GW-2.2", "the right secret was not accepted");
+    return s;
+  }
+
+  /**
+   * The class names of the stack of the JVM thread that serves connection {@code s}:
+   * {@code Thread.currentThread().getStackTrace()} through raw commands, then each element's
+   * {@code getClassName()} through Py4J's array commands ({@code a e} length, {@code a g} get) —
+   * Py4J cannot pass a {@code StackTraceElement[]} where {@code Arrays.toString(Object[])} wants an
+   * {@code Object[]}.
+   */
+  static List<String> servingThreadStack(Socket s) throws IOException {
+    String thread = ref("GW-1.1", "java.lang.Thread.currentThread()", call(s, "z:java.lang.Thread", "currentThread"));
+    String frames = ref("GW-1.1", "Thread.getStackTrace()", call(s, thread, "getStackTrace"));
+    send(s, "a\ne\n" + frames + "\ne\n");
+    String len = ok("GW-1.1", "length of the stack trace array", readLine(s));
+    check(len.matches("i\\d+"), "GW-1.1", "length of the stack trace array is not an int: " + len);
+    int n = Math.min(Integer.parseInt(len.substring(1)), 256);
+    List<String> names = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      send(s, "a\ng\n" + frames + "\ni" + i + "\ne\n");
+      String element = ref("GW-1.1", "stack trace element " + i, readLine(s));
+      names.add(string("GW-1.1", "getClassName() of stack trace element " + i, call(s, element, "getClassName")));
+    }
+    return names;
+  }
+
+  /** Py4J's connection class on the serving thread's stack tells the server kind apart. */
+  static String py4jServerKind(List<String> stackClasses) {
+    boolean clientServer = stackClasses.contains("py4j.ClientServerConnection");
+    boolean gatewayServer = stackClasses.contains("py4j.GatewayConnection");
+    if (clientServer == gatewayServer) {
+      return "unknown";
+    }
+    return clientServer ? "ClientServer" : "GatewayServer";
+  }
+
+  private static void expectServerKind(Socket s, String expected, String launchedWith) throws IOException {
+    List<String> stack = servingThreadStack(s);
+    String kind = py4jServerKind(stack);
+    check(expected.equals(kind), "GW-1.1", "launched with " + launchedWith + ", the JVM serves Py4J as "
+        + kind + " (the serving thread runs " + stack.stream().filter(c -> c.startsWith("py4j.")).distinct().toList()
+        + "), expected a " + expected + (expected.equals("ClientServer")
+            ? " (py4j.ClientServerConnection)" : " (py4j.GatewayConnection)"));
+  }
+
+  /**
+   * GW-1.1: the serving thread of a pinned {@code ClientServer} runs
+   * {@code py4j.ClientServerConnection}, a {@code GatewayServer}'s runs {@code py4j.GatewayConnection}
+   * (py4j 0.10.9.9). The default launch (no {@code PYSPARK_PIN_THREAD}) and {@code TrUe} must be the
+   * former, {@code False} the latter; each extra JVM is stopped at the end.
+   */
+  @Test
+  void required_GW_1_1_pinnedThreadMode() throws IOException {
+    Map<String, String> runEnv = launchEnvironment(Map.of());
+    String inherited = runEnv.containsKey("PYSPARK_PIN_THREAD") ? runEnv.get("PYSPARK_PIN_THREAD") : System.getenv("PYSPARK_PIN_THREAD");
+    boolean pinned = inherited == null || inherited.equalsIgnoreCase("true");
+    try (Socket s = session()) {
+      expectServerKind(s, pinned ? "ClientServer" : "GatewayServer",
+          inherited == null ? "no PYSPARK_PIN_THREAD" : "PYSPARK_PIN_THREAD=" + inherited);
+    }
+    for (Map.Entry<String, String> mode : List.of(Map.entry("TrUe", "ClientServer"), Map.entry("False", "GatewayServer"))) {
+      PublishedConnInfo other = PublishedConnInfo.launch(env(), gatewayCommand(),
+          launchEnvironment(Map.of("PYSPARK_PIN_THREAD", mode.getKey())), publishWait());
+      try (Socket s = sessionTo(other)) {
+        expectServerKind(s, mode.getValue(), "PYSPARK_PIN_THREAD=" + mode.getKey());
+      } finally {
+        other.process.close();
+        deleteTree(other.dir);
+      }
+    }
+  }
+
+  private static void deleteTree(java.nio.file.Path dir) throws IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var st = java.nio.file.Files.walk(dir)) {
+      st.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  /** Reads a stream to its end with the socket's timeout; a timeout fails {@code rule}. */
+  private static byte[] drain(Socket c, String rule, String what) throws IOException {
+    try {
+      return c.getInputStream().readAllBytes();
+    } catch (SocketTimeoutException e) {
+      throw new RuleFailure(rule, what + ": the server did not close the connection within the timeout", e);
+    } catch (IOException e) {
+      return new byte[0]; // reset: closed
+    }
+  }
+
+  private static final List<byte[]> SAMPLE = List.of("alpha".getBytes(StandardCharsets.UTF_8), new byte[0],
+      new byte[] {0, (byte) 0x80, (byte) 0xff, 10, 13}, "omega".repeat(50).getBytes(StandardCharsets.UTF_8),
+      "tail".getBytes(StandardCharsets.UTF_8));
+
+  /** A {@code parallelizeFile} dataset of {@code items} in {@code slices} partitions; its id. */
+  private static String parallelized(Socket s, String rule, String ctx, java.nio.file.Path dir, List<byte[]> items,
+      int slices) throws IOException {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile(dir, "frames-", "");
+    java.nio.file.Files.write(file, OneShotStreams.frames(items));
+    return ref(rule, "parallelizeFile", call(s, ctx, "parallelizeFile", "s" + py4jEscape(file.toString()), "i" + slices));
+  }
+
+  /** {@code [port, secret, handle]} of {@code runJobAndServe(ds, partitions)}. */
+  private static Object[] runJobAndServe(Socket s, String rule, String ctx, String ds, List<Integer> partitions)
+      throws IOException {
+    List<String> typed = partitions.stream().map(p -> "i" + p).toList();
+    return serveInfo(s, rule, "runJobAndServe" + partitions,
+        call(s, ctx, "runJobAndServe", "r" + ds, "r" + javaList(s, typed)));
+  }
+
+  /** Connects and authenticates to a one-shot server; a refusal fails {@code rule}. */
+  private Socket oneShotClient(String rule, Object[] info) throws IOException {
+    Socket c = env().connect((Integer) info[0]);
+    String reply = OneShotServerChecks.authenticate(c, (String) info[1]);
+    check("ok".equals(reply), rule, "the one-shot server answered the right secret with " + reply + ", expected ok");
+    return c;
+  }
+
+  /** {@code handle.getResult()} answers within the timeout (a hang fails {@code rule}); the raw reply. */
+  private static String result(Socket s, String rule, String handle, String after) throws IOException {
+    try {
+      String r = call(s, handle, "getResult");
+      check(r != null, rule, "the gateway closed the connection on ServeHandle.getResult() " + after);
+      return r;
+    } catch (SocketTimeoutException e) {
+      throw new RuleFailure(rule, "ServeHandle.getResult() " + after + " did not return within the timeout", e);
+    }
+  }
+
+  /**
+   * WRK-9.1 for the three one-shot servers of the actions (collectAndServe, runJobAndServe,
+   * toLocalIteratorAndServe): bound to loopback, silent until the client's secret (a wrong secret
+   * is GW-5.5's check), exactly one connection (another one, while the first is served and after,
+   * gets nothing even with the right secret), both sockets closed after serving, and no more
+   * accepting after {@code spark.python.authenticate.socketTimeout} (2 s here) without a client.
+   */
+  @Test
+  void required_WRK_9_1_oneShotServerAcceptsOneClientThenCloses() throws IOException, InterruptedException {
+    Duration acceptTimeout = Duration.ofSeconds(2);
+    Duration quiet = Duration.ofMillis(400);
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session()) {
+      String ctx = ref("WRK-9.1", "createContext(spark.python.authenticate.socketTimeout=2s)",
+          createContextWith(s, Map.of("spark.python.authenticate.socketTimeout", "2s")));
+      String ds = parallelized(s, "WRK-9.1", ctx, dir, SAMPLE, 2);
+      for (String action : List.of("collectAndServe", "runJobAndServe", "toLocalIteratorAndServe")) {
+        Object[] info = action.equals("runJobAndServe")
+            ? runJobAndServe(s, "WRK-9.1", ctx, ds, List.of(1, 0))
+            : serveInfo(s, "WRK-9.1", action, call(s, ctx, action, "r" + ds));
+        int port = (Integer) info[0];
+        String secret = (String) info[1];
+        if (Procs.available()) {
+          OneShotServerChecks.loopbackOnly(port);
+        }
+        try (Socket c = env().connect(port)) {
+          OneShotServerChecks.silentBeforeSecret(c, quiet);
+          String reply = OneShotServerChecks.authenticate(c, secret);
+          check("ok".equals(reply), "WRK-9.1", action + ": the one-shot server answered the right secret with " + reply);
+          OneShotServerChecks.otherClientGetsNothing(port, secret, quiet, "while the first client of " + action + " is served");
+          if (action.equals("toLocalIteratorAndServe")) {
+            OneShotStreams.LocalIteratorClient it = new OneShotStreams.LocalIteratorClient(c.getInputStream(), c.getOutputStream());
+            for (int i = 0; i <= 2 && it.next().partition(); i++) {
+              // two partitions, then i32 0
+            }
+            it.expectClosed("after the server's i32 0 (no more partitions)");
+          } else {
+            drain(c, "WRK-9.1", action + ": after the last element");
+          }
+        }
+        OneShotServerChecks.otherClientGetsNothing(port, secret, quiet, "after the client of " + action + " was served");
+        ok("WRK-9.1", action + ": ServeHandle.getResult()", result(s, "WRK-9.1", (String) info[2], "after serving"));
+      }
+      Object[] idle = serveInfo(s, "WRK-9.1", "collectAndServe", call(s, ctx, "collectAndServe", "r" + ds));
+      long opened = System.nanoTime();
+      if (Procs.available()) {
+        OneShotServerChecks.loopbackOnly((Integer) idle[0]); // still listening: the check below is not vacuous
+      }
+      Duration margin = Duration.ofMillis(1500);
+      long wait = acceptTimeout.plus(margin).toNanos() - (System.nanoTime() - opened);
+      if (wait > 0) {
+        TimeUnit.NANOSECONDS.sleep(wait);
+      }
+      OneShotServerChecks.gaveUpAccepting((Integer) idle[0], (String) idle[1], acceptTimeout, margin);
+      result(s, "WRK-9.1", (String) idle[2], "after the accept timeout");
+      ok("WRK-9.1", "stop()", call(s, ctx, "stop"));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** One generated collect case: frames and how many partitions to spread them over. */
+  record FramesCase(List<byte[]> items, int slices) {
+    @Override
+    public String toString() {
+      return items.size() + " frames of " + items.stream().map(b -> b.length).toList() + " bytes in " + slices + " slices";
+    }
+  }
+
+  /** Frames: mostly small, some empty, some up to 64 KiB (filled from a seed so they shrink by size). */
+  static Gen<byte[]> frameGen() {
+    Gen<byte[]> large = Gens.zip(Gens.integers(0, 64 << 10), Gens.longs(), (n, seed) -> {
+      byte[] b = new byte[n];
+      new java.util.SplittableRandom(seed).nextBytes(b);
+      return b;
+    });
+    return Gens.frequency(Gens.weighted(6, Gens.bytes(0, 24)), Gens.weighted(2, Gens.constant(new byte[0])),
+        Gens.weighted(1, large));
+  }
+
+  static Gen<FramesCase> framesCases(int maxFrames, int maxSlices) {
+    return Gens.zip(Gens.lists(frameGen(), 0, maxFrames), Gens.integers(1, maxSlices), FramesCase::new);
+  }
+
+  /** Runs a property over the gateway; a failure carries the rule its cause names. */
+  private static <T> void property(String rule, Gen<T> gen, int tries, Property.CheckedConsumer<T> body) {
+    try {
+      Property.forAll(gen).tries(tries).maxShrinkAttempts(25).shrinkTime(Duration.ofSeconds(20)).checkAssert(body);
+    } catch (PropertyFailure f) {
+      String broken = f.result().error().filter(e -> e instanceof RuleFailure).map(e -> ((RuleFailure) e).rule()).orElse(rule);
+      throw new RuleFailure(broken, f.getMessage(), f);
+    }
+  }
+
+  /** The elements of a collect-like server, with the stream checked to end right after them. */
+  private List<byte[]> collectOf(Socket s, String rule, Object[] info, List<byte[]> expected, String what)
+      throws IOException {
+    try (Socket c = oneShotClient(rule, info)) {
+      OneShotStreams.expectCollect(c.getInputStream(), expected, what);
+    }
+    ok(rule, what + ": ServeHandle.getResult()", result(s, rule, (String) info[2], "after " + what));
+    return expected;
+  }
+
+  /** Every element of a collect-like server, read to end of stream (no expectation on contents). */
+  private List<byte[]> elementsOf(Socket s, String rule, Object[] info, String what) throws IOException {
+    byte[] all;
+    try (Socket c = oneShotClient(rule, info)) {
+      all = drain(c, rule, what);
+    }
+    ok(rule, what + ": ServeHandle.getResult()", result(s, rule, (String) info[2], "after " + what));
+    List<byte[]> out = new java.util.ArrayList<>();
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(all);
+    while (b.remaining() >= 4) {
+      int n = b.getInt();
+      check(n >= 0 && n <= b.remaining(), rule, what + ": length " + n + " at offset " + (b.position() - 4)
+          + " with " + b.remaining() + " bytes left");
+      byte[] e = new byte[n];
+      b.get(e);
+      out.add(e);
+    }
+    check(!b.hasRemaining(), rule, what + ": " + b.remaining() + " stray bytes at the end of the stream");
+    return out;
+  }
+
+  private static List<byte[]> concat(List<List<byte[]>> parts) {
+    List<byte[]> all = new java.util.ArrayList<>();
+    parts.forEach(all::addAll);
+    return all;
+  }
+
+  private static boolean sameFrames(List<byte[]> a, List<byte[]> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!java.util.Arrays.equals(a.get(i), b.get(i))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * WRK-9.2 (property): {@code collectAndServe} of a {@code parallelizeFile} dataset streams exactly
+   * its frames, in order, then end of stream (no terminator); {@code runJobAndServe} returns the
+   * listed partitions, in the listed order (each partition's contents taken from a one-partition
+   * run, and all of them together must be the dataset).
+   */
+  @Test
+  void required_WRK_9_2_collectStreamsEveryFrameThenEnds() throws IOException {
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session()) {
+      String ctx = ref("WRK-9.2", "createContext", createContextWith(s, Map.of()));
+      Gen<List<Integer>> orderSeeds = Gens.lists(Gens.integers(0, 1000), 0, 6);
+      property("WRK-9.2", Gens.zip(framesCases(12, 6), orderSeeds, Map::entry), 8, c -> {
+        FramesCase fc = c.getKey();
+        String ds = parallelized(s, "WRK-9.2", ctx, dir, fc.items(), fc.slices());
+        collectOf(s, "WRK-9.2", serveInfo(s, "WRK-9.2", "collectAndServe", call(s, ctx, "collectAndServe", "r" + ds)),
+            fc.items(), "collectAndServe of " + fc);
+        int n = Integer.parseInt(ok("WRK-9.2", "numPartitions()", call(s, ds, "numPartitions")).substring(1));
+        List<List<byte[]>> parts = new java.util.ArrayList<>();
+        for (int p = 0; p < n; p++) {
+          parts.add(elementsOf(s, "WRK-9.2", runJobAndServe(s, "WRK-9.2", ctx, ds, List.of(p)), "runJobAndServe([" + p + "])"));
+        }
+        check(sameFrames(concat(parts), fc.items()), "WRK-9.2", "runJobAndServe of each partition in turn does not "
+            + "give the dataset's frames in order: " + parts.stream().map(List::size).toList() + " elements per partition for " + fc);
+        // A permutation of a subset of the partitions, drawn from the generated numbers.
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int k : c.getValue()) {
+          int p = n == 0 ? -1 : k % n;
+          if (p >= 0 && !order.contains(p)) {
+            order.add(p);
+          }
+        }
+        List<byte[]> expected = concat(order.stream().map(parts::get).toList());
+        collectOf(s, "WRK-9.2", runJobAndServe(s, "WRK-9.2", ctx, ds, order), expected,
+            "runJobAndServe(" + order + ") of " + fc);
+      });
+      ok("WRK-9.2", "stop()", call(s, ctx, "stop"));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** Text lines for textFile: any code points but line breaks and a leading byte-order mark. */
+  static Gen<List<String>> textLines() {
+    Gen<Integer> cp = Gens.codePoints().filter(c -> c != '\n' && c != '\r' && c != 0xFEFF);
+    return Gens.lists(Gens.frequency(Gens.weighted(5, Gens.strings(cp, 0, 30)),
+        Gens.weighted(1, Gens.strings(Gens.integers(0x80, 0x7ff), 1, 8)),
+        Gens.weighted(1, Gens.strings(Gens.integers(0x1F300, 0x1F64F), 1, 4))), 0, 15);
+  }
+
+  /**
+   * WRK-9.2 (property): a {@code string} dataset ({@code textFile} of UTF-8 lines, non-ASCII
+   * included, split over 1..4 partitions) collects as one {@code utf} frame per line, in order.
+   */
+  @Test
+  void required_WRK_9_2_collectOfTextIsUtfFrames() throws IOException {
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session()) {
+      String ctx = ref("WRK-9.2", "createContext", createContextWith(s, Map.of()));
+      property("WRK-9.2", Gens.zip(textLines(), Gens.integers(1, 4), Map::entry), 8, c -> {
+        java.nio.file.Path file = java.nio.file.Files.createTempFile(dir, "lines-", ".txt");
+        StringBuilder text = new StringBuilder();
+        c.getKey().forEach(l -> text.append(l).append('\n'));
+        java.nio.file.Files.writeString(file, text, StandardCharsets.UTF_8);
+        String ds = ref("WRK-9.2", "textFile", call(s, ctx, "textFile", "s" + py4jEscape(file.toString()), "i" + c.getValue()));
+        List<byte[]> expected = c.getKey().stream().map(l -> l.getBytes(StandardCharsets.UTF_8)).toList();
+        collectOf(s, "WRK-9.2", serveInfo(s, "WRK-9.2", "collectAndServe", call(s, ctx, "collectAndServe", "r" + ds)),
+            expected, "collectAndServe of textFile(" + c.getKey().size() + " lines, minPartitions " + c.getValue() + ")");
+      });
+      ok("WRK-9.2", "stop()", call(s, ctx, "stop"));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /**
+   * WRK-9.3 (property): {@code i32 1} per partition gets {@code i32 1}, that partition's elements
+   * (as {@code runJobAndServe([p])} gives them) and {@code i32 -1}; after the last partition
+   * {@code i32 0} and close. A client that stops early ({@code i32 0} after the first partition,
+   * or before any request) makes the server close without another byte, and
+   * {@code ServeHandle.getResult()} returns.
+   */
+  @Test
+  void required_WRK_9_3_localIteratorServesPartitionsOnRequest() throws IOException {
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session()) {
+      String ctx = ref("WRK-9.3", "createContext", createContextWith(s, Map.of()));
+      property("WRK-9.3", framesCases(10, 5), 6, fc -> {
+        String ds = parallelized(s, "WRK-9.3", ctx, dir, fc.items(), fc.slices());
+        int n = Integer.parseInt(ok("WRK-9.3", "numPartitions()", call(s, ds, "numPartitions")).substring(1));
+        Object[] info = serveInfo(s, "WRK-9.3", "toLocalIteratorAndServe", call(s, ctx, "toLocalIteratorAndServe", "r" + ds));
+        List<List<byte[]>> parts = new java.util.ArrayList<>();
+        try (Socket c = oneShotClient("WRK-9.3", info)) {
+          OneShotStreams.LocalIteratorClient it = new OneShotStreams.LocalIteratorClient(c.getInputStream(), c.getOutputStream());
+          while (true) {
+            OneShotStreams.Answer a = it.next();
+            if (a.status() == 0) {
+              break;
+            }
+            check(a.partition(), "WRK-9.3", "partition " + parts.size() + " of " + fc + " answered i32 -1 (error)\ntrace:\n" + it.trace());
+            parts.add(a.elements());
+            check(parts.size() <= n, "WRK-9.3", "more than numPartitions() = " + n + " partitions served\ntrace:\n" + it.trace());
+          }
+          check(parts.size() == n, "WRK-9.3", "i32 0 after " + parts.size() + " of " + n + " partitions\ntrace:\n" + it.trace());
+          it.expectClosed("after the server's i32 0 (no more partitions)");
+          check(sameFrames(concat(parts), fc.items()), "WRK-9.3", "the partitions together are not the dataset's frames in order ("
+              + parts.stream().map(List::size).toList() + " elements per partition for " + fc + ")\ntrace:\n" + it.trace());
+        }
+        ok("WRK-9.3", "ServeHandle.getResult()", result(s, "WRK-9.3", (String) info[2], "after the last partition"));
+        for (int p = 0; p < n; p++) {
+          List<byte[]> one = elementsOf(s, "WRK-9.3", runJobAndServe(s, "WRK-9.3", ctx, ds, List.of(p)), "runJobAndServe([" + p + "])");
+          check(sameFrames(one, parts.get(p)), "WRK-9.3", "the local iterator's partition " + p + " has " + parts.get(p).size()
+              + " elements, runJobAndServe([" + p + "]) " + one.size() + " (" + fc + ")");
+        }
+      });
+
+      String ds = parallelized(s, "WRK-9.3", ctx, dir, SAMPLE, 3);
+      Object[] early = serveInfo(s, "WRK-9.3", "toLocalIteratorAndServe", call(s, ctx, "toLocalIteratorAndServe", "r" + ds));
+      try (Socket c = oneShotClient("WRK-9.3", early)) {
+        OneShotStreams.LocalIteratorClient it = new OneShotStreams.LocalIteratorClient(c.getInputStream(), c.getOutputStream());
+        check(it.next().partition(), "WRK-9.3", "the first of 3 partitions was not served\ntrace:\n" + it.trace());
+        it.stop();
+        it.expectClosed("after the client's i32 0 (stop)");
+      }
+      result(s, "WRK-9.3", (String) early[2], "after the client stopped early");
+      Object[] none = serveInfo(s, "WRK-9.3", "toLocalIteratorAndServe", call(s, ctx, "toLocalIteratorAndServe", "r" + ds));
+      try (Socket c = oneShotClient("WRK-9.3", none)) {
+        OneShotStreams.LocalIteratorClient it = new OneShotStreams.LocalIteratorClient(c.getInputStream(), c.getOutputStream());
+        it.stop();
+        it.expectClosed("after the client's i32 0 before any request");
+      }
+      result(s, "WRK-9.3", (String) none[2], "after the client stopped before any request");
+      ok("WRK-9.3", "stop()", call(s, ctx, "stop"));
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /**
+   * WRK-9.3: a partition whose job fails is answered {@code i32 -1} in place of {@code i32 1}, the
+   * server closes, and the error (the Python exception) is then reachable through the gateway
+   * ({@code ServeHandle.getResult()}). Skipped, like GW-5.6, unless the configured Python runs the
+   * gateway's workers.
+   */
+  @Test
+  void required_WRK_9_3_failingPartitionAnswersMinusOne() throws IOException, InterruptedException {
+    List<String> cmds = buildCommands(List.of("identity", "raise_at:0"));
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session()) {
+      String ctx = ref("WRK-9.3", "createContext", createContextWith(s, Map.of("spark.master", "local[1]")));
+      String ds = parallelized(s, "WRK-9.3", ctx, dir, List.of("x".getBytes(StandardCharsets.UTF_8)), 2);
+      String id = ref("WRK-9.3", "pythonDataset(identity)", pythonDataset(s, ctx, ds, cmds.get(1), cmds.get(0)));
+      String good = call(s, ctx, "collectAndServe", "r" + id);
+      Assumptions.assumeTrue(good != null && good.startsWith("!y"),
+          "the gateway cannot run Python workers with " + pythonExecutable()
+              + " (set --python and kindling.tck.pythonpath): " + errorMessage(s, good));
+      String bad = ref("WRK-9.3", "pythonDataset(raise)", pythonDataset(s, ctx, ds, cmds.get(2), cmds.get(0)));
+      Object[] info = serveInfo(s, "WRK-9.3", "toLocalIteratorAndServe", call(s, ctx, "toLocalIteratorAndServe", "r" + bad));
+      try (Socket c = oneShotClient("WRK-9.3", info)) {
+        OneShotStreams.LocalIteratorClient it = new OneShotStreams.LocalIteratorClient(c.getInputStream(), c.getOutputStream());
+        // The one element sits in one of the two partitions; an empty partition may be served first.
+        OneShotStreams.Answer a = it.next();
+        for (int i = 0; i < 2 && a.partition(); i++) {
+          check(a.elements().isEmpty(), "WRK-9.3", "a partition whose command raises at its first element was served with "
+              + a.elements().size() + " elements\ntrace:\n" + it.trace());
+          a = it.next();
+        }
+        check(a.status() == -1, "WRK-9.3", "the partition whose job failed was answered i32 " + a.status()
+            + ", expected -1\ntrace:\n" + it.trace());
+        it.expectClosed("after the server's i32 -1 (error)");
+      }
+      String r = result(s, "WRK-9.3", (String) info[2], "after the error");
+      check(r.startsWith("!x"), "WRK-9.3", "ServeHandle.getResult() after i32 -1 did not raise: " + r);
+      String m = errorMessage(s, r);
+      check(m.contains("kindling-tck boom at element 0"), "WRK-9.3",
+          "the error reachable through the gateway does not carry the Python exception: " + m);
+      ok("WRK-9.3", "stop()", call(s, ctx, "stop"));
+    } finally {
+      deleteTree(dir);
     }
   }
 

@@ -29,6 +29,7 @@ class GatewayVerificationSelfTest {
     "required_GW_2_3_wrongSecretRejected", "required_GW_2_4_commandBeforeAuthRejected",
     "required_GW_2_5_oversizedSecretLineRejected", "required_GW_2_6_secretNotInCommandLineOrLogs",
     "required_GW_3_1_exitWithinTwoSecondsOfStdinEof", "required_GW_4_1_versionAndProfile",
+    "required_GW_1_1_pinnedThreadMode",
   };
 
   @BeforeEach
@@ -89,6 +90,13 @@ class GatewayVerificationSelfTest {
     FakeWorkers.Run r = gateway("secret_ignored", "required_GW_2_3_wrongSecretRejected",
         "required_GW_2_2_rightSecretAccepted", "required_GW_2_5_oversizedSecretLineRejected");
     assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("GW-2.3"));
+  }
+
+  @Test
+  void pinThreadIgnored_shouldFailBy_GW_1_1() {
+    FakeWorkers.Run r = gateway("pin_ignored", "required_GW_1_1_pinnedThreadMode", "required_GW_2_2_rightSecretAccepted");
+    assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("GW-1.1"));
+    assertThat(r.failures().values()).as("%s", r).anyMatch(m -> m.contains("PYSPARK_PIN_THREAD=False"));
   }
 
   @Test
