@@ -13,7 +13,7 @@ import java.util.Map;
 /**
  * A fake {@code $JAVA_HOME/bin/java} (a POSIX shell script) the driver under test starts instead
  * of the JVM. It records what the driver gave it ({@code _PYSPARK_DRIVER_CONN_INFO_PATH}, whether
- * that path is absolute and absent, its directory's mode, whether stdin is a pipe) into
+ * that path is absolute and absent, its directory's mode, whether stdin is a pipe, its own pid) into
  * {@code record}, then plays one {@link Behaviour}.
  */
 final class FakeJvm {
@@ -52,6 +52,7 @@ final class FakeJvm {
           + "H='" + h + "'\n"
           + "P=\"$_PYSPARK_DRIVER_CONN_INFO_PATH\"\n"
           + "{\n"
+          + "  echo \"pid=$$\"\n"
           + "  echo \"path=$P\"\n"
           + "  case \"$P\" in /*) echo absolute=yes;; *) echo absolute=no;; esac\n"
           + "  if [ -e \"$P\" ]; then echo exists=yes; else echo exists=no; fi\n"
@@ -98,6 +99,47 @@ final class FakeJvm {
       throw new UncheckedIOException(e);
     }
     return m;
+  }
+
+  /**
+   * Plays a JVM that dies (GW-3.2): kills the fake and its children and waits, bounded, for it to
+   * be gone. Returns false when it was not running or did not die within {@code limit}.
+   */
+  boolean kill(java.time.Duration limit) {
+    String pid = facts().get("pid");
+    if (pid == null) {
+      return false;
+    }
+    java.util.Optional<ProcessHandle> h = ProcessHandle.of(Long.parseLong(pid.trim()));
+    if (h.isEmpty()) {
+      return false;
+    }
+    h.get().descendants().forEach(ProcessHandle::destroyForcibly);
+    h.get().destroyForcibly();
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (System.nanoTime() < deadline) {
+      // Until the driver reaps it the killed fake is a zombie, which ProcessHandle calls alive.
+      if (!h.get().isAlive() || isZombie(pid.trim())) {
+        return true;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private static boolean isZombie(String pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", pid, "stat"));
+      int close = stat.lastIndexOf(')');
+      return close > 0 && stat.length() > close + 2 && stat.charAt(close + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   void delete() {

@@ -7,16 +7,17 @@ import java.util.OptionalLong;
 /**
  * The driver's {@code portable_hash} (WRK-10.3) recomputed in Java for the keys whose Python hash
  * does not depend on {@code PYTHONHASHSEED}: {@code None}, ints, bools and tuples of those. Keys
- * arrive as {@link Pickles#normalize normalized} unpickled values (a tuple is a {@link List}).
+ * arrive as {@link Pickles#normalize normalized} unpickled values (a tuple is a {@link List}). The
+ * driver verification checks a driver's own {@code portable_hash} against it.
  */
-final class PortableHash {
+public final class PortableHash {
   /** CPython's modulus for numeric hashes on 64-bit builds: 2**61 - 1. */
   private static final BigInteger MODULUS = BigInteger.ONE.shiftLeft(61).subtract(BigInteger.ONE);
 
   private PortableHash() {}
 
   /** {@code portable_hash(key)}, or empty when it depends on the hash seed (str, bytes, ...). */
-  static OptionalLong of(Object key) {
+  public static OptionalLong of(Object key) {
     if (key == null) {
       return OptionalLong.of(0);
     }
@@ -27,7 +28,7 @@ final class PortableHash {
       return OptionalLong.of(intHash(new BigInteger(key.toString())));
     }
     if (key instanceof List<?> tuple) {
-      // h ^= hash(item); h *= 1000003; h &= sys.maxsize: after the mask only the low 63 bits
+      // h ^= portable_hash(item); h *= 1000003; h &= sys.maxsize: after the mask only the low 63 bits
       // survive, and those depend only on the low 64 bits of the operands, so Java's wrapping
       // long arithmetic gives Python's exact result.
       long h = 0x345678L;

@@ -11,15 +11,31 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /**
- * The driver verification against Kindling's launcher ({@code kindling.java_gateway}), pointed at
- * the TCK's fake JVM through {@code JAVA_HOME} and {@code KINDLING_GATEWAY_CLASSPATH}.
+ * The driver verification against Kindling's driver ({@code kindling.java_gateway}, and
+ * {@code SparkContext} for the accumulator server and the workers' environment) through
+ * {@code kindling_driver_program.py}, pointed at the TCK's fake JVM through {@code JAVA_HOME} and
+ * {@code KINDLING_GATEWAY_CLASSPATH}.
  */
 class KindlingDriverTckTest extends DriverRules {
-  static final String PROGRAM = String.join("\n",
-      "from kindling.java_gateway import launch_gateway, shutdown_gateway",
-      "g = launch_gateway()",
-      "print(g.entry_point.version(), flush=True)",
-      "shutdown_gateway(g)");
+  /** Kindling's driver program (every scenario of the contract in {@link DriverRules}). */
+  static Path program() {
+    Path root = KindlingGatewayJvm.repoRoot();
+    return root == null ? Path.of("/nonexistent")
+        : root.resolve("tck/src/test/resources/dev/kindling/tck/driver/kindling_driver_program.py");
+  }
+
+  /**
+   * Python code for {@code -c}: {@code prelude} (e.g. a monkey-patch that breaks one rule), then
+   * Kindling's driver program as {@code __main__}.
+   */
+  static String programWith(String... prelude) {
+    return String.join("\n", prelude) + "\nimport runpy, sys\nsys.argv = [" + pyString(program().toString())
+        + "]\nrunpy.run_path(sys.argv[0], run_name='__main__')\n";
+  }
+
+  private static String pyString(String s) {
+    return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
 
   static Path venvPython() {
     Path root = KindlingGatewayJvm.repoRoot();
@@ -34,7 +50,7 @@ class KindlingDriverTckTest extends DriverRules {
 
   @Override
   protected TckConfig configure(TckConfig fromRun) {
-    return fromRun.toBuilder().command(List.of(venvPython().toString(), "-c", PROGRAM)).build();
+    return fromRun.toBuilder().command(List.of(venvPython().toString(), program().toString())).build();
   }
 
   @Override
