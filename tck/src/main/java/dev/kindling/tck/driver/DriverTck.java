@@ -1,7 +1,8 @@
 package dev.kindling.tck.driver;
 
 /**
- * The runnable driver verification, configured from the run's parameters; rule tests live in
- * {@link DriverRules}. Not a CLI target yet: run it from a build (JUnit) or subclass it.
+ * The runnable driver verification that {@code kindling-tck driver} discovers: configured entirely
+ * from the run's configuration parameters. Rule tests, and the driver program's contract, live in
+ * {@link DriverRules}.
  */
 public final class DriverTck extends DriverRules {}

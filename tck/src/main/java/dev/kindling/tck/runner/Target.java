@@ -9,7 +9,8 @@ public enum Target {
   WORKER,
   ENGINE,
   CONNINFO,
-  GATEWAY;
+  GATEWAY,
+  DRIVER;
 
   /** As typed on the command line, e.g. {@code worker}. */
   public String id() {

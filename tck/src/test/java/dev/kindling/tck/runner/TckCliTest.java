@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kindling.protocol.Profile;
 import dev.kindling.tck.Capability;
+import dev.kindling.tck.conninfo.KindlingGatewayJvm;
+import dev.kindling.tck.driver.DriverTck;
 import dev.kindling.tck.property.Property;
 import dev.kindling.tck.runner.fake.BrokenSetupVerification;
 import dev.kindling.tck.runner.fake.FakeWorkerVerification;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -285,8 +288,8 @@ class TckCliTest {
 
   @Test
   void usageErrorsExitWith2AndSayWhatIsWrong() throws IOException {
-    assertUsage("missing target: expected one of worker, engine, conninfo, gateway");
-    assertUsage("unknown target 'wrker': expected one of worker, engine, conninfo, gateway", "wrker", "--", "x");
+    assertUsage("missing target: expected one of worker, engine, conninfo, gateway, driver");
+    assertUsage("unknown target 'wrker': expected one of worker, engine, conninfo, gateway, driver", "wrker", "--", "x");
     assertUsage("missing command: give the command that starts the implementation after '--'", "worker");
     assertUsage("unknown option --frobnicate", "worker", "--frobnicate", "1", "--", "x");
     assertUsage("--profile needs a value", "worker", "--profile");
@@ -302,6 +305,30 @@ class TckCliTest {
         "worker", "--known-failures", dir.resolve("nope.txt").toString(), "--", "x");
     Path bad = knownFailures("two names on one line");
     assertUsage("one test or rule name per line", "worker", "--known-failures", bad.toString(), "--", "x");
+  }
+
+  /**
+   * The {@code driver} target end to end: Kindling's driver program through the CLI, its options
+   * turned into the verification's parameters (the run's PYTHONPATH and the fake JVM's env).
+   */
+  @Test
+  void driverTargetRunsTheDriverVerification() {
+    Path root = KindlingGatewayJvm.repoRoot();
+    Path python = root == null ? Path.of("/nonexistent") : root.resolve(".venv/bin/python");
+    Assumptions.assumeTrue(Files.isExecutable(python), "Kindling's venv not found");
+    assertThat(Target.parse("driver").packageName()).isEqualTo(DriverTck.class.getPackageName());
+    // The package also holds this build's own driver tests; the jar has only DriverTck.
+    TckCli cli = new TckCli(t -> List.of(DiscoverySelectors.selectClass(DriverTck.class)));
+    int code = cli.run(new String[] {"driver", "--report-dir", reports.toString(),
+        "--config", "kindling.tck.pythonpath=" + root.resolve("python"),
+        "--config", "kindling.tck.driver.env=JAVA_HOME={javaHome},KINDLING_GATEWAY_CLASSPATH=/nonexistent/fake.jar,"
+            + "KINDLING_GATEWAY_START_TIMEOUT={startTimeoutSeconds}",
+        "--test", "GW-1.3", "--test", "required_CONN_1_1_attachModeStartsNoJvm",
+        "--", python.toString(), root.resolve("tck/src/test/resources/dev/kindling/tck/driver/kindling_driver_program.py").toString()},
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(code).as("%s%s", stdout(), stderr()).isZero();
+    assertThat(lastLine(stdout())).isEqualTo("TCK PASSED: 3 required passed, 0 required failed, 0 optional passed,"
+        + " 0 optional skipped, 0 untested, 0 expected failures, 0 unexpected passes");
   }
 
   @Test
