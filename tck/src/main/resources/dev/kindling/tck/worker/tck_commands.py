@@ -10,7 +10,8 @@ stdin: one command spec per line, ``name`` or ``name:arg``. stdout: a first line
 
 The TCK's own (de)serializers are defined here, in ``__main__``, so cloudpickle pickles them by
 value and the command works with any worker; behaviours that check the library's serializers
-(WRK-5.7, WRK-8.4 .. 8.8) reference them in LIB.serializers instead.
+(WRK-5.7, WRK-8.4 .. 8.8, WRK-10.1) reference them in LIB.serializers instead (WRK-10.1 also
+LIB.rdd.portable_hash, as PySpark's partitionBy pickles it by reference).
 """
 import base64
 import importlib
