@@ -116,6 +116,16 @@ final class FakeJvm {
     }
     h.get().descendants().forEach(ProcessHandle::destroyForcibly);
     h.get().destroyForcibly();
+    if (!Files.isDirectory(Path.of("/proc/self"))) {
+      // No procfs to tell a zombie from a live process: SIGKILL cannot be caught, so give the
+      // kernel a moment and take it as dead.
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return true;
+    }
     long deadline = System.nanoTime() + limit.toNanos();
     while (System.nanoTime() < deadline) {
       // Until the driver reaps it the killed fake is a zombie, which ProcessHandle calls alive.
