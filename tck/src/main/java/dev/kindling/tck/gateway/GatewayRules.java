@@ -860,6 +860,13 @@ public abstract class GatewayRules extends GatewayVerification {
     return out;
   }
 
+  /** {@code task} with one more delta, so the task has an update whatever was generated. */
+  private static List<Map.Entry<Integer, Integer>> withUpdate(List<Map.Entry<Integer, Integer>> task) {
+    List<Map.Entry<Integer, Integer>> l = new java.util.ArrayList<>(task);
+    l.add(Map.entry(0, 1));
+    return l;
+  }
+
   /** The update a successful task over {@code task} sends: each accumulator it used, with its total. */
   static Map<Long, Long> taskTotals(long base, List<Map.Entry<Integer, Integer>> task) {
     Map<Long, Long> totals = new java.util.TreeMap<>();
@@ -867,16 +874,24 @@ public abstract class GatewayRules extends GatewayVerification {
     return totals;
   }
 
-  /** A pythonDataset over the union of one-partition datasets (one per task, so each task's input is known). */
+  /**
+   * A pythonDataset running {@code accumulateB64} over the union of one-partition datasets (one
+   * per task, so each task's input is known); with {@code thenB64}, a second pythonDataset over
+   * it, run in the same task, so a task can fail after its first Python run accumulated and
+   * returned its updates to the JVM.
+   */
   private String accumulateJob(Socket s, String ctx, java.nio.file.Path dir, String name, long base,
-      List<List<Map.Entry<Integer, Integer>>> tasks, String commandB64, String pythonVer) throws IOException {
+      List<List<Map.Entry<Integer, Integer>>> tasks, String accumulateB64, String thenB64, String pythonVer)
+      throws IOException {
     List<String> parts = new java.util.ArrayList<>();
     for (int i = 0; i < tasks.size(); i++) {
       parts.add("r" + parallelizeOne(s, "GW-5.7", ctx, dir.resolve(name + "-" + i), accumulateFrames(base, tasks.get(i))));
     }
     String union = ref("GW-5.7", "union", call(s, ctx, "union", "r" + javaList(s, parts)));
-    return ref("GW-5.7", "pythonDataset(" + name + ")",
-        pythonDatasetFull(s, ctx, union, commandB64, pythonVer, Map.of(), List.of(), List.of()));
+    String acc = ref("GW-5.7", "pythonDataset(" + name + ")",
+        pythonDatasetFull(s, ctx, union, accumulateB64, pythonVer, Map.of(), List.of(), List.of()));
+    return thenB64 == null ? acc : ref("GW-5.7", "pythonDataset(" + name + ", then)",
+        pythonDatasetFull(s, ctx, acc, thenB64, pythonVer, Map.of(), List.of(), List.of()));
   }
 
   /** Waits (bounded) until the ledger's expected updates arrived, then checks what did arrive. */
@@ -893,7 +908,8 @@ public abstract class GatewayRules extends GatewayVerification {
    * generated deltas: per accumulator each successful task's update arrives exactly once (so the
    * applied total is the sum of deltas); tasks whose first attempt fails after accumulating (on
    * {@code local[2,2]}, when the gateway takes it) and a task that always fails contribute
-   * nothing; after a second {@code setAccumulatorServer} updates go to the new server only.
+   * nothing — they fail in a second pythonDataset of the same task, after the first one returned
+   * its updates to the JVM, so the JVM holds a failed attempt's updates and must drop them; after a second {@code setAccumulatorServer} updates go to the new server only.
    * Precondition as GW-5.6.
    */
   @Test
@@ -938,24 +954,26 @@ public abstract class GatewayRules extends GatewayVerification {
         for (int i = 0; i < tasks.size(); i++) {
           one.expectTask("A/" + i, taskTotals(JOB_A, tasks.get(i)));
         }
-        Object a = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "a", JOB_A, tasks, cmds.get(2), pythonVer));
+        Object a = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "a", JOB_A, tasks, cmds.get(2), null, pythonVer));
         check(a instanceof List, "GW-5.7", "the accumulate job failed: " + errorMessageQuietly(s, a));
         settle(first, one);
 
-        // B: every task's first attempt accumulates, then fails; the retry succeeds.
+        // B: every task's first attempt accumulates (its updates reach the JVM), then fails in the
+        // second pythonDataset; the retry succeeds.
         if (retries) {
           for (int i = 0; i < tasks.size(); i++) {
             one.expectTask("B/" + i + " (second attempt)", taskTotals(JOB_B, tasks.get(i)));
           }
-          Object b = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "b", JOB_B, tasks, cmds.get(3), pythonVer));
+          Object b = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "b", JOB_B, tasks, cmds.get(2), cmds.get(3),
+              pythonVer));
           check(b instanceof List, "GW-5.7", "the job whose first attempts fail did not succeed on local[2,2]: "
               + errorMessageQuietly(s, b));
           settle(first, one);
         }
 
-        // C: one task that accumulates and always fails: the job fails, nothing is sent.
-        Object c = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "c", JOB_C, List.of(tasks.get(0)),
-            cmds.get(4), pythonVer));
+        // C: one task that accumulates and then always fails: the job fails, nothing is sent.
+        Object c = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "c", JOB_C, List.of(withUpdate(tasks.get(0))),
+            cmds.get(2), cmds.get(4), pythonVer));
         check(c instanceof String && ((String) c).startsWith("!x"), "GW-5.6",
             "a job whose only task always fails did not raise: " + c);
 
@@ -965,7 +983,7 @@ public abstract class GatewayRules extends GatewayVerification {
         for (int i = 0; i < tasks.size(); i++) {
           two.expectTask("D/" + i, taskTotals(JOB_D, tasks.get(i)));
         }
-        Object d = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "d", JOB_D, tasks, cmds.get(2), pythonVer));
+        Object d = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "d", JOB_D, tasks, cmds.get(2), null, pythonVer));
         check(d instanceof List, "GW-5.7", "the accumulate job after the server switch failed: " + errorMessageQuietly(s, d));
         settle(second, two);
         settle(first, one);
