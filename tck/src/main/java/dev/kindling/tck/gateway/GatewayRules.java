@@ -170,13 +170,6 @@ public abstract class GatewayRules extends GatewayVerification {
 
   // -- tests ------------------------------------------------------------------------------------
 
-  /** GW-5.4: needs a command that reports its env, includes and broadcasts back. */
-  @Test
-  void untested_GW_5_4_pythonDatasetHeader() {}
-
-  /** GW-5.7: needs an accumulator server played by the TCK. */
-  @Test
-  void untested_GW_5_7_accumulatorUpdatesOncePerTask() {}
 
   /** GW-1.2: loopback only, and the secret is required (see GW-2.4). */
   @Test
@@ -1127,6 +1120,355 @@ public abstract class GatewayRules extends GatewayVerification {
       try (var st = java.nio.file.Files.walk(dir)) {
         st.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
+    }
+  }
+
+  // -- GW-5.4 and GW-5.7: what a pythonDataset's task gets, and where its accumulator updates go --
+
+  /** A one-partition {@code bytes} dataset from a file of {@code frames}; its object id. */
+  private static String parallelizeOne(Socket s, String rule, String ctx, java.nio.file.Path file, List<byte[]> items)
+      throws IOException {
+    java.nio.file.Files.write(file, frames(items));
+    return ref(rule, "parallelizeFile", call(s, ctx, "parallelizeFile", "s" + py4jEscape(file.toString()), "i1"));
+  }
+
+  /**
+   * {@code ctx.pythonDataset(parent, command, env, includes, python, pythonVer, broadcastIds,
+   * false)} with {@code kindling.tck.pythonpath} added to {@code env}: the raw reply. Broadcast ids
+   * are sent as Py4J's auto_convert sends Python ints ({@code i} in the int range, else {@code L}).
+   */
+  final String pythonDatasetFull(Socket s, String ctx, String parent, String commandB64, String pythonVer,
+      Map<String, String> env, List<String> includes, List<Long> broadcastIds) throws IOException {
+    Map<String, String> workerEnv = new LinkedHashMap<>(env);
+    params.get(TckParameters.PYTHONPATH).ifPresent(pp -> workerEnv.put("PYTHONPATH", pp));
+    List<String> inc = new java.util.ArrayList<>();
+    includes.forEach(i -> inc.add("s" + py4jEscape(i)));
+    List<String> ids = new java.util.ArrayList<>();
+    broadcastIds.forEach(i -> ids.add((i == (int) (long) i ? "i" : "L") + i));
+    return call(s, ctx, "pythonDataset", "r" + parent, "j" + commandB64, "r" + javaMap(s, workerEnv),
+        "r" + javaList(s, inc), "s" + py4jEscape(pythonExecutable()), "s" + pythonVer, "r" + javaList(s, ids),
+        "bfalse");
+  }
+
+  /**
+   * {@code collectAndServe(ds)}: on success the elements, read through the one-shot server
+   * (WRK-9.2 frames); on a Py4J error the {@code !x} reply, returned for the caller to judge.
+   */
+  private Object collect(Socket s, String rule, String ctx, String ds) throws IOException {
+    String reply = call(s, ctx, "collectAndServe", "r" + ds);
+    if (reply == null || !reply.startsWith("!y")) {
+      return reply;
+    }
+    Object[] info = serveInfo(s, rule, "collectAndServe", reply);
+    List<byte[]> items = new java.util.ArrayList<>();
+    try (Socket c = env().connect((Integer) info[0])) {
+      check("ok".equals(authenticateOneShot(c, (String) info[1])), rule,
+          "the collect server did not accept its own secret (WRK-2.2)");
+      java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
+      while (true) {
+        int first = in.read();
+        if (first < 0) {
+          break;
+        }
+        int n = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+        check(n >= 0 && n <= (64 << 20), rule, "collected frame length " + n);
+        byte[] b = new byte[n];
+        in.readFully(b);
+        items.add(b);
+      }
+    }
+    ok(rule, "ServeHandle.getResult()", call(s, (String) info[2], "getResult"));
+    return items;
+  }
+
+  /** Runs a property whose body launches jobs: few tries, little shrinking; rethrows under the rule broken. */
+  private static <T> void jobProperty(String rule, Gen<T> gen, int tries, Property.CheckedConsumer<T> body) {
+    try {
+      Property.forAll(gen).tries(tries).maxShrinkAttempts(4).shrinkTime(Duration.ofSeconds(60)).checkAssert(body);
+    } catch (PropertyFailure f) {
+      String broken = f.result().error()
+          .filter(e -> e instanceof RuleFailure)
+          .map(e -> ((RuleFailure) e).rule())
+          .orElse(rule);
+      throw new RuleFailure(broken, f.getMessage(), f);
+    }
+  }
+
+  /** Skips unless an identity pythonDataset runs with the configured Python (as GW-5.6). */
+  private void requireWorkers(String rule, String identityB64, String pythonVer) throws IOException {
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session()) {
+      String ctx = ref(rule, "createContext", createContext(s, "local[1]"));
+      try {
+        String ds = parallelizeOne(s, rule, ctx, dir.resolve("frames"), List.of(new byte[] {1}));
+        String id = ref(rule, "pythonDataset(identity)", pythonDataset(s, ctx, ds, identityB64, pythonVer));
+        Object r = collect(s, rule, ctx, id);
+        Assumptions.assumeTrue(r instanceof List, () -> "the gateway cannot run Python workers with "
+            + pythonExecutable() + " (set --python and kindling.tck.pythonpath): " + errorMessageQuietly(s, r));
+      } finally {
+        call(s, ctx, "stop");
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  private static String errorMessageQuietly(Socket s, Object reply) {
+    try {
+      return errorMessage(s, (String) reply);
+    } catch (IOException | RuntimeException e) {
+      return String.valueOf(reply);
+    }
+  }
+
+  private static final Gen<Integer> UPPER_ALNUM = Gens.elements(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_".chars().boxed().toArray(Integer[]::new));
+  private static final Gen<Integer> LOWER_ALNUM = Gens.elements(
+      "abcdefghijklmnopqrstuvwxyz0123456789".chars().boxed().toArray(Integer[]::new));
+
+  /** A broadcast value built in Java: [text, number, list of numbers, {text: number}]. */
+  private static final Gen<List<Object>> BROADCAST_VALUE = Gens.zip(
+      Gens.zip(Gens.strings(Gens.integers(0x20, 0x7e), 0, 24), Gens.longs(),
+          (t, n) -> List.<Object>of(t, n)),
+      Gens.zip(Gens.lists(Gens.longs(-1000, 1000), 0, 6),
+          Gens.lists(Gens.zip(Gens.strings(LOWER_ALNUM, 1, 6), Gens.longs(-9, 9), Map::entry), 0, 4),
+          (l, m) -> {
+            Map<String, Long> map = new java.util.HashMap<>();
+            m.forEach(e -> map.put(e.getKey(), e.getValue()));
+            return List.<Object>of(l, map);
+          }),
+      (a, b) -> List.of(a.get(0), a.get(1), b.get(0), b.get(1)));
+
+  /** One GW-5.4 case: the env variable, the include module and its token, two broadcast values, a wrong pythonVer. */
+  record HeaderCase(String envKey, String envValue, String module, String token, List<Object> named,
+      List<Object> unnamed, String wrongVer) {}
+
+  /**
+   * GW-5.4: a pythonDataset's task gets the {@code env} map, the {@code includes} (a zip shipped
+   * with {@code addFile}, holding a module only it provides: the task imports it), the broadcasts
+   * of {@code broadcastIds} with the values of their files (pickles built in Java; a second
+   * registered broadcast no dataset names must not reach the worker, WRK-4.5.5) and the driver's
+   * {@code pythonVer}: a dataset with a wrong one fails with the worker's version mismatch naming it.
+   * Generated names and values (seed printed on failure). Precondition as GW-5.6.
+   */
+  @Test
+  void required_GW_5_4_pythonDatasetHeader() throws IOException, InterruptedException {
+    List<String> base = buildCommands(List.of("identity"));
+    requireWorkers("GW-5.4", base.get(1), base.get(0));
+    String pythonVer = base.get(0);
+    Gen<HeaderCase> cases = Gens.zip(
+        Gens.zip(Gens.strings(UPPER_ALNUM, 4, 10), Gens.strings(Gens.integers(0x20, 0x7e), 0, 40),
+            (k, v) -> new String[] {"KINDLING_TCK_" + k, v}),
+        Gens.zip(Gens.zip(Gens.strings(LOWER_ALNUM, 6, 10), Gens.strings(LOWER_ALNUM, 8, 16), (m, t) -> new String[] {m, t}),
+            Gens.zip(Gens.zip(BROADCAST_VALUE, BROADCAST_VALUE, List::of), Gens.integers(10, 99), Map::entry),
+            Map::entry),
+        (e, r) -> new HeaderCase(e[0], e[1], "kindling_tck_inc_" + r.getKey()[0], r.getKey()[1],
+            r.getValue().getKey().get(0), r.getValue().getKey().get(1), "2." + r.getValue().getValue()));
+    jobProperty("GW-5.4", cases, 2, c -> checkHeaderCase(c, pythonVer));
+  }
+
+  private void checkHeaderCase(HeaderCase c, String pythonVer) throws IOException, InterruptedException {
+    String report = "report_header:" + c.envKey() + ":" + c.module();
+    List<String> cmds = buildCommands(List.of("identity", report));
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session()) {
+      String ctx = ref("GW-5.4", "createContext", createContext(s, "local[2]"));
+      try {
+        // The include: a zip (as addPyFile ships) with a module nothing else provides.
+        java.nio.file.Path zip = dir.resolve(c.module() + ".zip");
+        try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(java.nio.file.Files.newOutputStream(zip))) {
+          z.putNextEntry(new java.util.zip.ZipEntry(c.module() + ".py"));
+          z.write(("TOKEN = '" + c.token() + "'\n").getBytes(StandardCharsets.UTF_8));
+          z.closeEntry();
+        }
+        ok("GW-5.4", "addFile(" + zip + ")", call(s, ctx, "addFile", "s" + py4jEscape(zip.toString()), "bfalse"));
+        // Two broadcasts (one pickle each, WRK-10.6, in tempDir() as a driver writes them).
+        java.nio.file.Path tmp = java.nio.file.Path.of(string("GW-5.4", "tempDir()", call(s, ctx, "tempDir")));
+        long[] ids = new long[2];
+        List<List<Object>> values = List.of(c.named(), c.unnamed());
+        for (int i = 0; i < 2; i++) {
+          java.nio.file.Path f = java.nio.file.Files.createTempFile(tmp, "tck-broadcast-", ".pickle");
+          java.nio.file.Files.write(f, HeaderReport.pickle(values.get(i)));
+          String id = ok("GW-5.4", "registerBroadcast", call(s, ctx, "registerBroadcast", "s" + py4jEscape(f.toString())));
+          check(id.matches("[iL]-?\\d+"), "GW-5.4", "registerBroadcast did not return a long: " + id);
+          ids[i] = Long.parseLong(id.substring(1));
+        }
+        String parent = parallelizeOne(s, "GW-5.4", ctx, dir.resolve("frames"), List.of(new byte[] {7}));
+        Map<String, String> env = Map.of(c.envKey(), c.envValue());
+        String ds = ref("GW-5.4", "pythonDataset(report_header)", pythonDatasetFull(s, ctx, parent, cmds.get(2),
+            pythonVer, env, List.of(zip.getFileName().toString()), List.of(ids[0])));
+        Object r = collect(s, "GW-5.4", ctx, ds);
+        if (!(r instanceof List<?> out)) {
+          throw new RuleFailure("GW-5.4", "the report_header job failed: " + errorMessageQuietly(s, r));
+        }
+        check(out.size() == 1, "GW-5.4", "the report_header job over one partition gave " + out.size() + " frames");
+        HeaderReport.check(new String((byte[]) out.get(0), StandardCharsets.UTF_8), c.envKey(), c.envValue(),
+            zip.getFileName().toString(), c.token(), Map.of(ids[0], c.named()), java.util.Set.of(ids[1]));
+        // pythonVer: the worker compares it with its own (WRK-4.2); a wrong one must reach it.
+        String wrong = ref("GW-5.4", "pythonDataset(pythonVer " + c.wrongVer() + ")", pythonDatasetFull(s, ctx,
+            parent, cmds.get(1), c.wrongVer(), env, List.of(), List.of()));
+        Object w = collect(s, "GW-5.4", ctx, wrong);
+        String reply = w instanceof String str ? str : "!y(" + ((List<?>) w).size() + " elements)";
+        HeaderReport.checkVersionMismatch(reply, w instanceof String ? errorMessage(s, reply) : "", c.wrongVer());
+      } finally {
+        call(s, ctx, "stop");
+      }
+    } finally {
+      deleteTree(dir);
+    }
+  }
+
+  /** Job ids' accumulator id bases: job A, B (retried), C (failing), D (after the server switch). */
+  private static final long JOB_A = 1000;
+  private static final long JOB_B = 2000;
+  private static final long JOB_C = 3000;
+  private static final long JOB_D = 4000;
+  /** The ids only failed attempts add to (accumulate_then_raise's POISON). */
+  private static final long POISON_B = 2900;
+  private static final long POISON_C = 3900;
+
+  /** One task's input: (accumulator index 0..3, delta) pairs, sent as "aid:delta" frames. */
+  private static final Gen<List<Map.Entry<Integer, Integer>>> TASK_INPUT =
+      Gens.lists(Gens.zip(Gens.integers(0, 3), Gens.integers(-50, 50), Map::entry), 0, 5);
+
+  private static List<byte[]> accumulateFrames(long base, List<Map.Entry<Integer, Integer>> task) {
+    List<byte[]> out = new java.util.ArrayList<>();
+    task.forEach(e -> out.add(((base + e.getKey()) + ":" + e.getValue()).getBytes(StandardCharsets.UTF_8)));
+    return out;
+  }
+
+  /** {@code task} with one more delta, so the task has an update whatever was generated. */
+  private static List<Map.Entry<Integer, Integer>> withUpdate(List<Map.Entry<Integer, Integer>> task) {
+    List<Map.Entry<Integer, Integer>> l = new java.util.ArrayList<>(task);
+    l.add(Map.entry(0, 1));
+    return l;
+  }
+
+  /** The update a successful task over {@code task} sends: each accumulator it used, with its total. */
+  static Map<Long, Long> taskTotals(long base, List<Map.Entry<Integer, Integer>> task) {
+    Map<Long, Long> totals = new java.util.TreeMap<>();
+    task.forEach(e -> totals.merge(base + e.getKey(), (long) e.getValue(), Long::sum));
+    return totals;
+  }
+
+  /**
+   * A pythonDataset running {@code accumulateB64} over the union of one-partition datasets (one
+   * per task, so each task's input is known); with {@code thenB64}, a second pythonDataset over
+   * it, run in the same task, so a task can fail after its first Python run accumulated and
+   * returned its updates to the JVM.
+   */
+  private String accumulateJob(Socket s, String ctx, java.nio.file.Path dir, String name, long base,
+      List<List<Map.Entry<Integer, Integer>>> tasks, String accumulateB64, String thenB64, String pythonVer)
+      throws IOException {
+    List<String> parts = new java.util.ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      parts.add("r" + parallelizeOne(s, "GW-5.7", ctx, dir.resolve(name + "-" + i), accumulateFrames(base, tasks.get(i))));
+    }
+    String union = ref("GW-5.7", "union", call(s, ctx, "union", "r" + javaList(s, parts)));
+    String acc = ref("GW-5.7", "pythonDataset(" + name + ")",
+        pythonDatasetFull(s, ctx, union, accumulateB64, pythonVer, Map.of(), List.of(), List.of()));
+    return thenB64 == null ? acc : ref("GW-5.7", "pythonDataset(" + name + ", then)",
+        pythonDatasetFull(s, ctx, acc, thenB64, pythonVer, Map.of(), List.of(), List.of()));
+  }
+
+  /** Waits (bounded) until the ledger's expected updates arrived, then checks what did arrive. */
+  private void settle(DriverAccumulatorServer server, AccumulatorLedger ledger) throws InterruptedException {
+    Duration wait = config().timeout().compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : config().timeout();
+    DriverAccumulatorServer.await(() -> !server.violations().isEmpty() || ledger.complete(server.batches()), wait);
+    server.throwViolations();
+    ledger.check(server.batches());
+  }
+
+  /**
+   * GW-5.7: the TCK plays the driver's accumulator update server (WRK-10.4: raw secret bytes, then
+   * {@code i32 count} + blobs per batch, each acknowledged with 0x01). Generated tasks add
+   * generated deltas: per accumulator each successful task's update arrives exactly once (so the
+   * applied total is the sum of deltas); tasks whose first attempt fails after accumulating (on
+   * {@code local[2,2]}, when the gateway takes it) and a task that always fails contribute
+   * nothing — they fail in a second pythonDataset of the same task, after the first one returned
+   * its updates to the JVM, so the JVM holds a failed attempt's updates and must drop them; after a second {@code setAccumulatorServer} updates go to the new server only.
+   * Precondition as GW-5.6.
+   */
+  @Test
+  void required_GW_5_7_accumulatorUpdatesOncePerTask() throws IOException, InterruptedException {
+    List<String> cmds = buildCommands(List.of("identity", "accumulate",
+        "accumulate_then_raise:" + POISON_B + ":1", "accumulate_then_raise:" + POISON_C + ":99"));
+    requireWorkers("GW-5.7", cmds.get(1), cmds.get(0));
+    Gen<List<List<Map.Entry<Integer, Integer>>>> jobs = Gens.lists(TASK_INPUT, 2, 4);
+    jobProperty("GW-5.7", jobs, 2, tasks -> checkAccumulatorCase(tasks, cmds));
+  }
+
+  private void checkAccumulatorCase(List<List<Map.Entry<Integer, Integer>>> tasks, List<String> cmds)
+      throws IOException, InterruptedException {
+    String pythonVer = cmds.get(0);
+    java.nio.file.Path dir = PublishedConnInfo.newDir();
+    try (Socket s = session();
+        DriverAccumulatorServer first = DriverAccumulatorServer.start(config().timeout());
+        DriverAccumulatorServer second = DriverAccumulatorServer.start(config().timeout())) {
+      // local[2,2] lets a task retry (Spark's local[N,F]); without it job B is left out.
+      String created = createContext(s, "local[2,2]");
+      boolean retries = created != null && created.startsWith("!y");
+      String ctx = ref("GW-5.7", "createContext", retries ? created : createContext(s, "local[2]"));
+      try {
+        AccumulatorLedger one = new AccumulatorLedger("the first server");
+        AccumulatorLedger two = new AccumulatorLedger("the second server");
+        String failedOnly = "only failed attempts added to it (a failed attempt's updates are never applied)";
+        for (long p : new long[] {POISON_B, POISON_C}) {
+          one.forbid(p, failedOnly);
+          two.forbid(p, failedOnly);
+        }
+        for (int k = 0; k < 4; k++) {
+          one.forbid(JOB_C + k, failedOnly);
+          two.forbid(JOB_C + k, failedOnly);
+          one.forbid(JOB_D + k, "its job ran after setAccumulatorServer named the second server");
+          two.forbid(JOB_A + k, "its job ran before setAccumulatorServer named this server");
+          two.forbid(JOB_B + k, "its job ran before setAccumulatorServer named this server");
+        }
+        ok("GW-5.7", "setAccumulatorServer", call(s, ctx, "setAccumulatorServer", "i" + first.port(),
+            "s" + first.secret()));
+
+        // A: every task succeeds at once.
+        for (int i = 0; i < tasks.size(); i++) {
+          one.expectTask("A/" + i, taskTotals(JOB_A, tasks.get(i)));
+        }
+        Object a = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "a", JOB_A, tasks, cmds.get(2), null, pythonVer));
+        check(a instanceof List, "GW-5.7", "the accumulate job failed: " + errorMessageQuietly(s, a));
+        settle(first, one);
+
+        // B: every task's first attempt accumulates (its updates reach the JVM), then fails in the
+        // second pythonDataset; the retry succeeds.
+        if (retries) {
+          for (int i = 0; i < tasks.size(); i++) {
+            one.expectTask("B/" + i + " (second attempt)", taskTotals(JOB_B, tasks.get(i)));
+          }
+          Object b = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "b", JOB_B, tasks, cmds.get(2), cmds.get(3),
+              pythonVer));
+          check(b instanceof List, "GW-5.7", "the job whose first attempts fail did not succeed on local[2,2]: "
+              + errorMessageQuietly(s, b));
+          settle(first, one);
+        }
+
+        // C: one task that accumulates and then always fails: the job fails, nothing is sent.
+        Object c = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "c", JOB_C, List.of(withUpdate(tasks.get(0))),
+            cmds.get(2), cmds.get(4), pythonVer));
+        check(c instanceof String && ((String) c).startsWith("!x"), "GW-5.6",
+            "a job whose only task always fails did not raise: " + c);
+
+        // D: after a new setAccumulatorServer, updates go to the new server only.
+        ok("GW-5.7", "setAccumulatorServer (second)", call(s, ctx, "setAccumulatorServer", "i" + second.port(),
+            "s" + second.secret()));
+        for (int i = 0; i < tasks.size(); i++) {
+          two.expectTask("D/" + i, taskTotals(JOB_D, tasks.get(i)));
+        }
+        Object d = collect(s, "GW-5.7", ctx, accumulateJob(s, ctx, dir, "d", JOB_D, tasks, cmds.get(2), null, pythonVer));
+        check(d instanceof List, "GW-5.7", "the accumulate job after the server switch failed: " + errorMessageQuietly(s, d));
+        settle(second, two);
+        settle(first, one);
+      } finally {
+        call(s, ctx, "stop");
+      }
+    } finally {
+      deleteTree(dir);
     }
   }
 }

@@ -302,6 +302,65 @@ def cmd_sleep_raise(arg):
     return func, TckFrames(), TckFrames()
 
 
+def cmd_report_header(arg):
+    """GW-5.4: one frame, JSON of what the task got from its header: ``env`` the value of the
+    environment variable ``ENV`` (arg ``ENV:MODULE``), ``sysPath``, ``include`` the ``TOKEN`` of
+    MODULE, imported while the task runs (it exists only in an include the TCK shipped), or the
+    import error, and ``broadcasts``: id -> base64 of a protocol 2 pickle of each value in LIB's
+    broadcast registry (or an error string)."""
+    lib = LIB
+    env_key, _, module = arg.partition(":")
+
+    def func(split, it):
+        import base64 as _b
+        import importlib as _il
+        import json as _j
+        import os as _o
+        import pickle as _p
+        import sys as _s
+        list(it)
+        out = {"env": _o.environ.get(env_key), "sysPath": list(_s.path)}
+        try:
+            mod = _il.import_module(module)
+            out["include"] = {"token": getattr(mod, "TOKEN", None), "file": getattr(mod, "__file__", None)}
+        except Exception as e:
+            out["include"] = {"error": "%s: %s" % (type(e).__name__, e)}
+        broadcasts = {}
+        for bid, b in dict(_il.import_module(lib + ".broadcast")._broadcastRegistry).items():
+            try:
+                broadcasts[str(int(bid))] = _b.b64encode(_p.dumps(b.value, 2)).decode("ascii")
+            except Exception as e:
+                broadcasts[str(int(bid))] = {"error": "%s: %s" % (type(e).__name__, e)}
+        out["broadcasts"] = broadcasts
+        yield _j.dumps(out)
+    return func, TckFrames(), TckFrames()
+
+
+def cmd_accumulate_then_raise(arg):
+    """GW-5.7: as ``accumulate`` (input frames "aid:delta"); then, while the task's attempt number
+    is below B (arg ``POISON:B``), adds 1 to accumulator POISON and raises, so a failed attempt
+    has updates that must never be applied."""
+    lib = LIB
+    param = TckIntParam()
+    poison, _, below = arg.partition(":")
+    poison, below = int(poison), int(below)
+
+    def func(split, it):
+        import importlib as _il
+        deser = _il.import_module(lib + ".accumulators")._deserialize_accumulator
+        for raw in it:
+            aid, delta = raw.decode("utf-8").split(":")
+            acc = deser(int(aid), 0, param)
+            acc += int(delta)
+        attempt = _il.import_module(lib + ".taskcontext").TaskContext.get().attemptNumber()
+        if attempt < below:
+            acc = deser(poison, 0, param)
+            acc += 1
+            raise ValueError("kindling-tck: attempt %d fails after accumulating" % attempt)
+        return iter(())
+    return func, TckFrames(), TckFrames()
+
+
 class _BroadcastRef:
     """Pickles as LIB.broadcast._from_id(bid): a command that travels as a broadcast (WRK-8.2)."""
 
