@@ -122,8 +122,12 @@ def test_submit_ctrl_c_to_process_group_stops_both(gateway_classpath, tmp_path):
         print(os.getpid(), flush=True)
         time.sleep(60)
     """)
+    # A background job of a non-interactive shell (nohup ... &, some CI runners) inherits SIGINT
+    # ignored, and neither the JVM nor Python then handles it; a terminal's foreground job has the
+    # default disposition, which is what this test is about.
     proc = subprocess.Popen([SUBMIT, app], env=submit_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+                            stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         app_pid = int(proc.stdout.readline())
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
