@@ -1035,7 +1035,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
   /**
    * WRK-10.4: the engine writes the raw secret to the driver's accumulator server, then batches
    * of an i32 count and blobs, each acknowledged with one byte 0x01 (seen through a tee on
-   * the driver's socketserver-based update server).
+   * the driver's update server: PySpark's socketserver-based one, or Kindling's).
    */
   @Test
   @SuppressWarnings("unchecked")
@@ -1049,7 +1049,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
       }
     }
     Assumptions.assumeTrue(!logs.isEmpty(),
-        "the driver's accumulator update server is not socketserver-based: not observable");
+        "the driver's accumulator update server is neither PySpark's nor Kindling's: not observable");
     int batches = 0;
     for (Map<String, Object> log : logs) {
       List<Map<String, Object>> evs = (List<Map<String, Object>>) log.get("events");

@@ -272,6 +272,49 @@ def install_accumulator_recorder():
     socketserver.StreamRequestHandler.setup = setup
 
 
+def install_kindling_accumulator_recorder():
+    """The same tee for Kindling's driver, whose update server is a plain socket loop
+    (kindling.accumulator_server): every read goes through _read_exactly, every ack through
+    conn.sendall."""
+    try:
+        from kindling.accumulator_server import AccumulatorServer
+    except ImportError:
+        return
+    orig_serve = AccumulatorServer._serve
+    orig_read = AccumulatorServer._read_exactly
+
+    class _RecordingConn:
+        def __init__(self, conn, log):
+            self._conn, self._log = conn, log
+
+        def sendall(self, data):
+            self._log["events"].append({"dir": "out", "hex": bytes(data).hex()})
+            return self._conn.sendall(data)
+
+        def __getattr__(self, name):
+            return getattr(self._conn, name)
+
+    def _serve(self, conn):
+        log = {"events": []}
+        ACCUMULATOR_LOGS.append(log)
+        return orig_serve(self, _RecordingConn(conn, log))
+
+    def _read_exactly(self, conn, n, *args, **kwargs):
+        data = orig_read(self, conn, n, *args, **kwargs)
+        log = getattr(conn, "_log", None)
+        if log is not None:
+            if self.secret is not None and not log.get("secretSeen"):
+                log["secretSeen"] = True
+                log["events"].append({"dir": "in", "secret": True, "len": len(data),
+                                      "matches": data == self.secret})
+            else:
+                log["events"].append({"dir": "in", "hex": data.hex()})
+        return data
+
+    AccumulatorServer._serve = _serve
+    AccumulatorServer._read_exactly = _read_exactly
+
+
 ACCUMULATOR_LOGS = []
 
 
@@ -289,6 +332,8 @@ def main():
         from pyspark import SparkConf, SparkContext
         import pyspark as lib
     install_accumulator_recorder()
+    if library == "kindling":
+        install_kindling_accumulator_recorder()
     conf = SparkConf().setMaster(session.get("master", "local[2]")).setAppName("kindling-tck-engine")
     for k, v in (session.get("conf") or {}).items():
         conf.set(k, v)
