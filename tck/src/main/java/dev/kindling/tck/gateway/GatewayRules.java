@@ -966,27 +966,6 @@ public abstract class GatewayRules extends GatewayVerification {
     return out.toByteArray();
   }
 
-  /** Writes the WRK-2 secret as a utf and reads the reply utf (null at end of stream). */
-  private static String authenticateOneShot(Socket c, String secret) throws IOException {
-    byte[] sb = secret.getBytes(StandardCharsets.UTF_8);
-    java.io.DataOutputStream out = new java.io.DataOutputStream(c.getOutputStream());
-    out.writeInt(sb.length);
-    out.write(sb);
-    out.flush();
-    java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
-    try {
-      int n = in.readInt();
-      if (n < 0 || n > 16) {
-        return "(reply length " + n + ")";
-      }
-      byte[] r = new byte[n];
-      in.readFully(r);
-      return new String(r, StandardCharsets.UTF_8);
-    } catch (java.io.EOFException e) {
-      return null;
-    }
-  }
-
   /**
    * GW-5.5: collectAndServe returns {@code [port, secret, handle]}, not the data; the one-shot
    * server answers a wrong secret with "err" and sends nothing, and streams the elements only after
@@ -1009,14 +988,14 @@ public abstract class GatewayRules extends GatewayVerification {
       try (Socket c = env().connect((Integer) wrong[0])) {
         char[] w = secret.toCharArray();
         w[0] = w[0] == 'a' ? 'b' : 'a';
-        String reply = authenticateOneShot(c, new String(w));
+        String reply = OneShotServerChecks.authenticate(c, new String(w));
         check("err".equals(reply), "GW-5.5", "the one-shot server answered a wrong secret with " + reply + ", expected err");
         check(closedAfter(c), "GW-5.5", "the one-shot server sent data or stayed open after a wrong secret");
       }
 
       Object[] right = serveInfo(s, "GW-5.5", "collectAndServe", call(s, ctx, "collectAndServe", "r" + ds));
       try (Socket c = env().connect((Integer) right[0])) {
-        String reply = authenticateOneShot(c, (String) right[1]);
+        String reply = OneShotServerChecks.authenticate(c, (String) right[1]);
         check("ok".equals(reply), "GW-5.5", "the one-shot server answered the right secret with " + reply);
         byte[] rest = c.getInputStream().readAllBytes();
         check(java.util.Arrays.equals(frames(items), rest), "GW-5.5",
@@ -1162,7 +1141,7 @@ public abstract class GatewayRules extends GatewayVerification {
     Object[] info = serveInfo(s, rule, "collectAndServe", reply);
     List<byte[]> items = new java.util.ArrayList<>();
     try (Socket c = env().connect((Integer) info[0])) {
-      check("ok".equals(authenticateOneShot(c, (String) info[1])), rule,
+      check("ok".equals(OneShotServerChecks.authenticate(c, (String) info[1])), rule,
           "the collect server did not accept its own secret (WRK-2.2)");
       java.io.DataInputStream in = new java.io.DataInputStream(c.getInputStream());
       while (true) {
