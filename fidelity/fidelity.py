@@ -84,7 +84,9 @@ def profile_for(version):
         return "spark-3.5"
     if (major, minor) == (4, 1):
         return "spark-4.1"
-    return "spark-4.2"
+    if (major, minor) == (4, 2):
+        return "spark-4.2"
+    return "spark-4.3"  # 4.3 sends the header in an init message (worker.md 4.10)
 
 
 def known_failures_for(version):
