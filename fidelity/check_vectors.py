@@ -1,13 +1,19 @@
 """Checks Kindling's golden vectors against the real PySpark (pip `pyspark`), not against our codecs.
 
-Run with an interpreter that has pyspark installed (fidelity/setup-venv.sh 4.2.1):
+Run with an interpreter that has pyspark installed (fidelity/setup-venv.sh 4.2.1 or 4.3.0):
 
     fidelity/.venv-4.2.1/bin/python fidelity/check_vectors.py
+    fidelity/.venv-4.3.0/bin/python fidelity/check_vectors.py
 
-1. Task headers (spark-4.2 vectors): the header bytes of each valid vector, verbatim up to the
-   command, are fed to `pyspark.worker.main` in a child process, followed by a probe command that
-   reports what the worker parsed (task context, SparkFiles root, includes on sys.path, broadcast
-   registry). The report is compared with the vector's `decoded` meaning.
+1. Task headers (the vectors of the installed pyspark's profile: spark-4.2 for 4.2.x, spark-4.3
+   for 4.3.x): the header bytes of each valid vector, verbatim up to the command, are fed to
+   `pyspark.worker.main` in a child process, followed by a probe command that reports what the
+   worker parsed (task context, SparkFiles root, includes on sys.path, broadcast registry). The
+   report is compared with the vector's `decoded` meaning. On spark-4.3 the init message is
+   re-wrapped around the new command, and every spark-4.3 vector also goes straight through
+   pyspark's own parser (`SparkSocketMessageReceiver` + `WorkerInitInfo.from_stream`): valid ones
+   must parse to `decoded` field by field; for invalid ones the script reports whether pyspark
+   rejects them too (where it does not, Kindling is stricter on purpose: worker.md 4.10).
 2. Frames: pyspark's `read_int` and `FramedSerializer._read_with_length` read every valid frame
    vector; the frames they see are compared with `decoded`.
 3. Auth: pyspark's client helper `pyspark.util._do_server_auth` runs every client-role auth vector
@@ -34,8 +40,12 @@ from pyspark.serializers import CPickleSerializer, NoOpSerializer, read_int  # n
 
 from kindling.protocol.output import WorkerOutputDecoder  # noqa: E402
 from kindling.protocol.profiles import Profile  # noqa: E402
+from kindling.worker_util import profile_for_pyspark_version  # noqa: E402
 
 RESULTS = []
+PROFILE = profile_for_pyspark_version(pyspark.__version__)
+if PROFILE not in (Profile.SPARK_4_2, Profile.SPARK_4_3):
+    sys.exit("check_vectors.py needs pyspark 4.2 or 4.3, found %s" % pyspark.__version__)
 
 
 def record(ok, what, detail=""):
@@ -63,6 +73,7 @@ def probe(split, iterator):
         "attemptNumber": tc.attemptNumber(),
         "taskAttemptId": tc.taskAttemptId(),
         "cpus": tc.cpus(),
+        "cpuAmount": str(tc.cpuAmount()) if hasattr(tc, "cpuAmount") else None,
         "resources": {k: {"name": r.name, "addresses": list(r.addresses)} for k, r in tc.resources().items()},
         "localProperties": dict(tc._localProperties),
         "sparkFilesDir": SparkFiles.getRootDirectory(),
@@ -95,17 +106,18 @@ def warmup_task(broadcast_ids):
         split_index=0,
         python_version="%d.%d" % sys.version_info[:2],
         task_context=TaskContextInfo(is_barrier=False, conn_info=-1, secret="", stage_id=0,
-                                     partition_id=0, attempt_number=0, task_attempt_id=0, cpus=1),
+                                     partition_id=0, attempt_number=0, task_attempt_id=0, cpus=1,
+                                     cpu_amount="1" if PROFILE.has_cpu_amount else None),
         spark_files_dir="/tmp",
         broadcasts=BroadcastSection(added=[AddedBroadcast(i, "/nonexistent/b%d" % i) for i in broadcast_ids]),
         command=command_blob()[4:],
     )
-    return encode_task_header_bytes(header, Profile.SPARK_4_2) + struct.pack("!ii", -1, -4)
+    return encode_task_header_bytes(header, PROFILE) + struct.pack("!ii", -1, -4)
 
 
 def check_headers():
     for v in load("task-header"):
-        if v.get("profiles") != ["spark-4.2"] or "decoded" not in v:
+        if v.get("profiles") != [PROFILE.id] or "decoded" not in v:
             continue
         d = v["decoded"]
         name = "header " + v["name"]
@@ -113,8 +125,13 @@ def check_headers():
             record(True, name, "skipped: needs a live decryption server (covered by the TCK)")
             continue
         raw = bytes.fromhex(v["hex"])
+        if PROFILE.init_message:
+            raw = raw[8:]  # the header; the init message is re-wrapped around the probe command
         prefix = raw[: len(raw) - 4 - len(bytes.fromhex(d["command"]))]
-        stdin = prefix + command_blob() + struct.pack("!ii", -1, -4)
+        header = prefix + command_blob()
+        if PROFILE.init_message:
+            header = struct.pack("!ii", -8, len(header)) + header
+        stdin = header + struct.pack("!ii", -1, -4)
         removed = d["broadcasts"]["removed"]
         warmup = b""
         if removed:
@@ -125,11 +142,11 @@ def check_headers():
         try:
             stream = io.BytesIO(out)
             if warmup:
-                first = WorkerOutputDecoder(stream, Profile.SPARK_4_2).read_all()
+                first = WorkerOutputDecoder(stream, PROFILE).read_all()
                 if not first.reusable:
                     record(False, name, "warm-up task failed: %s" % (first.exception,))
                     continue
-            decoder = WorkerOutputDecoder(stream, Profile.SPARK_4_2)
+            decoder = WorkerOutputDecoder(stream, PROFILE)
             out_model = decoder.read_all()
         except Exception as e:  # noqa: BLE001 - reported as a failure with its text
             record(False, name, "our decoder rejected pyspark's output: %s; stderr tail: %s" % (e, err[-300:]))
@@ -145,8 +162,9 @@ def check_headers():
         report = CPickleSerializer().loads(out_model.frames[0])
         ctx = d["taskContext"]
         problems = []
-        for key in ("stageId", "partitionId", "attemptNumber", "taskAttemptId", "cpus", "resources",
-                    "localProperties"):
+        keys = ["stageId", "partitionId", "attemptNumber", "taskAttemptId", "cpus", "resources",
+                "localProperties"] + (["cpuAmount"] if PROFILE.has_cpu_amount else [])
+        for key in keys:
             if report[key] != ctx[key]:
                 problems.append("%s: pyspark %r, vector %r" % (key, report[key], ctx[key]))
         if report["splitIndex"] != d["splitIndex"]:
@@ -161,6 +179,66 @@ def check_headers():
             problems.append("broadcast registry %r != added %r" % (report["broadcasts"], want_bc))
         if out_model.end is None or not out_model.end.reusable:
             problems.append("worker did not reply END_OF_STREAM")
+        record(not problems, name, "; ".join(problems))
+
+
+def check_init_messages():
+    """spark-4.3 vectors through pyspark 4.3's own init-message parser (no worker process)."""
+    if not PROFILE.init_message:
+        return
+    from decimal import Decimal
+    from pyspark.messages.socket.spark_socket_message_receiver import SparkSocketMessageReceiver
+    from pyspark.worker_message import WorkerInitInfo
+
+    for v in load("task-header"):
+        if v.get("profiles") != [PROFILE.id]:
+            continue
+        name = "init message " + v["name"]
+        try:
+            info = WorkerInitInfo.from_stream(SparkSocketMessageReceiver(io.BytesIO(bytes.fromhex(v["hex"])))
+                                              .get_init_message())
+            error = None
+        except BaseException as e:  # noqa: BLE001 - AssertionError, EOFError, KeyError, SystemExit ...
+            info, error = None, "%s: %s" % (type(e).__name__, e)
+        if "decoded" in v and v["decoded"]["evalType"] != 0:
+            # After a UDF eval type pyspark reads a UDF layout, not the RDD command blob.
+            record(True, name, "eval type %d: pyspark reads a UDF layout after it; not compared"
+                   % v["decoded"]["evalType"])
+            continue
+        if "error" in v:
+            record(True, name, ("pyspark rejects it too (%s)" % error) if error else
+                   "pyspark accepts it; Kindling rejects it (%s)" % v["error"])
+            continue
+        if error:
+            record(False, name, "pyspark rejected a valid vector: " + error)
+            continue
+        d = v["decoded"]
+        c = d["taskContext"]
+        t = info.task_context
+        b = info.broadcast
+        got = {
+            "splitIndex": info.split_index, "pythonVersion": info.python_version,
+            "sparkFilesDir": info.spark_files_dir, "pythonIncludes": list(info.python_includes),
+            "evalType": info.eval_type, "runnerConf": info.runner_conf, "evalConf": info.eval_conf,
+            "command": bytes(info.udf_info).hex(),
+            "taskContext": {
+                "isBarrier": t.is_barrier, "connInfo": t.conn_info, "secret": t.secret,
+                "stageId": t.stage_id, "partitionId": t.partition_id,
+                "attemptNumber": t.attempt_number, "taskAttemptId": t.task_attempt_id, "cpus": t.cpus,
+                "cpuAmount": c["cpuAmount"] if t.cpu_amount == Decimal(c["cpuAmount"]) else str(t.cpu_amount),
+                "resources": {k: {"name": r.name, "addresses": list(r.addresses)} for k, r in t.resources.items()},
+                "localProperties": t.local_properties,
+            },
+            "broadcasts": {
+                "decryptionServer": None if b.conn_info is None else
+                {"port": b.conn_info if b.auth_secret is not None else -1,
+                 "secret": b.auth_secret if b.auth_secret is not None else b.conn_info},
+                "removed": [-bid - 1 for bid, _ in b.variables if bid < 0],
+                "added": [{"id": bid} if path is None else {"id": bid, "path": path}
+                          for bid, path in b.variables if bid >= 0],
+            },
+        }
+        problems = ["%s: pyspark %r, vector %r" % (k, got[k], d[k]) for k in d if got.get(k) != d[k]]
         record(not problems, name, "; ".join(problems))
 
 
@@ -248,6 +326,7 @@ def check_auth():
 def main():
     print("pyspark %s, Python %s" % (pyspark.__version__, sys.version.split()[0]))
     check_headers()
+    check_init_messages()
     check_frames()
     check_auth()
     failed = RESULTS.count(False)

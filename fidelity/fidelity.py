@@ -84,7 +84,9 @@ def profile_for(version):
         return "spark-3.5"
     if (major, minor) == (4, 1):
         return "spark-4.1"
-    return "spark-4.2"
+    if (major, minor) == (4, 2):
+        return "spark-4.2"
+    return "spark-4.3"  # 4.3 sends the header in an init message (worker.md 4.10)
 
 
 def known_failures_for(version):
@@ -474,7 +476,7 @@ def write_matrix(versions, argv):
          "issue #8 (numbers = items of `fidelity/fidelity.py`). ✅ pass, ❌ fail (click for the reason), "
          "— not run. Timings in job cells are `kindling.worker / Spark's own worker` seconds on a shared 2-CPU machine "
          "under heavy load: not a benchmark.", ""]
-    header = "| check | " + " | ".join(("pyspark %s" % v) + (" (extra)" if v.startswith("4.3") else "") for v in versions) + " |"
+    header = "| check | " + " | ".join("pyspark %s" % v for v in versions) + " |"
     L += [header, "|---|" + "---|" * len(versions)]
     fails = []
     for key, title in rows:
@@ -503,7 +505,7 @@ def write_matrix(versions, argv):
         L.append("- pyspark %s: %s" % (v, "; ".join("%s %s" % (k, runs[k]) for k in ALL_ITEMS if k in runs) or "not run"))
     L += ["", "## How each check runs", "",
           "1. `java -jar tck/target-fidelity/kindling-tck.jar worker --profile <3.5/4.0: spark-3.5, 4.1: spark-4.1, "
-          "4.2+: spark-4.2> --known-failures <list> -- fidelity/.venv-<v>/bin/python -m pyspark.daemon pyspark.worker`. "
+          "4.2: spark-4.2, 4.3+: spark-4.3> --known-failures <list> -- fidelity/.venv-<v>/bin/python -m pyspark.daemon pyspark.worker`. "
           "The lists (`tck/known-failures/pyspark-*.txt`, `fidelity/known-failures/`) name every rule where Spark's "
           "worker differs from the spec, with the reason; a cell is green when the run prints `TCK PASSED` "
           "(no unlisted failure, no listed test that passes).",
@@ -572,7 +574,7 @@ def write_matrix(versions, argv):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("versions", nargs="*", default=["4.2.1", "4.1.1", "4.0.1", "3.5.8"])
+    ap.add_argument("versions", nargs="*", default=["4.2.1", "4.1.1", "4.0.1", "3.5.8", "4.3.0"])
     ap.add_argument("--only", default=",".join(ALL_ITEMS))
     ap.add_argument("--report-only", action="store_true")
     ap.add_argument("--parallel", type=int, default=1, help="run up to N versions at once (separate processes)")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Cross-runs of Kindling with real pip PySpark (issue #8); regenerates docs/compatibility.md.
-#   fidelity/run.sh [versions...]            default: 4.2.1 4.1.1 4.0.1 3.5.8
+#   fidelity/run.sh [versions...]            default: 4.2.1 4.1.1 4.0.1 3.5.8 4.3.0
 #   fidelity/run.sh --only tck,spark 4.2.1   items: tck, spark, cluster, gateway, examples
 #   fidelity/run.sh --report-only 4.2.1 ...  matrix from fidelity/work/results/*.json only
 # Builds the TCK jar and the gateway (target dir target-fidelity, so colleagues' builds are not

@@ -42,14 +42,14 @@ def java_literal(value):
 def render_java(c):
     out = ["package dev.kindling.protocol;", "", "/** " + HEADER + " */",
            "public final class ProtocolConstants {", "  private ProtocolConstants() {}", ""]
-    for group in ("specialLengths", "evalTypes", "authReplies", "env", "defaults", "limits"):
+    for group in ("specialLengths", "messageIds", "evalTypes", "authReplies", "env", "defaults", "limits"):
         cls = group[0].upper() + group[1:]
         out.append("  /** constants.json: {@code %s}. */" % group)
         out.append("  public static final class %s {" % cls)
         out.append("    private %s() {}" % cls)
         for key, value in c[group].items():
             typ, lit = java_literal(value)
-            name = key if group in ("specialLengths", "evalTypes", "authReplies", "env") else snake_upper(key)
+            name = key if group in ("specialLengths", "messageIds", "evalTypes", "authReplies", "env") else snake_upper(key)
             out.append("    public static final %s %s = %s;" % (typ, name, lit))
         out.append("  }")
         out.append("")
@@ -59,14 +59,14 @@ def render_java(c):
 
 def render_python(c):
     out = ['"""%s"""' % HEADER, ""]
-    for group in ("specialLengths", "evalTypes", "authReplies", "env", "defaults", "limits"):
+    for group in ("specialLengths", "messageIds", "evalTypes", "authReplies", "env", "defaults", "limits"):
         cls = group[0].upper() + group[1:]
         out.append("")
         out.append("class %s:" % cls)
         out.append('    """constants.json: ``%s``."""' % group)
         out.append("")
         for key, value in c[group].items():
-            name = key if group in ("specialLengths", "evalTypes", "authReplies", "env") else snake_upper(key)
+            name = key if group in ("specialLengths", "messageIds", "evalTypes", "authReplies", "env") else snake_upper(key)
             out.append("    %s = %s" % (name, json.dumps(value) if isinstance(value, str) else repr(value)))
         out.append("")
     out.append("")

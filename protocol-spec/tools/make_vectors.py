@@ -22,7 +22,11 @@ SPEC_DIR = os.path.dirname(HERE)
 VECTORS_DIR = os.path.join(SPEC_DIR, "vectors")
 CONSTANTS = os.path.join(SPEC_DIR, "constants.json")
 
-PROFILES = ["spark-3.5", "spark-4.1", "spark-4.2"]
+PROFILES = ["spark-3.5", "spark-4.1", "spark-4.2", "spark-4.3"]
+# Profiles whose task context is one JSON utf (WRK-4.3.3), with conf maps (WRK-4.7) and four timing
+# longs (WRK-6.2.1); spark-4.3 adds cpuAmount (WRK-4.3.5) and the init message (WRK-4.10.1).
+JSON_PROFILES = ("spark-4.2", "spark-4.3")
+START_OF_INIT_MESSAGE = -8  # constants.json messageIds (checked at start-up)
 
 # WRK-5.3 / constants.json specialLengths (checked against constants.json at start-up).
 SPECIAL = {
@@ -43,6 +47,7 @@ LIMITS = {
     "maxHeaderStringBytes": 16777216,
     "maxConfEntries": 10000,
     "maxAccumulatorUpdates": 1000000,
+    "maxInitMessageBytes": 67108864,
 }
 INT_MIN = -(2 ** 31)
 INT_MAX = 2 ** 31 - 1
@@ -1109,8 +1114,18 @@ def json_compact(obj):
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 
+JSON_KEY_ORDER_43 = JSON_KEY_ORDER[:8] + ["cpuAmount"] + JSON_KEY_ORDER[8:]
+
+
 def context_json(ctx):
-    return json_compact({k: ctx[k] for k in JSON_KEY_ORDER})
+    """Compact JSON in Kindling's key order; a context with cpuAmount (spark-4.3) has it after cpus."""
+    order = JSON_KEY_ORDER_43 if "cpuAmount" in ctx else JSON_KEY_ORDER
+    return json_compact({k: ctx[k] for k in order})
+
+
+def init_message(body):
+    """WRK-4.10.1: i32 -8, i32 N, N bytes."""
+    return i32(START_OF_INIT_MESSAGE) + i32(len(body)) + body
 
 
 def resources_bytes(resources):
@@ -1131,7 +1146,8 @@ def props_bytes(props):
 
 def context_parts(profile, ctx):
     """The task context (WRK-4.3.x) as a list of (field, bytes)."""
-    if profile == "spark-4.2":
+    if profile in JSON_PROFILES:
+        assert ("cpuAmount" in ctx) == (profile == "spark-4.3")
         return [("taskContext", utf(context_json(ctx)))]
     parts = [("isBarrier", boolean(ctx["isBarrier"]))]
     if profile == "spark-3.5":
@@ -1190,7 +1206,7 @@ def header_parts(profile, h):
     parts.append(("pythonIncludes", i32(len(h["pythonIncludes"])) + b"".join(utf(s) for s in h["pythonIncludes"])))
     parts.append(("broadcasts", broadcast_bytes(h["broadcasts"])))
     parts.append(("evalType", i32(h["evalType"])))
-    if profile == "spark-4.2":
+    if profile in JSON_PROFILES:
         parts.append(("runnerConf", conf_bytes(h["runnerConf"])))
         parts.append(("evalConf", conf_bytes(h["evalConf"])))
     else:
@@ -1200,7 +1216,12 @@ def header_parts(profile, h):
 
 
 def header_bytes(profile, h):
-    return b"".join(p for _, p in header_parts(profile, h))
+    return wrap(profile, b"".join(p for _, p in header_parts(profile, h)))
+
+
+def wrap(profile, body):
+    """The header bytes as they travel on `profile`: inside an init message on spark-4.3."""
+    return init_message(body) if profile == "spark-4.3" else body
 
 
 def base_context(profile, **kw):
@@ -1213,6 +1234,8 @@ def base_context(profile, **kw):
     ctx = {"isBarrier": False, "connInfo": conn, "secret": secret, "stageId": 1, "partitionId": 3,
            "attemptNumber": 0, "taskAttemptId": 23, "cpus": 1, "resources": {}, "localProperties": {}}
     ctx.update(kw)
+    if profile == "spark-4.3" and "cpuAmount" not in ctx:
+        ctx["cpuAmount"] = str(ctx["cpus"])  # WRK-4.3.5: a whole amount is written without a point
     return ctx
 
 
@@ -1227,7 +1250,7 @@ def make_header(profile, ctx=None, split=3, files="/tmp/spark-files", includes=(
         "broadcasts": broadcasts or {"decryptionServer": None, "removed": [], "added": []},
         "evalType": eval_type,
     }
-    if profile == "spark-4.2":
+    if profile in JSON_PROFILES:
         h["runnerConf"] = dict(runner_conf or {})
         h["evalConf"] = dict(eval_conf or {})
     h["command"] = hx(command)
@@ -1250,14 +1273,20 @@ FULL_BROADCASTS = {
     "added": [{"id": 7, "path": "/tmp/spark-b/broadcast_7"},
               {"id": 9, "path": "/tmp/spark-b/broadcast_9"}],
 }
-CTX_RULES = {"spark-3.5": "WRK-4.3.1", "spark-4.1": "WRK-4.3.2", "spark-4.2": "WRK-4.3.3"}
+CTX_RULES = {"spark-3.5": "WRK-4.3.1", "spark-4.1": "WRK-4.3.2", "spark-4.2": "WRK-4.3.3",
+             "spark-4.3": "WRK-4.3.3"}
 
 
 def rules_for(profile, *extra):
-    r = ["WRK-4.1", "WRK-4.2", CTX_RULES[profile], "WRK-4.4.1", "WRK-4.5.1", "WRK-4.6"]
-    if profile == "spark-4.2":
+    r = ["WRK-4.1", "WRK-4.2", CTX_RULES[profile]]
+    if profile == "spark-4.3":
+        r.append("WRK-4.3.5")
+    r += ["WRK-4.4.1", "WRK-4.5.1", "WRK-4.6"]
+    if profile in JSON_PROFILES:
         r.append("WRK-4.7")
     r.append("WRK-4.8")
+    if profile == "spark-4.3":
+        r.append("WRK-4.10.1")
     for e in extra:
         if e not in r:
             r.append(e)
@@ -1282,7 +1311,7 @@ def suite_task_header():
                                 cpus=4, resources=dict(FULL_RESOURCES), localProperties=dict(FULL_PROPS))
         full = make_header(p, ctx=full_ctx, split=7, files="/tmp/spark-3f2a/userFiles-\u00e9",
                            includes=["deps.zip", "lib/helpers-\u00fc.py"], broadcasts=FULL_BROADCASTS,
-                           runner_conf={"spark.sql.session.timeZone": "UTC"} if p == "spark-4.2" else None,
+                           runner_conf={"spark.sql.session.timeZone": "UTC"} if p in JSON_PROFILES else None,
                            command=COMMAND)
         ok(pre + "full", p, full, rules_for(p, "WRK-4.5.2", "WRK-4.5.3"))
 
@@ -1303,7 +1332,7 @@ def suite_task_header():
                                                                                 taskAttemptId=0)),
            rules_for(p))
 
-        if p != "spark-4.2":
+        if p not in JSON_PROFILES:
             # Binary context: extreme integers travel unchanged.
             ext = base_context(p, stageId=INT_MAX, partitionId=INT_MAX, attemptNumber=INT_MAX,
                                taskAttemptId=LONG_MAX, cpus=INT_MAX)
@@ -1339,14 +1368,19 @@ def suite_task_header():
         whole = b"".join(b for _, b in parts)
 
         def cut(field, into):
+            """The header cut inside `field`. On spark-4.3 the init message still declares the whole
+            header's length, so the stream ends inside the message: a truncation (WRK-1.5)."""
             start, length = offsets[field]
-            return whole[:start + (into if into >= 0 else length + into)]
+            part = whole[:start + (into if into >= 0 else length + into)]
+            if p == "spark-4.3":
+                return i32(START_OF_INIT_MESSAGE) + i32(len(whole)) + part
+            return part
 
         bad(pre + "truncated-empty", p, b"", "WRK-1.5")
         bad(pre + "truncated-in-split-index", p, cut("splitIndex", 2), "WRK-1.5")
         bad(pre + "truncated-in-python-version-length", p, cut("pythonVersion", 3), "WRK-1.5")
         bad(pre + "truncated-in-python-version", p, cut("pythonVersion", 6), "WRK-1.5")
-        if p == "spark-4.2":
+        if p in JSON_PROFILES:
             bad(pre + "truncated-in-task-context-json", p, cut("taskContext", 40), "WRK-1.5")
         else:
             bad(pre + "truncated-before-is-barrier", p, cut("isBarrier", 0), "WRK-1.5")
@@ -1359,7 +1393,7 @@ def suite_task_header():
         bad(pre + "truncated-in-broadcast-removed-id", p, cut("broadcasts", 9), "WRK-1.5")
         bad(pre + "truncated-in-broadcast-path", p, cut("broadcasts", -3), "WRK-1.5")
         bad(pre + "truncated-before-eval-type", p, cut("evalType", 0), "WRK-1.5")
-        if p == "spark-4.2":
+        if p in JSON_PROFILES:
             bad(pre + "truncated-in-runner-conf", p, cut("runnerConf", 6), "WRK-1.5")
             bad(pre + "truncated-before-eval-conf", p, cut("evalConf", 0), "WRK-1.5")
         bad(pre + "truncated-before-command", p, cut("command", 0), "WRK-1.5")
@@ -1378,15 +1412,17 @@ def suite_task_header():
         def upto(field):
             return mpos[field]
 
-        bad(pre + "includes-count-negative", p, upto("pythonIncludes") + i32(-1), "WRK-4.9", ["WRK-4.4.1"])
-        bad(pre + "includes-count-10001", p, upto("pythonIncludes") + i32(10001), "WRK-4.9", ["WRK-4.4.1"])
+        env = lambda b: wrap(p, b)  # noqa: E731 -- a bound is broken before the message's end
+
+        bad(pre + "includes-count-negative", p, env(upto("pythonIncludes") + i32(-1)), "WRK-4.9", ["WRK-4.4.1"])
+        bad(pre + "includes-count-10001", p, env(upto("pythonIncludes") + i32(10001)), "WRK-4.9", ["WRK-4.4.1"])
         over2 = header_bytes(p, make_header(p, includes=["a.zip", "b.zip", "c.zip"]))
         bad(pre + "includes-count-over-option", p, over2, "WRK-4.9", options={"maxHeaderCount": 2})
-        bad(pre + "broadcast-count-negative", p, upto("broadcasts") + boolean(False) + i32(-1), "WRK-4.9",
+        bad(pre + "broadcast-count-negative", p, env(upto("broadcasts") + boolean(False) + i32(-1)), "WRK-4.9",
             ["WRK-4.5.1"])
-        bad(pre + "broadcast-count-10001", p, upto("broadcasts") + boolean(False) + i32(10001), "WRK-4.9",
+        bad(pre + "broadcast-count-10001", p, env(upto("broadcasts") + boolean(False) + i32(10001)), "WRK-4.9",
             ["WRK-4.5.1"])
-        if p != "spark-4.2":
+        if p not in JSON_PROFILES:
             bad(pre + "resources-count-negative", p, upto("resources") + i32(-1), "WRK-4.9", [CTX_RULES[p]])
             bad(pre + "resources-count-10001", p, upto("resources") + i32(10001), "WRK-4.9", [CTX_RULES[p]])
             bad(pre + "resource-addresses-count-10001", p,
@@ -1396,13 +1432,13 @@ def suite_task_header():
             bad(pre + "local-properties-count-10001", p, upto("localProperties") + i32(10001), "WRK-4.9",
                 [CTX_RULES[p]])
         # String over the bound: "3.11" is exactly at the bound of 4, the next header string is over.
-        nxt = "taskContext" if p == "spark-4.2" else "sparkFilesDir"
+        nxt = "taskContext" if p in JSON_PROFILES else "sparkFilesDir"
         nxt_len = len(dict(mparts)[nxt]) - 4
-        bad(pre + "string-over-max", p, upto(nxt) + i32(nxt_len), "WRK-4.9",
+        bad(pre + "string-over-max", p, env(upto(nxt) + i32(nxt_len)), "WRK-4.9",
             options={"maxHeaderStringBytes": 4})
-        bad(pre + "python-version-over-default-max", p, i32(3) + i32(LIMITS["maxHeaderStringBytes"] + 1),
+        bad(pre + "python-version-over-default-max", p, env(i32(3) + i32(LIMITS["maxHeaderStringBytes"] + 1)),
             "WRK-4.9")
-        bad(pre + "files-dir-length-negative", p, upto("sparkFilesDir") + i32(-1), "WRK-4.9", ["WRK-1.3"])
+        bad(pre + "files-dir-length-negative", p, env(upto("sparkFilesDir") + i32(-1)), "WRK-4.9", ["WRK-1.3"])
 
     # --- captured from real Spark releases (see CAPTURED)
     for c in CAPTURED:
@@ -1442,7 +1478,7 @@ def suite_task_header():
 
     # Decryption server reached over a Unix socket (4.1+): i32 -1, utf path. The decoded form keeps
     # the wire's two fields: port -1 and the path in "secret".
-    for p in ["spark-4.1", "spark-4.2"]:
+    for p in ["spark-4.1", "spark-4.2", "spark-4.3"]:
         ok("header-" + p + "-decryption-server-uds", p,
            make_header(p, broadcasts={"decryptionServer": {"port": -1, "secret": "/tmp/spark-uds/.b7e1.sock"},
                                       "removed": [], "added": [{"id": 7}]}),
@@ -1566,7 +1602,106 @@ def suite_task_header():
     bad("header-spark-4.2-runner-conf-count-negative", p, before_runner + i32(-1), "WRK-4.7")
     bad("header-spark-4.2-eval-conf-count-10001", p, before_runner + i32(0) + i32(10001), "WRK-4.7")
     bad("header-spark-4.2-eval-conf-count-int-min", p, before_runner + i32(0) + i32(INT_MIN), "WRK-4.7")
+
+    _spark_4_3_header_vectors(ok, bad, vs)
     return {"suite": "task-header", "spec": "worker.md", "vectors": vs}
+
+
+def _spark_4_3_header_vectors(ok, bad, vs):
+    """spark-4.3: the 4.2 layout (plus cpuAmount) inside an init message (WRK-4.3.5, WRK-4.10)."""
+    p = "spark-4.3"
+    pre = "header-spark-4.3-"
+    ok(pre + "confs", p,
+       make_header(p, runner_conf={"spark.sql.session.timeZone": "Europe/Paris",
+                                   "spark.sql.execution.pythonUDF.arrow.enabled": "false"},
+                   eval_conf={"spark.sql.pyspark.udf.profiler": "perf",
+                              "kindling.note": "caf\u00e9 \u2615"}),
+       rules_for(p))
+    ok(pre + "uds-conn-info", p,
+       make_header(p, ctx=base_context(p, connInfo="/tmp/spark-uds/.9a7c55d1.sock", secret=None)),
+       rules_for(p))
+    ok(pre + "barrier-tcp", p,
+       make_header(p, ctx=base_context(p, isBarrier=True, connInfo=38211, secret=SECRET_HEX_2)),
+       rules_for(p))
+    # A fractional amount (spark.task.cpus=0.5): cpus is the amount rounded up.
+    ok(pre + "cpu-amount-fractional", p, make_header(p, ctx=base_context(p, cpus=1, cpuAmount="0.5")),
+       rules_for(p))
+    ok(pre + "cpu-amount-2.25", p, make_header(p, ctx=base_context(p, cpus=3, cpuAmount="2.25")),
+       rules_for(p))
+
+    # Decode-only: another key order and spaces, cpuAmount first.
+    ctx = base_context(p, cpus=2, resources={"gpu": {"name": "gpu", "addresses": ["0", "1"]}},
+                       localProperties={"spark.jobGroup.id": "g"})
+    text = ('{ "cpuAmount" : "2", "localProperties" : { "spark.jobGroup.id" : "g" }, "cpus" : 2,'
+            ' "taskAttemptId" : 23, "resources" : { "gpu" : { "addresses" : [ "0", "1" ], "name" : "gpu" } },'
+            ' "secret" : "%s", "stageId" : 1, "partitionId" : 3, "attemptNumber" : 0, "connInfo" : -1,'
+            ' "isBarrier" : false }' % SECRET_HEX)
+    assert json.loads(text) == ctx
+    h = make_header(p, ctx=ctx)
+    vs.append(valid(pre + "json-other-key-order-and-spaces", rules_for(p), _with_context(p, h, text), h,
+                    profiles=[p], round_trip=False))
+
+    base_h = make_header(p)
+    good = json.loads(context_json(base_h["taskContext"]))
+
+    def bad_ctx(name, text, rule):
+        bad(pre + name, p, _with_context(p, base_h, text), rule)
+
+    # The 4.2 context rules still apply inside the message (WRK-4.3.3) ...
+    bad_ctx("json-not-json", '{"isBarrier":false,"connInfo":-1,', "WRK-4.3.3")
+    for key in ["cpus", "isBarrier", "localProperties"]:
+        bad_ctx("json-missing-" + _kebab(key), json_compact({k: v for k, v in good.items() if k != key}),
+                "WRK-4.3.3")
+    # ... and cpuAmount is required, a plain decimal string (WRK-4.3.5).
+    bad_ctx("json-missing-cpu-amount", json_compact({k: v for k, v in good.items() if k != "cpuAmount"}),
+            "WRK-4.3.5")
+    for label, value in [("number", 1), ("null", None), ("empty", ""), ("negative", "-1"),
+                         ("exponent", "1E+1"), ("not-a-number", "one"), ("trailing-point", "1.")]:
+        wrong = dict(good)
+        wrong["cpuAmount"] = value
+        bad_ctx("json-cpu-amount-" + label, json_compact(wrong), "WRK-4.3.5")
+
+    inner = header_parts(p, base_h)
+    body = b"".join(b for _, b in inner)
+    before_runner = b"".join(b for f, b in inner[:[f for f, _ in inner].index("runnerConf")])
+    bad(pre + "runner-conf-count-10001", p, init_message(before_runner + i32(10001)), "WRK-4.7")
+    bad(pre + "eval-conf-count-negative", p, init_message(before_runner + i32(0) + i32(-1)), "WRK-4.7")
+
+    # --- the init message itself (WRK-4.10)
+    minimal = make_header(p)
+    ok(pre + "init-message-at-max", p, minimal, rules_for(p, "WRK-4.10.2"),
+       options={"maxInitMessageBytes": len(body)})
+    bad(pre + "init-message-over-option", p, init_message(body), "WRK-4.10.2", ["WRK-4.10.1"],
+        options={"maxInitMessageBytes": len(body) - 1})
+    over = LIMITS["maxInitMessageBytes"] + 1
+    bad(pre + "init-message-length-over-default-max", p, i32(START_OF_INIT_MESSAGE) + i32(over), "WRK-4.10.2")
+    bad(pre + "init-message-length-negative", p, i32(START_OF_INIT_MESSAGE) + i32(-1) + body, "WRK-4.10.2")
+    bad(pre + "init-message-length-int-min", p, i32(START_OF_INIT_MESSAGE) + i32(INT_MIN), "WRK-4.10.2")
+    # Another message id: a spark-4.2 header (it starts with the split index), END_OF_STREAM, -1.
+    bad(pre + "init-message-id-is-a-spark-4.2-header", p, body, "WRK-4.10.3")
+    bad(pre + "init-message-id-end-of-stream", p, i32(-4) + i32(len(body)) + body, "WRK-4.10.3")
+    bad(pre + "init-message-id-minus-1", p, i32(-1) + i32(len(body)) + body, "WRK-4.10.3")
+    bad(pre + "init-message-id-start-arrow-stream", p, i32(-6) + i32(len(body)) + body, "WRK-4.10.3")
+    # N shorter than the header: the header runs past the message (WRK-4.10.4), even when the
+    # missing bytes follow it on the stream.
+    offsets = {}
+    pos = 0
+    for field, b in inner:
+        offsets[field] = pos
+        pos += len(b)
+    for label, end in [("in-command", len(body) - 1), ("before-command", offsets["command"]),
+                       ("in-task-context", offsets["taskContext"] + 10), ("before-eval-type", offsets["evalType"]),
+                       ("zero", 0)]:
+        short = body[:end]
+        bad(pre + "init-message-shorter-than-header-" + label, p,
+            i32(START_OF_INIT_MESSAGE) + i32(len(short)) + body, "WRK-4.10.4")
+    # N longer than the header: bytes left over after the command (WRK-4.10.4).
+    bad(pre + "init-message-bytes-left-over", p, init_message(body + b"\x00"), "WRK-4.10.4")
+    bad(pre + "init-message-bytes-left-over-data-frame", p, init_message(body + i32(1) + b"\x80"), "WRK-4.10.4")
+    # End of stream before the message is complete (WRK-1.5).
+    bad(pre + "init-message-truncated-in-id", p, i32(START_OF_INIT_MESSAGE)[:3], "WRK-1.5")
+    bad(pre + "init-message-truncated-in-length", p, i32(START_OF_INIT_MESSAGE) + i32(len(body))[:2], "WRK-1.5")
+    bad(pre + "init-message-truncated-before-body", p, i32(START_OF_INIT_MESSAGE) + i32(len(body)), "WRK-1.5")
 
 
 def _kebab(name):
@@ -1577,18 +1712,19 @@ def _kebab(name):
 
 
 def _with_context(profile, h, text):
-    """The header's bytes with the 4.2 JSON context replaced by `text` verbatim."""
+    """The header's bytes with the JSON context replaced by `text` verbatim (in an init message on
+    spark-4.3)."""
     out = b""
     for field, b in header_parts(profile, h):
         out += utf(text) if field == "taskContext" else b
-    return out
+    return wrap(profile, out)
 
 
 def _header_utf_lengths(profile, h):
     """Byte lengths of every utf string in the header (for the maxHeaderStringBytes bound)."""
     ctx = h["taskContext"]
     strs = [h["pythonVersion"], h["sparkFilesDir"]] + list(h["pythonIncludes"])
-    if profile == "spark-4.2":
+    if profile in JSON_PROFILES:
         strs.append(context_json(ctx))
         for k, v in list(h["runnerConf"].items()) + list(h["evalConf"].items()):
             strs += [k, v]
@@ -1619,7 +1755,7 @@ TIMING = {"boot": 1700000000000, "init": 1700000000005, "finish": 1700000000010,
 def timing_for(profile, **kw):
     t = dict(TIMING)
     t.update(kw)
-    if profile != "spark-4.2":
+    if profile not in JSON_PROFILES:
         t.pop("processing")
     return t
 
@@ -1631,7 +1767,7 @@ def output_bytes(profile, out):
         return b + i32(SPECIAL["PYTHON_EXCEPTION_THROWN"]) + utf(out["exception"])
     t = out["timing"]
     b += i32(SPECIAL["TIMING_DATA"]) + i64(t["boot"]) + i64(t["init"]) + i64(t["finish"])
-    if profile == "spark-4.2":
+    if profile in JSON_PROFILES:
         b += i64(t["processing"])
     else:
         assert "processing" not in t
@@ -1649,7 +1785,7 @@ def make_output(profile, frames=(), accumulators=(), end="END_OF_STREAM", spill=
 
 
 def timing_rules(profile):
-    return ["WRK-6.2.1"] if profile == "spark-4.2" else ["WRK-6.2"]
+    return ["WRK-6.2.1"] if profile in JSON_PROFILES else ["WRK-6.2"]
 
 
 def suite_worker_output():
@@ -1688,7 +1824,7 @@ def suite_worker_output():
         # --- invalid, profile-specific (timing has 3 or 4 longs)
         good = output_bytes(p, make_output(p, frames=[PICKLED_123], accumulators=[ACC_0_5]))
         frame1 = blob(PICKLED_123)
-        n_longs = 4 if p == "spark-4.2" else 3
+        n_longs = 4 if p in JSON_PROFILES else 3
         timing = i32(SPECIAL["TIMING_DATA"]) + b"".join(
             i64(TIMING[k]) for k in ["boot", "init", "finish", "processing"][:n_longs])
         spill = i64(0) + i64(0)
@@ -1772,6 +1908,8 @@ def check_constants():
             problems.append("limits.%s differs from constants.json" % k)
     if sorted(c["profiles"]) != PROFILES:
         problems.append("profiles differ from constants.json")
+    if c.get("messageIds", {}).get("START_OF_INIT_MESSAGE") != START_OF_INIT_MESSAGE:
+        problems.append("messageIds.START_OF_INIT_MESSAGE differs from constants.json")
     return problems
 
 
@@ -1787,7 +1925,8 @@ def validate(suite):
         if suite["suite"] == "task-header":
             assert len(v["profiles"]) == 1, v["name"]
         for k in v.get("options", {}):
-            assert k in ("maxFrameBytes", "maxSecretBytes", "maxHeaderCount", "maxHeaderStringBytes"), k
+            assert k in ("maxFrameBytes", "maxSecretBytes", "maxHeaderCount", "maxHeaderStringBytes",
+                         "maxInitMessageBytes"), k
 
 
 def render(suite):

@@ -35,6 +35,7 @@ class TaskContext:
     _localProperties = None
     _resources = None
     _cpus = None
+    _cpuAmount = None
 
     def __new__(cls):
         # Constructing a TaskContext inside a task gives the task's context, as in PySpark.
@@ -78,6 +79,11 @@ class TaskContext:
 
     def cpus(self):
         return self._cpus
+
+    def cpuAmount(self):
+        """The exact (possibly fractional) CPU amount as a ``Decimal``: sent by Spark 4.3's JVM
+        (WRK-4.3.5), None on older profiles."""
+        return self._cpuAmount
 
     def resources(self):
         """name -> ResourceInformation for the resources given to this task."""

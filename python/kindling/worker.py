@@ -3,17 +3,19 @@
 Input (JVM → worker), then output (worker → JVM):
 
     | task header (WRK-4) | blob/utf/NULL ... | i32 -1 | i32 -4 |
-    | blob ... | i32 -3 | i64 boot | i64 init | i64 finish | [i64 processing ms, spark-4.2] |
+    | blob ... | i32 -3 | i64 boot | i64 init | i64 finish | [i64 processing ms, spark-4.2+] |
     | i64 memSpill | i64 diskSpill | i32 -1 | i32 N | N x blob (aid, update) | i32 -4 or -1 |
 
 or, on failure, ``| blob ... | i32 -2 | utf traceback |`` and nothing else (WRK-7.1, WRK-7.2).
+On spark-4.3 the task header comes inside an init message ``| i32 -8 | i32 N | N bytes |``
+(WRK-4.10); the data, the output and the finish signal (WRK-6.6) are as on spark-4.2.
 
 Launched as ``python -m kindling.worker`` it is a simple-mode worker (WRK-3.4): it connects to
 ``127.0.0.1:$PYTHON_WORKER_FACTORY_PORT``, authenticates with ``$PYTHON_WORKER_FACTORY_SECRET``,
 writes its pid and serves exactly one task. The daemon (``kindling.daemon``) calls ``main``
 directly, once per task on a reused connection.
 
-It also works inside Apache Spark 3.5 to 4.2: set ``spark.python.worker.module=kindling.worker``
+It also works inside Apache Spark 3.5 to 4.3: set ``spark.python.worker.module=kindling.worker``
 and, in daemon mode, ``spark.python.daemon.module=kindling.daemon`` (PySpark 4's daemon runs only
 worker modules whose name starts with ``pyspark``; PySpark 3.5's ignores the setting). When
 ``pyspark`` is importable, broadcasts, accumulators, the task context and SparkFiles are mirrored
@@ -22,6 +24,7 @@ into PySpark's registries (see ``kindling.worker_util``), and the wire profile f
 """
 import faulthandler
 import importlib
+from decimal import Decimal
 import os
 import sys
 import time
@@ -97,6 +100,8 @@ def _set_task_context(info):
         tc._taskAttemptId = info.task_attempt_id
         tc._localProperties = dict(info.local_properties)
         tc._cpus = info.cpus
+        # spark-4.3 (WRK-4.3.5): TaskContext.cpuAmount() is a Decimal, as in pyspark 4.3.
+        tc._cpuAmount = None if info.cpu_amount is None else Decimal(info.cpu_amount)
         tc._resources = resources if tc.__class__ is TaskContext else _pyspark_resources(info)
 
 

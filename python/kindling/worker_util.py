@@ -29,7 +29,7 @@ __all__ = [
 
 def profile_for_pyspark_version(version):
     """The wire profile of a PySpark release: 3.x and 4.0 speak spark-3.5's bytes, 4.1 its own,
-    4.2 and later spark-4.2's."""
+    4.2 spark-4.2's, 4.3 and later spark-4.3's (the init message, WRK-4.10)."""
     parts = []
     for piece in str(version).split(".")[:2]:
         digits = ""
@@ -41,7 +41,9 @@ def profile_for_pyspark_version(version):
     while len(parts) < 2:
         parts.append(0)
     major, minor = parts
-    if (major, minor) >= (4, 2):
+    if (major, minor) >= (4, 3):
+        return Profile.SPARK_4_3
+    if (major, minor) == (4, 2):
         return Profile.SPARK_4_2
     if (major, minor) == (4, 1):
         return Profile.SPARK_4_1

@@ -31,13 +31,16 @@ def test_profile_parse_rejects_unknown():
         Profile.parse("spark-3.4")
 
 
-@pytest.mark.spec("WRK-6.2", "WRK-6.2.1", "WRK-4.3.3", "WRK-4.7")
+@pytest.mark.spec("WRK-6.2", "WRK-6.2.1", "WRK-4.3.3", "WRK-4.7", "WRK-4.3.5", "WRK-4.10.1")
 def test_profile_properties():
     assert Profile.DEFAULT is Profile.SPARK_4_2
-    assert [p.timing_longs for p in Profile] == [3, 3, 4]
-    assert [p.json_task_context for p in Profile] == [False, False, True]
-    assert [p.has_conf_maps for p in Profile] == [False, False, True]
+    assert [p.timing_longs for p in Profile] == [3, 3, 4, 4]
+    assert [p.json_task_context for p in Profile] == [False, False, True, True]
+    assert [p.has_conf_maps for p in Profile] == [False, False, True, True]
+    assert [p.has_cpu_amount for p in Profile] == [False, False, False, True]
+    assert [p.init_message for p in Profile] == [False, False, False, True]
     assert Profile.SPARK_4_1.id == "spark-4.1"
+    assert Profile.parse("4.3") is Profile.SPARK_4_3
 
 
 def test_limits_defaults_and_options():

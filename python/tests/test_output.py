@@ -22,7 +22,7 @@ def i64(v):
 
 
 def timing_bytes(profile):
-    longs = T + ((5,) if profile is P42 else ())
+    longs = T + ((5,) if profile.timing_longs == 4 else ())
     return i32(-3) + b"".join(i64(v) for v in longs)
 
 
@@ -56,7 +56,7 @@ def test_encoder_writes_exact_bytes(profile, end):
     buf = io.BytesIO()
     enc = WorkerOutputEncoder(buf, profile)
     enc.write_data(b"\x0a\x0b")
-    enc.write_timing(Timing(*T, processing=5 if profile is P42 else None))
+    enc.write_timing(Timing(*T, processing=5 if profile.timing_longs == 4 else None))
     enc.write_spill(Spill(0, 0))
     enc.write_accumulators([b"\x80\x04"])
     enc.write_end(reusable=(end == -4))

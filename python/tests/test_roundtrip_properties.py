@@ -43,8 +43,11 @@ def barrier_fields(profile):
 @st.composite
 def task_contexts(draw, profile):
     barrier, conn_info, secret = draw(barrier_fields(profile))
+    # spark-4.3 carries the exact CPU amount as a plain decimal string (WRK-4.3.5).
+    cpu_amount = draw(st.from_regex(r"[0-9]{1,6}(\.[0-9]{1,3})?", fullmatch=True)) \
+        if profile.has_cpu_amount else None
     return TaskContextInfo(barrier, conn_info, secret, draw(I32), draw(I32), draw(I32), draw(I64), draw(I32),
-                           draw(resources), draw(str_maps()))
+                           draw(resources), draw(str_maps()), cpu_amount)
 
 
 @st.composite

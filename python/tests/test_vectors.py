@@ -51,7 +51,7 @@ def header_from_json(d):
         c["isBarrier"], c["connInfo"], c["secret"], c["stageId"], c["partitionId"], c["attemptNumber"],
         c["taskAttemptId"], c["cpus"],
         {k: ResourceInfo(v["name"], list(v["addresses"])) for k, v in c["resources"].items()},
-        dict(c["localProperties"]))
+        dict(c["localProperties"]), c.get("cpuAmount"))
     b = d["broadcasts"]
     server = b["decryptionServer"]
     section = BroadcastSection(
@@ -85,6 +85,8 @@ def header_to_json(h, profile):
         },
         "evalType": h.eval_type,
     }
+    if profile.has_cpu_amount:
+        out["taskContext"]["cpuAmount"] = c.cpu_amount
     if profile.has_conf_maps:
         out["runnerConf"] = dict(h.runner_conf)
         out["evalConf"] = dict(h.eval_conf)

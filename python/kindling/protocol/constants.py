@@ -13,6 +13,12 @@ class SpecialLengths:
     END_OF_MICRO_BATCH = -7
 
 
+class MessageIds:
+    """constants.json: ``messageIds``."""
+
+    START_OF_INIT_MESSAGE = -8
+
+
 class EvalTypes:
     """constants.json: ``evalTypes``."""
 
@@ -92,7 +98,8 @@ class Limits:
     MAX_HEADER_STRING_BYTES = 16777216
     MAX_CONF_ENTRIES = 10000
     MAX_ACCUMULATOR_UPDATES = 1000000
+    MAX_INIT_MESSAGE_BYTES = 67108864
     MAX_GATEWAY_LINE_BYTES = 65536
 
 
-PROFILES = {'spark-3.5': {'timingLongs': 3, 'taskContext': 'binary-3.5', 'confMaps': False, 'aliases': ['spark-4.0']}, 'spark-4.1': {'timingLongs': 3, 'taskContext': 'binary-4.1', 'confMaps': False, 'aliases': []}, 'spark-4.2': {'timingLongs': 4, 'taskContext': 'json', 'confMaps': True, 'aliases': []}}
+PROFILES = {'spark-3.5': {'timingLongs': 3, 'taskContext': 'binary-3.5', 'confMaps': False, 'cpuAmount': False, 'initMessage': False, 'aliases': ['spark-4.0']}, 'spark-4.1': {'timingLongs': 3, 'taskContext': 'binary-4.1', 'confMaps': False, 'cpuAmount': False, 'initMessage': False, 'aliases': []}, 'spark-4.2': {'timingLongs': 4, 'taskContext': 'json', 'confMaps': True, 'cpuAmount': False, 'initMessage': False, 'aliases': []}, 'spark-4.3': {'timingLongs': 4, 'taskContext': 'json', 'confMaps': True, 'cpuAmount': True, 'initMessage': True, 'aliases': []}}

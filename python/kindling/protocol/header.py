@@ -26,6 +26,15 @@ Task context, per profile:
 
     spark-4.2 (WRK-4.3.3): one utf holding a JSON object with the keys isBarrier, connInfo,
     secret, stageId, partitionId, attemptNumber, taskAttemptId, cpus, resources, localProperties.
+    spark-4.3 (WRK-4.3.5): the same plus cpuAmount, a plain decimal string ("1", "0.5").
+
+spark-4.3 sends the whole header inside an init message (WRK-4.10):
+
+    +--------+-------+----------------------------------------------+
+    | i32 -8 | i32 N | N bytes: the header above (split .. command) |
+    +--------+-------+----------------------------------------------+
+    id other than -8: WRK-4.10.3; N outside 0..max_init_message_bytes: WRK-4.10.2 (before reading);
+    a header running past N, or ending before it: WRK-4.10.4; end of stream inside N: WRK-1.5.
 
 Broadcast section (WRK-4.5):
 
@@ -37,10 +46,12 @@ Bounds: every count in 0..max_header_count and every utf at most max_header_stri
 (WRK-4.7). Truncation anywhere is WRK-1.5; a utf that is not UTF-8 is WRK-1.3.
 """
 import dataclasses
+import io
 import json
+import re
 from typing import Dict, List, Optional, Union
 
-from kindling.protocol.constants import EvalTypes
+from kindling.protocol.constants import EvalTypes, MessageIds
 from kindling.protocol.errors import ProtocolError
 from kindling.protocol.limits import DEFAULT_LIMITS
 from kindling.protocol.profiles import Profile
@@ -56,6 +67,16 @@ JSON_CONTEXT_KEYS = (
 )
 
 
+JSON_CONTEXT_KEYS_43 = JSON_CONTEXT_KEYS[:8] + ("cpuAmount",) + JSON_CONTEXT_KEYS[8:]
+
+# WRK-4.3.5: digits, optionally a point and more digits (Spark's toPlainString, zeros stripped).
+_PLAIN_DECIMAL = re.compile(r"[0-9]+(\.[0-9]+)?\Z")
+
+INIT_LENGTH_RULE = "WRK-4.10.2"
+INIT_ID_RULE = "WRK-4.10.3"
+INIT_EXTENT_RULE = "WRK-4.10.4"
+
+
 @dataclasses.dataclass
 class ResourceInfo:
     name: str
@@ -66,7 +87,9 @@ class ResourceInfo:
 class TaskContextInfo:
     """The task-context block. ``conn_info`` is an int port, a str Unix-socket path or None;
     ``secret`` a str or None. On spark-3.5 the wire always carries a port and a secret (0 and ""
-    when not barrier); on spark-4.1 a non-barrier task carries neither (None, None)."""
+    when not barrier); on spark-4.1 a non-barrier task carries neither (None, None).
+    ``cpu_amount`` is the exact CPU amount as a plain decimal string, carried only on spark-4.3
+    (WRK-4.3.5); None elsewhere, and encoding spark-4.3 with None writes ``cpus``."""
 
     is_barrier: bool = False
     conn_info: Union[int, str, None] = None
@@ -78,12 +101,14 @@ class TaskContextInfo:
     cpus: int = 1
     resources: Dict[str, ResourceInfo] = dataclasses.field(default_factory=dict)
     local_properties: Dict[str, str] = dataclasses.field(default_factory=dict)
+    cpu_amount: Optional[str] = None
 
 
 def _non_barrier(cls, profile, stage_id, partition_id, attempt_number, task_attempt_id, cpus, resources=None,
                  local_properties=None):
     """A non-barrier context as Kindling's JVM sends it on ``profile`` (WRK-4.3.4): port 0 and
-    secret "" on spark-3.5, nothing on spark-4.1, connInfo -1 and a null secret on spark-4.2."""
+    secret "" on spark-3.5, nothing on spark-4.1, connInfo -1 and a null secret on spark-4.2 and
+    spark-4.3, where cpuAmount is ``cpus`` as a decimal."""
     profile = Profile.parse(profile)
     if profile is Profile.SPARK_3_5:
         conn_info, secret = 0, ""
@@ -92,7 +117,8 @@ def _non_barrier(cls, profile, stage_id, partition_id, attempt_number, task_atte
     else:
         conn_info, secret = -1, None
     return cls(False, conn_info, secret, stage_id, partition_id, attempt_number, task_attempt_id, cpus,
-               dict(resources or {}), dict(local_properties or {}))
+               dict(resources or {}), dict(local_properties or {}),
+               str(cpus) if profile.has_cpu_amount else None)
 
 
 TaskContextInfo.non_barrier = classmethod(_non_barrier)
@@ -162,9 +188,46 @@ class _HeaderReader:
         return conf
 
 
+def read_init_message(infile, limits=DEFAULT_LIMITS):
+    """Reads a spark-4.3 init message (WRK-4.10) and returns its N bytes: the id must be -8
+    (WRK-4.10.3) and N within 0..max_init_message_bytes (WRK-4.10.2), both checked before the body
+    is read; end of stream inside it is WRK-1.5."""
+    r = WireReader(infile)
+    message_id = r.read_int("init message id")
+    if message_id != MessageIds.START_OF_INIT_MESSAGE:
+        raise ProtocolError(INIT_ID_RULE, "expected the init message id %d (START_OF_INIT_MESSAGE), got %d"
+                            % (MessageIds.START_OF_INIT_MESSAGE, message_id))
+    n = r.read_int("init message length")
+    if n < 0 or n > limits.max_init_message_bytes:
+        raise ProtocolError(INIT_LENGTH_RULE, "init message length %d outside 0..%d"
+                            % (n, limits.max_init_message_bytes))
+    return r.read_exact(n, "init message")
+
+
 def decode_task_header(infile, profile=Profile.DEFAULT, limits=DEFAULT_LIMITS):
-    """Reads one task header for ``profile`` (WRK-4.1 .. WRK-4.9)."""
+    """Reads one task header for ``profile`` (WRK-4.1 .. WRK-4.9; on spark-4.3 from an init
+    message, WRK-4.10)."""
     profile = Profile.parse(profile)
+    if not profile.init_message:
+        return _decode_body(infile, profile, limits)
+    body = read_init_message(infile, limits)
+    stream = io.BytesIO(body)
+    try:
+        header = _decode_body(stream, profile, limits)
+    except ProtocolError as e:
+        if e.rule_id != "WRK-1.5":
+            raise
+        # The N bytes ran out inside a field: the header claims more than the message holds.
+        raise ProtocolError(INIT_EXTENT_RULE, "task header runs past the init message's %d bytes (%s)"
+                            % (len(body), e.detail)) from None
+    left = len(body) - stream.tell()
+    if left:
+        raise ProtocolError(INIT_EXTENT_RULE, "%d byte(s) left over in the init message of %d bytes after the "
+                            "task header" % (left, len(body)))
+    return header
+
+
+def _decode_body(infile, profile, limits):
     h = _HeaderReader(infile, limits)
     r = h.r
     split = r.read_int("split index")
@@ -172,7 +235,7 @@ def decode_task_header(infile, profile=Profile.DEFAULT, limits=DEFAULT_LIMITS):
         return TaskHeader(split_index=-1)
     python_version = h.utf("python version")
     if profile.json_task_context:
-        context = _decode_json_context(h.utf("task context JSON"), limits)
+        context = _decode_json_context(h.utf("task context JSON"), limits, profile.has_cpu_amount)
     else:
         context = _decode_binary_context(h, profile)
     files_dir = h.utf("spark files dir")
@@ -270,7 +333,7 @@ def _json_bound(field, n, limits):
         raise ProtocolError("WRK-4.9", "%s count %d outside 0..%d" % (field, n, limits.max_header_count))
 
 
-def _decode_json_context(text, limits=DEFAULT_LIMITS):
+def _decode_json_context(text, limits=DEFAULT_LIMITS, with_cpu_amount=False):
     """Parses the spark-4.2 JSON task context as a map (key order free). Rejects (WRK-4.3.3) text
     that is not JSON, not one object, has a duplicate key, lacks a required key or has a value of
     the wrong type; unknown extra keys are ignored. The counts inside it are bounded like the
@@ -304,6 +367,14 @@ def _decode_json_context(text, limits=DEFAULT_LIMITS):
     attempt_number = _json_int(obj, "attemptNumber", _I32_MIN, _I32_MAX)
     task_attempt_id = _json_int(obj, "taskAttemptId", _I64_MIN, _I64_MAX)
     cpus = _json_int(obj, "cpus", _I32_MIN, _I32_MAX)
+    cpu_amount = None
+    if with_cpu_amount:
+        if "cpuAmount" not in obj:
+            raise ProtocolError("WRK-4.3.5", "task context lacks key cpuAmount")
+        cpu_amount = obj["cpuAmount"]
+        if not isinstance(cpu_amount, str) or not _PLAIN_DECIMAL.match(cpu_amount):
+            raise ProtocolError("WRK-4.3.5", "task context cpuAmount must be a string holding a plain "
+                                "non-negative decimal, got %r" % (cpu_amount,))
     resources_obj = obj["resources"]
     if not isinstance(resources_obj, dict):
         raise _bad_json("resources must be an object")
@@ -332,6 +403,7 @@ def _decode_json_context(text, limits=DEFAULT_LIMITS):
         cpus=cpus,
         resources=resources,
         local_properties=_json_str_map(obj["localProperties"], "localProperties", limits),
+        cpu_amount=cpu_amount,
     )
 
 
@@ -358,17 +430,35 @@ def _decode_broadcasts(h):
 # Encoding
 
 
-def encode_task_header(header, profile, outfile):
+def encode_task_header(header, profile, outfile, limits=DEFAULT_LIMITS):
     """Writes ``header`` for ``profile``, byte for byte as Spark's JVM does (WRK-4). Values that
-    the profile cannot carry raise ValueError."""
+    the profile cannot carry raise ValueError. On spark-4.3 the header is buffered and written as
+    one init message; one longer than ``limits.max_init_message_bytes`` raises a WRK-4.10.2
+    ProtocolError before anything is written."""
     profile = Profile.parse(profile)
+    if not profile.init_message:
+        _encode_body(header, profile, outfile)
+        return
+    buf = io.BytesIO()
+    _encode_body(header, profile, buf)
+    body = buf.getvalue()
+    if len(body) > limits.max_init_message_bytes:
+        raise ProtocolError(INIT_LENGTH_RULE, "task header of %d bytes exceeds max_init_message_bytes %d"
+                            % (len(body), limits.max_init_message_bytes))
+    w = WireWriter(outfile)
+    w.write_int(MessageIds.START_OF_INIT_MESSAGE)
+    w.write_int(len(body))
+    outfile.write(body)
+
+
+def _encode_body(header, profile, outfile):
     w = WireWriter(outfile)
     w.write_int(header.split_index)
     if header.split_index == -1:
         return
     w.write_utf(header.python_version)
     if profile.json_task_context:
-        w.write_utf(task_context_json(header.task_context))
+        w.write_utf(task_context_json(header.task_context, profile.has_cpu_amount))
     else:
         _encode_binary_context(w, header.task_context, profile)
     w.write_utf(header.spark_files_dir)
@@ -389,8 +479,6 @@ def encode_task_header(header, profile, outfile):
 
 
 def encode_task_header_bytes(header, profile):
-    import io
-
     buf = io.BytesIO()
     encode_task_header(header, profile, buf)
     return buf.getvalue()
@@ -431,9 +519,10 @@ def _encode_binary_context(w, ctx, profile):
         w.write_utf(value)
 
 
-def task_context_json(ctx):
+def task_context_json(ctx, with_cpu_amount=False):
     """The spark-4.2 JSON task context: compact, keys in JSON_CONTEXT_KEYS order, non-ASCII as raw
-    UTF-8, resource and property members in the order given."""
+    UTF-8, resource and property members in the order given. ``with_cpu_amount`` (spark-4.3) adds
+    ``cpuAmount`` after ``cpus`` (WRK-4.3.5)."""
     if ctx.conn_info is None:
         raise ValueError("spark-4.2 connInfo must be a number or a string (-1 when not barrier), got None")
     obj = {
@@ -445,9 +534,16 @@ def task_context_json(ctx):
         "attemptNumber": ctx.attempt_number,
         "taskAttemptId": ctx.task_attempt_id,
         "cpus": ctx.cpus,
+    }
+    if with_cpu_amount:
+        amount = str(ctx.cpus) if ctx.cpu_amount is None else ctx.cpu_amount
+        if not isinstance(amount, str) or not _PLAIN_DECIMAL.match(amount):
+            raise ValueError("cpuAmount must be a plain non-negative decimal, got %r" % (amount,))
+        obj["cpuAmount"] = amount
+    obj.update({
         "resources": {k: {"name": r.name, "addresses": list(r.addresses)} for k, r in ctx.resources.items()},
         "localProperties": dict(ctx.local_properties),
-    }
+    })
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False)
 
 

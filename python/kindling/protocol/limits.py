@@ -13,6 +13,7 @@ class Limits:
     max_header_string_bytes: int = _c.Limits.MAX_HEADER_STRING_BYTES
     max_conf_entries: int = _c.Limits.MAX_CONF_ENTRIES
     max_accumulator_updates: int = _c.Limits.MAX_ACCUMULATOR_UPDATES
+    max_init_message_bytes: int = _c.Limits.MAX_INIT_MESSAGE_BYTES  # WRK-4.10.2
 
     def __post_init__(self):
         for f in dataclasses.fields(self):

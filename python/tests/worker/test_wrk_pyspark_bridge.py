@@ -134,7 +134,7 @@ def fake_pyspark(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("version, profile", [
     ("3.5.8", "spark-3.5"), ("4.0.2", "spark-3.5"), ("4.1.1", "spark-4.1"), ("4.2.0", "spark-4.2"),
-    ("4.3.0", "spark-4.2"), ("5.0.0.dev0", "spark-4.2"),
+    ("4.3.0", "spark-4.3"), ("4.3.1.dev0", "spark-4.3"), ("5.0.0.dev0", "spark-4.3"),
 ])
 def test_profile_follows_an_importable_pyspark(fake_pyspark, version, profile):
     fake_pyspark(version)

@@ -524,3 +524,101 @@ def test_WRK_4_5_2_removing_an_unknown_broadcast_fails_the_task(use_profile):
     out, code = run(profile, lambda s, it: it, broadcasts=jvm.BroadcastSection(removed=[12]))
     assert "WRK-4.5.2" in out.exception and "12" in out.exception
     assert code == -1
+
+
+# -- spark-4.3: the init message (WRK-4.10) and cpuAmount (WRK-4.3.5) ------------------------------
+
+
+def _init_body(profile, **kw):
+    """The N bytes of a spark-4.3 init message: the header without the envelope."""
+    wire = jvm.header_bytes(profile, jvm.header(profile, jvm.command(lambda s, it: it), **kw))
+    assert struct.unpack(">ii", wire[:8]) == (-8, len(wire) - 8)
+    return wire[8:]
+
+
+@pytest.mark.spec("WRK-4.10.1")
+def test_WRK_4_10_1_header_in_an_init_message_then_unwrapped_data(use_profile):
+    profile = use_profile("spark-4.3")
+    data = jvm.pickled_frames([1, 2, 3])
+    task = jvm.i32(-8) + jvm.i32(len(_init_body(profile))) + _init_body(profile) + data \
+        + jvm.i32(jvm.END_OF_DATA_SECTION) + jvm.i32(jvm.END_OF_STREAM)
+    out, code = jvm.run_task(task)
+    parsed = jvm.parse_output(out, profile)
+    assert parsed.values == [1, 2, 3]
+    assert len(parsed.timing) == 4
+    assert parsed.reply == jvm.END_OF_STREAM
+    assert code is None
+
+
+@pytest.mark.spec("WRK-4.10.3")
+@pytest.mark.parametrize("message_id", [3, -1, -4, -6])
+def test_WRK_4_10_3_other_message_id_takes_the_exception_path(use_profile, message_id):
+    profile = use_profile("spark-4.3")
+    body = _init_body(profile)
+    out, code = jvm.run_task(jvm.i32(message_id) + jvm.i32(len(body)) + body)
+    parsed = jvm.parse_output(out, profile)
+    assert "WRK-4.10.3" in parsed.exception
+    assert code == -1
+
+
+@pytest.mark.spec("WRK-4.10.2")
+@pytest.mark.parametrize("length", [-1, -(2 ** 31), 64 * 1024 * 1024 + 1, 2 ** 31 - 1])
+def test_WRK_4_10_2_length_out_of_range_fails_before_reading(use_profile, length):
+    profile = use_profile("spark-4.3")
+    # No body follows: a worker that tried to read N bytes would see a truncation instead.
+    out, code = jvm.run_task(jvm.i32(-8) + jvm.i32(length))
+    parsed = jvm.parse_output(out, profile)
+    assert "WRK-4.10.2" in parsed.exception
+    assert code == -1
+
+
+@pytest.mark.spec("WRK-4.10.4")
+def test_WRK_4_10_4_header_running_past_n_is_not_completed_from_the_data(use_profile):
+    profile = use_profile("spark-4.3")
+    body = _init_body(profile)
+    # N one short of the header; the missing byte and valid input follow on the stream.
+    task = jvm.i32(-8) + jvm.i32(len(body) - 1) + body + jvm.i32(jvm.END_OF_DATA_SECTION) \
+        + jvm.i32(jvm.END_OF_STREAM)
+    out, code = jvm.run_task(task)
+    parsed = jvm.parse_output(out, profile)
+    assert "WRK-4.10.4" in parsed.exception
+    assert code == -1
+
+
+@pytest.mark.spec("WRK-4.10.4")
+def test_WRK_4_10_4_bytes_left_over_in_the_message(use_profile):
+    profile = use_profile("spark-4.3")
+    body = _init_body(profile) + b"\x00"
+    task = jvm.i32(-8) + jvm.i32(len(body)) + body + jvm.i32(jvm.END_OF_DATA_SECTION) + jvm.i32(jvm.END_OF_STREAM)
+    out, code = jvm.run_task(task)
+    parsed = jvm.parse_output(out, profile)
+    assert "WRK-4.10.4" in parsed.exception
+    assert code == -1
+
+
+@pytest.mark.spec("WRK-4.3.5")
+def test_WRK_4_3_5_cpu_amount_reaches_the_task_and_is_required(use_profile):
+    from decimal import Decimal
+
+    profile = use_profile("spark-4.3")
+    ctx = jvm.context_for(profile, cpus=1, cpu_amount="0.5")
+    out, _ = run(profile, lambda s, it: iter([(TaskContext.get().cpus(), TaskContext.get().cpuAmount())]),
+                 context=ctx)
+    assert out.values == [(1, Decimal("0.5"))]
+    # Without cpuAmount (a spark-4.2 context inside a 4.3 message): the exception path names the rule.
+    hdr = jvm.header("spark-4.2", jvm.command(lambda s, it: it))
+    body = jvm.header_bytes("spark-4.2", hdr)
+    out, code = jvm.run_task(jvm.i32(-8) + jvm.i32(len(body)) + body)
+    parsed = jvm.parse_output(out, profile)
+    assert "WRK-4.3.5" in parsed.exception
+    assert code == -1
+
+
+@pytest.mark.spec("WRK-6.6")
+def test_WRK_6_6_spark_4_3_finish_signal(use_profile):
+    profile = use_profile("spark-4.3")
+    hdr = jvm.header(profile, jvm.command(lambda s, it: it))
+    out, code = jvm.run_task(jvm.task_bytes(profile, hdr, end=(jvm.END_OF_DATA_SECTION, 0)))
+    parsed = jvm.parse_output(out, profile)
+    assert parsed.reply == jvm.END_OF_DATA_SECTION
+    assert code == -1

@@ -22,7 +22,7 @@ from kindling.protocol.profiles import Profile
 from kindling.serializers import AutoBatchedSerializer, CloudPickleSerializer, CPickleSerializer
 
 PY_VERSION = "%d.%d" % sys.version_info[:2]
-PROFILES = ["spark-3.5", "spark-4.1", "spark-4.2"]
+PROFILES = ["spark-3.5", "spark-4.1", "spark-4.2", "spark-4.3"]
 PYTHON = sys.executable
 REPO_PYTHON = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -77,6 +77,8 @@ def context_for(profile, **kw):
     base = dict(is_barrier=False, stage_id=1, partition_id=3, attempt_number=0, task_attempt_id=23, cpus=1)
     base.update(conn)
     base.update(kw)
+    if profile.has_cpu_amount and "cpu_amount" not in kw:
+        base["cpu_amount"] = str(base["cpus"])  # as Spark 4.3's JVM writes a whole amount
     return TaskContextInfo(**base)
 
 

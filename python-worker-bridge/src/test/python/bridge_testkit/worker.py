@@ -2,6 +2,7 @@
 
 Simple mode: python -m bridge_testkit.worker (connects back to PYTHON_WORKER_FACTORY_PORT).
 """
+import io
 import json
 import os
 import pickle
@@ -23,11 +24,17 @@ def _profile():
     return os.environ.get("KINDLING_PROTOCOL_PROFILE", "spark-4.2")
 
 
+JSON_PROFILES = ("spark-4.2", "spark-4.3")
+
+
 def _read_context(infile, profile):
-    if profile == "spark-4.2":
+    if profile in JSON_PROFILES:
         ctx = json.loads(read_utf(infile))
-        for k in ("isBarrier", "connInfo", "secret", "stageId", "partitionId", "attemptNumber",
-                  "taskAttemptId", "cpus", "resources", "localProperties"):
+        keys = ["isBarrier", "connInfo", "secret", "stageId", "partitionId", "attemptNumber",
+                "taskAttemptId", "cpus", "resources", "localProperties"]
+        if profile == "spark-4.3":
+            keys.append("cpuAmount")
+        for k in keys:
             if k not in ctx:
                 raise ValueError("task context lacks %s" % k)
         return ctx
@@ -71,10 +78,21 @@ def _read_conf(infile):
 def main(infile, outfile):
     """Runs one task; returns 0 when the worker may be reused, non-zero otherwise."""
     boot = _now_ms()
+    profile = _profile()
+    data_in = infile
+    init_length = None
+    if profile == "spark-4.3":
+        # The header comes as an init message: i32 -8, i32 N, N bytes (WRK-4.10.1).
+        if read_int(infile) != -8:
+            return -1
+        init_length = read_int(infile)
+        body = infile.read(init_length)
+        if len(body) != init_length:
+            return -1
+        infile = io.BytesIO(body)
     split = read_int(infile)
     if split == -1:
         return -1
-    profile = _profile()
     try:
         version = read_utf(infile)
         mine = "%d.%d" % sys.version_info[:2]
@@ -94,12 +112,15 @@ def main(infile, outfile):
                 removed.append(-bid - 1)
         worker_state.LAST_SECTION = (removed, added)
         eval_type = read_int(infile)
-        confs = [_read_conf(infile), _read_conf(infile)] if profile == "spark-4.2" else []
+        confs = [_read_conf(infile), _read_conf(infile)] if profile in JSON_PROFILES else []
         command = read_blob(infile)
+        if init_length is not None and infile.tell() != init_length:
+            raise ValueError("init message of %d bytes, header of %d" % (init_length, infile.tell()))
+        infile = data_in
         worker_state.LAST_HEADER = {"split": split, "version": version, "context": ctx,
                                     "filesRoot": files_root, "includes": includes,
                                     "evalType": eval_type, "confs": confs,
-                                    "profile": profile}
+                                    "profile": profile, "initMessageLength": init_length}
         if version != mine:
             raise RuntimeError("Python in worker has different version %s than that in driver %s"
                                % (mine, version))
@@ -124,7 +145,7 @@ def main(infile, outfile):
     write_long(boot, outfile)
     write_long(init, outfile)
     write_long(finish, outfile)
-    if profile == "spark-4.2":
+    if profile in JSON_PROFILES:
         write_long(processing, outfile)
     write_long(0, outfile)
     write_long(0, outfile)

@@ -77,6 +77,20 @@ class EntryPointTest {
   }
 
   @Test
+  void spark43ProfileIsAcceptedPerContextAndAsTheEntryPointDefault() {
+    KindlingContext c = entry.createContext(Map.of("spark.master", "local", "spark.local.dir", dir.toString(),
+        "kindling.protocol.profile", "spark-4.3"));
+    assertThat(c.conf()).containsEntry("kindling.protocol.profile", "spark-4.3");
+    c.stop();
+    assertThatThrownBy(() -> entry.createContext(Map.of("spark.master", "local",
+        "spark.local.dir", dir.toString(), "kindling.protocol.profile", "spark-4.4")))
+        .isInstanceOf(KindlingException.class).hasMessageContaining("spark-4.3");
+    try (KindlingEntryPoint e43 = new KindlingEntryPoint(Profile.SPARK_4_3)) {
+      assertThat(e43.protocolProfile()).isEqualTo("spark-4.3");
+    }
+  }
+
+  @Test
   void GW_5_2_confDefaultsAndTempDir() throws IOException {
     KindlingContext c = context("local[2]");
     assertThat(c.conf()).containsEntry("spark.master", "local[2]").containsKey("spark.app.name")

@@ -7,7 +7,8 @@ package dev.kindling.protocol;
  * {@link Builder}. Immutable.
  *
  * <p>Rules: maxSecretBytes WRK-2.3 / CONN-4.4, maxFrameBytes WRK-5.4, maxHeaderCount and
- * maxHeaderStringBytes WRK-4.9, maxConfEntries WRK-4.7, maxAccumulatorUpdates WRK-6.8.
+ * maxHeaderStringBytes WRK-4.9, maxConfEntries WRK-4.7, maxAccumulatorUpdates WRK-6.8,
+ * maxInitMessageBytes WRK-4.10.2.
  */
 public final class Limits {
   private static final Limits DEFAULTS = builder().build();
@@ -18,6 +19,7 @@ public final class Limits {
   private final int maxHeaderStringBytes;
   private final int maxConfEntries;
   private final int maxAccumulatorUpdates;
+  private final int maxInitMessageBytes;
 
   private Limits(Builder b) {
     this.maxFrameBytes = nonNegative("maxFrameBytes", b.maxFrameBytes);
@@ -26,6 +28,7 @@ public final class Limits {
     this.maxHeaderStringBytes = nonNegative("maxHeaderStringBytes", b.maxHeaderStringBytes);
     this.maxConfEntries = nonNegative("maxConfEntries", b.maxConfEntries);
     this.maxAccumulatorUpdates = nonNegative("maxAccumulatorUpdates", b.maxAccumulatorUpdates);
+    this.maxInitMessageBytes = nonNegative("maxInitMessageBytes", b.maxInitMessageBytes);
   }
 
   private static int nonNegative(String name, int value) {
@@ -52,7 +55,8 @@ public final class Limits {
         .maxHeaderCount(maxHeaderCount)
         .maxHeaderStringBytes(maxHeaderStringBytes)
         .maxConfEntries(maxConfEntries)
-        .maxAccumulatorUpdates(maxAccumulatorUpdates);
+        .maxAccumulatorUpdates(maxAccumulatorUpdates)
+        .maxInitMessageBytes(maxInitMessageBytes);
   }
 
   public int maxFrameBytes() {
@@ -79,6 +83,10 @@ public final class Limits {
     return maxAccumulatorUpdates;
   }
 
+  public int maxInitMessageBytes() {
+    return maxInitMessageBytes;
+  }
+
   public Limits withMaxFrameBytes(int v) {
     return toBuilder().maxFrameBytes(v).build();
   }
@@ -103,6 +111,10 @@ public final class Limits {
     return toBuilder().maxAccumulatorUpdates(v).build();
   }
 
+  public Limits withMaxInitMessageBytes(int v) {
+    return toBuilder().maxInitMessageBytes(v).build();
+  }
+
   @Override
   public boolean equals(Object o) {
     if (!(o instanceof Limits)) {
@@ -114,14 +126,15 @@ public final class Limits {
         && maxHeaderCount == l.maxHeaderCount
         && maxHeaderStringBytes == l.maxHeaderStringBytes
         && maxConfEntries == l.maxConfEntries
-        && maxAccumulatorUpdates == l.maxAccumulatorUpdates;
+        && maxAccumulatorUpdates == l.maxAccumulatorUpdates
+        && maxInitMessageBytes == l.maxInitMessageBytes;
   }
 
   @Override
   public int hashCode() {
     return java.util.Objects.hash(
         maxFrameBytes, maxSecretBytes, maxHeaderCount, maxHeaderStringBytes, maxConfEntries,
-        maxAccumulatorUpdates);
+        maxAccumulatorUpdates, maxInitMessageBytes);
   }
 
   @Override
@@ -131,7 +144,8 @@ public final class Limits {
         + ", maxHeaderCount=" + maxHeaderCount
         + ", maxHeaderStringBytes=" + maxHeaderStringBytes
         + ", maxConfEntries=" + maxConfEntries
-        + ", maxAccumulatorUpdates=" + maxAccumulatorUpdates + "}";
+        + ", maxAccumulatorUpdates=" + maxAccumulatorUpdates
+        + ", maxInitMessageBytes=" + maxInitMessageBytes + "}";
   }
 
   /** Mutable builder; starts from the defaults. */
@@ -142,6 +156,7 @@ public final class Limits {
     private int maxHeaderStringBytes = ProtocolConstants.Limits.MAX_HEADER_STRING_BYTES;
     private int maxConfEntries = ProtocolConstants.Limits.MAX_CONF_ENTRIES;
     private int maxAccumulatorUpdates = ProtocolConstants.Limits.MAX_ACCUMULATOR_UPDATES;
+    private int maxInitMessageBytes = ProtocolConstants.Limits.MAX_INIT_MESSAGE_BYTES;
 
     private Builder() {}
 
@@ -172,6 +187,11 @@ public final class Limits {
 
     public Builder maxAccumulatorUpdates(int v) {
       maxAccumulatorUpdates = v;
+      return this;
+    }
+
+    public Builder maxInitMessageBytes(int v) {
+      maxInitMessageBytes = v;
       return this;
     }
 

@@ -16,6 +16,12 @@ public final class ProtocolConstants {
     public static final int END_OF_MICRO_BATCH = -7;
   }
 
+  /** constants.json: {@code messageIds}. */
+  public static final class MessageIds {
+    private MessageIds() {}
+    public static final int START_OF_INIT_MESSAGE = -8;
+  }
+
   /** constants.json: {@code evalTypes}. */
   public static final class EvalTypes {
     private EvalTypes() {}
@@ -95,6 +101,7 @@ public final class ProtocolConstants {
     public static final int MAX_HEADER_STRING_BYTES = 16777216;
     public static final int MAX_CONF_ENTRIES = 10000;
     public static final int MAX_ACCUMULATOR_UPDATES = 1000000;
+    public static final int MAX_INIT_MESSAGE_BYTES = 67108864;
     public static final int MAX_GATEWAY_LINE_BYTES = 65536;
   }
 }

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.Test;
  * been changed without the other.
  */
 class ConstantsDriftTest {
-  private static final List<String> RAW_NAME_GROUPS = List.of("specialLengths", "evalTypes", "authReplies", "env");
+  private static final List<String> RAW_NAME_GROUPS = List.of("specialLengths", "messageIds", "evalTypes", "authReplies", "env");
   private static final List<String> GROUPS =
-      List.of("specialLengths", "evalTypes", "authReplies", "env", "defaults", "limits");
+      List.of("specialLengths", "messageIds", "evalTypes", "authReplies", "env", "defaults", "limits");
 
   static Path specDir() {
     String root = System.getProperty("kindling.root");
@@ -111,6 +111,8 @@ class ConstantsDriftTest {
       assertThat(p.timingLongs()).isEqualTo(e.getValue().get("timingLongs").intValue());
       assertThat(p.jsonTaskContext()).isEqualTo(e.getValue().get("taskContext").textValue().equals("json"));
       assertThat(p.hasConfMaps()).isEqualTo(e.getValue().get("confMaps").booleanValue());
+      assertThat(p.hasCpuAmount()).isEqualTo(e.getValue().get("cpuAmount").booleanValue());
+      assertThat(p.initMessage()).isEqualTo(e.getValue().get("initMessage").booleanValue());
       for (JsonNode alias : e.getValue().get("aliases")) {
         assertThat(Profile.parse(alias.textValue())).isEqualTo(p);
       }

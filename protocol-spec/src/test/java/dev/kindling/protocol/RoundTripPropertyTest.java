@@ -145,9 +145,14 @@ class RoundTripPropertyTest {
       }
       res.put(str(r, 4), new ResourceInfo(str(r, 4), addrs));
     }
+    // spark-4.3 carries the exact amount as a plain decimal string (WRK-4.3.5).
+    String cpuAmount = p == Profile.SPARK_4_3
+        ? (r.nextBoolean() ? Integer.toString(r.nextInt(Integer.MAX_VALUE))
+            : r.nextInt(64) + "." + (1 + r.nextInt(999)))
+        : null;
     return new TaskContextInfo(
         barrier, connInfo, secret, anyInt(r), anyInt(r), anyInt(r), anyLong(r), anyInt(r), res,
-        stringMap(r, 4));
+        stringMap(r, 4), cpuAmount);
   }
 
   static Map<String, String> stringMap(SplittableRandom r, int max) {

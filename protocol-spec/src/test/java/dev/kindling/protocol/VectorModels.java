@@ -42,6 +42,7 @@ final class VectorModels {
         case "maxHeaderStringBytes": b.maxHeaderStringBytes(v); break;
         case "maxConfEntries": b.maxConfEntries(v); break;
         case "maxAccumulatorUpdates": b.maxAccumulatorUpdates(v); break;
+        case "maxInitMessageBytes": b.maxInitMessageBytes(v); break;
         default: throw new IllegalArgumentException("unknown vector option " + e.getKey());
       }
     }
@@ -83,7 +84,8 @@ final class VectorModels {
         c.get("taskAttemptId").longValue(),
         c.get("cpus").intValue(),
         resources,
-        stringMap(c.get("localProperties")));
+        stringMap(c.get("localProperties")),
+        c.has("cpuAmount") ? c.get("cpuAmount").textValue() : null);
     JsonNode b = d.get("broadcasts");
     BroadcastSection.DecryptionServer ds = null;
     if (!b.get("decryptionServer").isNull()) {

@@ -11,7 +11,7 @@ import java.util.TreeMap;
 /**
  * Everything the task header carries (WRK-4): the split, the driver's Python version, the task
  * context fields, files root and includes, the broadcasts the command needs (id to file path),
- * the command and, on spark-4.2, the two conf maps. Build with {@link #builder()}. Immutable.
+ * the command and, on spark-4.2 and spark-4.3, the two conf maps. Build with {@link #builder()}. Immutable.
  */
 public final class TaskSpec {
   private final Profile profile;

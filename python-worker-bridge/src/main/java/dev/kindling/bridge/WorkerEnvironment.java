@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * Fills in the environment of a worker or daemon process. Implements WRK-3.1 (PYTHONUNBUFFERED,
  * SPARK_REUSE_WORKER, SPARK_AUTH_SOCKET_TIMEOUT, SPARK_BUFFER_SIZE, PYTHONHASHSEED and the
- * factory secret, never in argv) and WRK-3.2 (SPARK_PYTHON_RUNTIME on spark-4.2).
+ * factory secret, never in argv) and WRK-3.2 (SPARK_PYTHON_RUNTIME on spark-4.2 and spark-4.3).
  */
 final class WorkerEnvironment {
   private WorkerEnvironment() {}
@@ -37,7 +37,7 @@ final class WorkerEnvironment {
     env.put(Env.AUTH_SOCKET_TIMEOUT, Long.toString(config.authSocketTimeout().toSeconds()));
     env.put(Env.BUFFER_SIZE, Integer.toString(config.bufferSize()));
     env.put(Env.KINDLING_PROFILE, config.profile().id());
-    if (config.profile() == Profile.SPARK_4_2) {
+    if (config.profile() == Profile.SPARK_4_2 || config.profile() == Profile.SPARK_4_3) {
       env.put(Env.PYTHON_RUNTIME, "PYTHON_WORKER");
     }
     env.put(Env.WORKER_FACTORY_SECRET, secret);

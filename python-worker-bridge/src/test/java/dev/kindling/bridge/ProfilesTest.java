@@ -56,13 +56,21 @@ class ProfilesTest {
         assertThat(ctx.get("cpus").asInt()).isEqualTo(2);
         assertThat(ctx.get("localProperties").get("spark.job.description").asText()).isEqualTo("d");
         assertThat(ctx.get("resources").get("gpu").get("addresses").toString()).isEqualTo("[\"0\",\"1\"]");
-        if (profile == Profile.SPARK_4_2) {
+        if (profile.hasConfMaps()) {
           assertThat(ctx.get("connInfo").asInt()).isEqualTo(-1);
           assertThat(h.get("confs").toString()).isEqualTo("[{\"r\":\"1\"},{\"e\":\"2\"}]");
           assertThat(run.metrics().processingMs()).isGreaterThanOrEqualTo(0);
         } else {
           assertThat(h.get("confs").size()).isZero();
           assertThat(run.metrics().processingMs()).isEqualTo(-1);
+        }
+        if (profile.initMessage()) {
+          // spark-4.3: the header came inside an init message, with the amount as a string.
+          assertThat(h.get("initMessageLength").asInt()).isPositive();
+          assertThat(ctx.get("cpuAmount").asText()).isEqualTo("2");
+        } else {
+          assertThat(h.get("initMessageLength").isNull()).isTrue();
+          assertThat(ctx.has("cpuAmount")).isFalse();
         }
         assertThat(run.metrics().initMs()).isGreaterThanOrEqualTo(0);
         assertThat(run.metrics().finishMs()).isGreaterThanOrEqualTo(0);

@@ -43,6 +43,12 @@ public final class TierExtension
       return ConditionEvaluationResult.enabled("not a test method");
     }
     TckConfig config = TckConfigResolver.config(context);
+    // A verification that overrides configure() (e.g. a build's KindlingWorkerSpark43Test) decides
+    // the profile; the rules that apply are those of that profile, not of the run's default.
+    Optional<Object> instance = context.getTestInstance();
+    if (instance.isPresent() && instance.get() instanceof Verification) {
+      config = ((Verification) instance.get()).effectiveConfig(config);
+    }
     Optional<RuleCatalog> catalog = Catalogs.get(config.catalog());
     RuleBinding binding = RuleBinding.of(method.get(), catalog);
     if (binding.tier() == Tier.UNTESTED) {

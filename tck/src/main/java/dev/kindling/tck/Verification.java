@@ -27,6 +27,11 @@ public abstract class Verification {
     return fromRun;
   }
 
+  /** The configuration this verification runs with, for the extension's profile filter. */
+  final TckConfig effectiveConfig(TckConfig fromRun) {
+    return configure(fromRun);
+  }
+
   @BeforeEach
   protected final void setUpTestEnvironment(TckConfig fromRun) {
     config = configure(fromRun);

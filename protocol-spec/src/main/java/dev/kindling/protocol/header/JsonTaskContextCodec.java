@@ -18,19 +18,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The spark-4.2 task context: one {@code utf} holding a JSON object.
+ * The spark-4.2 and spark-4.3 task context: one {@code utf} holding a JSON object.
  *
  * <pre>
  *   +-----------+-------------------------------------------------------------------+
  *   | i32 N     | N bytes UTF-8 JSON                                                |
  *   +-----------+-------------------------------------------------------------------+
  *   {"isBarrier":false,"connInfo":-1,"secret":null,"stageId":1,"partitionId":3,
- *    "attemptNumber":0,"taskAttemptId":23,"cpus":1,
+ *    "attemptNumber":0,"taskAttemptId":23,"cpus":1,["cpuAmount":"1", spark-4.3 only]
  *    "resources":{"gpu":{"name":"gpu","addresses":["0","1"]}},
  *    "localProperties":{"k":"v"}}
  * </pre>
  *
- * <p>Implements WRK-4.3.3. Encoding is compact, in the key order above, non-ASCII as raw UTF-8 and
+ * <p>Implements WRK-4.3.3 and WRK-4.3.5 ({@code cpuAmount}: a plain non-negative decimal string,
+ * required on spark-4.3, ignored before). Encoding is compact, in the key order above, non-ASCII as raw UTF-8 and
  * control characters escaped as Python's {@code json.dumps} does (lowercase hex). Decoding parses
  * a map in any key order and rejects (WRK-4.3.3) text that is not JSON, not one object, has a
  * duplicate key, lacks a required key or has a value of the wrong type; keys it does not know are
@@ -38,6 +39,9 @@ import java.util.Map;
  */
 final class JsonTaskContextCodec {
   static final String RULE = "WRK-4.3.3";
+  static final String CPU_AMOUNT_RULE = "WRK-4.3.5";
+  private static final java.util.regex.Pattern PLAIN_DECIMAL =
+      java.util.regex.Pattern.compile("[0-9]+(\\.[0-9]+)?");
 
   private static final JsonFactory FACTORY = JsonFactory.builder()
       .disable(JsonWriteFeature.WRITE_HEX_UPPER_CASE)
@@ -55,7 +59,12 @@ final class JsonTaskContextCodec {
 
   private JsonTaskContextCodec() {}
 
+  /** The spark-4.2 form (no {@code cpuAmount}). */
   static byte[] encode(TaskContextInfo c) throws IOException {
+    return encode(c, false);
+  }
+
+  static byte[] encode(TaskContextInfo c, boolean withCpuAmount) throws IOException {
     if (c.connInfo() == null) {
       throw new IllegalArgumentException(
           "spark-4.2 connInfo must be a number or a string (-1 when not barrier), got null");
@@ -79,6 +88,14 @@ final class JsonTaskContextCodec {
       g.writeNumberField("attemptNumber", c.attemptNumber());
       g.writeNumberField("taskAttemptId", c.taskAttemptId());
       g.writeNumberField("cpus", c.cpus());
+      if (withCpuAmount) {
+        String amount = c.cpuAmount() == null ? Integer.toString(c.cpus()) : c.cpuAmount();
+        if (!PLAIN_DECIMAL.matcher(amount).matches()) {
+          throw new IllegalArgumentException(
+              "cpuAmount must be a plain non-negative decimal, got '" + amount + "'");
+        }
+        g.writeStringField("cpuAmount", amount);
+      }
       g.writeObjectFieldStart("resources");
       for (Map.Entry<String, ResourceInfo> e : c.resources().entrySet()) {
         g.writeObjectFieldStart(e.getKey());
@@ -101,7 +118,13 @@ final class JsonTaskContextCodec {
     return buf.toByteArray();
   }
 
+  /** The spark-4.2 form ({@code cpuAmount} ignored). */
   static TaskContextInfo decode(String json, HeaderInput in) throws ProtocolException {
+    return decode(json, in, false);
+  }
+
+  static TaskContextInfo decode(String json, HeaderInput in, boolean withCpuAmount)
+      throws ProtocolException {
     JsonNode root;
     try (JsonParser p = FACTORY.createParser(json)) {
       root = MAPPER.readTree(p);
@@ -132,6 +155,19 @@ final class JsonTaskContextCodec {
     long taskAttemptId = require(root, "taskAttemptId", "64-bit integer",
         n -> n.isIntegralNumber() && n.canConvertToLong()).longValue();
     int cpus = intField(root, "cpus");
+    String cpuAmount = null;
+    if (withCpuAmount) {
+      JsonNode amount = root.get("cpuAmount");
+      if (amount == null) {
+        throw new ProtocolException(CPU_AMOUNT_RULE, "task context lacks the key \"cpuAmount\"");
+      }
+      if (!amount.isTextual() || !PLAIN_DECIMAL.matcher(amount.textValue()).matches()) {
+        throw new ProtocolException(CPU_AMOUNT_RULE,
+            "task context.cpuAmount must be a string holding a plain non-negative decimal, got "
+                + amount);
+      }
+      cpuAmount = amount.textValue();
+    }
     JsonNode res = require(root, "resources", "object", JsonNode::isObject);
     bound("resources", res.size(), in);
     Map<String, ResourceInfo> resources = new LinkedHashMap<>();
@@ -164,7 +200,7 @@ final class JsonTaskContextCodec {
     }
     return new TaskContextInfo(
         barrier, connInfo, secret, stageId, partitionId, attemptNumber, taskAttemptId, cpus,
-        resources, props);
+        resources, props, cpuAmount);
   }
 
   private static void bound(String field, int n, HeaderInput in) throws ProtocolException {

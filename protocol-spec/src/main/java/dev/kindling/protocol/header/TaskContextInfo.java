@@ -16,8 +16,12 @@ import java.util.Map;
  *   <li>spark-3.5: always an Integer port and a non-null secret (0 and "" when not barrier);
  *   <li>spark-4.1: non-barrier: both null; barrier: a port (not -1) with a secret, or a path with
  *       a null secret;
- *   <li>spark-4.2: connInfo an Integer or a String, secret a string or null.
+ *   <li>spark-4.2 and spark-4.3: connInfo an Integer or a String, secret a string or null.
  * </ul>
+ *
+ * <p>{@code cpuAmount} is the exact CPU amount as a plain decimal string (WRK-4.3.5); only
+ * spark-4.3 carries it. Decoding other profiles gives null, and encoding spark-4.3 with null writes
+ * {@code cpus} as the amount.
  *
  * <p>Map arguments are copied in their iteration order, which is the wire order.
  */
@@ -31,7 +35,24 @@ public record TaskContextInfo(
     long taskAttemptId,
     int cpus,
     Map<String, ResourceInfo> resources,
-    Map<String, String> localProperties) {
+    Map<String, String> localProperties,
+    String cpuAmount) {
+
+  /** A context without {@code cpuAmount} (the profiles before spark-4.3). */
+  public TaskContextInfo(
+      boolean isBarrier,
+      Object connInfo,
+      String secret,
+      int stageId,
+      int partitionId,
+      int attemptNumber,
+      long taskAttemptId,
+      int cpus,
+      Map<String, ResourceInfo> resources,
+      Map<String, String> localProperties) {
+    this(isBarrier, connInfo, secret, stageId, partitionId, attemptNumber, taskAttemptId, cpus,
+        resources, localProperties, null);
+  }
 
   public TaskContextInfo {
     if (connInfo != null && !(connInfo instanceof Integer) && !(connInfo instanceof String)) {
@@ -44,7 +65,8 @@ public record TaskContextInfo(
 
   /**
    * A non-barrier context as Kindling's JVM sends it on {@code profile} (WRK-4.3.4): port 0 and
-   * secret "" on spark-3.5, nothing on spark-4.1, connInfo -1 and a null secret on spark-4.2.
+   * secret "" on spark-3.5, nothing on spark-4.1, connInfo -1 and a null secret on spark-4.2 and
+   * spark-4.3, where {@code cpuAmount} is {@code cpus} as a decimal (WRK-4.3.5).
    */
   public static TaskContextInfo nonBarrier(
       Profile profile,
@@ -73,7 +95,7 @@ public record TaskContextInfo(
     }
     return new TaskContextInfo(
         false, connInfo, secret, stageId, partitionId, attemptNumber, taskAttemptId, cpus,
-        resources, localProperties);
+        resources, localProperties, profile.hasCpuAmount() ? Integer.toString(cpus) : null);
   }
 
   @Override
@@ -87,6 +109,7 @@ public record TaskContextInfo(
         + ", taskAttemptId=" + taskAttemptId
         + ", cpus=" + cpus
         + ", resources=" + resources
-        + ", localProperties=" + localProperties + "]";
+        + ", localProperties=" + localProperties
+        + (cpuAmount == null ? "" : ", cpuAmount=" + cpuAmount) + "]";
   }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
 
 /**
  * Everything the JVM writes before the input data (WRK-4.1 to WRK-4.8). {@code runnerConf} and
- * {@code evalConf} exist on the wire only on spark-4.2; on other profiles they are empty.
+ * {@code evalConf} exist on the wire only on spark-4.2 and spark-4.3; on other profiles they are empty.
  * Maps keep their wire order; {@code command} is copied in and out.
  *
  * <p>A split index of -1 is Spark's exit request (WRK-4.1): on the wire it is the only field. The

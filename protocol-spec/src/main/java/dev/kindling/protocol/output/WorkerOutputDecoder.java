@@ -20,7 +20,7 @@ import java.util.List;
  *             | i32 n>=0  | n bytes   |  -&gt; DataFrame            (repeat)
  *             +-----------+-----------+
  *             | i32 -2 | utf traceback |  -&gt; PythonException, then nothing (WRK-7.1/7.2)
- *             | i32 -3 | i64 boot | i64 init | i64 finish | [i64 processing, spark-4.2] |
+ *             | i32 -3 | i64 boot | i64 init | i64 finish | [i64 processing, spark-4.2+] |
  *                                          -&gt; Timing               (WRK-6.2, 6.2.1)
  *   SPILL     | i64 memory | i64 disk |    -&gt; Spill                (WRK-6.3)
  *   MARKER    | i32 -1 |  (or i32 -2 + utf traceback)

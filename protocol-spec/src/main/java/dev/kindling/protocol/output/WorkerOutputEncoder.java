@@ -54,7 +54,7 @@ public final class WorkerOutputEncoder {
     out.writeBlob(data);
   }
 
-  /** TIMING_DATA and its three longs, four on spark-4.2 (WRK-6.2, WRK-6.2.1). */
+  /** TIMING_DATA and its three longs, four on spark-4.2 and spark-4.3 (WRK-6.2, WRK-6.2.1). */
   public void writeTiming(Timing t) throws IOException {
     expect(State.DATA, "timing");
     boolean wantsProcessing = profile.timingLongs() == 4;

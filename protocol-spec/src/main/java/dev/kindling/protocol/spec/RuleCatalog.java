@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>id: {@code [A-Z]+-\d+(\.\d+)*}; defined at most once across all files;
  *   <li>{@code {...}}: the first item is the role ({@code driver, jvm, worker, daemon, launcher,
- *       any}), further items are profiles ({@code spark-3.5, spark-4.1, spark-4.2}); no profiles
+ *       any}), further items are profiles ({@code spark-3.5, spark-4.1, spark-4.2, spark-4.3}); no profiles
  *       means all profiles, no block means role {@code any} and all profiles;
  *   <li>level: the first RFC 2119 keyword of the text (MUST, MUST NOT, REQUIRED, SHALL, SHALL NOT
  *       → MUST; SHOULD, SHOULD NOT, RECOMMENDED → SHOULD; MAY, OPTIONAL → MAY); none is an error;

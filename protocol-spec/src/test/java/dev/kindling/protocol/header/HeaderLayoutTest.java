@@ -50,8 +50,10 @@ class HeaderLayoutTest {
   @Test
   void WRK_4_1_splitIndexMinusOneIsAnExitRequestAndEndsTheHeader() throws IOException {
     for (Profile p : Profile.values()) {
-      assertThat(hex(TaskHeader.exitRequest(), p)).isEqualTo("ffffffff");
-      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(HexFormat.of().parseHex("ffffffff" + "00000003"));
+      // spark-4.3: the exit request travels in an init message of 4 bytes (WRK-4.10.1).
+      String exit = p.initMessage() ? "fffffff8" + "00000004" + "ffffffff" : "ffffffff";
+      assertThat(hex(TaskHeader.exitRequest(), p)).isEqualTo(exit);
+      java.io.ByteArrayInputStream in = new java.io.ByteArrayInputStream(HexFormat.of().parseHex(exit + "00000003"));
       TaskHeader h = TaskHeaderCodec.decode(in, p, dev.kindling.protocol.Limits.defaults());
       assertThat(h.isExitRequest()).isTrue();
       assertThat(h).isEqualTo(TaskHeader.exitRequest());

@@ -191,4 +191,97 @@ class TaskHeaderCodecTest {
     assertThat(c.toString()).doesNotContain("topsecret");
     assertThat(new BroadcastSection.DecryptionServer(1, "topsecret").toString()).doesNotContain("topsecret");
   }
+
+  // --- spark-4.3: cpuAmount and the init message
+
+  private static byte[] wrap(byte[] body) {
+    return java.nio.ByteBuffer.allocate(8 + body.length).putInt(-8).putInt(body.length).put(body).array();
+  }
+
+  @Test
+  void WRK_4_10_1_spark43HeaderIsTheSpark42LayoutInsideAnInitMessage() throws IOException {
+    TaskHeader h = header(Profile.SPARK_4_3, ctx(Profile.SPARK_4_3), Map.of("k", "v"));
+    byte[] wire = encode(h, Profile.SPARK_4_3);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(wire);
+    assertThat(b.getInt()).isEqualTo(-8);
+    assertThat(b.getInt()).isEqualTo(wire.length - 8);
+    byte[] body = java.util.Arrays.copyOfRange(wire, 8, wire.length);
+    // The body is spark-4.2's header but for the context's cpuAmount, right after cpus: a 4.2
+    // reader (which ignores unknown keys) reads it as the same header without the amount.
+    assertThat(new String(body, StandardCharsets.ISO_8859_1)).contains("\"cpus\":1,\"cpuAmount\":\"1\",\"resources\"");
+    TaskHeader as42 = decode(body, Profile.SPARK_4_2, Limits.defaults());
+    assertThat(as42).isEqualTo(header(Profile.SPARK_4_2, ctx(Profile.SPARK_4_2), Map.of("k", "v")));
+    // Data after the message is not part of the header.
+    ByteArrayInputStream in = new ByteArrayInputStream(concat(wire, new byte[] {0, 0, 0, 1, 9}));
+    assertThat(TaskHeaderCodec.decode(in, Profile.SPARK_4_3, Limits.defaults())).isEqualTo(h);
+    assertThat(in.available()).isEqualTo(5);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  @Test
+  void WRK_4_10_2_encoderRefusesAHeaderOverTheBoundAndDecoderChecksNBeforeReading() throws IOException {
+    TaskHeader h = header(Profile.SPARK_4_3, ctx(Profile.SPARK_4_3), Map.of());
+    int n = encode(h, Profile.SPARK_4_3).length - 8;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    assertThatThrownBy(() -> TaskHeaderCodec.encode(h, Profile.SPARK_4_3, out, Limits.defaults().withMaxInitMessageBytes(n - 1)))
+        .isInstanceOf(ProtocolException.class).hasMessageStartingWith("WRK-4.10.2");
+    assertThat(out.size()).as("nothing written").isZero();
+    TaskHeaderCodec.encode(h, Profile.SPARK_4_3, out, Limits.defaults().withMaxInitMessageBytes(n));
+    assertThat(out.size()).isEqualTo(n + 8);
+    // A huge N with no body: rejected from the length alone, nothing allocated or awaited.
+    byte[] huge = java.nio.ByteBuffer.allocate(8).putInt(-8).putInt(Integer.MAX_VALUE).array();
+    assertThatThrownBy(() -> decode(huge, Profile.SPARK_4_3, Limits.defaults()))
+        .isInstanceOf(ProtocolException.class).hasMessageStartingWith("WRK-4.10.2");
+    byte[] negative = java.nio.ByteBuffer.allocate(8).putInt(-8).putInt(-1).array();
+    assertThatThrownBy(() -> decode(negative, Profile.SPARK_4_3, Limits.defaults()))
+        .isInstanceOf(ProtocolException.class).hasMessageStartingWith("WRK-4.10.2");
+  }
+
+  @Test
+  void WRK_4_10_3_anotherMessageIdIsRejected() throws IOException {
+    byte[] as42 = encode(header(Profile.SPARK_4_2, ctx(Profile.SPARK_4_2), Map.of()), Profile.SPARK_4_2);
+    assertThatThrownBy(() -> decode(as42, Profile.SPARK_4_3, Limits.defaults()))
+        .isInstanceOf(ProtocolException.class).hasMessageStartingWith("WRK-4.10.3")
+        .hasMessageContaining("got 3");
+  }
+
+  @Test
+  void WRK_4_10_4_headerMustEndExactlyAtN() throws IOException {
+    byte[] wire = encode(header(Profile.SPARK_4_3, ctx(Profile.SPARK_4_3), Map.of()), Profile.SPARK_4_3);
+    byte[] body = java.util.Arrays.copyOfRange(wire, 8, wire.length);
+    // N one short: the command's last byte is outside the message, though it follows on the stream.
+    byte[] shortN = concat(wrap(java.util.Arrays.copyOf(body, body.length - 1)), new byte[] {body[body.length - 1]});
+    assertThatThrownBy(() -> decode(shortN, Profile.SPARK_4_3, Limits.defaults()))
+        .isInstanceOf(ProtocolException.class).hasMessageStartingWith("WRK-4.10.4");
+    // N one long: a byte left over after the command.
+    byte[] longN = wrap(concat(body, new byte[] {0}));
+    assertThatThrownBy(() -> decode(longN, Profile.SPARK_4_3, Limits.defaults()))
+        .isInstanceOf(ProtocolException.class).hasMessageStartingWith("WRK-4.10.4");
+    // The stream ends inside the declared N: a truncation, not a short header.
+    byte[] cut = java.util.Arrays.copyOf(wire, wire.length - 1);
+    assertThatThrownBy(() -> decode(cut, Profile.SPARK_4_3, Limits.defaults()))
+        .isInstanceOf(ProtocolException.class).hasMessageStartingWith("WRK-1.5");
+  }
+
+  @Test
+  void WRK_4_3_5_cpuAmountIsRequiredOnSpark43AndIgnoredOnSpark42() throws IOException {
+    HeaderInput in = new HeaderInput(null, Limits.defaults());
+    String base = "{\"isBarrier\":false,\"connInfo\":-1,\"secret\":null,\"stageId\":1,\"partitionId\":3,"
+        + "\"attemptNumber\":0,\"taskAttemptId\":23,\"cpus\":1,\"resources\":{},\"localProperties\":{}";
+    assertThat(JsonTaskContextCodec.decode(base + ",\"cpuAmount\":\"0.5\"}", in, true).cpuAmount()).isEqualTo("0.5");
+    assertThat(JsonTaskContextCodec.decode(base + ",\"cpuAmount\":\"0.5\"}", in, false).cpuAmount()).isNull();
+    for (String bad : new String[] {"}", ",\"cpuAmount\":1}", ",\"cpuAmount\":\"-1\"}", ",\"cpuAmount\":\"1e3\"}",
+        ",\"cpuAmount\":null}"}) {
+      assertThatThrownBy(() -> JsonTaskContextCodec.decode(base + bad, in, true))
+          .as(bad).isInstanceOf(ProtocolException.class).hasMessageStartingWith("WRK-4.3.5");
+    }
+    // Kindling's JVM writes cpus as the amount when it has no fraction (WRK-4.3.4).
+    assertThat(TaskContextInfo.nonBarrier(Profile.SPARK_4_3, 1, 3, 0, 23, 2, Map.of(), Map.of()).cpuAmount())
+        .isEqualTo("2");
+  }
 }

@@ -719,13 +719,46 @@ public abstract class EngineVerificationRules extends EngineVerification {
         t + ": the probe and the codec disagree on the stage id", r);
   }
 
-  /** WRK-4.3.4: no barrier tasks: isBarrier false (and connInfo -1 on spark-4.2). */
+  /**
+   * WRK-4.3.5: on spark-4.3 the JSON context carries cpuAmount, a plain decimal whose ceiling is
+   * cpus (the codec has checked its form).
+   */
+  @Test
+  void required_WRK_4_3_5_cpuAmount() {
+    eachHeader((r, t, h) -> {
+      var c = h.taskContext();
+      check(c.cpuAmount() != null, "WRK-4.3.5", t + ": no cpuAmount", r);
+      java.math.BigDecimal amount = new java.math.BigDecimal(c.cpuAmount());
+      check(amount.setScale(0, java.math.RoundingMode.CEILING).intValueExact() == c.cpus(), "WRK-4.3.5",
+          t + ": cpus " + c.cpus() + " is not cpuAmount " + c.cpuAmount() + " rounded up", r);
+    });
+  }
+
+  /**
+   * WRK-4.10.1: on spark-4.3 the engine writes the header as one init message: i32 -8, i32 N and
+   * exactly N bytes of header (the codec rejects another id, an N out of bounds and a header that
+   * does not end at N), and the input follows it.
+   */
+  @Test
+  void required_WRK_4_10_1_headerInInitMessage() {
+    eachHeader((r, t, h) -> {
+      ByteBuffer b = ByteBuffer.wrap(t.header);
+      int id = b.getInt();
+      int n = b.getInt();
+      check(id == dev.kindling.protocol.ProtocolConstants.MessageIds.START_OF_INIT_MESSAGE, "WRK-4.10.1",
+          t + ": message id " + id, r);
+      check(n == t.header.length - 8, "WRK-4.10.1",
+          t + ": N " + n + " but the header the probe parsed has " + (t.header.length - 8) + " bytes", r);
+    });
+  }
+
+  /** WRK-4.3.4: no barrier tasks: isBarrier false (and connInfo -1 on spark-4.2 and 4.3). */
   @Test
   void required_WRK_4_3_4_notBarrier() {
     eachHeader((r, t, h) -> {
       var c = h.taskContext();
       check(!c.isBarrier(), "WRK-4.3.4", t + ": isBarrier true", r);
-      if (profile() == Profile.SPARK_4_2) {
+      if (profile().jsonTaskContext()) {
         check(Integer.valueOf(-1).equals(c.connInfo()), "WRK-4.3.4", t + ": connInfo "
             + c.connInfo() + ", expected -1 for a non-barrier task", r);
       }

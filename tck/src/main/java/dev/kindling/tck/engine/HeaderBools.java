@@ -12,8 +12,10 @@ import java.util.Map;
  *
  * <pre>
  *   spark-3.5, spark-4.1:  ... | utf pyVer | bool isBarrier | ... | bool needsDecryptionServer | ...
- *   spark-4.2:             ... | utf pyVer | utf JSON context  | ... | bool needsDecryptionServer | ...
+ *   spark-4.2, spark-4.3:  ... | utf pyVer | utf JSON context  | ... | bool needsDecryptionServer | ...
  * </pre>
+ *
+ * (On spark-4.3 the recorded header includes the init message's 8 bytes; offsets count them.)
  *
  * (4.2's {@code isBarrier} is a JSON boolean inside a utf, not a wire bool.)
  */
@@ -24,7 +26,7 @@ final class HeaderBools {
 
   /** The wire bools of a complete RDD task header, in order. */
   static List<String> expectedFields(Profile profile) {
-    return profile == Profile.SPARK_4_2
+    return profile.jsonTaskContext()
         ? List.of("needsDecryptionServer")
         : List.of("isBarrier", "needsDecryptionServer");
   }

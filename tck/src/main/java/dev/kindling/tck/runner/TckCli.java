@@ -33,7 +33,7 @@ public final class TckCli {
           "  <target>                 " + Target.ids(),
           "  <command...>             starts the implementation under test",
           "options:",
-          "  --profile P              spark-3.5 | spark-4.0 | spark-4.1 | spark-4.2 (default spark-4.2)",
+          "  --profile P              spark-3.5 | spark-4.0 | spark-4.1 | spark-4.2 | spark-4.3 (default spark-4.2)",
           "  --known-failures FILE    tests/rules expected to fail, one per line, # comments",
           "  --report-dir DIR         where reports go (default tck-report)",
           "  --seed N                 seed for property tests (reruns a reported failure)",

@@ -110,7 +110,7 @@ public final class WorkerSetup {
     return name.startsWith("python");
   }
 
-  /** The environment of WRK-3.1 (and WRK-3.2 on spark-4.2) for a worker or daemon. */
+  /** The environment of WRK-3.1 (and WRK-3.2 on spark-4.2 and spark-4.3) for a worker or daemon. */
   Map<String, String> environment(Profile profile, String secret, boolean withReuse) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put(Env.PYTHON_UNBUFFERED, "YES");
@@ -119,7 +119,7 @@ public final class WorkerSetup {
     env.put(Env.PYTHON_HASH_SEED, "0");
     env.put(Env.WORKER_FACTORY_SECRET, secret);
     env.put(Env.KINDLING_PROFILE, profile.id());
-    if (profile == Profile.SPARK_4_2) {
+    if (profile == Profile.SPARK_4_2 || profile == Profile.SPARK_4_3) {
       env.put(Env.PYTHON_RUNTIME, "PYTHON_WORKER");
     }
     if (withReuse) {

@@ -78,7 +78,7 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     DataOutputStream d = new DataOutputStream(b);
     d.writeInt(0);
     d.writeInt(limits().maxHeaderStringBytes() + 1); // python version utf: too long, no bytes follow
-    expectRejection("WRK-1.4", Task.rawHeader(b.toByteArray(), "oversized python version"));
+    expectRejection("WRK-1.4", rawHeader(b.toByteArray(), "oversized python version"));
   }
 
   /** WRK-1.5: end of stream inside a header field is reported, not read as a partial value. */
@@ -89,7 +89,12 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     d.writeInt(0);
     d.writeInt(4);
     d.write("3.".getBytes(StandardCharsets.US_ASCII)); // 2 of 4 bytes, then end of stream
-    expectRejection("WRK-1.5", Task.rawHeader(b.toByteArray(), "truncated python version").halfClose());
+    byte[] cut = b.toByteArray();
+    if (profile().initMessage()) {
+      // spark-4.3: the init message declares the whole header; the stream ends inside it.
+      cut = concat(ints(START_OF_INIT_MESSAGE, cut.length + 2), cut);
+    }
+    expectRejection("WRK-1.5", Task.rawHeader(cut, "truncated python version").halfClose());
   }
 
   // -- 2. Socket authentication -----------------------------------------------------------------
@@ -686,13 +691,13 @@ public abstract class WorkerVerificationRules extends WorkerRules {
   /** WRK-4.7: a conf count over maxConfEntries is rejected (spark-4.2). */
   @Test
   void required_WRK_4_7_confCountOverLimitRejected() throws IOException {
-    byte[] full = Task.of(header("identity"), profile()).bytes();
+    byte[] full = withoutInitMessage(Task.of(header("identity"), profile()).bytes());
     // header up to the eval type, then a runnerConf count that is too large
     byte[] prefix = headerPrefixBeforeConf(full);
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     b.write(prefix);
     b.write(ints(limits().maxConfEntries() + 1));
-    expectRejection("WRK-4.7", Task.rawHeader(b.toByteArray(), "conf count over the limit"));
+    expectRejection("WRK-4.7", rawHeader(b.toByteArray(), "conf count over the limit"));
   }
 
   private byte[] headerPrefixBeforeConf(byte[] task) {
@@ -714,7 +719,7 @@ public abstract class WorkerVerificationRules extends WorkerRules {
   void required_WRK_4_9_headerCountOverLimitRejected() throws IOException {
     ByteArrayOutputStream b = new ByteArrayOutputStream();
     TaskHeader h = header("identity");
-    byte[] full = Task.of(h, profile()).bytes();
+    byte[] full = withoutInitMessage(Task.of(h, profile()).bytes());
     // split, pyVer, context, files dir: re-encode a header without includes and cut before the count
     int filesLen = utf8(h.sparkFilesDir()).length;
     byte[] probe = utf8(h.sparkFilesDir());
@@ -722,7 +727,97 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     check(at > filesLen, "WRK-4.9", "TCK bug: files dir not found in the header");
     b.write(full, 0, at);
     b.write(ints(limits().maxHeaderCount() + 1));
-    expectRejection("WRK-4.9", Task.rawHeader(b.toByteArray(), "include count over the limit"));
+    expectRejection("WRK-4.9", rawHeader(b.toByteArray(), "include count over the limit"));
+  }
+
+  // -- 4.10 Init message (spark-4.3) ---------------------------------------------------------------
+
+  private static final int START_OF_INIT_MESSAGE =
+      dev.kindling.protocol.ProtocolConstants.MessageIds.START_OF_INIT_MESSAGE;
+
+  /**
+   * A malformed header as the JVM of this profile would carry it: on spark-4.3 inside a well-formed
+   * init message whose N is exactly the bytes given, so the flaw is the header's, not the
+   * envelope's.
+   */
+  private Task rawHeader(byte[] header, String description) {
+    return Task.rawHeader(profile().initMessage() ? initMessage(header) : header, description);
+  }
+
+  private static byte[] initMessage(byte[] body) {
+    return concat(ints(START_OF_INIT_MESSAGE, body.length), body);
+  }
+
+  /** The task's bytes without the init message's id and length (spark-4.3); unchanged otherwise. */
+  private byte[] withoutInitMessage(byte[] task) {
+    return profile().initMessage() ? Arrays.copyOfRange(task, 8, task.length) : task;
+  }
+
+  /** The header (N bytes) of an identity task on this profile, and its input and tail after it. */
+  private byte[][] bodyAndRest(String... inputs) {
+    TaskHeader h = header("identity");
+    byte[] header = withoutInitMessage(Task.of(h, profile()).tail().bytes());
+    byte[] all = withoutInitMessage(Task.of(h, profile()).inputs(frames(inputs)).bytes());
+    return new byte[][] {header, Arrays.copyOfRange(all, header.length, all.length)};
+  }
+
+  /** WRK-4.10.3: a message id other than START_OF_INIT_MESSAGE (-8) is rejected (spark-4.3). */
+  @Test
+  void required_WRK_4_10_3_otherMessageIdRejected() {
+    byte[][] h = bodyAndRest("x");
+    // A spark-4.2 header: its first i32 is the split index, not -8.
+    expectRejection("WRK-4.10.3", Task.rawHeader(h[0], "a header without its init message")
+        .rawInput(h[1]));
+    expectRejection("WRK-4.10.3", Task.rawHeader(concat(ints(-4, h[0].length), h[0]),
+        "END_OF_STREAM as the message id").rawInput(h[1]));
+  }
+
+  /** WRK-4.10.2: an init message longer than maxInitMessageBytes is rejected before its body. */
+  @Test
+  void required_WRK_4_10_2_initMessageOverLimitRejected() {
+    // No body follows: a worker that reads it waits, and the TCK reports no rejection in time.
+    expectRejection("WRK-4.10.2", Task.rawHeader(ints(START_OF_INIT_MESSAGE, limits().maxInitMessageBytes() + 1),
+        "init message length over the limit"));
+  }
+
+  /** WRK-4.10.2: a negative init message length is rejected (not read as "to end of stream"). */
+  @Test
+  void required_WRK_4_10_2_negativeInitMessageLengthRejected() {
+    byte[][] h = bodyAndRest("x");
+    expectRejection("WRK-4.10.2", Task.rawHeader(concat(ints(START_OF_INIT_MESSAGE, -1), h[0]),
+        "negative init message length").rawInput(h[1]));
+  }
+
+  /**
+   * WRK-4.10.4: a header that runs past N is rejected, not completed from the bytes that follow
+   * the message (here the command's last byte, then valid input).
+   */
+  @Test
+  void required_WRK_4_10_4_headerRunningPastInitMessageRejected() {
+    byte[][] h = bodyAndRest("x");
+    expectRejection("WRK-4.10.4", Task.rawHeader(concat(ints(START_OF_INIT_MESSAGE, h[0].length - 1), h[0]),
+        "init message one byte shorter than its header").rawInput(h[1]));
+  }
+
+  /** WRK-4.10.4: bytes left over in the init message after the command are rejected. */
+  @Test
+  void required_WRK_4_10_4_bytesLeftOverInInitMessageRejected() {
+    byte[][] h = bodyAndRest("x");
+    expectRejection("WRK-4.10.4", Task.rawHeader(initMessage(concat(h[0], new byte[] {0})),
+        "init message one byte longer than its header").rawInput(h[1]));
+  }
+
+  /** WRK-4.3.5: a spark-4.3 JSON task context without cpuAmount is rejected. */
+  @Test
+  void required_WRK_4_3_5_contextWithoutCpuAmountRejected() throws IOException {
+    TaskHeader h = header("identity");
+    // The same header on spark-4.2 has no cpuAmount; carried in a 4.3 init message it must fail.
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    dev.kindling.protocol.header.TaskHeaderCodec.encode(h, dev.kindling.protocol.Profile.SPARK_4_2, b);
+    byte[] all = withoutInitMessage(Task.of(h, profile()).inputs(frames("x")).bytes());
+    byte[] header43 = withoutInitMessage(Task.of(h, profile()).tail().bytes());
+    expectRejection("WRK-4.3.5", rawHeader(b.toByteArray(), "JSON task context without cpuAmount")
+        .rawInput(Arrays.copyOfRange(all, header43.length, all.length)));
   }
 
   // -- 5. Input -------------------------------------------------------------------------------------

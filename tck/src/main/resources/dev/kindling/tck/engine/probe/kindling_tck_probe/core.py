@@ -31,6 +31,9 @@ NULL = -5
 
 MAX_COUNT = 10000
 MAX_STRING = 16 * 1024 * 1024
+START_OF_INIT_MESSAGE = -8  # spark-4.3's header envelope (worker.md 4.10)
+MAX_INIT_MESSAGE = 64 * 1024 * 1024
+JSON_PROFILES = ("spark-4.2", "spark-4.3")
 MAX_SECRET = 1024
 OUTPUT_CAPTURE = 4 * 1024 * 1024
 SOCKET_TIMEOUT = 120.0
@@ -309,7 +312,33 @@ def quiet_for(sock, seconds):
 
 
 def read_header(r, profile):
-    """Parses the task header (protocol-spec/spec/worker.md section 4) for ``profile``."""
+    """Parses the task header (protocol-spec/spec/worker.md section 4) for ``profile``; on
+    spark-4.3 from inside its init message (4.10): i32 -8, i32 N, N bytes."""
+    if profile != "spark-4.3":
+        return _read_header_body(r, profile)
+    message_id = r.i32()
+    if message_id != START_OF_INIT_MESSAGE:
+        raise ValueError("WRK-4.10.3: message id %d, expected %d" % (message_id, START_OF_INIT_MESSAGE))
+    n = r.i32()
+    if n < 0 or n > MAX_INIT_MESSAGE:
+        raise ValueError("WRK-4.10.2: init message length %d outside 0..%d" % (n, MAX_INIT_MESSAGE))
+    body = r.read(n)  # captured by r, so the recorded header keeps the envelope
+    inner = Reader(io.BytesIO(body))
+    inner.start()
+    try:
+        h = _read_header_body(inner, profile)
+    except Truncated as e:
+        raise ValueError("WRK-4.10.4: the header runs past the init message's %d bytes (%s)" % (n, e))
+    finally:
+        # The inner bools' offsets are within the body; the recorded header starts 8 bytes earlier.
+        r.bools.extend(dict(b, offset=b["offset"] + 8) for b in inner.bools)
+    left = n - len(inner.buf)
+    if left:
+        raise ValueError("WRK-4.10.4: %d byte(s) left over in the init message of %d bytes" % (left, n))
+    return h
+
+
+def _read_header_body(r, profile):
     h = {}
     split = r.i32()
     h["split"] = split
@@ -317,8 +346,10 @@ def read_header(r, profile):
         return h
     h["pythonVersion"] = r.utf("python version")
     props = {}
-    if profile == "spark-4.2":
+    if profile in JSON_PROFILES:
         ctx = json.loads(r.utf("task context"))
+        if profile == "spark-4.3":
+            h["cpuAmount"] = ctx.get("cpuAmount")
         h["stageId"] = ctx.get("stageId")
         h["partitionId"] = ctx.get("partitionId")
         h["attemptNumber"] = ctx.get("attemptNumber")
@@ -366,7 +397,7 @@ def read_header(r, profile):
     h["broadcastsAdded"] = added
     h["broadcastsRemoved"] = removed
     h["evalType"] = r.i32()
-    if profile == "spark-4.2":
+    if profile in JSON_PROFILES:
         for _ in range(2):
             for _ in range(r.count("conf")):
                 r.utf()
@@ -540,7 +571,7 @@ class Connection:
         o.i64(boot_ms)
         o.i64(boot_ms)
         o.i64(now)
-        if self.profile == "spark-4.2":
+        if self.profile in JSON_PROFILES:
             o.i64(max(0, now - boot_ms))
         o.i64(0)
         o.i64(0)
