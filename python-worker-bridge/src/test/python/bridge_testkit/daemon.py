@@ -94,6 +94,7 @@ def main():
     signal.signal(signal.SIGCHLD, on_chld)
     stdin = sys.stdin.buffer
     held = []
+    forks = 0
     while True:
         try:
             ready, _, _ = select.select([stdin, listener], [], [], 1)
@@ -120,6 +121,13 @@ def main():
             if os.environ.get("BRIDGE_TESTKIT_DAEMON_NO_FORK"):
                 held.append(sock)
                 continue
+            # Fork for the first N connections only, then hold the rest without a pid: a JVM
+            # blocked on the pid can then be interrupted while siblings are running.
+            hold_after = os.environ.get("BRIDGE_TESTKIT_DAEMON_HOLD_AFTER")
+            if hold_after is not None and forks >= int(hold_after):
+                held.append(sock)
+                continue
+            forks += 1
             pid = os.fork()
             if pid == 0:
                 listener.close()

@@ -121,8 +121,12 @@ final class PythonWorker {
     } else {
       sb.append("daemon-forked worker pid ").append(pid)
           .append(", exit status unknown to the JVM");
-      // Give the daemon a moment to log the child's death.
-      sleep(100);
+      // Give the daemon a moment to log the child's death (a daemon that reports it names the
+      // pid; under load that takes more than a fixed short sleep, so wait for it, bounded).
+      String needle = Integer.toString(pid);
+      for (int waited = 0; waited < 500 && (tail == null || !tail.text().contains(needle)); waited += 20) {
+        sleep(20);
+      }
     }
     String t = tail == null ? "" : tail.text();
     if (!t.isEmpty()) {

@@ -3,6 +3,7 @@ package dev.kindling.bridge;
 import dev.kindling.protocol.ProtocolException;
 import dev.kindling.protocol.auth.SocketAuth;
 import java.io.IOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,7 +89,8 @@ public final class WorkerFactory implements AutoCloseable {
   }
 
   /**
-   * Forks a worker; on a connection failure restarts the daemon and retries once, as Spark does.
+   * Forks a worker; on a connection failure restarts the daemon and retries once, as Spark does
+   * (but not when the calling task was interrupted: that is no daemon failure).
    */
   private synchronized PythonWorker forkFromDaemon() {
     IOException first = null;
@@ -101,6 +103,12 @@ public final class WorkerFactory implements AutoCloseable {
       }
       try {
         return daemon.fork();
+      } catch (ClosedByInterruptException e) {
+        // The task was cancelled while its worker was being forked (the interrupt closed the
+        // connection). The daemon is fine, and its other children run other tasks: stopping it
+        // here would kill them all, so neither stop nor restart it.
+        throw new PythonTaskKilledException(
+            "Python task interrupted while its daemon-forked worker was starting");
       } catch (ProtocolException e) {
         throw new WorkerLaunchException("cannot start a daemon-forked Python worker: "
             + e.getMessage() + tail(daemon), e);

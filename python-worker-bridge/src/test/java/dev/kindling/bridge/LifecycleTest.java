@@ -116,6 +116,38 @@ class LifecycleTest {
     assertThat(reader.get(5, TimeUnit.SECONDS)).isInstanceOf(PythonTaskKilledException.class);
   }
 
+  /**
+   * WRK-3.11: a task cancelled while its worker is being forked kills nothing else. The interrupt
+   * closes the connection to the daemon; that is not a daemon failure, so the daemon (and the
+   * other task's worker it forked) must survive.
+   */
+  @Test
+  void WRK_3_11_interruptDuringForkLeavesTheDaemonAndItsOtherWorkers() throws Exception {
+    WorkerFactory f = factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_HOLD_AFTER", "1");
+    PythonRunner r = new PythonRunner(f);
+    TaskRun running = hang(r);
+    long daemonPid = f.daemonPid().orElseThrow();
+    CompletableFuture<Throwable> forking = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("x")).iterator())) {
+        forking.complete(null);
+      } catch (Throwable e) {
+        forking.complete(e);
+      }
+    }, "forking-task");
+    t.start();
+    Thread.sleep(500); // the second fork now waits for a pid the daemon holds back
+    long t0 = System.nanoTime();
+    t.interrupt();
+    Throwable thrown = forking.get(5, TimeUnit.SECONDS);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2000);
+    assertThat(thrown).isInstanceOf(PythonTaskKilledException.class);
+    assertThat(f.daemonPid()).contains(daemonPid);
+    assertThat(Testkit.alive(daemonPid)).isTrue();
+    assertThat(Testkit.alive(running.workerPid())).as("the other task's worker").isTrue();
+    assertThat(running.cancel()).isTrue();
+  }
+
   @Test
   void WRK_7_4_daemonWorkerKilledMidTask() throws Exception {
     PythonRunner r = new PythonRunner(factory(Testkit.conf()));
