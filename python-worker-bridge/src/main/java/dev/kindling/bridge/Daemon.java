@@ -208,10 +208,15 @@ final class Daemon {
     }
   }
 
-  /** SIGKILL the daemon and whatever of its descendants are still there. */
+  /**
+   * SIGKILL the daemon and whatever of its descendants are still there. Through the
+   * ProcessHandle, not {@code Process.destroyForcibly()}: the latter also closes the process's
+   * pipes, and a line the daemon wrote to stderr just before dying but not yet pumped would be
+   * lost from the error (WRK-3.7).
+   */
   static void kill(Process p) {
     p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+    p.toHandle().destroyForcibly();
     try {
       p.waitFor(2, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -79,7 +79,7 @@ final class PythonWorker {
   void kill() {
     killed = true;
     if (process != null) {
-      process.destroyForcibly();
+      process.toHandle().destroyForcibly(); // not Process.destroyForcibly: the stderr tail drains (see Daemon.kill)
     } else if (daemon != null) {
       daemon.killWorker(pid);
     }
