@@ -10,10 +10,15 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The engine verification against Kindling's own stack ({@code from kindling import
- * SparkContext}: gateway, engine, bridge), profile spark-4.2, daemon and simple mode. Skipped with
- * the reason while the Python driver or the gateway jar is not there yet.
+ * SparkContext}: gateway, engine, bridge), profile spark-4.2 (subclasses: other profiles, through
+ * {@code KINDLING_PROFILE}), daemon and simple mode. Skipped with the reason while the Python
+ * driver or the gateway jar is not there yet.
  */
 class KindlingEngineTest extends EngineVerificationRules {
+  Profile targetProfile() {
+    return Profile.SPARK_4_2;
+  }
+
   @BeforeEach
   void requireKindlingStack() {
     String missing = KindlingStack.missing();
@@ -26,7 +31,7 @@ class KindlingEngineTest extends EngineVerificationRules {
       return fromRun;
     }
     TckConfig.Builder b = fromRun.toBuilder()
-        .profile(Profile.SPARK_4_2)
+        .profile(targetProfile())
         .command(List.of(KindlingStack.python().toString()))
         .pythonExecutable(KindlingStack.python().toString());
     if (fromRun.timeout().compareTo(Duration.ofSeconds(10)) < 0) {
@@ -43,7 +48,7 @@ class KindlingEngineTest extends EngineVerificationRules {
     return Map.of(
         EngineSetup.LIBRARY, "kindling",
         EngineSetup.DELEGATE, "kindling.worker",
-        EngineSetup.ENV, "PYTHONPATH=" + KindlingStack.pythonPath(),
+        EngineSetup.ENV, "PYTHONPATH=" + KindlingStack.pythonPath() + ",KINDLING_PROFILE=" + targetProfile().id(),
         EngineSetup.RECORDS_DIR, KindlingStack.recordsDir().toString());
   }
 }

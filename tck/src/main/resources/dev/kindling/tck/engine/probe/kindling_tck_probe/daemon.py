@@ -156,9 +156,11 @@ def run():
         rec.event("daemonExit", reason="eof", code=3)
         os._exit(3)
     if b == "badPort":
-        stdout.write(struct.pack(">i", 0))
-        sys.stderr.write("%s daemon launch %d wrote port 0\n" % (core.STDERR_MARKER, launch))
+        # stderr first: an engine may kill the daemon as soon as it reads the bad port, and only
+        # what was written before that can be asked of its error (WRK-3.7).
+        sys.stderr.write("%s daemon launch %d writes port 0\n" % (core.STDERR_MARKER, launch))
         sys.stderr.flush()
+        stdout.write(struct.pack(">i", 0))
         rec.event("daemonExit", reason="badPort", code=4)
         time.sleep(1.0)
         os._exit(4)
