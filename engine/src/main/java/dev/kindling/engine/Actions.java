@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.stream.IntStream;
 
 /** The actions: each turns a dataset into one or more jobs and shapes their results. */
@@ -89,26 +88,8 @@ final class Actions {
   }
 
   Iterator<Object> toLocalIterator(Dataset ds) {
-    return new Iterator<>() {
-      int nextPartition;
-      Iterator<Object> current = Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && nextPartition < ds.numPartitions()) {
-          current = runJob(ds, new int[] {nextPartition++}).get(0).iterator();
-        }
-        return current.hasNext();
-      }
-
-      @Override
-      public Object next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return current.next();
-      }
-    };
+    return new ChainedIterator(ds.numPartitions(), i -> runJob(ds, new int[] {i}).get(0).iterator(),
+        "toLocalIterator: running a partition failed");
   }
 
   ServeHandle<Void> serveCollect(Dataset ds) {

@@ -1,9 +1,7 @@
 package dev.kindling.engine;
 
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /** Narrow coalesce: new partition i reads old partitions [i*P/n, (i+1)*P/n). */
 final class CoalescedDataset extends Dataset {
@@ -44,31 +42,7 @@ final class CoalescedDataset extends Dataset {
   @Override
   Iterator<Object> compute(int p, TaskContext ctx) {
     int[] parts = parentsOf(p);
-    return new Iterator<>() {
-      int next;
-      Iterator<Object> current = Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && next < parts.length) {
-          try {
-            current = parent.iterator(parts[next++], ctx);
-          } catch (RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new EngineException("coalesce: computing parent partition failed: " + e.getMessage(), e);
-          }
-        }
-        return current.hasNext();
-      }
-
-      @Override
-      public Object next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return current.next();
-      }
-    };
+    return new ChainedIterator(parts.length, i -> parent.iterator(parts[i], ctx),
+        "coalesce: computing parent partition failed");
   }
 }

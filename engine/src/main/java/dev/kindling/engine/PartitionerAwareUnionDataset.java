@@ -1,10 +1,8 @@
 package dev.kindling.engine;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Optional;
 
 /**
@@ -49,31 +47,7 @@ final class PartitionerAwareUnionDataset extends Dataset {
 
   @Override
   Iterator<Object> compute(int p, TaskContext ctx) {
-    Iterator<Dataset> next = parents.iterator();
-    return new Iterator<>() {
-      Iterator<Object> current = Collections.emptyIterator();
-
-      @Override
-      public boolean hasNext() {
-        while (!current.hasNext() && next.hasNext()) {
-          try {
-            current = next.next().iterator(p, ctx);
-          } catch (RuntimeException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new EngineException("union: computing a parent partition failed: " + e.getMessage(), e);
-          }
-        }
-        return current.hasNext();
-      }
-
-      @Override
-      public Object next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return current.next();
-      }
-    };
+    return new ChainedIterator(parents.size(), i -> parents.get(i).iterator(p, ctx),
+        "union: computing a parent partition failed");
   }
 }
