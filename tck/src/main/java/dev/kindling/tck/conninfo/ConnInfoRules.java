@@ -54,8 +54,7 @@ public abstract class ConnInfoRules extends ConnInfoVerification {
 
   @BeforeEach
   final void readParameters(TckParameters fromRun) {
-    Map<String, String> over = parameterOverrides();
-    params = new TckParameters(k -> over.containsKey(k) ? Optional.of(over.get(k)) : fromRun.get(k));
+    params = fromRun.withOverrides(parameterOverrides());
   }
 
   /** How long a JVM gets to publish its file (JVM start-up is slower than the per-read timeout). */
@@ -67,14 +66,7 @@ public abstract class ConnInfoRules extends ConnInfoVerification {
   protected Map<String, String> launcherEnvironment() {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KINDLING_PROFILE", profile().id());
-    params.get(TckParameters.ENV).ifPresent(s -> {
-      for (String kv : s.split(",")) {
-        int eq = kv.indexOf('=');
-        if (eq > 0) {
-          env.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
-        }
-      }
-    });
+    env.putAll(params.env());
     return env;
   }
 

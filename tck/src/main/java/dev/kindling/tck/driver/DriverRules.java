@@ -18,7 +18,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -101,8 +100,7 @@ public abstract class DriverRules extends Verification {
 
   @BeforeEach
   final void readParameters(TckParameters fromRun) {
-    Map<String, String> over = parameterOverrides();
-    params = new TckParameters(k -> over.containsKey(k) ? Optional.of(over.get(k)) : fromRun.get(k));
+    params = fromRun.withOverrides(parameterOverrides());
   }
 
   @AfterEach
@@ -302,17 +300,11 @@ public abstract class DriverRules extends Verification {
     fake = FakeJvm.create(behaviour, server.port(), server.secret);
     Map<String, String> env = new LinkedHashMap<>();
     params.get(TckParameters.PYTHONPATH).ifPresent(pp -> env.put("PYTHONPATH", pp));
-    for (String source : new String[] {params.get(TckParameters.ENV).orElse(""),
-        params.get(DRIVER_ENV).orElse("JAVA_HOME={javaHome}")}) {
-      for (String kv : source.split(",")) {
-        int eq = kv.indexOf('=');
-        if (eq > 0) {
-          env.put(kv.substring(0, eq).trim(), kv.substring(eq + 1)
-              .replace("{javaHome}", fake.home.toString())
-              .replace("{startTimeoutSeconds}", Integer.toString(START_TIMEOUT_SECONDS)));
-        }
-      }
-    }
+    Map<String, String> given = params.env();
+    given.putAll(TckParameters.pairs(params.get(DRIVER_ENV).orElse("JAVA_HOME={javaHome}")));
+    given.forEach((k, v) -> env.put(k, v
+        .replace("{javaHome}", fake.home.toString())
+        .replace("{startTimeoutSeconds}", Integer.toString(START_TIMEOUT_SECONDS))));
     env.putAll(extra);
     LaunchedProcess p = env().launch(config().command(), env);
     try {

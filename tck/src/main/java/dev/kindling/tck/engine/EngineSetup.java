@@ -2,11 +2,11 @@ package dev.kindling.tck.engine;
 
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
+import dev.kindling.tck.worker.TckParameters;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,8 +82,8 @@ public final class EngineSetup {
         params.apply(DELEGATE).filter(s -> !s.isBlank())
             .orElse(library.equals("kindling") ? "kindling.worker" : "pyspark.worker");
     String master = params.apply(MASTER).filter(s -> !s.isBlank()).orElse("local[2]");
-    Map<String, String> conf = pairs(params.apply(CONF).orElse(""));
-    Map<String, String> env = pairs(params.apply(ENV).orElse(""));
+    Map<String, String> conf = TckParameters.pairs(params.apply(CONF).orElse(""));
+    Map<String, String> env = TckParameters.pairs(params.apply(ENV).orElse(""));
     Duration timeout =
         Duration.ofMillis(params.apply(SESSION_TIMEOUT).map(Long::parseLong).orElse(280_000L));
     Path records = params.apply(RECORDS_DIR).filter(x -> !x.isBlank()).map(Path::of).orElse(null);
@@ -92,17 +92,6 @@ public final class EngineSetup {
     boolean any = d || s;
     return new EngineSetup(
         cmd, library, delegate, master, conf, env, timeout, !any || d, !any || s, records);
-  }
-
-  private static Map<String, String> pairs(String text) {
-    Map<String, String> m = new LinkedHashMap<>();
-    for (String kv : text.split(",")) {
-      int eq = kv.indexOf('=');
-      if (eq > 0) {
-        m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
-      }
-    }
-    return m;
   }
 
   private static String detectLibrary(List<String> cmd) {

@@ -55,11 +55,9 @@ public abstract class EngineVerificationRules extends EngineVerification {
 
   @BeforeEach
   final void deriveEngineSetup(TckParameters params) {
-    Map<String, String> over = parameterOverrides();
-    java.util.function.Function<String, Optional<String>> lookup =
-        k -> over.containsKey(k) ? Optional.of(over.get(k)) : params.get(k);
-    setup = EngineSetup.derive(config(), lookup);
-    killSlackMs = lookup.apply(KILL_SLACK).map(Long::parseLong).orElse(3000L);
+    TckParameters merged = params.withOverrides(parameterOverrides());
+    setup = EngineSetup.derive(config(), merged::get);
+    killSlackMs = merged.get(KILL_SLACK).map(Long::parseLong).orElse(3000L);
   }
 
   /** Parameters that win over the run's (a JUnit subclass pointing at a local build). */

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -51,8 +50,7 @@ public abstract class GatewayRules extends GatewayVerification {
 
   @BeforeEach
   final void readParameters(TckParameters fromRun) {
-    Map<String, String> over = parameterOverrides();
-    params = new TckParameters(k -> over.containsKey(k) ? Optional.of(over.get(k)) : fromRun.get(k));
+    params = fromRun.withOverrides(parameterOverrides());
   }
 
   protected Duration publishWait() {
@@ -63,17 +61,7 @@ public abstract class GatewayRules extends GatewayVerification {
   final PublishedConnInfo gateway() {
     if (launched == null) {
       Assumptions.assumeTrue(!gatewayCommand().isEmpty(), "no gateway command (give it after '--')");
-      Map<String, String> env = new LinkedHashMap<>();
-      env.put("KINDLING_PROFILE", profile().id());
-      params.get(TckParameters.ENV).ifPresent(s -> {
-        for (String kv : s.split(",")) {
-          int eq = kv.indexOf('=');
-          if (eq > 0) {
-            env.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
-          }
-        }
-      });
-      launched = PublishedConnInfo.launch(env(), gatewayCommand(), env, publishWait());
+      launched = PublishedConnInfo.launch(env(), gatewayCommand(), launchEnvironment(Map.of()), publishWait());
     }
     return launched;
   }
@@ -319,14 +307,7 @@ public abstract class GatewayRules extends GatewayVerification {
   private Map<String, String> launchEnvironment(Map<String, String> extra) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("KINDLING_PROFILE", profile().id());
-    params.get(TckParameters.ENV).ifPresent(v -> {
-      for (String kv : v.split(",")) {
-        int eq = kv.indexOf('=');
-        if (eq > 0) {
-          env.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
-        }
-      }
-    });
+    env.putAll(params.env());
     env.putAll(extra);
     return env;
   }

@@ -1,5 +1,7 @@
 package dev.kindling.tck.worker;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -33,6 +35,28 @@ public final class TckParameters {
 
   public Optional<String> get(String key) {
     return lookup.apply(key).filter(s -> !s.isBlank());
+  }
+
+  /** These parameters with {@code over} consulted first (a JUnit subclass pointing at its build). */
+  public TckParameters withOverrides(Map<String, String> over) {
+    return new TckParameters(k -> over.containsKey(k) ? Optional.of(over.get(k)) : lookup.apply(k));
+  }
+
+  /** The {@value #ENV} entries, in order. */
+  public Map<String, String> env() {
+    return pairs(get(ENV).orElse(""));
+  }
+
+  /** Parses {@code K=V,K2=V2} (keys trimmed, values as given; entries without a key skipped). */
+  public static Map<String, String> pairs(String text) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String kv : text.split(",")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        m.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+      }
+    }
+    return m;
   }
 
   /** The JUnit extension that injects {@link TckParameters}. */

@@ -28,7 +28,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,9 +58,7 @@ public abstract class WorkerRules extends WorkerVerification {
 
   @BeforeEach
   final void setUpWorker(TckParameters params) {
-    Map<String, String> over = parameterOverrides();
-    TckParameters merged =
-        new TckParameters(k -> over.containsKey(k) ? Optional.of(over.get(k)) : params.get(k));
+    TckParameters merged = params.withOverrides(parameterOverrides());
     setup = WorkerSetup.derive(config(), merged);
     Assumptions.assumeTrue(
         setup.daemonMode || setup.simpleMode,

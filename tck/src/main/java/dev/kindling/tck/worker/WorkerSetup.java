@@ -89,16 +89,7 @@ public final class WorkerSetup {
     String module = workerModule != null ? workerModule : daemonModule != null ? daemonModule : "";
     String library =
         params.get(TckParameters.LIBRARY).orElse(module.startsWith("pyspark") ? "pyspark" : "kindling");
-    Map<String, String> extraEnv = new LinkedHashMap<>();
-    params.get(TckParameters.ENV).ifPresent(
-        s -> {
-          for (String kv : s.split(",")) {
-            int eq = kv.indexOf('=');
-            if (eq > 0) {
-              extraEnv.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
-            }
-          }
-        });
+    Map<String, String> extraEnv = params.env();
     String pythonPath = params.get(TckParameters.PYTHONPATH).orElse(null);
     return new WorkerSetup(
         python, daemonCommand, simpleCommand, library, daemonMode, simpleMode, reuse, extraEnv,

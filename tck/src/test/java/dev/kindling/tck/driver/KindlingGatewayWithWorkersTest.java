@@ -17,8 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
  */
 class KindlingGatewayWithWorkersTest extends GatewayRules {
   static Path venvPython() {
-    Path root = KindlingGatewayJvm.repoRoot();
-    return root == null ? Path.of("/nonexistent") : root.resolve(".venv/bin/python");
+    return KindlingDriverTckTest.venvPython();
   }
 
   @BeforeEach

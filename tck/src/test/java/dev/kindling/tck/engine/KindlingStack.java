@@ -10,11 +10,7 @@ final class KindlingStack {
   private KindlingStack() {}
 
   static Path repoRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("python/kindling"))) {
-      p = p.getParent();
-    }
-    return p;
+    return dev.kindling.tck.conninfo.KindlingGatewayJvm.repoRoot();
   }
 
   static Path python() {

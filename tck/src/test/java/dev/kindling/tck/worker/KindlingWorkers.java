@@ -10,11 +10,7 @@ final class KindlingWorkers {
 
   /** The repository root, found upwards from the working directory. */
   static Path repoRoot() {
-    Path p = Path.of("").toAbsolutePath();
-    while (p != null && !Files.isDirectory(p.resolve("python/kindling"))) {
-      p = p.getParent();
-    }
-    return p;
+    return dev.kindling.tck.conninfo.KindlingGatewayJvm.repoRoot();
   }
 
   static Path python() {
