@@ -8,6 +8,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -106,10 +107,10 @@ public final class SocketAuth {
     }
   }
 
+  /** One write: DataOutputStream.writeInt on an unbuffered socket stream is four 1-byte writes. */
   private static void writeUtf(DataOutputStream out, String s) throws IOException {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
+    out.write(ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).array());
     out.flush();
   }
 }
