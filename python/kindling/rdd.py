@@ -33,7 +33,7 @@ from kindling.join import (
     python_cogroup, python_full_outer_join, python_join, python_left_outer_join,
     python_right_outer_join,
 )
-from kindling.rddsampler import RDDRangeSampler, RDDSampler, RDDStratifiedSampler
+from kindling.rddsampler import BernoulliSampler, RangeSampler, StratifiedSampler
 from kindling.resultiterable import ResultIterable
 from kindling.serializers import (
     AutoBatchedSerializer, BatchedSerializer, CloudPickleSerializer, CPickleSerializer,
@@ -277,7 +277,7 @@ class RDD:
         """A sample of about ``fraction`` of the elements (Poisson copies with replacement)."""
         if not fraction >= 0:
             raise PySparkValueError("Fraction must be nonnegative.")
-        return self.mapPartitionsWithIndex(RDDSampler(withReplacement, fraction, seed).func, True)
+        return self.mapPartitionsWithIndex(BernoulliSampler(withReplacement, fraction, seed), True)
 
     def randomSplit(self, weights, seed=None):
         """Splits the RDD at random by ``weights`` (normalised); the parts are disjoint."""
@@ -292,7 +292,7 @@ class RDD:
             cweights.append(cweights[-1] + w / s)
         if seed is None:
             seed = random.randint(0, 2 ** 32 - 1)
-        return [self.mapPartitionsWithIndex(RDDRangeSampler(lb, ub, seed).func, True)
+        return [self.mapPartitionsWithIndex(RangeSampler(lb, ub, seed), True)
                 for lb, ub in zip(cweights, cweights[1:])]
 
     def sampleByKey(self, withReplacement, fractions, seed=None):
@@ -300,7 +300,7 @@ class RDD:
             if not fraction >= 0.0:
                 raise PySparkValueError("Negative fraction value: %s" % fraction)
         return self.mapPartitionsWithIndex(
-            RDDStratifiedSampler(withReplacement, fractions, seed).func, True)
+            StratifiedSampler(withReplacement, fractions, seed), True)
 
     def zipWithUniqueId(self):
         """Pairs each element with ``i * numPartitions + partitionIndex`` (no job needed)."""

@@ -1,5 +1,6 @@
 """Unit tests of the driver's pure-Python parts: no JVM and no fake backend needed."""
 import io
+import json
 import math
 import os
 import pickle
@@ -20,7 +21,7 @@ from kindling.conf import SparkConf
 from kindling.join import _full_outer_pairs, _inner_pairs, _left_outer_pairs, _right_outer_pairs
 from kindling.progress import ConsoleProgressBar, render_bar
 from kindling.rdd import PipelinedRDD, RDD, Partitioner, portable_hash
-from kindling.rddsampler import RDDRangeSampler, RDDSampler, RDDStratifiedSampler
+from kindling.rddsampler import BernoulliSampler, RangeSampler, StratifiedSampler
 from kindling.resultiterable import ResultIterable
 from kindling.serializers import AutoBatchedSerializer, CPickleSerializer
 from kindling.shuffle import (
@@ -140,9 +141,9 @@ def test_statcounter_empty_and_repr():
 
 def test_sampler_is_deterministic_per_seed_and_split():
     data = list(range(1000))
-    a = list(RDDSampler(False, 0.3, 42).func(0, iter(data)))
-    b = list(RDDSampler(False, 0.3, 42).func(0, iter(data)))
-    c = list(RDDSampler(False, 0.3, 42).func(1, iter(data)))
+    a = list(BernoulliSampler(False, 0.3, 42)(0, iter(data)))
+    b = list(BernoulliSampler(False, 0.3, 42)(0, iter(data)))
+    c = list(BernoulliSampler(False, 0.3, 42)(1, iter(data)))
     assert a == b and a != c
     assert 200 < len(a) < 400
 
@@ -150,21 +151,41 @@ def test_sampler_is_deterministic_per_seed_and_split():
 def test_sampler_with_replacement_poisson_mean():
     data = list(range(20000))
     for fraction in (0.5, 2.0, 25.0):
-        out = list(RDDSampler(True, fraction, 7).func(0, iter(data[:2000] if fraction > 20 else data)))
+        out = list(BernoulliSampler(True, fraction, 7)(0, iter(data[:2000] if fraction > 20 else data)))
         n = 2000 if fraction > 20 else 20000
         assert abs(len(out) / n - fraction) < 0.1 * fraction
 
 
 def test_range_samplers_partition_the_data():
     data = list(range(500))
-    parts = [list(RDDRangeSampler(lo, hi, 9).func(3, iter(data))) for lo, hi in ((0, 0.3), (0.3, 0.8), (0.8, 1.0))]
+    parts = [list(RangeSampler(lo, hi, 9)(3, iter(data))) for lo, hi in ((0, 0.3), (0.3, 0.8), (0.8, 1.0))]
     assert sorted(sum(parts, [])) == data
 
 
 def test_stratified_sampler():
     data = [("a", i) for i in range(1000)] + [("b", i) for i in range(1000)]
-    out = list(RDDStratifiedSampler(False, {"a": 0.0, "b": 1.0}, 1).func(0, iter(data)))
+    out = list(StratifiedSampler(False, {"a": 0.0, "b": 1.0}, 1)(0, iter(data)))
     assert out == data[1000:]
+
+
+_SAMPLER_FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "samplers-pyspark.json")
+_SAMPLERS = {"bernoulli": BernoulliSampler, "range": RangeSampler, "stratified": StratifiedSampler}
+
+
+def _sampler_cases():
+    with open(_SAMPLER_FIXTURE) as f:
+        return json.load(f)["cases"]
+
+
+@pytest.mark.parametrize("case", _sampler_cases(), ids=lambda c: "%s-%s-p%d" % (c["kind"], c["args"][-1], c["partition"]))
+def test_samplers_draw_what_pyspark_draws(case):
+    """The fixture holds pip pyspark's own samplers' output (fidelity/make_sampler_fixture.py)."""
+    if case["kind"] == "stratified":
+        data = [("a" if i % 3 else "b", i) for i in range(60)]
+    else:
+        data = list(range(120))
+    out = list(_SAMPLERS[case["kind"]](*case["args"])(case["partition"], iter(data)))
+    assert [list(x) if isinstance(x, tuple) else x for x in out] == case["expected"]
 
 
 # -- join helpers --------------------------------------------------------------------------------
