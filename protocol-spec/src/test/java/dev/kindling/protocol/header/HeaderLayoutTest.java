@@ -13,8 +13,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Byte-level checks of the header layout, one rule per test, against the complete example of the
- * reference (pyspark-wire-protocol.md 4.7): partition 3, "3.11", stage 1, TID 23, cpus 1.
+ * Byte-level checks of the header layout, one rule per test, against one complete header spelled
+ * out by hand from the rules of {@code spec/worker.md} §4 (partition 3, python "3.11", stage 1,
+ * TID 23, cpus 1, no broadcasts or includes): the expected hex is written field by field below,
+ * not produced by the codec under test.
  */
 class HeaderLayoutTest {
   private static final String CMD = "8005950b00000000000000288c0166944e4e4e74942e";
