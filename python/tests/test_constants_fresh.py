@@ -25,8 +25,34 @@ def test_constants_module_loads_and_matches_json():
     assert Profile.DEFAULT.value == c["defaults"]["profile"]
 
 
-def test_generated_constants_module_is_plain_python():
+_SECTIONS = {"specialLengths": "SpecialLengths", "messageIds": "MessageIds", "evalTypes": "EvalTypes",
+             "authReplies": "AuthReplies", "env": "Env", "defaults": "Defaults", "limits": "Limits"}
+
+
+def _upper_snake(name):
+    if name.isupper():
+        return name
+    return "".join("_" + ch if ch.isupper() else ch.upper() for ch in name)
+
+
+def test_generated_constants_module_is_plain_python_and_holds_every_constant():
+    """The worker imports this module before anything else, so it must import nothing, and every
+    value of constants.json must be in it under its generated name."""
+    import ast
+
     path = os.path.join(REPO_ROOT, "python", "kindling", "protocol", "constants.py")
     with open(path, encoding="utf-8") as f:
         source = f.read()
-    exec(compile(source, path, "exec"), {})
+    tree = ast.parse(source)
+    imports = [n for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))]
+    assert imports == []
+    namespace = {}
+    exec(compile(source, path, "exec"), namespace)
+    with open(os.path.join(REPO_ROOT, "protocol-spec", "constants.json"), encoding="utf-8") as f:
+        c = json.load(f)
+    assert set(c) - {"_comment"} == set(_SECTIONS) | {"profiles"}
+    for section, cls in _SECTIONS.items():
+        generated = namespace[cls]
+        for key, value in c[section].items():
+            assert getattr(generated, _upper_snake(key)) == value, (section, key)
+    assert namespace["PROFILES"] == c["profiles"]
