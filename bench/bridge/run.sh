@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Bridge benchmarks: echo throughput per frame size and I/O model, fork and task latency.
+# Bridge benchmarks: echo throughput per frame size, fork and task latency.
 # Prints figures; asserts nothing.
-# Usage: bench/bridge/run.sh [quick] [no-blocking] [no-netty] [no-throughput] [no-latency] [pyspark-lib=SPARK/python/lib]
+# Usage: bench/bridge/run.sh [quick] [no-throughput] [no-latency] [pyspark-lib=SPARK/python/lib]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Prints the bridge's figures: echo throughput JVM -> worker -> JVM per frame size and I/O model
+ * Prints the bridge's figures: echo throughput JVM -> worker -> JVM per frame size
  * (against a JVM stand-in worker, which isolates the bridge, and against the real kindling.worker),
  * daemon fork latency, and task latency on a reused versus a new worker.
  *
- * <p>Usage: BridgeBench PYTHON REPO_ROOT [quick] [no-blocking] [no-netty] [no-throughput] [no-latency] [pyspark-lib=SPARK/python/lib]
+ * <p>Usage: BridgeBench PYTHON REPO_ROOT [quick] [no-throughput] [no-latency] [pyspark-lib=SPARK/python/lib]
  */
 public final class BridgeBench {
   private static final int[] SIZES = {64, 1024, 64 * 1024, 1024 * 1024};
@@ -29,12 +29,7 @@ public final class BridgeBench {
     root = Path.of(args[1]);
     List<String> flags = Arrays.asList(args).subList(2, args.length);
     quick = flags.contains("quick");
-    List<String> ios = new ArrayList<>();
-    for (String io : List.of("blocking", "netty")) {
-      if (!flags.contains("no-" + io)) {
-        ios.add(io);
-      }
-    }
+    List<String> ios = List.of("blocking");
     System.out.printf("cores=%d java=%s%n", Runtime.getRuntime().availableProcessors(),
         System.getProperty("java.version"));
     if (!flags.contains("no-throughput")) {
@@ -91,7 +86,6 @@ public final class BridgeBench {
     }
     long frames = payload / size;
     Map<String, String> conf = new HashMap<>();
-    conf.put(BridgeConfig.IO_MODEL, io);
     BridgeConfig config = BridgeConfig.fromMap(conf);
     byte[] command = target.equals("kindling") ? kindlingCommand("identity") : new byte[0];
     double[] best = {Double.MAX_VALUE};

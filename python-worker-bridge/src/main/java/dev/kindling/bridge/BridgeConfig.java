@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
  *   <tr><td>{@code kindling.python.worker.connectTimeout}</td><td>10s: simple-mode accept, daemon
  *       port and pid waits (bare number: ms)</td></tr>
  *   <tr><td>{@code kindling.python.worker.maxFrameBytes}</td><td>512 MiB (WRK-5.4)</td></tr>
- *   <tr><td>{@code kindling.python.worker.io}</td><td>{@code blocking} (or {@code netty})</td></tr>
  * </table>
  */
 public final class BridgeConfig {
@@ -42,7 +41,6 @@ public final class BridgeConfig {
   public static final String IDLE_TIMEOUT = "kindling.python.worker.idleTimeout";
   public static final String CONNECT_TIMEOUT = "kindling.python.worker.connectTimeout";
   public static final String MAX_FRAME_BYTES = "kindling.python.worker.maxFrameBytes";
-  public static final String IO_MODEL = "kindling.python.worker.io";
   public static final String FAULTHANDLER = "spark.python.worker.faulthandler.enabled";
 
   static final String DEFAULT_WORKER_MODULE = "kindling.worker";
@@ -60,7 +58,6 @@ public final class BridgeConfig {
   private final Duration idleTimeout;
   private final Duration connectTimeout;
   private final int maxFrameBytes;
-  private final boolean nettyIo;
   private final boolean faulthandler;
 
   private BridgeConfig(Map<String, String> c) {
@@ -77,11 +74,6 @@ public final class BridgeConfig {
     idleTimeout = time(c, IDLE_TIMEOUT, "60s", TimeUnit.MILLISECONDS);
     connectTimeout = time(c, CONNECT_TIMEOUT, "10s", TimeUnit.MILLISECONDS);
     maxFrameBytes = positiveInt(c, MAX_FRAME_BYTES, ProtocolConstants.Limits.MAX_FRAME_BYTES);
-    String io = c.getOrDefault(IO_MODEL, "blocking");
-    if (!io.equals("blocking") && !io.equals("netty")) {
-      throw new IllegalArgumentException(IO_MODEL + ": expected blocking or netty, got '" + io + "'");
-    }
-    nettyIo = io.equals("netty");
     faulthandler = bool(c, FAULTHANDLER, false);
   }
 
@@ -176,10 +168,5 @@ public final class BridgeConfig {
 
   public boolean faulthandler() {
     return faulthandler;
-  }
-
-  /** Whether tasks use {@link NettyTaskIo} rather than {@link BlockingTaskIo}. */
-  boolean nettyIo() {
-    return nettyIo;
   }
 }

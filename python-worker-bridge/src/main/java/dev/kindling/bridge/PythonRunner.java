@@ -52,9 +52,7 @@ public final class PythonRunner {
     try {
       BroadcastDiff diff = BroadcastDiff.between(worker.sentBroadcasts, spec.broadcasts());
       diff.applyTo(worker.sentBroadcasts);
-      TaskIo io = config.nettyIo()
-          ? new NettyTaskIo(worker, config.bufferSize())
-          : new BlockingTaskIo(worker, config.bufferSize());
+      TaskIo io = new BlockingTaskIo(worker, config.bufferSize());
       TaskInput in = new TaskInput(profile, spec, diff, input);
       TaskRun run = new TaskRun(factory, worker, io, in, profile,
           Limits.defaults().withMaxFrameBytes(config.maxFrameBytes()), reuse, start);

@@ -23,32 +23,28 @@ class BigDataTest {
   private static final int FRAME = 64 * 1024;
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({
-      "blocking,kindling.worker", "netty,kindling.worker", "blocking,bridge_testkit"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"kindling.worker", "bridge_testkit"})
   @Timeout(120)
-  void WRK_5_6_dataFarLargerThanTheBuffersStreamsWithBoundedBuffering(String ioModel, String worker) {
-    stream(ioModel, worker, 64L << 20, false);
+  void WRK_5_6_dataFarLargerThanTheBuffersStreamsWithBoundedBuffering(String worker) {
+    stream(worker, 64L << 20, false);
   }
 
   @org.junit.jupiter.api.Tag("long")
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.CsvSource({
-      "blocking,kindling.worker", "netty,kindling.worker", "blocking,bridge_testkit"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"kindling.worker", "bridge_testkit"})
   @Timeout(600)
-  void WRK_5_6_oneGibibyteKeepsTheHeapFlat(String ioModel, String worker) {
-    stream(ioModel, worker, Long.getLong("kindling.bridge.bigBytes", 1L << 30), true);
+  void WRK_5_6_oneGibibyteKeepsTheHeapFlat(String worker) {
+    stream(worker, Long.getLong("kindling.bridge.bigBytes", 1L << 30), true);
   }
 
-  private static void stream(String ioModel, String worker, long total, boolean checkHeap) {
+  private static void stream(String worker, long total, boolean checkHeap) {
     long frames = total / FRAME;
     byte[] frame = new byte[FRAME];
     for (int i = 0; i < FRAME; i++) {
       frame[i] = (byte) i;
     }
     boolean kindling = worker.equals("kindling.worker");
-    Map<String, String> conf = kindling
-        ? Testkit.kindlingConf(BridgeConfig.IO_MODEL, ioModel)
-        : Testkit.conf(BridgeConfig.IO_MODEL, ioModel);
+    Map<String, String> conf = kindling ? Testkit.kindlingConf() : Testkit.conf();
     TaskSpec spec = kindling
         ? TaskSpec.builder().pythonVersion(Testkit.pythonVersion())
             .command(Testkit.kindlingCommand("identity")).build()
@@ -92,9 +88,8 @@ class BigDataTest {
         assertThat(m.bytesWritten()).isEqualTo(frames * (FRAME + 4));
         assertThat(m.bytesRead()).isEqualTo(frames * (FRAME + 4));
         int buffer = f.config().bufferSize();
-        // Blocking: one buffer each way plus the frame handed out. Netty: the output queue stops
-        // reading at 2 buffers (plus one read's worth), the outbound at its 2-buffer high mark.
-        long bound = ioModel.equals("blocking") ? 2L * buffer + FRAME : 8L * buffer + 2 * FRAME;
+        // One buffer each way plus the frame handed out.
+        long bound = 2L * buffer + FRAME;
         assertThat(m.maxBufferedBytes()).isLessThanOrEqualTo(bound);
         if (checkHeap) {
           // And the heap itself stays flat while the gigabyte streams through.
