@@ -1,10 +1,12 @@
 package dev.kindling.engine;
 
+import dev.kindling.protocol.conf.TimeStrings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -143,19 +145,8 @@ public final class EngineConf {
   }
 
   Duration duration(String key, String fallback) {
-    String raw = get(key, fallback).trim().toLowerCase(Locale.ROOT);
-    Matcher m = Pattern.compile("(\\d+)\\s*(ms|s|m|min|h)?").matcher(raw);
-    if (!m.matches()) {
-      throw new IllegalArgumentException(key + ": cannot parse duration \"" + raw + "\"");
-    }
-    long n = parseLong(key, m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "m", "min" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofSeconds(n);
-    };
+    // Spark's time strings through the one parser the bridge uses too; a bare number is seconds.
+    return TimeStrings.parse(key, get(key, fallback), TimeUnit.SECONDS);
   }
 
   private static long parseLong(String key, String digits) {

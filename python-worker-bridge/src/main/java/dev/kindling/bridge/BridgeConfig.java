@@ -2,6 +2,7 @@ package dev.kindling.bridge;
 
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.ProtocolConstants;
+import dev.kindling.protocol.conf.TimeStrings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -102,7 +103,7 @@ public final class BridgeConfig {
   }
 
   private static Duration time(Map<String, String> c, String key, String dflt, TimeUnit bare) {
-    return TimeConf.parse(key, c.getOrDefault(key, dflt), bare);
+    return TimeStrings.parse(key, c.getOrDefault(key, dflt), bare);
   }
 
   private static int positiveInt(Map<String, String> c, String key, int dflt) {
