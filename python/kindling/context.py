@@ -722,6 +722,11 @@ class SparkContext:
                 return start0 + int(split * size / numSlices) * step
 
             def f(split, iterator):
+                # Drain the (empty) input as PySpark does (SPARK-26549): reading it to its end is
+                # what consumes END_OF_DATA_SECTION, so that the worker then reads END_OF_STREAM
+                # and is reused instead of killed after every task.
+                for _ in iterator:
+                    raise AssertionError("the input of a parallelized range partition is not empty")
                 return iter(range(slice_start(split), slice_start(split + 1), step))
 
             return self.parallelize([], numSlices).mapPartitionsWithIndex(f)

@@ -30,6 +30,7 @@ import uuid
 
 from kindling.protocol import auth as _auth
 from kindling.protocol.constants import Env
+from kindling.protocol.frames import FrameInput
 from kindling.worker_util import SocketStream, auth_socket_timeout, buffer_size, drain_until_eof
 
 __all__ = ["manager", "worker"]
@@ -73,6 +74,10 @@ def worker(sock, worker_main, reuse, authenticate=True):
 
     bufsize = buffer_size()
     infile = os.fdopen(os.dup(sock.fileno()), "rb", bufsize)
+    if getattr(worker_main, "__module__", None) == "kindling.worker":
+        # kindling.worker reads through one frame buffer; it must outlive a task, as bytes it
+        # buffered are no longer in the socket. Other worker modules get the plain file.
+        infile = FrameInput(infile)
     outfile = os.fdopen(os.dup(sock.fileno()), "wb", bufsize)
     while True:
         code = 0

@@ -32,6 +32,7 @@ except ImportError:  # an executor Python with only pip pyspark, which vendors c
 
 from kindling.protocol.constants import SpecialLengths
 from kindling.protocol.errors import ProtocolError
+from kindling.protocol.frames import read_frame
 from kindling.protocol.limits import DEFAULT_LIMITS
 
 __all__ = [
@@ -112,18 +113,22 @@ def write_with_length(obj, stream):
     stream.write(obj)
 
 
-def _read_frame_body(stream, length, max_bytes):
-    """Checks a frame length read from ``stream`` and returns its body, None for NULL; raises
-    EOFError for END_OF_DATA_SECTION (the end of a load_stream)."""
-    if length >= 0:
-        if length > max_bytes:
-            raise ProtocolError("WRK-5.4", "frame length %d exceeds maximum %d" % (length, max_bytes))
-        return _read_fully(stream, length, "frame")
-    if length == SpecialLengths.END_OF_DATA_SECTION:
+def _read_frame_body(stream, max_bytes):
+    """The next frame's body through the protocol codec (``kindling.protocol.frames.read_frame``),
+    None for NULL; EOFError for END_OF_DATA_SECTION (the end of a load_stream) and for a clean end
+    of stream."""
+    body = read_frame(stream, max_bytes)
+    if body.__class__ is int:
+        return _special_in_data(body)
+    return body
+
+
+def _special_in_data(code):
+    if code == SpecialLengths.END_OF_DATA_SECTION:
         raise EOFError
-    if length == SpecialLengths.NULL:
+    if code == SpecialLengths.NULL:
         return None
-    raise ProtocolError("WRK-5.3", "unexpected special length %d in a data stream" % length)
+    raise ProtocolError("WRK-5.3", "unexpected special length %d in a data stream" % code)
 
 
 class Serializer:
@@ -165,11 +170,36 @@ class FramedSerializer(Serializer):
             self._write_with_length(obj, stream)
 
     def load_stream(self, stream):
+        if type(self)._read_with_length is not FramedSerializer._read_with_length:
+            return self._load_stream_generic(stream)
+        return self._load_frames(stream)
+
+    def _load_stream_generic(self, stream):
         while True:
             try:
                 yield self._read_with_length(stream)
             except EOFError:
                 return
+
+    def _load_frames(self, stream):
+        # The per-record loop of every worker and collect stream: local bindings, no call layers
+        # between the frame decoder and ``loads``.
+        loads = self.loads
+        max_bytes = self.max_frame_bytes
+        while True:
+            try:
+                body = read_frame(stream, max_bytes)
+            except EOFError:
+                return
+            if body.__class__ is int:
+                try:
+                    body = _special_in_data(body)
+                except EOFError:
+                    return
+                if body is None:
+                    yield None
+                    continue
+            yield loads(body)
 
     def _write_with_length(self, obj, stream):
         serialized = self.dumps(obj)
@@ -181,7 +211,7 @@ class FramedSerializer(Serializer):
         stream.write(serialized)
 
     def _read_with_length(self, stream):
-        body = _read_frame_body(stream, read_int(stream), self.max_frame_bytes)
+        body = _read_frame_body(stream, self.max_frame_bytes)
         if body is None:
             return None
         return self.loads(body)
@@ -410,17 +440,29 @@ class UTF8Deserializer(Serializer):
         self.use_unicode = use_unicode
 
     def loads(self, stream):
-        body = _read_frame_body(stream, read_int(stream), self.max_frame_bytes)
+        body = _read_frame_body(stream, self.max_frame_bytes)
         if body is None:
             return None
         return body.decode("utf-8") if self.use_unicode else body
 
     def load_stream(self, stream):
+        max_bytes = self.max_frame_bytes
+        use_unicode = self.use_unicode
         while True:
             try:
-                yield self.loads(stream)
+                body = read_frame(stream, max_bytes)
             except EOFError:
                 return
+            if body.__class__ is int:
+                try:
+                    body = _special_in_data(body)
+                except EOFError:
+                    return
+                yield None
+            elif use_unicode:
+                yield body.decode("utf-8")
+            else:
+                yield body
 
     def __repr__(self):
         return "UTF8Deserializer(%s)" % self.use_unicode

@@ -36,6 +36,7 @@ from kindling.broadcast import Broadcast, _broadcastRegistry
 from kindling.files import SparkFiles
 from kindling.protocol.constants import Env, EvalTypes, SpecialLengths
 from kindling.protocol.errors import ProtocolError
+from kindling.protocol.frames import frame_input
 from kindling.protocol.header import (
     AddedBroadcast, BroadcastSection, DecryptionServer, ResourceInfo, TaskContextInfo, TaskHeader,
     decode_task_header,
@@ -377,6 +378,10 @@ def main(infile, outfile):
     exits through ``SystemExit`` with a non-zero code (-1), as PySpark's worker does.
     """
     boot_time = time.time()
+    # One read buffer for the whole task (header, frames, END_OF_STREAM): frames are cut out of
+    # 64 KiB reads (kindling.protocol.frames.FrameInput). A caller that serves several tasks on
+    # one stream (kindling.daemon) passes the same FrameInput every time.
+    infile = frame_input(infile)
     try:
         first = infile.read(4)
     except OSError:

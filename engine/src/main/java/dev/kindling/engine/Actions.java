@@ -1,6 +1,6 @@
 package dev.kindling.engine;
 
-import java.io.DataOutputStream;
+import dev.kindling.protocol.frame.FrameWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -105,9 +105,9 @@ final class Actions {
   private ServeHandle<Void> serveList(List<Object> records, String name) {
     try {
       return OneShotServer.start(name, engine.conf(), engine.openSockets(), (in, out, socket) -> {
-        DataOutputStream dout = new DataOutputStream(out);
-        WireFormat.writeAll(dout, records.iterator());
-        dout.flush();
+        FrameWriter frames = new FrameWriter(out);
+        WireFormat.writeAll(frames, records.iterator());
+        frames.flush();
         return null;
       });
     } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.kindling.engine;
 
+import dev.kindling.protocol.frame.FrameWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -84,10 +85,11 @@ final class FileOutputCommitter {
       try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
           OutputStream os = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw) {
         long n = 0;
+        FrameWriter frameWriter = frames ? new FrameWriter(os, WireFormat.limits(Integer.MAX_VALUE)) : null;
         while (records.hasNext()) {
           Object o = records.next();
           if (frames) {
-            writeFrame(os, o);
+            writeFrame(frameWriter, o);
           } else {
             os.write(o instanceof byte[] b ? b : String.valueOf(o).getBytes(StandardCharsets.UTF_8));
             os.write('\n');
@@ -104,12 +106,11 @@ final class FileOutputCommitter {
     }
   }
 
-  private static void writeFrame(OutputStream os, Object o) throws IOException {
+  private static void writeFrame(FrameWriter out, Object o) throws IOException {
     if (!(o instanceof byte[] b)) {
       throw new EngineException("saveAsFrameFile: expected byte[] records, got " + PairwiseDataset.describe(o));
     }
-    os.write(new byte[] {(byte) (b.length >>> 24), (byte) (b.length >>> 16), (byte) (b.length >>> 8), (byte) b.length});
-    os.write(b);
+    out.writeData(b);
   }
 
   void commitJob() {

@@ -1,8 +1,7 @@
 package dev.kindling.engine;
 
+import dev.kindling.protocol.frame.FrameReader;
 import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,7 +13,8 @@ import java.util.NoSuchElementException;
 
 /**
  * Frames read back from files written by {@code saveAsFrameFile} (the gateway's pickleFile), one
- * partition per file, streamed lazily. Same layout as WRK-9.4: {@code i32 BE n | n bytes} until EOF.
+ * partition per file, streamed lazily. Same layout as WRK-9.4: {@code i32 BE n | n bytes} until EOF,
+ * read with protocol-spec's {@link FrameReader}.
  */
 final class FrameFileDataset extends Dataset {
   private final List<Path> files;
@@ -39,8 +39,9 @@ final class FrameFileDataset extends Dataset {
   @Override
   Iterator<Object> compute(int p, TaskContext ctx) throws IOException {
     Path file = files.get(p);
-    DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
     ctx.onCompletion(() -> close(in));
+    FrameReader frames = new FrameReader(in, WireFormat.limits(maxFrame));
     return new Iterator<>() {
       byte[] next;
       boolean done;
@@ -50,7 +51,7 @@ final class FrameFileDataset extends Dataset {
       public boolean hasNext() {
         if (next == null && !done) {
           try {
-            next = readFrame(in, file, index++);
+            next = WireFormat.readFrame(frames, file, index++);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -69,27 +70,6 @@ final class FrameFileDataset extends Dataset {
         return b;
       }
     };
-  }
-
-  private byte[] readFrame(DataInputStream in, Path file, int index) throws IOException {
-    int first = in.read();
-    if (first < 0) {
-      return null;
-    }
-    int len;
-    try {
-      len = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-    } catch (EOFException e) {
-      throw new EngineException(file + ": truncated length prefix of frame " + index);
-    }
-    if (len < 0 || len > maxFrame) {
-      throw new EngineException(file + ": frame " + index + " has invalid length " + len);
-    }
-    byte[] b = in.readNBytes(len);
-    if (b.length < len) {
-      throw new EngineException(file + ": truncated frame " + index + ": expected " + len + " bytes, got " + b.length);
-    }
-    return b;
   }
 
   private static void close(InputStream in) {

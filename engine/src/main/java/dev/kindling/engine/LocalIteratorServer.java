@@ -1,5 +1,7 @@
 package dev.kindling.engine;
 
+import dev.kindling.protocol.frame.FrameWriter;
+import dev.kindling.protocol.frame.SpecialLength;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -52,9 +54,10 @@ final class LocalIteratorServer {
         throw e;
       }
       dout.writeInt(1);
-      WireFormat.writeAll(dout, records.iterator());
-      dout.writeInt(WireFormat.END_OF_DATA_SECTION);
-      dout.flush();
+      FrameWriter frames = new FrameWriter(dout);
+      WireFormat.writeAll(frames, records.iterator());
+      frames.writeSpecial(SpecialLength.END_OF_DATA_SECTION);
+      frames.flush();
     }
   }
 }

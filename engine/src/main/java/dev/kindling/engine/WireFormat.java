@@ -1,11 +1,11 @@
 package dev.kindling.engine;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import dev.kindling.protocol.Limits;
+import dev.kindling.protocol.ProtocolException;
+import dev.kindling.protocol.frame.FrameReader;
+import dev.kindling.protocol.frame.FrameWriter;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -22,6 +22,8 @@ import java.util.List;
  * </pre>
  *
  * and the frame file/stream parallelize reads: {@code i32 BE n | n bytes} repeated until a clean EOF.
+ * Both directions go through protocol-spec's {@link FrameWriter} and {@link FrameReader}, the
+ * codec the golden vectors test.
  *
  * <p>Implements WRK-9.2 (a collect server writes the elements, then closes: no terminator) and
  * WRK-9.4 (parallelize frames; a truncated frame is rejected).
@@ -32,68 +34,57 @@ final class WireFormat {
 
   private WireFormat() {}
 
-  static void writeElement(DataOutputStream out, Object o) throws IOException {
-    if (o == null) {
-      out.writeInt(NULL);
-    } else if (o instanceof byte[] b) {
-      out.writeInt(b.length);
-      out.write(b);
+  static void writeElement(FrameWriter out, Object o) throws IOException {
+    if (o instanceof byte[] b) {
+      out.writeData(b);
     } else if (o instanceof String s) {
-      writeUtf(out, s);
+      out.writeUtf(s);
+    } else if (o == null) {
+      out.writeNull();
     } else if (o instanceof StringPair p) {
-      writeUtf(out, p.key());
-      writeUtf(out, p.value());
+      out.writeUtf(p.key());
+      out.writeUtf(p.value());
     } else if (o instanceof KeyedRecord k) {
-      out.writeInt(8);
-      out.writeLong(k.key());
-      out.writeInt(k.payload().length);
-      out.write(k.payload());
+      out.writeLongData(k.key());
+      out.writeData(k.payload());
     } else {
       throw new EngineException("Unexpected element type " + o.getClass().getName());
     }
   }
 
-  static void writeAll(DataOutputStream out, Iterator<?> it) throws IOException {
+  static void writeAll(FrameWriter out, Iterator<?> it) throws IOException {
     while (it.hasNext()) {
       writeElement(out, it.next());
     }
   }
 
-  static void writeUtf(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
+  /** The frame bound of parallelize ({@code kindling.parallelize.maxFrameBytes}) as codec limits. */
+  static Limits limits(long maxFrame) {
+    return Limits.defaults().toBuilder().maxFrameBytes((int) Math.min(Integer.MAX_VALUE, maxFrame)).build();
   }
 
   /**
-   * Reads frames until a clean EOF. A length of -1 or less, over {@code maxFrame}, or a stream
-   * that ends inside a frame is an error naming {@code source} and the frame's index.
+   * Reads data frames until a clean EOF. A negative length, one over {@code maxFrame}, or a stream
+   * that ends inside a frame is an error naming {@code source}, the frame's index and the rule.
    */
   static List<byte[]> readFrames(InputStream raw, long maxFrame, String source) throws IOException {
-    DataInputStream in = new DataInputStream(raw);
+    FrameReader in = new FrameReader(raw, limits(maxFrame));
     List<byte[]> frames = new ArrayList<>();
     while (true) {
-      int first = in.read();
-      if (first < 0) {
+      byte[] frame = readFrame(in, source, frames.size());
+      if (frame == null) {
         return frames;
       }
-      int len;
-      try {
-        len = (first << 24) | (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-      } catch (EOFException e) {
-        throw new EngineException(source + ": truncated length prefix of frame " + frames.size());
-      }
-      if (len < 0 || len > maxFrame) {
-        throw new EngineException(source + ": frame " + frames.size() + " has invalid length " + len
-            + " (allowed 0.." + maxFrame + ")");
-      }
-      // readNBytes grows its buffer as bytes arrive, so a lying length cannot make us allocate it all.
-      byte[] frame = in.readNBytes(len);
-      if (frame.length < len) {
-        throw new EngineException(source + ": truncated frame " + frames.size() + ": expected " + len
-            + " bytes, got " + frame.length);
-      }
       frames.add(frame);
+    }
+  }
+
+  /** The next data frame of a WRK-9.4 stream, or null at its end; errors name source and index. */
+  static byte[] readFrame(FrameReader in, Object source, int index) throws IOException {
+    try {
+      return in.readDataFrame("WRK-9.4");
+    } catch (ProtocolException e) {
+      throw new EngineException(source + ": frame " + index + ": " + e.getMessage(), e);
     }
   }
 }

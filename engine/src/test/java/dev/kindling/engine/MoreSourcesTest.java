@@ -58,7 +58,7 @@ class MoreSourcesTest {
 
       Files.write(out.resolve("part-00001"), new byte[] {0, 0, 0, 9, 1});
       assertThatThrownBy(() -> engine.frameFile(out.toString()).collect())
-          .hasMessageContaining("truncated frame 0: expected 9 bytes, got 1");
+          .hasMessageContaining("frame 0: WRK-5.5: end of stream inside frame body (got 1 of 9 bytes)");
       assertThatThrownBy(() -> engine.parallelize(List.of("text"), 1).saveAsFrameFile(tmp.resolve("bad").toString()))
           .hasMessageContaining("expected byte[] records");
       assertThat(tmp.resolve("bad")).doesNotExist();

@@ -222,15 +222,26 @@ class SocketServeTest {
 
       Path truncated = Files.write(tmp.resolve("t.bin"), new byte[] {0, 0, 0, 5, 'a', 'b'});
       assertThatThrownBy(() -> engine.parallelizeFromFile(truncated, 1))
-          .isInstanceOf(EngineException.class).hasMessageContaining("truncated frame 0: expected 5 bytes, got 2");
+          .isInstanceOf(EngineException.class).hasMessageContaining("frame 0: WRK-5.5: end of stream inside frame body (got 2 of 5 bytes)");
 
       Path shortLength = Files.write(tmp.resolve("s.bin"), new byte[] {0, 0, 0, 1, 'a', 0, 0});
       assertThatThrownBy(() -> engine.parallelizeFromFile(shortLength, 1))
-          .isInstanceOf(EngineException.class).hasMessageContaining("truncated length prefix of frame 1");
+          .isInstanceOf(EngineException.class).hasMessageContaining("frame 1: WRK-1.5: end of stream inside frame length (got 2 of 4 bytes)");
 
       Path negative = Files.write(tmp.resolve("n.bin"), new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFE});
       assertThatThrownBy(() -> engine.parallelizeFromFile(negative, 1))
-          .isInstanceOf(EngineException.class).hasMessageContaining("invalid length -2");
+          .isInstanceOf(EngineException.class).hasMessageContaining("frame 0: WRK-9.4: special length PYTHON_EXCEPTION_THROWN (-2) where only data frames may appear");
+
+      Path notSpecial = Files.write(tmp.resolve("n9.bin"), new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xF7});
+      assertThatThrownBy(() -> engine.parallelizeFromFile(notSpecial, 1))
+          .isInstanceOf(EngineException.class)
+          .hasMessageContaining("frame 0: WRK-5.3: frame length -9 is negative and not a special length");
+
+      // A special length has no place in a parallelize stream (WRK-9.4: blobs only).
+      Path nullFrame = Files.write(tmp.resolve("null.bin"), new byte[] {0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFB});
+      assertThatThrownBy(() -> engine.parallelizeFromFile(nullFrame, 1))
+          .isInstanceOf(EngineException.class)
+          .hasMessageContaining("frame 1: WRK-9.4: special length NULL (-5) where only data frames may appear");
 
       assertThatThrownBy(() -> engine.parallelizeFromFile(tmp.resolve("missing.bin"), 1))
           .isInstanceOf(EngineException.class).hasMessageContaining("does not exist");

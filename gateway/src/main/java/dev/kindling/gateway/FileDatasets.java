@@ -2,11 +2,12 @@ package dev.kindling.gateway;
 
 import dev.kindling.engine.Engine;
 import dev.kindling.engine.PartitionFunction;
+import dev.kindling.protocol.Limits;
+import dev.kindling.protocol.ProtocolException;
+import dev.kindling.protocol.frame.FrameReader;
+import dev.kindling.protocol.frame.FrameWriter;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +31,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  *   saveAsPickleFile layout:   path/part-00000 ... part-NNNNN   frames: (i32 BE n | n bytes)*
+ *                                                               (protocol-spec's FrameWriter/FrameReader)
  *                              path/_SUCCESS                    written last (commit)
  *   task attempts write path/_temporary/part-N.attempt-T and rename it into place
  * </pre>
@@ -37,6 +39,8 @@ import java.util.stream.Stream;
 final class FileDatasets {
   /** Largest frame a pickle file may hold (WRK-5.4's bound). */
   static final int MAX_FRAME_BYTES = dev.kindling.protocol.ProtocolConstants.Limits.MAX_FRAME_BYTES;
+
+  private static final Limits LIMITS = Limits.defaults().toBuilder().maxFrameBytes(MAX_FRAME_BYTES).build();
 
   private FileDatasets() {}
 
@@ -160,15 +164,17 @@ final class FileDatasets {
     Files.createDirectories(temp);
     PartitionFunction write = (ctx, input) -> {
       Path attempt = temp.resolve(String.format("part-%05d.attempt-%d", ctx.partitionId(), ctx.taskAttemptId()));
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(attempt));
-          DataOutputStream out = new DataOutputStream(os)) {
+      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(attempt), 1 << 16)) {
+        FrameWriter out = new FrameWriter(os);
         while (input.hasNext()) {
           Object o = input.next();
-          byte[] b = o instanceof byte[] bytes ? bytes
-              : String.valueOf(o).getBytes(StandardCharsets.UTF_8);
-          out.writeInt(b.length);
-          out.write(b);
+          if (o instanceof byte[] bytes) {
+            out.writeData(bytes);
+          } else {
+            out.writeUtf(String.valueOf(o));
+          }
         }
+        out.flush();
       }
       Path target = root.resolve(String.format("part-%05d", ctx.partitionId()));
       try {
@@ -203,8 +209,10 @@ final class FileDatasets {
   /** Reads the frames of each path the input names, one file after the other. */
   private static final class FrameFilesIterator implements Iterator<Object> {
     private final Iterator<Object> paths;
-    private DataInputStream current;
+    private InputStream current;
+    private FrameReader frames;
     private String currentName;
+    private int index;
     private byte[] next;
 
     FrameFilesIterator(Iterator<Object> paths) {
@@ -220,27 +228,21 @@ final class FileDatasets {
               return false;
             }
             currentName = (String) paths.next();
-            InputStream raw = Files.newInputStream(Path.of(currentName));
-            current = new DataInputStream(new BufferedInputStream(raw));
+            current = new BufferedInputStream(Files.newInputStream(Path.of(currentName)), 1 << 16);
+            frames = new FrameReader(current, LIMITS);
+            index = 0;
           }
-          int first = current.read();
-          if (first < 0) {
-            current.close();
-            current = null;
-            continue;
+          try {
+            next = frames.readDataFrame("WRK-9.4");
+          } catch (ProtocolException e) {
+            throw new IOException(currentName + ": frame " + index + ": " + e.getMessage(), e);
           }
-          int len = (first << 24) | (current.readUnsignedByte() << 16)
-              | (current.readUnsignedByte() << 8) | current.readUnsignedByte();
-          if (len < 0 || len > MAX_FRAME_BYTES) {
-            throw new IOException(currentName + ": invalid frame length " + len);
+          index++;
+          if (next == null) {
+            close();
           }
-          byte[] b = new byte[len];
-          current.readFully(b);
-          next = b;
         }
         return true;
-      } catch (EOFException e) {
-        throw new UncheckedIOException(new IOException(currentName + ": truncated frame", e));
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }

@@ -1,19 +1,19 @@
 package dev.kindling.bridge;
 
 import dev.kindling.protocol.Profile;
+import dev.kindling.protocol.frame.FrameWriter;
 import dev.kindling.protocol.ProtocolConstants.EvalTypes;
-import dev.kindling.protocol.ProtocolConstants.SpecialLengths;
 import dev.kindling.protocol.header.BroadcastSection;
 import dev.kindling.protocol.header.ResourceInfo;
 import dev.kindling.protocol.header.TaskContextInfo;
 import dev.kindling.protocol.header.TaskHeader;
 import dev.kindling.protocol.header.TaskHeaderCodec;
+import dev.kindling.protocol.io.WireWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -21,7 +21,8 @@ import java.util.Map;
  * Everything the JVM sends for one task, written in slices so that either I/O model can pace it:
  * the header, then the input elements, then the end markers. Implements WRK-4.3.4 (never a barrier
  * task; the bytes are protocol-spec's {@link TaskHeaderCodec}), WRK-5.1 (element encodings) and
- * WRK-5.2 (END_OF_DATA_SECTION then END_OF_STREAM, flushed by the caller).
+ * WRK-5.2 (END_OF_DATA_SECTION then END_OF_STREAM, flushed by the caller). Every frame goes
+ * through protocol-spec's {@link FrameWriter}, the codec the golden vectors test.
  *
  * <pre>
  *   | header | blob | utf | i32 -5 (NULL) | key, value | ... | i32 -1 | i32 -4 |
@@ -56,15 +57,15 @@ final class TaskInput {
       TaskHeaderCodec.encode(header(profile, spec, broadcasts), profile, out);
       headerWritten = true;
     }
+    FrameWriter frames = new FrameWriter(out);
     long start = bytes;
     while (bytes - start < budget) {
       if (!elements.hasNext()) {
-        out.writeInt(SpecialLengths.END_OF_DATA_SECTION);
-        out.writeInt(SpecialLengths.END_OF_STREAM);
+        frames.writeEndOfInput();
         finished = true;
         return true;
       }
-      writeElement(out, elements.next());
+      writeElement(frames, elements.next());
       records++;
     }
     return false;
@@ -84,20 +85,18 @@ final class TaskInput {
         confs ? t.evalConf() : Map.of(), t.commandUnsafe());
   }
 
-  private void writeElement(DataOutputStream out, Object e) throws IOException {
-    if (e == null) {
-      out.writeInt(SpecialLengths.NULL);
-      bytes += 4;
-    } else if (e instanceof byte[]) {
+  private void writeElement(FrameWriter out, Object e) throws IOException {
+    if (e instanceof byte[]) {
       byte[] b = (byte[]) e;
-      out.writeInt(b.length);
-      out.write(b);
+      out.writeData(b);
       bytes += 4L + b.length;
     } else if (e instanceof String) {
-      byte[] b = ((String) e).getBytes(StandardCharsets.UTF_8);
-      out.writeInt(b.length);
-      out.write(b);
+      byte[] b = WireWriter.utf8((String) e);
+      out.writeData(b);
       bytes += 4L + b.length;
+    } else if (e == null) {
+      out.writeNull();
+      bytes += 4;
     } else if (e instanceof KeyValue) {
       writeElement(out, ((KeyValue) e).key());
       writeElement(out, ((KeyValue) e).value());

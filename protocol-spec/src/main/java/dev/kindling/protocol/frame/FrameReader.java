@@ -25,7 +25,9 @@ import java.io.InputStream;
  * </pre>
  *
  * <p>Implements WRK-5.3, WRK-5.4, WRK-5.5 and WRK-1.5 for frame lengths. It gives every special
- * length back to the caller, who decides what it means where it appears.
+ * length back to the caller, who decides what it means where it appears. It is the one frame
+ * reader of the JVM's production paths (worker output through {@code WorkerOutputDecoder},
+ * parallelize files and sockets, frame and pickle files), so the golden vectors test what runs.
  */
 public final class FrameReader {
   private final WireReader in;
@@ -48,6 +50,29 @@ public final class FrameReader {
       return null;
     }
     return readBody((int) len, in, limits);
+  }
+
+  /**
+   * The body of the next frame, which must be a data frame; null when the stream ended cleanly at
+   * a frame boundary. For streams that hold data frames only (parallelize files and sockets,
+   * WRK-9.4; pickle files): a special length there is reported as {@code ruleForSpecial}, any other
+   * negative length as WRK-5.3. Same checks as {@link #readFrame()}, without a {@link Frame} per
+   * record.
+   */
+  public byte[] readDataFrame(String ruleForSpecial) throws IOException {
+    long len = in.readIntOrEof("frame length");
+    if (len == WireReader.EOF) {
+      return null;
+    }
+    if (len < 0) {
+      SpecialLength s = SpecialLength.fromCode((int) len);
+      if (s == null) {
+        throw new ProtocolException("WRK-5.3", "frame length " + len + " is negative and not a special length");
+      }
+      throw new ProtocolException(ruleForSpecial, "special length " + s + " (" + len
+          + ") where only data frames may appear");
+    }
+    return readData((int) len, in, limits, "frame body");
   }
 
   /** Reads the body of a frame whose length {@code len} the caller has already read. */

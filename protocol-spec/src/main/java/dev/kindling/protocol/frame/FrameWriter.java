@@ -11,28 +11,62 @@ import java.io.OutputStream;
  * UTF-8 bytes (WRK-5.1), null as NULL (-5), any special length, and the end of the JVM's input
  * (WRK-5.2). Implements WRK-5.1 and WRK-5.2. Refuses data longer than
  * {@code maxFrameBytes}, so that it never writes what a conforming reader must reject (WRK-5.4).
- * Does not flush except in {@link #flush()}.
+ *
+ * <p>This is the one frame writer of every JVM path that sends frames (the bridge's task input,
+ * the engine's collect and local-iterator streams, the gateway's pickle files), so the golden
+ * vectors test the bytes those paths send. It is built for that traffic: the length prefix and a
+ * body of up to {@link #COALESCE} bytes leave in one {@code write} call (a small record is one
+ * call on the wrapped stream instead of five with {@code DataOutputStream.writeInt}); longer
+ * bodies are written straight from the caller's array. It does not buffer and does not flush
+ * except in {@link #flush()}: wrap a socket stream in a {@link java.io.BufferedOutputStream}.
  */
 public final class FrameWriter {
-  private final WireWriter out;
+  /** Bodies up to this many bytes are copied next to their length prefix and written once. */
+  static final int COALESCE = 1024;
+
+  private final OutputStream out;
   private final Limits limits;
+  private final byte[] buf = new byte[4 + Math.max(8, COALESCE)];
 
   public FrameWriter(OutputStream out) {
     this(out, Limits.defaults());
   }
 
   public FrameWriter(OutputStream out, Limits limits) {
-    this.out = new WireWriter(out);
+    this.out = java.util.Objects.requireNonNull(out, "out");
     this.limits = limits;
   }
 
   public void writeData(byte[] data) throws IOException {
-    if (data.length > limits.maxFrameBytes()) {
+    writeData(data, 0, data.length);
+  }
+
+  /** A data frame of {@code len} bytes of {@code data} from {@code off}. */
+  public void writeData(byte[] data, int off, int len) throws IOException {
+    java.util.Objects.checkFromIndexSize(off, len, data.length);
+    if (len > limits.maxFrameBytes()) {
       throw new ProtocolException(
-          "WRK-5.4",
-          "refusing to write frame of " + data.length + " bytes, maximum " + limits.maxFrameBytes());
+          "WRK-5.4", "refusing to write frame of " + len + " bytes, maximum " + limits.maxFrameBytes());
     }
-    out.writeBlob(data);
+    putInt(0, len);
+    if (len <= COALESCE) {
+      System.arraycopy(data, off, buf, 4, len);
+      out.write(buf, 0, 4 + len);
+    } else {
+      out.write(buf, 0, 4);
+      out.write(data, off, len);
+    }
+  }
+
+  /**
+   * An 8-byte data frame holding {@code v} big-endian: how PySpark's shuffle writes a partition
+   * key ({@code pack_long}), and how the JVM sends it back.
+   */
+  public void writeLongData(long v) throws IOException {
+    putInt(0, 8);
+    putInt(4, (int) (v >>> 32));
+    putInt(8, (int) v);
+    out.write(buf, 0, 12);
   }
 
   /** A string as a data frame of its UTF-8 bytes (WRK-5.1, WRK-8.7). */
@@ -46,16 +80,18 @@ public final class FrameWriter {
   }
 
   public void writeSpecial(SpecialLength s) throws IOException {
-    out.writeInt(s.code());
+    putInt(0, s.code());
+    out.write(buf, 0, 4);
   }
 
   /**
    * Ends the JVM's input to a worker: END_OF_DATA_SECTION (-1) and at once END_OF_STREAM (-4)
-   * (WRK-5.2). The caller flushes.
+   * (WRK-5.2), in one write. The caller flushes.
    */
   public void writeEndOfInput() throws IOException {
-    writeSpecial(SpecialLength.END_OF_DATA_SECTION);
-    writeSpecial(SpecialLength.END_OF_STREAM);
+    putInt(0, SpecialLength.END_OF_DATA_SECTION.code());
+    putInt(4, SpecialLength.END_OF_STREAM.code());
+    out.write(buf, 0, 8);
   }
 
   public void write(Frame f) throws IOException {
@@ -68,5 +104,12 @@ public final class FrameWriter {
 
   public void flush() throws IOException {
     out.flush();
+  }
+
+  private void putInt(int at, int v) {
+    buf[at] = (byte) (v >>> 24);
+    buf[at + 1] = (byte) (v >>> 16);
+    buf[at + 2] = (byte) (v >>> 8);
+    buf[at + 3] = (byte) v;
   }
 }

@@ -63,12 +63,12 @@ public final class WireReader {
    * a field boundary). End of stream after the first byte is a WRK-1.5 truncation.
    */
   public long readIntOrEof(String field) throws IOException {
-    int first = in.read();
-    if (first < 0) {
+    // One call for the whole i32 in the common case (a buffered stream with 4 bytes ready).
+    int got = in.read(scratch, 0, 4);
+    if (got < 0) {
       return EOF;
     }
-    scratch[0] = (byte) first;
-    fill(scratch, 4, field, TRUNCATION_RULE, 1);
+    fill(scratch, 4, field, TRUNCATION_RULE, got);
     return int32();
   }
 
