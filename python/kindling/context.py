@@ -688,7 +688,9 @@ class SparkContext:
         self._checkpoint_dir = path
 
     def getCheckpointDir(self):
-        return getattr(self, "_checkpoint_dir", None)
+        """The checkpoint directory as a ``file:`` URI (as Spark's Hadoop path), or None."""
+        path = getattr(self, "_checkpoint_dir", None)
+        return None if path is None else "file:" + path
 
     def setInterruptOnCancel(self, interruptOnCancel):
         """Whether cancelling this thread's jobs interrupts their running tasks."""
@@ -757,8 +759,13 @@ class SparkContext:
 
         A ``range`` is not materialised: each partition computes its own sub-range."""
         numSlices = int(numSlices) if numSlices is not None else self.defaultParallelism
-        if numSlices < 1:
-            raise PySparkValueError("Positive number of partitions required, got %d" % numSlices)
+        if numSlices == 0:
+            # PySpark fails here computing the batch size, len(c) // numSlices.
+            raise ZeroDivisionError("integer division or modulo by zero")
+        if numSlices < 0:
+            # PySpark's JVM rejects it (at the first action there: its RDD is lazy).
+            raise SparkJobError(
+                "java.lang.IllegalArgumentException: Positive number of partitions required")
         if isinstance(c, range):
             size = len(c)
             if size == 0:

@@ -119,3 +119,172 @@ def test_get_or_create_without_conf_in_a_fresh_process(tmp_path):
                             env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["local[*]", "pyspark-shell", "client"]
+
+
+# -- StatCounter, checkpoint paths ---------------------------------------------------------------
+
+
+def test_stat_counter_as_dict_gives_sample_figures_by_default():
+    # PySpark: sc.parallelize([1., 2., 3., 4.]).stats().asDict() has stdev 1.2909944487358056
+    # and variance 1.6666666666666667 (the sample ones); asDict(sample=True) the population ones.
+    stats = StatCounter([1.0, 2.0, 3.0, 4.0])
+    assert stats.asDict() == {"count": 4, "mean": 2.5, "sum": 10.0, "min": 1.0, "max": 4.0,
+                              "stdev": 1.2909944487358056, "variance": 1.6666666666666667}
+    assert stats.asDict(sample=True)["variance"] == 1.25
+    assert stats.asDict(sample=True)["stdev"] == 1.118033988749895
+
+
+def test_stats_as_dict_through_an_rdd(sc):
+    assert sc.parallelize([1.0, 2.0, 3.0, 4.0], 2).stats().asDict()["variance"] == 1.6666666666666667
+
+
+def test_checkpoint_paths_have_the_file_scheme(sc, tmp_path):
+    # PySpark: getCheckpointDir() 'file:<dir>/<uuid>', getCheckpointFile() '<that>/rdd-<id>'.
+    sc.setCheckpointDir(str(tmp_path))
+    directory = sc.getCheckpointDir()
+    assert directory.startswith("file:%s/" % tmp_path)
+    rdd = sc.parallelize(range(5), 2).map(lambda x: x + 1)
+    rdd.checkpoint()
+    rdd.count()
+    assert rdd.isCheckpointed()
+    assert rdd.getCheckpointFile() == "%s/rdd-%d" % (directory, rdd.id())
+    assert rdd.collect() == [1, 2, 3, 4, 5]
+
+
+# -- histogram -----------------------------------------------------------------------------------
+
+# (data, buckets, what pip pyspark 4.2.1 returns or raises)
+_HISTOGRAMS = [
+    ([1, 2, 3], {}, TypeError("buckets should be a list or tuple or number(int or long)")),
+    ([1, 2, 3], 2.0, TypeError("buckets should be a list or tuple or number(int or long)")),
+    (["a", "b", "c"], 2, TypeError("Can not generate buckets with non-number in RDD")),
+    (["a", "b", "c"], 1, (["a", "c"], [3])),
+    (["a", "a"], 3, (["a", "a"], [2])),
+    ([2 ** 64, 2 ** 64 + 10], 2, ([2 ** 64, 2 ** 64 + 5, 2 ** 64 + 10], [1, 1])),
+    ([2 ** 64 + 1, 2 ** 64 + 10, 2 ** 64 + 3], 3,
+     ([2 ** 64 + 1, 2 ** 64 + 4, 2 ** 64 + 7, 2 ** 64 + 10], [2, 0, 1])),
+    ([0, 10], 5, ([0, 2, 4, 6, 8, 10], [1, 0, 0, 0, 1])),
+    ([0, 10], 3, ([0.0, 3.3333333333333335, 6.666666666666667, 10], [1, 0, 1])),
+    ([0.0, 1.0, 0.1, 0.2, 0.3, 0.7, 0.9], 10,
+     ([0.0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8,
+       0.9, 1.0], [1, 1, 2, 0, 0, 0, 1, 0, 0, 2])),
+    ([None, 1, 2, float("nan"), 3], 2, ([1, 2, 3], [1, 2])),
+    ([None, float("nan")], 2, ValueError("Can not reduce() empty RDD")),
+    ([None, 1, 2, float("nan"), 3], [0, 2, 4], ([0, 2, 4], [1, 2])),
+    ([1, float("inf")], 2, ValueError("Can not generate buckets with infinite value")),
+    ([1, 2], [1, float("inf")], ([1, float("inf")], [2])),
+    (list(range(51)), [0, 15, 30, 45, 60], ([0, 15, 30, 45, 60], [15, 15, 15, 6])),
+    ([], 2, ValueError("Can not reduce() empty RDD")),
+    ([1, 2, 3], [1, 1, 2], ValueError("buckets should not contain duplicated values")),
+    ([1, 2, 3], [None, 1], ValueError("can not have None or NaN in buckets")),
+    ([1, 2, 3], (1, 2.5, 3), ((1, 2.5, 3), [2, 1])),
+    ([1, 2, 3], True, ([1, 3], [3])),
+    (list(range(0, 100, 7)), 7, ([0, 14, 28, 42, 56, 70, 84, 98], [2, 2, 2, 2, 2, 2, 3])),
+    ([1.0, 3], 2, ([1.0, 2.0, 3], [1, 1])),
+    ([-5, 5, 0, 3], 4, ([-5.0, -2.5, 0.0, 2.5, 5], [1, 0, 1, 2])),
+    ([(1, 2), (3, 4)], 2, TypeError("Can not generate buckets with non-number in RDD")),
+    (["ab", "ac", "b", "bd", "ef"], ("a", "b", "c"), (("a", "b", "c"), [2, 2])),
+]
+
+
+@pytest.mark.parametrize("data,buckets,expected", _HISTOGRAMS,
+                         ids=["case%d" % i for i in range(len(_HISTOGRAMS))])
+def test_histogram_as_pyspark(sc, data, buckets, expected):
+    rdd = sc.parallelize(data, 2)
+    if isinstance(expected, Exception):
+        with pytest.raises(type(expected)) as info:
+            rdd.histogram(buckets)
+        assert str(info.value) == str(expected)
+    else:
+        got = rdd.histogram(buckets)
+        assert got == expected
+        assert [type(b) for b in got[0]] == [type(b) for b in expected[0]]  # ints stay ints
+
+
+# -- warnings, cartesian, groupByKey values, parallelize, sortByKey ------------------------------
+
+
+def test_map_partitions_with_split_is_deprecated(sc):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        rdd = sc.parallelize([1, 2, 3], 2).mapPartitionsWithSplit(lambda i, it: [i])
+    assert [(w.category, str(w.message)) for w in caught] == [
+        (FutureWarning, "mapPartitionsWithSplit is deprecated; use mapPartitionsWithIndex instead")]
+    assert caught[0].filename == os.path.abspath(__file__)
+    assert rdd.collect() == [0, 1]
+
+
+def test_cartesian_pairs_serialized_batches_as_pyspark(sc):
+    # PySpark pairs each batch of the left partition with each batch of the right one.
+    a = sc.parallelize([1, 2, 3, 4, 5], 2)  # batches of 2: [1, 2] | [3, 4], [5]
+    b = sc.parallelize(["a", "b", "c"], 2)  # batches of 1
+    assert a.cartesian(b).glom().collect() == [
+        [(1, "a"), (2, "a")],
+        [(1, "b"), (2, "b"), (1, "c"), (2, "c")],
+        [(3, "a"), (4, "a"), (5, "a")],
+        [(3, "b"), (4, "b"), (3, "c"), (4, "c"), (5, "b"), (5, "c")]]
+    # ranges come out of a Python step, auto-batched 1, 2, 4, ... per partition
+    assert sc.parallelize(range(6), 1).cartesian(sc.parallelize(range(3), 1)).glom().collect() == [[
+        (0, 0), (0, 1), (0, 2), (1, 0), (2, 0), (1, 1), (1, 2), (2, 1), (2, 2), (3, 0), (4, 0),
+        (5, 0), (3, 1), (3, 2), (4, 1), (4, 2), (5, 1), (5, 2)]]
+
+
+def test_cartesian_of_a_cartesian_keeps_products_as_batches(sc):
+    # PySpark 4.2.1: each pair of batches is one batch of the result, so a second cartesian
+    # pairs whole products.
+    a = sc.parallelize([1, 2], 1)
+    b = sc.parallelize(["x", "y"], 1)
+    c = sc.parallelize([True, False], 1)
+    assert a.cartesian(b).cartesian(c).collect() == [
+        ((1, "x"), True), ((1, "x"), False), ((1, "y"), True), ((1, "y"), False),
+        ((2, "x"), True), ((2, "x"), False), ((2, "y"), True), ((2, "y"), False)]
+    assert c.cartesian(a.cartesian(b)).collect() == [
+        (True, (1, "x")), (True, (1, "y")), (True, (2, "x")), (True, (2, "y")),
+        (False, (1, "x")), (False, (1, "y")), (False, (2, "x")), (False, (2, "y"))]
+    assert a.cartesian(b).map(lambda p: p[1]).collect() == ["x", "y", "x", "y"]
+
+
+def test_group_by_key_values_print_as_pyspark(sc, tmp_path):
+    # PySpark: str() of a group is '<pyspark.resultiterable.ResultIterable object at 0x...>'.
+    import re
+
+    text = str(sc.parallelize([(1, 2), (1, 3)]).groupByKey().collect()[0][1])
+    assert re.fullmatch(r"<kindling\.resultiterable\.ResultIterable object at 0x[0-9a-f]+>", text)
+    out = tmp_path / "out"
+    sc.parallelize([(1, 2)], 1).groupByKey().saveAsTextFile(str(out))
+    written = (out / "part-00000").read_text()
+    assert re.fullmatch(r"\(1, <kindling\.resultiterable\.ResultIterable object at 0x[0-9a-f]+>\)\n",
+                        written)
+
+
+def test_parallelize_with_bad_num_slices(sc):
+    from py4j.protocol import Py4JJavaError
+
+    # PySpark: 0 -> ZeroDivisionError; negative -> the JVM's IllegalArgumentException as a
+    # Py4JJavaError; anything int() takes is used as int(numSlices).
+    for data in ([1, 2, 3], range(3)):
+        with pytest.raises(ZeroDivisionError, match="integer division or modulo by zero"):
+            sc.parallelize(data, 0)
+        with pytest.raises(Py4JJavaError, match="Positive number of partitions required"):
+            sc.parallelize(data, -1).collect()
+    assert sc.parallelize([1, 2, 3], 1.5).glom().collect() == [[1, 2, 3]]
+    assert sc.parallelize([1, 2, 3], "2").glom().collect() == [[1], [2, 3]]
+    assert sc.parallelize([1, 2, 3], True).glom().collect() == [[1, 2, 3]]
+    with pytest.raises(ValueError):
+        sc.parallelize([1, 2, 3], "two")
+    with pytest.raises(TypeError):
+        sc.parallelize([1, 2, 3], [2])
+
+
+def test_sort_by_key_range_bounds_are_raw_sample_keys(sc):
+    # PySpark compares keyfunc(key) with the raw sample keys: with keyfunc=lambda k: -k over
+    # keys 0..9 in 2 partitions, the bound is a raw key (5) and every -k is below it, so all keys
+    # land in partition 0 (sorted by -k); comparing keyfunc on both sides would split them.
+    pairs = sc.parallelize([(k, k) for k in range(10)], 2)
+    assert pairs.sortByKey(numPartitions=2, keyfunc=lambda k: -k).glom().collect() == [
+        [(k, k) for k in range(9, -1, -1)], []]
+    assert pairs.sortByKey(False, 2, keyfunc=lambda k: -k).glom().collect() == [
+        [], [(k, k) for k in range(10)]]
+    letters = sc.parallelize([(k, 1) for k in "bcAdEfgHi"], 3)
+    assert letters.sortByKey(numPartitions=3, keyfunc=str.lower).glom().collect() == [
+        [("A", 1), ("b", 1), ("c", 1), ("d", 1)], [("E", 1), ("f", 1), ("g", 1)], [("H", 1), ("i", 1)]]
