@@ -301,6 +301,12 @@ class SparkContext:
         self._progress = None
         self._stopped = False
         self._callsite = _first_user_frame()
+        if gateway is not None and getattr(
+                getattr(gateway, "gateway_parameters", None), "auth_token", None) is None:
+            # As PySpark: a gateway that does not authenticate lets any local process drive it.
+            raise ValueError(
+                "You are trying to pass an insecure Py4j gateway to Spark. This"
+                " is not allowed as it is a security risk.")
         with SparkContext._lock:
             active = SparkContext._active_spark_context
             if active is not None:

@@ -288,3 +288,27 @@ def test_sort_by_key_range_bounds_are_raw_sample_keys(sc):
     letters = sc.parallelize([(k, 1) for k in "bcAdEfgHi"], 3)
     assert letters.sortByKey(numPartitions=3, keyfunc=str.lower).glom().collect() == [
         [("A", 1), ("b", 1), ("c", 1), ("d", 1)], [("E", 1), ("f", 1), ("g", 1)], [("H", 1), ("i", 1)]]
+
+
+# -- insecure gateway ----------------------------------------------------------------------------
+
+
+def test_a_gateway_without_auth_token_is_refused(backend, own_context):
+    from py4j.java_gateway import GatewayParameters, JavaGateway
+
+    from conftest import FakeGateway
+
+    insecure = JavaGateway(gateway_parameters=GatewayParameters(port=1, auto_convert=True))
+    fake = FakeGateway()
+    fake.gateway_parameters.auth_token = None
+    for gateway in (insecure, fake):
+        with pytest.raises(ValueError) as info:
+            SparkContext(conf=SparkConf().setMaster("local").setAppName("a"), gateway=gateway)
+        # PySpark 4.2.1's text
+        assert str(info.value) == ("You are trying to pass an insecure Py4j gateway to Spark. This is "
+                                   "not allowed as it is a security risk.")
+        assert SparkContext._active_spark_context is None
+    # the gateways Kindling starts authenticate
+    if backend == "jvm":
+        sc = own_context()
+        assert sc._gateway.gateway_parameters.auth_token
