@@ -1147,8 +1147,31 @@ class RDD:
         debug = self._jrdd.toDebugString()
         return debug.encode("utf-8") if debug else None
 
+    def withResources(self, profile):
+        """Attaches a resource profile (``kindling.resource``) to this RDD's stage and returns
+        the RDD; Spark's rules decide whether the master accepts it (a plain local master only
+        in Spark's test mode). Kindling records it and runs the tasks on its one local
+        executor whatever they ask for."""
+        from kindling.context import SparkJobError
+        from kindling.resource.profile import check_supported
+
+        self.has_resource_profile = True
+        recorded = profile._with_id()
+        problem = check_supported(self.ctx._conf, recorded)
+        if problem is not None:
+            raise SparkJobError(problem)
+        self._resource_profile = recorded
+        return self
+
     def getResourceProfile(self):
-        return None
+        """The profile given to ``withResources``, or None."""
+        from kindling.resource.profile import ResourceProfile
+
+        recorded = getattr(self, "_resource_profile", None)
+        if recorded is None:
+            return None
+        return ResourceProfile(_exec_req=recorded.executorResources,
+                               _task_req=recorded.taskResources, _id=recorded.id)
 
     def _reserialize(self, serializer=None):
         serializer = serializer or self.ctx.serializer

@@ -312,3 +312,92 @@ def test_a_gateway_without_auth_token_is_refused(backend, own_context):
     if backend == "jvm":
         sc = own_context()
         assert sc._gateway.gateway_parameters.auth_token
+
+
+# -- resource profiles ---------------------------------------------------------------------------
+
+
+def _shown(rp):
+    return (rp.id,
+            sorted((k, v.resourceName, v.amount) for k, v in rp.taskResources.items()),
+            sorted((k, v.resourceName, v.amount, v.discoveryScript, v.vendor)
+                   for k, v in rp.executorResources.items()))
+
+
+def _requests():
+    from kindling.resource import ExecutorResourceRequests, TaskResourceRequests
+
+    ereq = (ExecutorResourceRequests().cores(2).memory("2g").memoryOverhead("1g")
+            .pysparkMemory("512m").offheapMemory("1g").resource("gpu", 1, "/s.sh", "nv"))
+    treq = TaskResourceRequests().cpus(1).resource("gpu", 0.5)
+    return ereq, treq
+
+
+def test_resource_requests_and_profiles_as_pyspark(sc, monkeypatch):
+    from kindling.resource import ResourceProfileBuilder, TaskResourceRequests
+
+    monkeypatch.setenv("SPARK_TESTING", "1")  # Spark's test mode: a local master takes profiles
+    ereq, treq = _requests()
+    # pip pyspark 4.2.1 (SPARK_TESTING=1, local[2]):
+    assert sorted((k, v.amount) for k, v in ereq.requests.items()) == [
+        ("cores", 2), ("gpu", 1), ("memory", 2048), ("memoryOverhead", 1024), ("offHeap", 1024),
+        ("pyspark.memory", 512)]
+    assert sorted((k, v.amount) for k, v in treq.requests.items()) == [("cpus", 1.0), ("gpu", 0.5)]
+    rp = ResourceProfileBuilder().require(ereq).require(treq).build
+    rp2 = ResourceProfileBuilder().require(TaskResourceRequests().cpus(2)).build
+    assert rp.id >= 1 and rp2.id == rp.id + 1  # 0 is the default profile
+    assert _shown(rp)[1:] == (
+        [("cpus", "cpus", 1.0), ("gpu", "gpu", 0.5)],
+        [("cores", "cores", 2, "", ""), ("gpu", "gpu", 1, "/s.sh", "nv"),
+         ("memory", "memory", 2048, "", ""), ("memoryOverhead", "memoryOverhead", 1024, "", ""),
+         ("offHeap", "offHeap", 1024, "", ""), ("pyspark.memory", "pyspark.memory", 512, "", "")])
+    assert _shown(rp2)[1:] == ([("cpus", "cpus", 2.0)], [])
+
+    rdd = sc.parallelize(range(4), 2)
+    assert rdd.getResourceProfile() is None
+    assert rdd.withResources(rp) is rdd and rdd.has_resource_profile
+    assert _shown(rdd.getResourceProfile()) == _shown(rp)
+    mapped = rdd.map(lambda x: x * 2)
+    assert mapped.getResourceProfile() is None
+    # Kindling runs the tasks on its one local executor (Spark in test mode waits for an
+    # executor with a GPU forever)
+    assert mapped.collect() == [0, 2, 4, 6]
+    piped = sc.parallelize(range(4), 2).map(lambda x: x + 1).withResources(rp2)
+    assert _shown(piped.getResourceProfile()) == _shown(rp2)
+    assert piped.map(lambda x: -x).collect() == [-1, -2, -3, -4]  # a profile stops pipelining
+
+
+def test_resource_profile_built_before_any_context(backend, own_context, monkeypatch):
+    from kindling.resource import ResourceProfileBuilder
+
+    monkeypatch.setenv("SPARK_TESTING", "1")
+    ereq, treq = _requests()
+    early = ResourceProfileBuilder().require(ereq).require(treq).build
+    with pytest.raises(RuntimeError, match="^SparkContext must be created to get the profile id.$"):
+        early.id
+    sc = own_context()
+    rdd = sc.parallelize([1], 1).withResources(early)
+    assert rdd.getResourceProfile().id >= 1
+    assert _shown(rdd.getResourceProfile())[1:] == _shown(
+        ResourceProfileBuilder().require(ereq).require(treq).build)[1:]
+    with pytest.raises(RuntimeError):
+        early.id  # as PySpark: the profile given keeps no id, the RDD's copy has one
+
+
+def test_local_master_refuses_resource_profiles_outside_test_mode(sc, monkeypatch):
+    from py4j.protocol import Py4JJavaError
+
+    from kindling.resource import ResourceProfileBuilder, TaskResourceRequests
+
+    monkeypatch.delenv("SPARK_TESTING", raising=False)
+    ereq, treq = _requests()
+    full = ResourceProfileBuilder().require(ereq).require(treq).build
+    task_only = ResourceProfileBuilder().require(TaskResourceRequests().cpus(2)).build
+    # pip pyspark 4.2.1 on local[2], SparkException messages:
+    with pytest.raises(Py4JJavaError, match="ResourceProfiles are only supported on YARN and "
+                                            "Kubernetes and Standalone with dynamic allocation enabled."):
+        sc.parallelize(range(4), 2).withResources(full)
+    with pytest.raises(Py4JJavaError, match="TaskResourceProfiles are only supported for Standalone, "
+                                            "Yarn and Kubernetes cluster for now when dynamic "
+                                            "allocation is disabled."):
+        sc.parallelize(range(4), 2).map(lambda x: x).withResources(task_only)
