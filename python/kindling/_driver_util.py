@@ -1,6 +1,5 @@
 """Small helpers shared by the driver modules: PySpark-style errors, memory figures, and the
 StopIteration guard PySpark puts around user functions."""
-import functools
 import os
 import sys
 
@@ -71,9 +70,12 @@ class PySparkTypeError(PySparkException, TypeError):
 
 def fail_on_stopiteration(f):
     """Wraps a user function so that a StopIteration it raises fails the task instead of silently
-    ending the iterator the function runs in (as PySpark does)."""
+    ending the iterator the function runs in (as PySpark does).
 
-    @functools.wraps(f)
+    Nothing of ``f`` is copied onto the wrapper (no ``functools.wraps``): for a type such as
+    ``int`` that would copy the type's ``__dict__``, whose classmethod descriptors cannot be
+    pickled, and the wrapper would borrow a name whose code is not its own."""
+
     def wrapper(*args, **kwargs):
         try:
             return f(*args, **kwargs)

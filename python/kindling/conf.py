@@ -19,20 +19,31 @@ class SparkConf:
 
     #: Set by ``SparkContext.setSystemProperty``; loaded like the JVM's system properties.
     _system_properties = {}
+    #: The ``spark.*`` defaults of the last JVM this process started (None before the first):
+    #: PySpark's ``SparkConf()`` loads them from the JVM's system properties once a gateway
+    #: exists (spark-submit's ``spark.master=local[*]``, ``spark.app.name=pyspark-shell``).
+    _jvm_defaults = None
 
     def __init__(self, loadDefaults=True, _jvm=None, _jconf=None):
         self._conf = {}
+        # A conf made after a JVM exists is that JVM's (PySpark: ``_jconf`` is set), so a
+        # SparkContext takes it as it is instead of laying it over the JVM's defaults.
+        self._from_jvm = _jconf is not None or SparkConf._jvm_defaults is not None
         if _jconf is not None:
             for key, value in dict(_jconf).items():
                 self._conf[str(key)] = str(value)
         elif loadDefaults:
-            for line in os.environ.get("KINDLING_CONF", "").splitlines():
-                key, sep, value = line.partition("=")
-                if sep and key.strip().startswith("spark."):
-                    self._conf[key.strip()] = value.strip()
-            for key, value in SparkConf._system_properties.items():
-                if key.startswith("spark."):
-                    self._conf[key] = value
+            self._load_defaults(SparkConf._jvm_defaults or {})
+
+    def _load_defaults(self, jvm_defaults):
+        self._conf.update(jvm_defaults)
+        for line in os.environ.get("KINDLING_CONF", "").splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.strip().startswith("spark."):
+                self._conf[key.strip()] = value.strip()
+        for key, value in SparkConf._system_properties.items():
+            if key.startswith("spark."):
+                self._conf[key] = value
 
     def set(self, key, value):
         """Sets a property (the value is stored as a string, as in Spark)."""

@@ -122,8 +122,8 @@ def _captured(func):
 
 def _unpicklable_variable(func, depth=0, seen=None):
     """Finds the variable that makes a command unpicklable: ``(name, function that refers to
-    it)``, looking through the driver's own wrappers (pipelining, map, ...) into the user's
-    functions. None when no single variable is to blame."""
+    it, value)``, looking through the driver's own wrappers (pipelining, map, ...) into the
+    user's functions. None when no single variable is to blame."""
     import cloudpickle
 
     seen = set() if seen is None else seen
@@ -139,7 +139,23 @@ def _unpicklable_variable(func, depth=0, seen=None):
         try:
             cloudpickle.dumps(value)
         except Exception:
-            return name, func
+            return name, func, value
+    return None
+
+
+def _is_driver_code(func):
+    return os.path.abspath(func.__code__.co_filename).startswith(_KINDLING_DIR + os.sep)
+
+
+def _unpicklable_attribute(obj):
+    """The name of the first attribute of ``obj`` that cannot be pickled, or None."""
+    import cloudpickle
+
+    for name, value in sorted(getattr(obj, "__dict__", {}).items()):
+        try:
+            cloudpickle.dumps(value)
+        except Exception:
+            return name
     return None
 
 
@@ -150,7 +166,18 @@ def _culprit_text(command):
         return ""
     if found is None:
         return ""
-    name, holder = found
+    name, holder, value = found
+    if _is_driver_code(holder):
+        # The driver's own wrapper holds the user's callable, which is the culprit itself (an
+        # object with __call__, a bound method, ...): name that object, not the wrapper.
+        what = "the %s object used as a function" % type(value).__qualname__
+        try:
+            attribute = _unpicklable_attribute(value)
+        except Exception:
+            attribute = None
+        if attribute is not None:
+            return " (the attribute %r of %s)" % (attribute, what)
+        return " (%s)" % what
     code = holder.__code__
     return " (the value of %r used by %s at %s:%d)" % (
         name, getattr(holder, "__qualname__", code.co_name), code.co_filename, code.co_firstlineno)
@@ -274,6 +301,12 @@ class SparkContext:
         self._progress = None
         self._stopped = False
         self._callsite = _first_user_frame()
+        if gateway is not None and getattr(
+                getattr(gateway, "gateway_parameters", None), "auth_token", None) is None:
+            # As PySpark: a gateway that does not authenticate lets any local process drive it.
+            raise ValueError(
+                "You are trying to pass an insecure Py4j gateway to Spark. This"
+                " is not allowed as it is a security risk.")
         with SparkContext._lock:
             active = SparkContext._active_spark_context
             if active is not None:
@@ -291,7 +324,17 @@ class SparkContext:
 
     def _do_init(self, master, appName, sparkHome, pyFiles, environment, batchSize, serializer,
                  conf, gateway):
-        self._conf = SparkConf(_jconf=dict(conf.getAll())) if conf is not None else SparkConf()
+        jvm_defaults = self._jvm_defaults(gateway)
+        if gateway is None:
+            SparkConf._jvm_defaults = jvm_defaults
+        if conf is not None and conf._from_jvm:
+            self._conf = SparkConf(_jconf=dict(conf.getAll()))
+        else:
+            # As PySpark: a conf made before the JVM is laid over the JVM's defaults.
+            self._conf = SparkConf(loadDefaults=False)
+            self._conf._load_defaults(jvm_defaults)
+            for key, value in (conf.getAll() if conf is not None else ()):
+                self._conf.set(key, value)
         if master:
             self._conf.setMaster(master)
         if appName:
@@ -301,10 +344,6 @@ class SparkContext:
         if environment:
             for key, value in environment.items():
                 self._conf.setExecutorEnv(key, value)
-        if gateway is None and os.environ.get("PYSPARK_GATEWAY_PORT"):
-            # Started by bin/kindling-submit, which plays spark-submit: its defaults apply.
-            self._conf.setIfMissing("spark.master", "local[*]")
-            self._conf.setIfMissing("spark.app.name", os.path.basename(sys.argv[0] or "") or "kindling")
         if not self._conf.contains("spark.master"):
             raise PySparkRuntimeError(errorClass="MASTER_URL_NOT_SET", messageParameters={})
         if not self._conf.contains("spark.app.name"):
@@ -372,6 +411,21 @@ class SparkContext:
             self._progress = ConsoleProgressBar(self._status_json).start()
         # A script that never calls stop() still shuts its JVM down cleanly at exit.
         atexit.register(self.stop)
+
+    @staticmethod
+    def _jvm_defaults(gateway):
+        """The ``spark.*`` defaults the JVM behind ``gateway`` holds, as spark-submit gives them
+        to PySpark's JVM: ``bin/kindling-submit app.py`` (attach mode) plays
+        ``spark-submit app.py``, a JVM this driver starts plays PySpark's
+        ``spark-submit pyspark-shell``; a gateway passed in has none."""
+        if gateway is not None:
+            return {}
+        if os.environ.get("PYSPARK_GATEWAY_PORT"):
+            name = os.path.basename(sys.argv[0] or "") or "kindling"
+        else:
+            name = "pyspark-shell"
+        return {"spark.master": "local[*]", "spark.app.name": name,
+                "spark.submit.deployMode": "client"}
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -640,7 +694,9 @@ class SparkContext:
         self._checkpoint_dir = path
 
     def getCheckpointDir(self):
-        return getattr(self, "_checkpoint_dir", None)
+        """The checkpoint directory as a ``file:`` URI (as Spark's Hadoop path), or None."""
+        path = getattr(self, "_checkpoint_dir", None)
+        return None if path is None else "file:" + path
 
     def setInterruptOnCancel(self, interruptOnCancel):
         """Whether cancelling this thread's jobs interrupts their running tasks."""
@@ -709,8 +765,13 @@ class SparkContext:
 
         A ``range`` is not materialised: each partition computes its own sub-range."""
         numSlices = int(numSlices) if numSlices is not None else self.defaultParallelism
-        if numSlices < 1:
-            raise PySparkValueError("Positive number of partitions required, got %d" % numSlices)
+        if numSlices == 0:
+            # PySpark fails here computing the batch size, len(c) // numSlices.
+            raise ZeroDivisionError("integer division or modulo by zero")
+        if numSlices < 0:
+            # PySpark's JVM rejects it (at the first action there: its RDD is lazy).
+            raise SparkJobError(
+                "java.lang.IllegalArgumentException: Positive number of partitions required")
         if isinstance(c, range):
             size = len(c)
             if size == 0:

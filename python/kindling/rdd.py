@@ -23,6 +23,7 @@ import shlex
 import subprocess
 import sys
 import threading
+import warnings
 from collections import defaultdict
 from functools import reduce
 
@@ -37,7 +38,7 @@ from kindling.rddsampler import BernoulliSampler, RangeSampler, StratifiedSample
 from kindling.resultiterable import ResultIterable
 from kindling.serializers import (
     AutoBatchedSerializer, BatchedSerializer, CloudPickleSerializer, CPickleSerializer,
-    NoOpSerializer, pack_long,
+    NoOpSerializer, Serializer, pack_long,
 )
 from kindling.shuffle import Aggregator, ExternalGroupBy, ExternalMerger, ExternalSorter
 from kindling.statcounter import StatCounter
@@ -178,7 +179,7 @@ class RDD:
         """Saves the RDD under the context's checkpoint directory and cuts its lineage.
 
         Differs from PySpark: the save happens now (one job), not after the next job."""
-        directory = self.ctx.getCheckpointDir()
+        directory = getattr(self.ctx, "_checkpoint_dir", None)
         if directory is None:
             raise PySparkRuntimeError("Checkpoint directory has not been set in the SparkContext")
         if getattr(self, "_checkpoint_file", None) is not None:
@@ -207,7 +208,9 @@ class RDD:
         return getattr(self, "_locally_checkpointed", False)
 
     def getCheckpointFile(self):
-        return getattr(self, "_checkpoint_file", None)
+        """Where the RDD was checkpointed, as a ``file:`` URI (as Spark's Hadoop path), or None."""
+        path = getattr(self, "_checkpoint_file", None)
+        return None if path is None else "file:" + path
 
     # -- narrow transformations ----------------------------------------------------------------
 
@@ -240,6 +243,9 @@ class RDD:
         return PipelinedRDD(self, f, preservesPartitioning)
 
     def mapPartitionsWithSplit(self, f, preservesPartitioning=False):
+        """Deprecated name of ``mapPartitionsWithIndex`` (PySpark's FutureWarning)."""
+        warnings.warn("mapPartitionsWithSplit is deprecated; use mapPartitionsWithIndex instead",
+                      FutureWarning, stacklevel=2)
         return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     def filter(self, f):
@@ -525,38 +531,49 @@ class RDD:
         """Every pair ``(a, b)``; partition ``i * m + j`` holds partition i of self times
         partition j of other (m = other's partition count).
 
-        Kindling's gateway has no cartesian dataset, so both sides are routed to their target
-        partitions with a shuffle (each element tagged with its side and position) and paired
-        there, in PySpark's order.
+        PySpark pairs the serialized batches of the two partitions (Spark's cartesian of the
+        frames): for each batch of ``a``s, for each batch of ``b``s, the product of the two,
+        ``a``-major. Kindling's gateway has no cartesian dataset, so each side's stored batches
+        (read without unbatching) are routed to their target partitions with a shuffle, tagged
+        with their side and position, and paired there in that order; each product is written
+        as one batch, as PySpark's CartesianDeserializer yields it.
         """
         n, m = self.getNumPartitions(), other.getNumPartitions()
         if n == 0 or m == 0:
             return self.ctx.emptyRDD()
 
-        def left(i, iterator):
-            for pos, x in enumerate(iterator):
+        def left(i, batches):
+            for pos, batch in enumerate(batches):
                 for j in range(m):
-                    yield i * m + j, (0, pos, x)
+                    yield i * m + j, (0, pos, batch)
 
-        def right(j, iterator):
-            for pos, y in enumerate(iterator):
+        def right(j, batches):
+            for pos, batch in enumerate(batches):
                 for i in range(n):
-                    yield i * m + j, (1, pos, y)
+                    yield i * m + j, (1, pos, batch)
 
-        tagged = self.mapPartitionsWithIndex(left).union(other.mapPartitionsWithIndex(right))
+        tagged = (self._batches().mapPartitionsWithIndex(left)
+                  .union(other._batches().mapPartitionsWithIndex(right)))
         shuffled = tagged.partitionBy(n * m, _identity_partition)
 
         def pair_up(iterator):
             sides = ([], [])
-            for _, (side, pos, v) in iterator:
-                sides[side].append((pos, v))
-            xs = [v for _, v in sorted(sides[0], key=operator.itemgetter(0))]
-            ys = [v for _, v in sorted(sides[1], key=operator.itemgetter(0))]
-            for x in xs:
-                for y in ys:
-                    yield x, y
+            for _, (side, pos, batch) in iterator:
+                sides[side].append((pos, batch))
+            xs = [b for _, b in sorted(sides[0], key=operator.itemgetter(0))]
+            ys = [b for _, b in sorted(sides[1], key=operator.itemgetter(0))]
+            for xb in xs:
+                for yb in ys:
+                    yield list(itertools.product(xb, yb))
 
-        return shuffled.mapPartitions(pair_up)
+        paired = shuffled.mapPartitions(pair_up)
+        paired._jrdd_deserializer = _PreBatchedSerializer(self.ctx._unbatched_serializer)
+        return RDD(paired._jrdd, self.ctx, paired._jrdd_deserializer)
+
+    def _batches(self):
+        """This RDD's stored batches, each as one list element (what PySpark's cartesian and
+        zip see: the frames as they were written)."""
+        return RDD(self._jrdd, self.ctx, _BatchesDeserializer(self._jrdd_deserializer))
 
     def zip(self, other):
         """Pairs the i-th elements of two RDDs with the same partition count and the same number
@@ -648,9 +665,11 @@ class RDD:
             return self
         fraction = min(numPartitions * 20.0 / max(size, 1), 1.0)
         samples = sorted(self.sample(False, fraction, 1).map(lambda kv: kv[0]).collect(), key=keyfunc)
-        sample_keys = [keyfunc(s) for s in samples]
-        bounds = [sample_keys[int(len(samples) * (i + 1) / numPartitions)]
-                  for i in range(numPartitions - 1)] if samples else []
+        # As PySpark: the bounds are raw sample keys (sorted by keyfunc), compared with
+        # keyfunc(key); with a keyfunc that changes the keys this spreads them differently than
+        # comparing keyfunc on both sides would, and Spark programs see PySpark's spread.
+        bounds = [samples[int(len(samples) * (i + 1) / numPartitions)]
+                  for i in range(numPartitions - 1)]
 
         def range_partition(k):
             p = bisect.bisect_left(bounds, keyfunc(k))
@@ -850,53 +869,76 @@ class RDD:
         return self.stats().sampleStdev()
 
     def histogram(self, buckets):
-        """Counts per bucket: ``buckets`` an int (evenly spaced between min and max) or a sorted
-        list of boundaries (the last bucket includes its upper bound)."""
+        """Counts per bucket, as PySpark: ``buckets`` an int (evenly spaced between the minimum
+        and maximum, kept integral when the step is) or a sorted list or tuple of boundaries
+        (the last bucket includes its upper bound). None and NaN elements are not counted."""
         if isinstance(buckets, int):
             if buckets < 1:
-                raise PySparkValueError("number of buckets must be >= 1")
+                raise ValueError("number of buckets must be >= 1")
+
+            def comparable(x):
+                return x is not None and not (type(x) is float and math.isnan(x))
+
+            filtered = self.filter(comparable)
 
             def minmax(a, b):
                 return min(a[0], b[0]), max(a[1], b[1])
 
             try:
-                lo, hi = self.map(lambda x: (x, x)).reduce(minmax)
+                minv, maxv = filtered.map(lambda x: (x, x)).reduce(minmax)
             except TypeError as e:
                 if " empty " in str(e):
-                    raise PySparkValueError("can not generate buckets from empty RDD")
+                    raise ValueError("can not generate buckets from empty RDD")
                 raise
-            if lo != lo or hi != hi or lo in (float("inf"), float("-inf")) or hi in (float("inf"), float("-inf")):
-                raise PySparkValueError("Can not generate buckets with NaN or infinity")
-            if lo == hi:
-                buckets = [lo, hi]
-            else:
-                inc = (hi - lo) * 1.0 / buckets
-                buckets = [lo + i * inc for i in range(buckets)] + [hi]
+            if minv == maxv or buckets == 1:
+                return [minv, maxv], [filtered.count()]
+            try:
+                inc = (maxv - minv) / buckets
+            except TypeError:
+                raise TypeError("Can not generate buckets with non-number in RDD")
+            if math.isinf(inc):
+                raise ValueError("Can not generate buckets with infinite value")
+            # Integral bounds stay ints (big ints too) when the step divides the range exactly.
+            inc = int(inc)
+            if inc * buckets != maxv - minv:
+                inc = (maxv - minv) * 1.0 / buckets
+            buckets = [i * inc + minv for i in range(buckets)]
+            buckets.append(maxv)  # the last bound exactly, not with accumulated error
             even = True
-        else:
+        elif isinstance(buckets, (list, tuple)):
             if len(buckets) < 2:
-                raise PySparkValueError("buckets should have more than one value")
-            if any(b != b for b in buckets):
-                raise PySparkValueError("can not have None or NaN in buckets")
+                raise ValueError("buckets should have more than one value")
+            if any(b is None or isinstance(b, float) and math.isnan(b) for b in buckets):
+                raise ValueError("can not have None or NaN in buckets")
             if sorted(buckets) != list(buckets):
-                raise PySparkValueError("buckets should be sorted")
+                raise ValueError("buckets should be sorted")
             if len(set(buckets)) != len(buckets):
-                raise PySparkValueError("buckets should not contain duplicated values")
-            even = False
-        buckets = list(buckets)
-        lo, hi = buckets[0], buckets[-1]
-        nb = len(buckets) - 1
+                raise ValueError("buckets should not contain duplicated values")
+            minv, maxv = buckets[0], buckets[-1]
+            even, inc = False, None
+            try:
+                steps = [buckets[i + 1] - buckets[i] for i in range(len(buckets) - 1)]
+            except TypeError:
+                pass  # boundaries without '-' (strings): searched, not computed
+            else:
+                if max(steps) - min(steps) < 1e-10:
+                    even = True
+                    inc = (maxv - minv) / (len(buckets) - 1)
+        else:
+            raise TypeError("buckets should be a list or tuple or number(int or long)")
 
         def histogram_partition(iterator):
-            counts = [0] * nb
+            # One counter more than buckets: a value equal to the maximum lands past the last
+            # bucket (computed or searched) and is added back to it.
+            counters = [0] * len(buckets)
             for x in iterator:
-                if x is None or (isinstance(x, float) and x != x) or x > hi or x < lo:
+                if x is None or (isinstance(x, float) and math.isnan(x)) or x > maxv or x < minv:
                     continue
-                i = bisect.bisect_right(buckets, x) - 1
-                if i >= nb:
-                    i = nb - 1
-                counts[i] += 1
-            return [counts]
+                t = int((x - minv) / inc) if even else bisect.bisect_right(buckets, x) - 1
+                counters[t] += 1
+            last = counters.pop()
+            counters[-1] += last
+            return [counters]
 
         def merge(a, b):
             return [i + j for i, j in zip(a, b)]
@@ -1105,8 +1147,31 @@ class RDD:
         debug = self._jrdd.toDebugString()
         return debug.encode("utf-8") if debug else None
 
+    def withResources(self, profile):
+        """Attaches a resource profile (``kindling.resource``) to this RDD's stage and returns
+        the RDD; Spark's rules decide whether the master accepts it (a plain local master only
+        in Spark's test mode). Kindling records it and runs the tasks on its one local
+        executor whatever they ask for."""
+        from kindling.context import SparkJobError
+        from kindling.resource.profile import check_supported
+
+        self.has_resource_profile = True
+        recorded = profile._with_id()
+        problem = check_supported(self.ctx._conf, recorded)
+        if problem is not None:
+            raise SparkJobError(problem)
+        self._resource_profile = recorded
+        return self
+
     def getResourceProfile(self):
-        return None
+        """The profile given to ``withResources``, or None."""
+        from kindling.resource.profile import ResourceProfile
+
+        recorded = getattr(self, "_resource_profile", None)
+        if recorded is None:
+            return None
+        return ResourceProfile(_exec_req=recorded.executorResources,
+                               _task_req=recorded.taskResources, _id=recorded.id)
 
     def _reserialize(self, serializer=None):
         serializer = serializer or self.ctx.serializer
@@ -1114,6 +1179,30 @@ class RDD:
             self = self.map(lambda x: x, preservesPartitioning=True)
             self._jrdd_deserializer = serializer
         return self
+
+
+class _BatchesDeserializer(Serializer):
+    """Reads a dataset's batches without unbatching them: one list per stored batch."""
+
+    def __init__(self, serializer):
+        self.serializer = serializer
+
+    def load_stream(self, stream):
+        for batch in self.serializer._load_stream_without_unbatching(stream):
+            yield list(batch)
+
+    def __repr__(self):
+        return "_BatchesDeserializer(%s)" % (self.serializer,)
+
+
+class _PreBatchedSerializer(BatchedSerializer):
+    """Writes each element, a list, as one batch (frame), and reads the batches back flattened."""
+
+    def _batched(self, iterator):
+        return iterator
+
+    def __repr__(self):
+        return "_PreBatchedSerializer(%s)" % (self.serializer,)
 
 
 def _text_codec(codec_class):

@@ -5,7 +5,10 @@ __all__ = ["ResultIterable"]
 
 
 class ResultIterable(Iterable):
-    """A sized iterable over a group's values; iterating it again starts over."""
+    """A sized iterable over a group's values; iterating it again starts over.
+
+    No ``__repr__`` of its own, as PySpark's: ``str()`` (what ``saveAsTextFile`` writes) is
+    ``<kindling.resultiterable.ResultIterable object at 0x...>``."""
 
     def __init__(self, data):
         self.data = data
@@ -17,6 +20,3 @@ class ResultIterable(Iterable):
 
     def __len__(self):
         return len(self.data)
-
-    def __repr__(self):
-        return "ResultIterable(%r)" % (list(self.data),)

@@ -85,11 +85,13 @@ class StatCounter:
         return math.sqrt(self.sampleVariance())
 
     def asDict(self, sample=False):
+        """The members as a dict. As PySpark (whose flag reads backwards): the sample stdev and
+        variance by default, the population ones with ``sample=True``."""
         return {
             "count": self.count(), "mean": self.mean(), "sum": self.sum(), "min": self.min(),
             "max": self.max(),
-            "stdev": self.stdev() if not sample else self.sampleStdev(),
-            "variance": self.variance() if not sample else self.sampleVariance(),
+            "stdev": self.stdev() if sample else self.sampleStdev(),
+            "variance": self.variance() if sample else self.sampleVariance(),
         }
 
     def __repr__(self):

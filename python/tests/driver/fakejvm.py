@@ -670,7 +670,12 @@ class FakeGateway:
     proc = None
 
     def __init__(self):
+        import secrets
+        from types import SimpleNamespace
+
         self.entry_point = FakeEntryPoint()
+        # Authenticated, as every gateway SparkContext accepts (PySpark refuses one without).
+        self.gateway_parameters = SimpleNamespace(auth_token=secrets.token_hex(32))
 
     def close(self):
         pass

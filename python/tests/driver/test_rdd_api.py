@@ -473,10 +473,11 @@ def test_checkpoint(sc, tmp_path):
         with pytest.raises(RuntimeError, match="Checkpoint directory has not been set"):
             rdd.checkpoint()
     sc.setCheckpointDir(str(tmp_path / "ckpt"))
-    assert sc.getCheckpointDir().startswith(str(tmp_path / "ckpt"))
+    assert sc.getCheckpointDir().startswith("file:" + str(tmp_path / "ckpt") + "/")  # as Spark
     assert not rdd.isCheckpointed() and rdd.getCheckpointFile() is None
     rdd.checkpoint()
-    assert rdd.isCheckpointed() and os.path.isdir(rdd.getCheckpointFile())
+    assert rdd.isCheckpointed() and rdd.getCheckpointFile().startswith(sc.getCheckpointDir() + "/")
+    assert os.path.isdir(rdd.getCheckpointFile()[len("file:"):])
     assert rdd.getNumPartitions() == 3
     assert rdd.glom().collect() == [[0, 2, 4], [6, 8, 10], [12, 14, 16, 18]]
     assert rdd.map(lambda x: x + 1).sum() == 100
