@@ -108,12 +108,16 @@ public abstract class Dataset {
     return engine.union(all);
   }
 
-  /** Fewer partitions without a shuffle: each new partition reads a run of adjacent old ones. */
+  /**
+   * {@code min(numPartitions, P)} partitions without a shuffle, grouped as Spark's default
+   * coalescer groups them: runs of neighbours, unless some parent partitions have a location
+   * (stored blocks, computed shuffle outputs), when Spark packs them by locality and balance.
+   */
   public Dataset coalesce(int numPartitions) {
     if (numPartitions < 1) {
       throw new IllegalArgumentException("Number of partitions (" + numPartitions + ") must be positive.");
     }
-    return numPartitions >= numPartitions() ? this : new CoalescedDataset(this, numPartitions);
+    return new CoalescedDataset(this, numPartitions);
   }
 
   /**
