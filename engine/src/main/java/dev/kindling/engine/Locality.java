@@ -6,7 +6,7 @@ import java.util.Set;
 /**
  * Whether a partition has a preferred location, as Spark's {@code DAGScheduler.getPreferredLocs}
  * decides it in local mode, where every location is the one host: a stored block of a persisted
- * dataset; a shuffle's reduce partition when its registered map outputs hold bytes for it (none
+ * dataset (as the DAGScheduler last remembered it, {@link CacheLocations}); a shuffle's reduce partition when its registered map outputs hold bytes for it (none
  * before the map stage has run, none for an empty reduce partition); a coalesced partition whose
  * group was formed by location; otherwise the first narrow parent partition that has one.
  */
@@ -26,8 +26,7 @@ final class Locality {
     if (!visited.add(((long) d.id() << 32) | p)) {
       return false;
     }
-    if (d.storageLevel() != StorageLevel.NONE
-        && (engine.blocks().inMemory(d.id(), p) || engine.blocks().onDisk(d.id(), p))) {
+    if (d.storageLevel() != StorageLevel.NONE && engine.cacheLocations().located(d, p)) {
       return true;
     }
     if (d instanceof ShuffledDataset s) {
