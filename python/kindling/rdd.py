@@ -613,25 +613,19 @@ class RDD:
         if not numPartitions > 0:
             raise PySparkValueError("Number of partitions must be positive.")
         if shuffle:
-            return self._round_robin(numPartitions)
+            # As PySpark: batches of at most ten elements, so that dealing the JVM's records
+            # (one per batch) round-robin spreads the elements evenly; the JVM deals them as
+            # Spark does, so every element lands in Spark's partition.
+            batch = min(10, self.ctx._batchSize or 1024)
+            rdd = self._reserialize(BatchedSerializer(CPickleSerializer(), batch))
+            jds = self.ctx._call("coalesce", rdd._jrdd, int(numPartitions), True)
+            return RDD(jds, self.ctx, rdd._jrdd_deserializer)
         jds = self.ctx._call("coalesce", self._jrdd, int(numPartitions))
         return RDD(jds, self.ctx, self._jrdd_deserializer)
 
     def repartition(self, numPartitions):
         """Exactly ``numPartitions`` partitions of about equal size (shuffles)."""
         return self.coalesce(numPartitions, shuffle=True)
-
-    def _round_robin(self, numPartitions):
-        """Spreads each partition's elements round-robin over the targets, starting at a
-        position drawn from the partition index, as Spark's coalesce with shuffle."""
-        def distribute(index, iterator):
-            position = random.Random(index).randrange(numPartitions)
-            for x in iterator:
-                position = (position + 1) % numPartitions
-                yield position, x
-
-        shuffled = self.mapPartitionsWithIndex(distribute).partitionBy(numPartitions, _identity_partition)
-        return shuffled.values()
 
     def repartitionAndSortWithinPartitions(self, numPartitions=None, partitionFunc=portable_hash,
                                            ascending=True, keyfunc=lambda x: x):

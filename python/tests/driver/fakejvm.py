@@ -360,7 +360,18 @@ class FakeContext:
         return FakeDataset(self, kind, len(index), lambda p, s: index[p][0].partition(index[p][1], s),
                            "UnionDataset", parts)
 
-    def coalesce(self, ds, n):
+    def coalesce(self, ds, n, shuffle=False):
+        if shuffle:
+            # Round-robin from 0 in every map partition (the JVM starts where Spark does; the
+            # layout tests run on the JVM backend only).
+            def deal(stage):
+                out = [[] for _ in range(n)]
+                for q in range(ds.numPartitions()):
+                    for i, record in enumerate(ds.partition(q, stage)):
+                        out[(i + 1) % n].append(record)
+                return out
+
+            return FakeDataset(self, "bytes", n, lambda p, s: deal(s)[p], "ShuffledDataset", [ds])
         m = ds.numPartitions()
         n = min(n, m) if m else n
         groups = [list(range(i * m // n, (i + 1) * m // n)) for i in range(n)] if m else []

@@ -1,12 +1,20 @@
 package dev.kindling.engine;
 
+import java.util.BitSet;
 import java.util.Iterator;
 import java.util.List;
 
-/** Narrow coalesce: new partition i reads old partitions [i*P/n, (i+1)*P/n). */
+/**
+ * Narrow coalesce into {@code min(n, P)} partitions, grouped as Spark's
+ * {@link PartitionCoalescer} groups them. The groups are chosen once, when first needed — at the
+ * latest when a job using this dataset is submitted, before any of its stages runs, as Spark fixes
+ * them when its DAGScheduler computes the partitions of the job's RDDs — from what is stored and
+ * shuffled at that moment.
+ */
 final class CoalescedDataset extends Dataset {
   private final Dataset parent;
   private final int n;
+  private volatile List<PartitionCoalescer.Group> groups;
 
   CoalescedDataset(Dataset parent, int n) {
     super(parent.engine);
@@ -21,22 +29,43 @@ final class CoalescedDataset extends Dataset {
 
   @Override
   public int numPartitions() {
-    return n;
+    return Math.min(n, parent.numPartitions());
   }
 
+  /** Fixes the groups: the scheduler asks for every dependency of a job's graph when it is submitted. */
   @Override
   List<Dependency> dependencies() {
+    groups();
     return List.of(new Dependency.Narrow(parent, this::parentsOf));
   }
 
-  int[] parentsOf(int p) {
-    int from = ParallelDataset.sliceStart(p, parent.numPartitions(), n);
-    int to = ParallelDataset.sliceStart(p + 1, parent.numPartitions(), n);
-    int[] r = new int[to - from];
-    for (int i = 0; i < r.length; i++) {
-      r[i] = from + i;
+  private List<PartitionCoalescer.Group> groups() {
+    List<PartitionCoalescer.Group> g = groups;
+    if (g == null) {
+      synchronized (this) {
+        g = groups;
+        if (g == null) {
+          int numParents = parent.numPartitions();
+          BitSet located = new BitSet(numParents);
+          for (int p = 0; p < numParents; p++) {
+            if (Locality.located(parent, p)) {
+              located.set(p);
+            }
+          }
+          g = PartitionCoalescer.coalesce(n, numParents, located);
+          groups = g;
+        }
+      }
     }
-    return r;
+    return g;
+  }
+
+  int[] parentsOf(int p) {
+    return groups().get(p).parents().clone();
+  }
+
+  boolean groupLocated(int p) {
+    return groups().get(p).located();
   }
 
   @Override

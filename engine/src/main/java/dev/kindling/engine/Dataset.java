@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * A node of the lineage graph: a partitioned collection of records that knows how to compute any
@@ -109,18 +108,26 @@ public abstract class Dataset {
     return engine.union(all);
   }
 
-  /** Fewer partitions without a shuffle: each new partition reads a run of adjacent old ones. */
+  /**
+   * {@code min(numPartitions, P)} partitions without a shuffle, grouped as Spark's default
+   * coalescer groups them: runs of neighbours, unless some parent partitions have a location
+   * (stored blocks, computed shuffle outputs), when Spark packs them by locality and balance.
+   */
   public Dataset coalesce(int numPartitions) {
     if (numPartitions < 1) {
       throw new IllegalArgumentException("Number of partitions (" + numPartitions + ") must be positive.");
     }
-    return numPartitions >= numPartitions() ? this : new CoalescedDataset(this, numPartitions);
+    return new CoalescedDataset(this, numPartitions);
   }
 
   /**
    * Spark's {@code coalesce(n, shuffle)}. Without a shuffle it is {@link #coalesce(int)}; with one
    * (PySpark's {@code repartition}) each input partition deals its byte[] records round-robin over
-   * the {@code n} outputs from a starting point seeded by its index, so outputs are even in size.
+   * the {@code n} outputs, so outputs are even in size. As in Spark's {@code RDD.coalesce}, input
+   * partition {@code i} starts at {@code new XORShiftRandom(i).nextInt(n)} (Spark 4.x; the
+   * {@code java.util.Random(byteswap32(i))} of older sources is not what 4.2.1 runs) and its
+   * first record goes to the output after that one; each output reads the map outputs in map
+   * order, so records land in exactly Spark's partitions.
    */
   public Dataset coalesce(int numPartitions, boolean shuffle) {
     if (!shuffle) {
@@ -130,7 +137,7 @@ public abstract class Dataset {
       throw new IllegalArgumentException("Number of partitions (" + numPartitions + ") must be positive.");
     }
     PartitionFunction deal = (ctx, it) -> {
-      long[] position = {new Random(ctx.partitionId()).nextInt(numPartitions)};
+      long[] position = {roundRobinStart(ctx.partitionId(), numPartitions)};
       return new Iterator<>() {
         @Override
         public boolean hasNext() {
@@ -143,13 +150,18 @@ public abstract class Dataset {
           if (!(o instanceof byte[] b)) {
             throw new EngineException("coalesce with shuffle: expected byte[] records, got " + PairwiseDataset.describe(o));
           }
-          return new KeyedRecord(position[0]++, b);
+          return new KeyedRecord(++position[0], b);
         }
       };
     };
     // The round-robin keys mean nothing downstream, so the result claims no partitioner.
     return new ShuffledDataset(mapPartitions(deal, false), new Partitioner(numPartitions, ROUND_ROBIN))
         .values().mapPartitions((ctx, it) -> it, false);
+  }
+
+  /** Where map partition {@code index} starts dealing in {@code coalesce(n, true)} (Spark's choice). */
+  static int roundRobinStart(int index, int numPartitions) {
+    return new XorShiftRandom(index).nextInt(numPartitions);
   }
 
   /** Partitioner id of the round-robin shuffle behind {@code coalesce(n, true)}. */

@@ -43,6 +43,7 @@ public final class Engine implements AutoCloseable {
   private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
   private final EventBus events = new EventBus();
   private final StatusTracker status = new StatusTracker();
+  private final CacheLocations cacheLocations = new CacheLocations(this);
   private final Actions actions;
   private final Sources sources;
   private final Cleaner cleaner = Cleaner.create();
@@ -341,6 +342,7 @@ public final class Engine implements AutoCloseable {
   Scheduler scheduler() { return scheduler; }
   ShuffleManager shuffles() { return shuffles; }
   BlockManager blocks() { return blocks; }
+  CacheLocations cacheLocations() { return cacheLocations; }
   BroadcastRegistry broadcasts() { return broadcasts; }
   AccumulatorRegistry accumulators() { return accumulators; }
   EventBus events() { return events; }

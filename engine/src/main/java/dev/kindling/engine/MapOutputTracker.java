@@ -92,6 +92,26 @@ final class MapOutputTracker {
     }
   }
 
+  /**
+   * Bytes that the registered map outputs hold for {@code reducer}, or -1 when the shuffle is
+   * unknown. Spark prefers a reducer's location only when this is above zero.
+   */
+  long bytesFor(int shuffleId, int reducer) {
+    Entry e = shuffles.get(shuffleId);
+    if (e == null) {
+      return -1;
+    }
+    synchronized (e) {
+      long total = 0;
+      for (MapStatus s : e.outputs) {
+        if (s != null && reducer < s.partitionLengths().length) {
+          total += s.partitionLengths()[reducer];
+        }
+      }
+      return total;
+    }
+  }
+
   boolean isRegistered(int shuffleId) {
     return shuffles.containsKey(shuffleId);
   }

@@ -78,6 +78,7 @@ final class Scheduler {
     ActiveJob job = new ActiveJob(nextJobId.getAndIncrement(), engine.localProperties());
     Map<Integer, Stage> byShuffle = new HashMap<>();
     Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, parentStages(ds, byShuffle));
+    engine.cacheLocations().jobSubmitted(ds);
     Set<Integer> stageIds = new TreeSet<>();
     stageIds.add(result.id);
     byShuffle.values().forEach(s -> stageIds.add(s.id));

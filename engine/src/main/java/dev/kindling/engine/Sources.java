@@ -58,11 +58,6 @@ final class Sources {
     if (minPartitions < 0) {
       throw new IllegalArgumentException("minPartitions must not be negative, got " + minPartitions);
     }
-    try {
-      List<Path> files = TextInput.listFiles(path);
-      return new TextFileDataset(engine, TextInput.splits(files, minPartitions));
-    } catch (IOException e) {
-      throw new EngineException("textFile " + path + ": " + e.getMessage(), e);
-    }
+    return new TextFileDataset(engine, path, minPartitions);
   }
 }

@@ -12,14 +12,53 @@ import java.util.zip.GZIPInputStream;
 /**
  * Lines of text files, one partition per split. As Hadoop's LineRecordReader: a split that does not
  * start at 0 skips its first (possibly partial) line, and every split reads the line that starts at
- * or before its end, so each line is read by exactly one split.
+ * or before its end, so each line is read by exactly one split; a UTF-8 byte order mark at the very
+ * start of a file is not part of its first line.
+ *
+ * <p>As Spark's HadoopRDD, the input is listed and split when the partitions are first needed (a
+ * missing path fails the first action, not {@code textFile}), and empty splits are dropped
+ * ({@code spark.hadoopRDD.ignoreEmptySplits}, true since Spark 3.2): an empty file, or a
+ * {@code /proc} file (which reports size 0), gives no partition.
  */
 final class TextFileDataset extends Dataset {
-  private final List<TextInput.Split> splits;
+  private final String path;
+  private final int minPartitions;
+  private volatile List<TextInput.Split> splits;
 
+  TextFileDataset(Engine engine, String path, int minPartitions) {
+    super(engine);
+    this.path = path;
+    this.minPartitions = minPartitions;
+  }
+
+  /** Over splits already computed (tests). */
   TextFileDataset(Engine engine, List<TextInput.Split> splits) {
     super(engine);
-    this.splits = List.copyOf(splits);
+    this.path = null;
+    this.minPartitions = 0;
+    this.splits = nonEmpty(splits);
+  }
+
+  private List<TextInput.Split> splits() {
+    List<TextInput.Split> s = splits;
+    if (s == null) {
+      synchronized (this) {
+        s = splits;
+        if (s == null) {
+          try {
+            s = nonEmpty(TextInput.splits(TextInput.listFiles(path), minPartitions));
+          } catch (IOException e) {
+            throw new EngineException("textFile " + path + ": " + e.getMessage(), e);
+          }
+          splits = s;
+        }
+      }
+    }
+    return s;
+  }
+
+  private static List<TextInput.Split> nonEmpty(List<TextInput.Split> all) {
+    return all.stream().filter(sp -> sp.length() > 0).toList();
   }
 
   @Override
@@ -29,7 +68,7 @@ final class TextFileDataset extends Dataset {
 
   @Override
   public int numPartitions() {
-    return splits.size();
+    return splits().size();
   }
 
   @Override
@@ -39,7 +78,7 @@ final class TextFileDataset extends Dataset {
 
   @Override
   Iterator<Object> compute(int p, TaskContext ctx) throws IOException {
-    LineIterator it = new LineIterator(splits.get(p));
+    LineIterator it = new LineIterator(splits().get(p));
     ctx.onCompletion(it::close);
     return it;
   }
@@ -50,6 +89,7 @@ final class TextFileDataset extends Dataset {
     private long pos;
     private String next;
     private boolean finished;
+    private boolean fileStart;
 
     LineIterator(TextInput.Split split) throws IOException {
       FileInputStream fis = new FileInputStream(split.file().toFile());
@@ -69,7 +109,8 @@ final class TextFileDataset extends Dataset {
       }
       reader = new LineReader(in);
       pos = split.start();
-      if (!split.gzip() && split.start() != 0) {
+      fileStart = split.gzip() || split.start() == 0;
+      if (!fileStart) {
         pos += reader.readLine();
       }
     }
@@ -85,6 +126,12 @@ final class TextFileDataset extends Dataset {
           } else {
             pos += n;
             next = reader.text();
+            if (fileStart) {
+              fileStart = false;
+              if (!next.isEmpty() && next.charAt(0) == '\uFEFF') {
+                next = next.substring(1);
+              }
+            }
           }
         } catch (IOException e) {
           throw new UncheckedIOException(e);

@@ -30,12 +30,13 @@ final class TextInput {
         p = p.substring("file:".length()).replaceFirst("^//", "");
       }
       if (p.isEmpty()) {
-        continue;
+        // Hadoop's Path refuses it, so a spec that is empty or has an empty entry fails.
+        throw new IllegalArgumentException("Can not create a Path from an empty string");
       }
       // Like Hadoop's input filter, a glob never yields hidden files (names starting with _ or .).
       List<Path> matches = isGlob(p) ? glob(p).stream().filter(TextInput::visible).toList() : List.of(Path.of(p));
       if (matches.isEmpty()) {
-        throw new IOException("Input Pattern " + p + " matches 0 files");
+        throw new IOException("Input Pattern file:" + Path.of(p).toAbsolutePath() + " matches 0 files");
       }
       for (Path m : matches) {
         if (Files.isDirectory(m)) {
@@ -45,7 +46,7 @@ final class TextInput {
         } else if (Files.isRegularFile(m)) {
           out.add(m);
         } else {
-          throw new IOException("Input path does not exist: " + m.toAbsolutePath());
+          throw new IOException("Input path does not exist: file:" + m.toAbsolutePath());
         }
       }
     }

@@ -149,10 +149,49 @@ class TextFileTest {
     Path empty = Files.createFile(tmp.resolve("empty.txt"));
     try (Engine engine = TestEngines.local(tmp)) {
       assertThat(engine.textFile(empty.toString(), 2).collect()).isEmpty();
-      assertThatThrownBy(() -> engine.textFile(tmp.resolve("nope.txt").toString(), 2))
-          .isInstanceOf(EngineException.class).hasMessageContaining("Input path does not exist");
-      assertThatThrownBy(() -> engine.textFile(tmp.resolve("nope*.txt").toString(), 2))
+      // As Spark >= 3.2 (ignoreEmptySplits): an empty file has no split, so no partition.
+      assertThat(engine.textFile(empty.toString(), 2).numPartitions()).isZero();
+      // Missing inputs fail when the partitions are first needed, as Spark's HadoopRDD.
+      Dataset missing = engine.textFile(tmp.resolve("nope.txt").toString(), 2);
+      assertThatThrownBy(missing::collect).isInstanceOf(EngineException.class)
+          .hasMessageContaining("Input path does not exist: file:" + tmp.resolve("nope.txt"));
+      Dataset noMatch = engine.textFile(tmp.resolve("nope*.txt").toString(), 2);
+      assertThatThrownBy(noMatch::numPartitions)
           .isInstanceOf(EngineException.class).hasMessageContaining("matches 0 files");
+      Dataset blank = engine.textFile("", 2);
+      assertThatThrownBy(blank::collect).isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("Can not create a Path from an empty string");
+    }
+  }
+
+  @Test
+  void emptyFilesOfADirectoryGiveNoPartitionAndProcFilesNone() throws IOException {
+    Path dir = Files.createDirectory(tmp.resolve("dir"));
+    Files.createFile(dir.resolve("a-empty.txt"));
+    Files.writeString(dir.resolve("b.txt"), "1\n2\n3\n");
+    Files.createFile(dir.resolve("c-empty.txt"));
+    try (Engine engine = TestEngines.local(tmp)) {
+      Dataset ds = engine.textFile(dir.toString(), 2);
+      assertThat(ds.numPartitions()).isEqualTo(2);
+      assertThat(engine.runJob(ds, new int[] {0, 1})).containsExactly(List.of("1", "2"), List.of("3"));
+      // /proc files report size 0, so Hadoop makes one empty split, which Spark drops.
+      if (Files.exists(Path.of("/proc/self/status"))) {
+        assertThat(engine.textFile("/proc/self/status", 2).numPartitions()).isZero();
+      }
+    }
+  }
+
+  @Test
+  void utf8ByteOrderMarkIsDroppedAtTheStartOfAFileOnly() throws IOException {
+    Path f = tmp.resolve("bom.txt");
+    Files.write(f, "\uFEFFhello\n\uFEFFworld\n".getBytes(StandardCharsets.UTF_8));
+    Path g = tmp.resolve("bom.txt.gz");
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(g))) {
+      out.write("\uFEFFzipped\n".getBytes(StandardCharsets.UTF_8));
+    }
+    try (Engine engine = TestEngines.local(tmp)) {
+      assertThat(engine.textFile(f.toString(), 1).collect()).containsExactly("hello", "\uFEFFworld");
+      assertThat(engine.textFile(g.toString(), 1).collect()).containsExactly("zipped");
     }
   }
 

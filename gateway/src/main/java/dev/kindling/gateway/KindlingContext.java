@@ -353,6 +353,16 @@ public final class KindlingContext {
         ds.elementKind(), "coalesce", List.of(ds), false);
   }
 
+  /** Spark's {@code coalesce(n, shuffle)}; with a shuffle the records (pickled batches) are dealt round-robin. */
+  public Dataset coalesce(Dataset ds, int numPartitions, boolean shuffle) {
+    if (!shuffle) {
+      return coalesce(ds, numPartitions);
+    }
+    checkRunning();
+    return new Dataset(Errors.call("coalesce", () -> ds.engine.coalesce(numPartitions, true)),
+        Dataset.BYTES, "coalesce", List.of(ds), true);
+  }
+
   public Dataset pickleFile(String path, int minPartitions) {
     checkRunning();
     return wrap(Errors.call("pickleFile", () -> FileDatasets.pickleFile(engine, path, minPartitions)),
