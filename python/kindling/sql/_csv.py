@@ -3,7 +3,7 @@
 Columns are ``_c0, _c1, ...`` or, with ``header``, the first line's names (blank names become
 ``_c<i>``, repeated names get their index appended). Every column is ``string`` unless
 ``inferSchema``: then each column takes the narrowest type all its values parse as, in Spark's
-order int → bigint → decimal(p,0) → double → timestamp → boolean → string. Values equal to
+order int → bigint → decimal(p,0) → double → date → timestamp → boolean → string. Values equal to
 ``nullValue`` (default empty) are null; a short line is padded with nulls, a long one cut.
 """
 import csv
@@ -16,7 +16,8 @@ from kindling.sql.types import (
     StructField, StructType, TimestampType, _create_row,
 )
 
-_ORDER = [NullType, IntegerType, LongType, DecimalType, DoubleType, TimestampType, BooleanType, StringType]
+_ORDER = [NullType, IntegerType, LongType, DecimalType, DoubleType, DateType, TimestampType,
+          BooleanType, StringType]
 _SPECIAL_DOUBLES = {"NaN", "Infinity", "-Infinity", "+Infinity", "Inf", "-Inf", "+Inf"}
 
 
@@ -63,6 +64,16 @@ def _parse_timestamp(text):
     return value
 
 
+def _parse_date(text):
+    """A ``yyyy-MM-dd`` date (Spark's default dateFormat, parsed strictly)."""
+    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
 def infer_field(text, so_far):
     """The type that holds ``so_far``'s values and ``text``."""
     kind = type(so_far)
@@ -103,6 +114,9 @@ def infer_field(text, so_far):
                     return DoubleType()
             except ValueError:
                 pass
+        elif candidate is DateType:
+            if _parse_date(text) is not None:
+                return DateType()
         elif candidate is TimestampType:
             if _parse_timestamp(text) is not None:
                 return TimestampType()
@@ -121,6 +135,8 @@ def merge(a, b):
         return b
     if isinstance(b, NullType):
         return a
+    if {type(a), type(b)} == {DateType, TimestampType}:
+        return TimestampType()
     numeric = (IntegerType, LongType, DecimalType, DoubleType)
     if isinstance(a, numeric) and isinstance(b, numeric):
         rank = [IntegerType, LongType, DecimalType, DoubleType]
@@ -156,7 +172,7 @@ def converter(dt, null_value):
                     value = value.astimezone().replace(tzinfo=None)
                 return value
             if isinstance(dt, DateType):
-                return datetime.date.fromisoformat(text)
+                return _parse_date(text)
         except (ValueError, decimal.InvalidOperation):
             return None
         return text

@@ -26,7 +26,9 @@ from kindling.sql.types import (
 
 __all__ = ["parse_records", "infer_record", "merge", "canonical", "convert", "row_to_json"]
 
-_CORRUPT = object()
+#: What parse_records returns for a corrupt line (None: closures shipped to the workers are
+#: pickled by value, so an identity sentinel would not survive the trip).
+_CORRUPT = None
 
 
 def _loads(text):
@@ -34,7 +36,7 @@ def _loads(text):
 
 
 def parse_records(line):
-    """The records of one line: a list of dicts, or ``_CORRUPT``."""
+    """The records of one line: a list of dicts, or ``_CORRUPT`` (None)."""
     try:
         value = _loads(line)
     except ValueError:
@@ -181,7 +183,9 @@ def convert(value, dt):
         raise _Mismatch()
     if isinstance(dt, DecimalType):
         if isinstance(value, (int, decimal.Decimal)) and not isinstance(value, bool):
-            return decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-dt.scale))
+            with decimal.localcontext() as ctx:
+                ctx.prec = 80
+                return decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-dt.scale))
         raise _Mismatch()
     if isinstance(dt, ArrayType):
         if isinstance(value, list):

@@ -16,7 +16,7 @@ Vertical::
     -RECORD 0----        header padded with '-' to nameWidth + dataWidth + 5
      id   | 1
      name | Alice
-    (0 rows)             when there are no rows at all
+    (0 rows)             when there are no rows at all (footers end without a newline)
 """
 import datetime
 import decimal
@@ -164,8 +164,9 @@ def show_string(schema, rows, num_rows, truncate=20, vertical=False):
             out.append(("-RECORD %d" % i).ljust(name_width + data_width + 5, "-") + "\n")
             for name, c in zip(header, row):
                 out.append(" %s | %s \n" % (_pad(name, name_width, False), _pad(c, data_width, False)))
+    # Spark 4's footer has no newline of its own (print adds the only one).
     if vertical and not cells:
-        out.append("(0 rows)\n")
+        out.append("(0 rows)")
     elif has_more:
-        out.append("only showing top %d %s\n" % (num_rows, "row" if num_rows == 1 else "rows"))
+        out.append("only showing top %d %s" % (num_rows, "row" if num_rows == 1 else "rows"))
     return "".join(out)

@@ -136,6 +136,10 @@ class DataFrame:
         return DataFrameWriter(self)
 
     @property
+    def writeStream(self):
+        raise not_supported("DataFrame.writeStream", "Kindling has no structured streaming")
+
+    @property
     def isStreaming(self):
         return False
 
@@ -419,6 +423,48 @@ class DataFrame:
 
     sort = orderBy
 
+    def _set_operation(self, other, method, keep):
+        """Rows compared whole, by position (Spark's INTERSECT/EXCEPT): ``keep(n_left, n_right)``
+        is how many copies of a row the result has."""
+        if len(other._schema.fields) != len(self._schema.fields):
+            raise AnalysisException(
+                "[NUM_COLUMNS_MISMATCH] %s can only be performed on inputs with the same number of "
+                "columns, but the first input has %d columns and the second input has %d columns. "
+                "SQLSTATE: 42826" % (method, len(self._schema.fields), len(other._schema.fields)),
+                errorClass="NUM_COLUMNS_MISMATCH")
+        names = list(self._schema.names)
+
+        def copies(pair):
+            key, (mine, theirs) = pair
+            return [_create_row(names, key)] * keep(len(list(mine)), len(list(theirs)))
+
+        left = self.rdd.map(lambda r: (tuple(r), None))
+        right = other.rdd.map(lambda r: (tuple(r), None))
+        return self._with(left.cogroup(right).flatMap(copies))
+
+    def intersect(self, other):
+        return self._set_operation(other, "INTERSECT", lambda a, b: 1 if a and b else 0)
+
+    def intersectAll(self, other):
+        return self._set_operation(other, "INTERSECT ALL", min)
+
+    def subtract(self, other):
+        return self._set_operation(other, "EXCEPT", lambda a, b: 1 if a and not b else 0)
+
+    def exceptAll(self, other):
+        return self._set_operation(other, "EXCEPT ALL", lambda a, b: max(0, a - b))
+
+    def offset(self, num):
+        """Without the first ``num`` rows (in partition order)."""
+        return self._with(self.rdd.zipWithIndex().filter(lambda p: p[1] >= num).keys())
+
+    def transform(self, func, *args, **kwargs):
+        result = func(self, *args, **kwargs)
+        if not isinstance(result, DataFrame):
+            raise AssertionError("Func returned an instance of type [%s], should have been DataFrame."
+                                 % type(result))
+        return result
+
     def coalesce(self, numPartitions):
         return self._with(self.rdd.coalesce(numPartitions))
 
@@ -505,12 +551,13 @@ EXPRESSION_METHODS = (
     "join", "crossJoin", "rollup", "cube", "groupingSets", "pivot", "describe", "summary",
     "withWatermark", "hint", "observe", "dropna", "fillna", "replace", "approxQuantile", "corr",
     "cov", "crosstab", "freqItems", "sampleBy", "sortWithinPartitions", "repartitionByRange",
-    "colRegex", "transform", "alias", "intersect", "intersectAll", "subtract", "exceptAll",
+    "colRegex", "alias",
     "mapInPandas", "mapInArrow", "createTempView", "createOrReplaceTempView",
     "createGlobalTempView", "createOrReplaceGlobalTempView", "registerTempTable", "explain",
     "checkpoint", "localCheckpoint", "toPandas", "toArrow", "pandas_api", "to_pandas_on_spark",
-    "unpivot", "melt", "withMetadata", "dropDuplicatesWithinWatermark", "to", "offset",
-    "asTable", "lateralJoin", "scalar", "exists", "metadataColumn", "inputFiles",
+    "unpivot", "melt", "withMetadata", "dropDuplicatesWithinWatermark", "to",
+    "asTable", "lateralJoin", "scalar", "exists", "metadataColumn", "inputFiles", "zipWithIndex",
+    "nearestByJoin", "repartitionById", "transpose",
     "sameSemantics", "semanticHash", "executionInfo", "writeTo", "mergeInto",
 )
 for _name in EXPRESSION_METHODS:

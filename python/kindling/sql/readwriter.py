@@ -378,10 +378,10 @@ class DataFrameWriter:
             return self
         key = str(saveMode).lower()
         if key not in _MODES:
-            raise PySparkValueError(
+            raise AnalysisException(
                 "[INVALID_SAVE_MODE] The specified save mode \"%s\" is invalid. Valid save modes "
                 "include \"append\", \"overwrite\", \"ignore\", \"error\", \"errorifexists\", and "
-                "\"default\"." % saveMode, errorClass="INVALID_SAVE_MODE")
+                "\"default\". SQLSTATE: 42000" % saveMode, errorClass="INVALID_SAVE_MODE")
         self._mode = _MODES[key]
         return self
 
@@ -464,17 +464,17 @@ class DataFrameWriter:
 
     def _write_text(self, path):
         schema = self._df.schema
+        for field in schema.fields:
+            if not isinstance(field.dataType, StringType):
+                raise AnalysisException(
+                    "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The Text datasource doesn't support the "
+                    "column `%s` of the type \"%s\". SQLSTATE: 0A000"
+                    % (field.name, field.dataType.simpleString().upper()),
+                    errorClass="UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE")
         if len(schema.fields) != 1:
             raise AnalysisException(
-                "[TEXT_DATA_SOURCE_MULTI_COLUMNS] Text data source supports only a single column, "
-                "and you have %d columns. SQLSTATE: 42000" % len(schema.fields),
-                errorClass="TEXT_DATA_SOURCE_MULTI_COLUMNS")
-        field = schema.fields[0]
-        if not isinstance(field.dataType, StringType):
-            raise AnalysisException(
-                "[DATATYPE_MISMATCH.UNSUPPORTED_DATA_TYPE] The Text datasource doesn't support the "
-                "column `%s` of the type \"%s\". SQLSTATE: 0A000"
-                % (field.name, field.dataType.simpleString().upper()))
+                "Text data source supports only a single column, and you have %d columns."
+                % len(schema.fields))
         self._check_options(("compression", "lineSep"), "text")
         sep = self._options.lookup("lineSep", "\n").encode("utf-8")
 

@@ -208,6 +208,14 @@ class SparkSession:
         return _create.create_dataframe(self, data, schema, samplingRatio, verifySchema)
 
     @property
+    def emptyDataFrame(self):
+        """A DataFrame with no rows and no columns."""
+        from kindling.sql.dataframe import DataFrame
+        from kindling.sql.types import StructType
+
+        return DataFrame(self._sc.parallelize([], 1), StructType([]), self)
+
+    @property
     def read(self):
         from kindling.sql.readwriter import DataFrameReader
 

@@ -386,7 +386,7 @@ class StructType(DataType):
                 if f.name == key:
                     return f
             raise PySparkKeyError(
-                "[KEY_NOT_EXISTS] Key `%s` is not exists." % key, errorClass="KEY_NOT_EXISTS")
+                "[KEY_NOT_EXISTS] Key `%s` does not exist." % key, errorClass="KEY_NOT_EXISTS")
         if isinstance(key, int):
             try:
                 return self.fields[key]
@@ -591,19 +591,24 @@ class _DDLParser:
         while pos < len(text):
             m = self._TOKEN.match(text, pos)
             if not m or m.end() == pos:
-                self._fail(pos)
+                raise ParseException(
+                    "[PARSE_SYNTAX_ERROR] Syntax error at or near '%s'. SQLSTATE: 42601 (line 1, pos %d)"
+                    % (text[pos:].split()[0][:1] if text[pos:].split() else "", pos),
+                    errorClass="PARSE_SYNTAX_ERROR")
             self.tokens.append((m.group(0).strip(), m.start() + len(m.group(0)) - len(m.group(0).lstrip())))
             pos = m.end()
         self.i = 0
 
-    def _fail(self, pos=None, expected=None):
-        if pos is None:
-            pos = self.tokens[self.i][1] if self.i < len(self.tokens) else len(self.text)
-        near = self.text[pos:pos + 10] or "end of input"
-        raise PySparkParseError(
-            "[PARSE_SYNTAX_ERROR] Syntax error at or near '%s'%s. SQLSTATE: 42601 (in DDL %r)"
-            % (near.split()[0] if near.split() else near,
-               "" if expected is None else ": expected %s" % expected, self.text))
+    def _fail(self, index=None):
+        """Spark's PARSE_SYNTAX_ERROR at the token ``index`` (default: the current one)."""
+        index = self.i if index is None else index
+        if index < len(self.tokens):
+            near, pos = "'%s'" % self.tokens[index][0], self.tokens[index][1]
+        else:
+            near, pos = "end of input", len(self.text.rstrip())
+        raise ParseException(
+            "[PARSE_SYNTAX_ERROR] Syntax error at or near %s. SQLSTATE: 42601 (line 1, pos %d)"
+            % (near, pos), errorClass="PARSE_SYNTAX_ERROR")
 
     def peek(self):
         return self.tokens[self.i][0] if self.i < len(self.tokens) else None
@@ -611,7 +616,7 @@ class _DDLParser:
     def take(self, expected=None):
         tok = self.peek()
         if tok is None or (expected is not None and tok.lower() != expected):
-            self._fail(expected=expected and "'%s'" % expected)
+            self._fail()
         self.i += 1
         return tok
 
@@ -619,11 +624,12 @@ class _DDLParser:
         return self.i == len(self.tokens)
 
     def name(self):
-        tok = self.take()
+        tok = self.peek()
+        if tok is None or not (tok.startswith("`") or re.fullmatch(r"[A-Za-z_0-9]+", tok)):
+            self._fail()
+        self.i += 1
         if tok.startswith("`"):
             return tok[1:-1].replace("``", "`")
-        if not re.fullmatch(r"[A-Za-z_0-9]+", tok):
-            self._fail(expected="a field name")
         return tok
 
     def field_list(self, closing=None):
@@ -635,7 +641,7 @@ class _DDLParser:
                 continue
             if self.peek() == closing:
                 return fields
-            self._fail(expected="',' or end")
+            self._fail()
 
     def field(self):
         name = self.name()
@@ -648,13 +654,14 @@ class _DDLParser:
                 self.take("null")
                 nullable = False
             else:
+                if (self.peek() or "")[:1] not in ("'", '"'):
+                    self._fail()
                 comment = self.take()
-                if comment[:1] not in ("'", '"'):
-                    self._fail(expected="a string")
                 metadata = {"comment": re.sub(r"\\(.)", r"\1", comment[1:-1])}
         return StructField(name, dt, nullable, metadata)
 
     def type(self):
+        start = self.i
         word = self.take().lower()
         if word in self._ATOMIC:
             return self._ATOMIC[word]()
@@ -695,28 +702,30 @@ class _DDLParser:
             self.take(">")
             return StructType(fields)
         if word == "interval":
-            start = self.take().lower()
+            unit = self.take().lower()
             end = None
             if self.peek() is not None and self.peek().lower() == "to":
                 self.take()
                 end = self.take().lower()
             try:
-                return _interval_type(start, end)
+                return _interval_type(unit, end)
             except (PySparkValueError, ValueError):
-                self._fail(expected="an interval unit")
-        self.i -= 1
-        raise PySparkParseError(
-            "[UNSUPPORTED_DATATYPE] Unsupported data type \"%s\". SQLSTATE: 0A000 (in DDL %r)"
-            % (word.upper(), self.text))
+                self._fail(start)
+        if not re.fullmatch(r"[A-Za-z_0-9]+", word):
+            self._fail(start)
+        raise ParseException(
+            "[UNSUPPORTED_DATATYPE] Unsupported data type \"%s\". SQLSTATE: 0A000 (line 1, pos %d)"
+            % (word.upper(), self.tokens[start][1]), errorClass="UNSUPPORTED_DATATYPE")
 
     def int(self):
-        tok = self.take()
-        if not re.fullmatch(r"-?\d+", tok):
-            self._fail(expected="a number")
+        tok = self.peek()
+        if tok is None or not re.fullmatch(r"-?\d+", tok):
+            self._fail()
+        self.i += 1
         return int(tok)
 
 
-class PySparkParseError(PySparkValueError):
+class ParseException(PySparkValueError):
     """A DDL string Spark's parser would reject (Spark raises ``ParseException``)."""
 
 
@@ -740,7 +749,7 @@ def _parse_datatype_string(text):
             if not p.at_end():
                 p._fail()
             return dt
-        except PySparkParseError as e:
+        except ParseException as e:
             errors.append(e)
     raise errors[0]
 
@@ -812,7 +821,7 @@ class Row(tuple):
             return super().__getitem__(idx)
         except IndexError:
             raise PySparkKeyError(
-                "[KEY_NOT_EXISTS] Key `%s` is not exists." % item, errorClass="KEY_NOT_EXISTS")
+                "[KEY_NOT_EXISTS] Key `%s` does not exist." % item, errorClass="KEY_NOT_EXISTS")
         except ValueError:
             raise PySparkValueError(item)
 

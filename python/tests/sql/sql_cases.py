@@ -607,3 +607,8 @@ def write_json(ns):
 @case
 def write_mode_error(ns):
     ns.spark.createDataFrame([("a",)], ["v"]).write.mode("sideways")
+
+
+@case
+def write_text_two_strings(ns):
+    ns.spark.createDataFrame([("a", "b")], ["v", "w"]).write.text(os.path.join(ns.tmp, "x"))
