@@ -1167,6 +1167,12 @@ class RDD:
         return ResourceProfile(_exec_req=recorded.executorResources,
                                _task_req=recorded.taskResources, _id=recorded.id)
 
+    def toDF(self, schema=None, sampleRatio=None):
+        """This RDD as a DataFrame (kindling.sql): ``spark.createDataFrame(self, schema, sampleRatio)``."""
+        from kindling.sql._rdd_hook import to_df
+
+        return to_df(self, schema, sampleRatio)
+
     def _reserialize(self, serializer=None):
         serializer = serializer or self.ctx.serializer
         if self._jrdd_deserializer != serializer:
