@@ -1,6 +1,8 @@
 package dev.kindling.tck.gateway;
 
 import dev.kindling.tck.GatewayVerification;
+import dev.kindling.tck.Capability;
+import dev.kindling.tck.NothingObserved;
 import dev.kindling.tck.conninfo.PublishedConnInfo;
 import dev.kindling.tck.property.Gen;
 import dev.kindling.tck.property.Gens;
@@ -266,7 +268,7 @@ public abstract class GatewayRules extends GatewayVerification {
       check("!yv".equals(readLine(s)), "GW-2.2", "the right secret was not accepted");
       send(s, "i\njava.util.HashMap\ne\n");
       String map = readLine(s);
-      Assumptions.assumeTrue(map != null && map.startsWith("!y") && map.length() > 3,
+      NothingObserved.unless(map != null && map.startsWith("!y") && map.length() > 3,
           "the gateway does not construct java.util.HashMap: " + map);
       String ref = map.substring(3);
       send(s, "c\n" + ref + "\nput\nsspark.master\nsbogus[7]\ne\n");
@@ -746,7 +748,7 @@ public abstract class GatewayRules extends GatewayVerification {
       String ds = parallelized(s, "WRK-9.3", ctx, dir, List.of("x".getBytes(StandardCharsets.UTF_8)), 2);
       String id = ref("WRK-9.3", "pythonDataset(identity)", pythonDataset(s, ctx, ds, cmds.get(1), cmds.get(0)));
       String good = call(s, ctx, "collectAndServe", "r" + id);
-      Assumptions.assumeTrue(good != null && good.startsWith("!y"),
+      NothingObserved.unless(good != null && good.startsWith("!y"),
           "the gateway cannot run Python workers with " + pythonExecutable()
               + " (set --python and kindling.tck.pythonpath): " + errorMessage(s, good));
       String bad = ref("WRK-9.3", "pythonDataset(raise)", pythonDataset(s, ctx, ds, cmds.get(2), cmds.get(0)));
@@ -840,7 +842,7 @@ public abstract class GatewayRules extends GatewayVerification {
   static String javaMap(Socket s, Map<String, String> entries) throws IOException {
     send(s, "i\njava.util.HashMap\ne\n");
     String reply = readLine(s);
-    Assumptions.assumeTrue(reply != null && reply.startsWith("!y") && reply.length() > 3,
+    NothingObserved.unless(reply != null && reply.startsWith("!y") && reply.length() > 3,
         "the gateway does not construct java.util.HashMap: " + reply);
     String id = reply.substring(3);
     for (Map.Entry<String, String> e : entries.entrySet()) {
@@ -1008,6 +1010,7 @@ public abstract class GatewayRules extends GatewayVerification {
    * (pickled code is specific to its version): element 0 is the {@code major.minor} version.
    */
   final List<String> buildCommands(List<String> specs) throws IOException, InterruptedException {
+    requireCapability(Capability.PYTHON_WORKERS);
     java.nio.file.Path script = java.nio.file.Files.createTempFile("kindling-tck-commands-", ".py");
     try (InputStream in = dev.kindling.tck.worker.TckParameters.class.getResourceAsStream("tck_commands.py")) {
       check(in != null, "GW-5.6", "tck_commands.py is missing from the TCK jar");
@@ -1021,7 +1024,7 @@ public abstract class GatewayRules extends GatewayVerification {
       p.getOutputStream().write((String.join("\n", specs) + "\n").getBytes(StandardCharsets.UTF_8));
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      Assumptions.assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
+      NothingObserved.unless(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
           "the configured Python " + pythonExecutable() + " cannot build commands (needs cloudpickle)");
       String[] lines = out.strip().split("\n");
       List<String> result = new java.util.ArrayList<>();
@@ -1062,7 +1065,7 @@ public abstract class GatewayRules extends GatewayVerification {
       String ds = ref("GW-5.6", "parallelizeFile", call(s, ctx, "parallelizeFile", "s" + py4jEscape(file.toString()), "i1"));
       String id = ref("GW-5.6", "pythonDataset(identity)", pythonDataset(s, ctx, ds, cmds.get(1), cmds.get(0)));
       String good = call(s, ctx, "collectAndServe", "r" + id);
-      Assumptions.assumeTrue(good != null && good.startsWith("!y"),
+      NothingObserved.unless(good != null && good.startsWith("!y"),
           "the gateway cannot run Python workers with " + pythonExecutable()
               + " (set --python and kindling.tck.pythonpath): " + errorMessage(s, good));
       String bad = ref("GW-5.6", "pythonDataset(raise)", pythonDataset(s, ctx, ds, cmds.get(2), cmds.get(0)));
@@ -1163,7 +1166,7 @@ public abstract class GatewayRules extends GatewayVerification {
         String ds = parallelizeOne(s, rule, ctx, dir.resolve("frames"), List.of(new byte[] {1}));
         String id = ref(rule, "pythonDataset(identity)", pythonDataset(s, ctx, ds, identityB64, pythonVer));
         Object r = collect(s, rule, ctx, id);
-        Assumptions.assumeTrue(r instanceof List, () -> "the gateway cannot run Python workers with "
+        NothingObserved.unless(r instanceof List, () -> "the gateway cannot run Python workers with "
             + pythonExecutable() + " (set --python and kindling.tck.pythonpath): " + errorMessageQuietly(s, r));
       } finally {
         call(s, ctx, "stop");

@@ -11,6 +11,7 @@ import dev.kindling.protocol.header.TaskHeader;
 import dev.kindling.protocol.io.WireWriter;
 import dev.kindling.protocol.output.Timing;
 import dev.kindling.protocol.output.WorkerOutput;
+import dev.kindling.tck.NotApplicable;
 import dev.kindling.tck.WorkerVerification;
 import dev.kindling.tck.property.Gen;
 import dev.kindling.tck.property.Gens;
@@ -96,16 +97,16 @@ public abstract class WorkerRules extends WorkerVerification {
   }
 
   final void requireDaemon() {
-    Assumptions.assumeTrue(setup.daemonMode, "daemon mode not declared or not derivable from the command");
+    NotApplicable.unless(setup.daemonMode, "daemon mode not declared or not derivable from the command");
   }
 
   final void requireSimple() {
-    Assumptions.assumeTrue(setup.simpleMode, "simple mode not declared or no worker module known");
+    NotApplicable.unless(setup.simpleMode, "simple mode not declared or no worker module known");
   }
 
   final void requireReuse() {
     requireDaemon();
-    Assumptions.assumeTrue(setup.reuse, "capability reuse not declared");
+    NotApplicable.unless(setup.reuse, "capability reuse not declared");
   }
 
   /**
