@@ -143,13 +143,24 @@ public final class TierExtension
    * hold (other than {@link NotApplicable}) and {@link NothingObserved} become a failure whose
    * message starts with the check's rule id.
    */
+  private static final java.util.regex.Pattern RULE_PREFIX =
+      java.util.regex.Pattern.compile("^[A-Z]+-\\d+(?:\\.\\d+)*: ");
+
   static Throwable required(RuleBinding binding, Throwable throwable) {
     boolean aborted = throwable instanceof TestAbortedException;
-    if (!aborted && !(throwable instanceof NothingObserved)) {
-      return throwable;
-    }
     String id = binding.ruleIds().isEmpty() ? "(no rule id)" : binding.ruleIds().get(0);
     String message = throwable.getMessage() == null ? throwable.toString() : throwable.getMessage();
+    if (!aborted && !(throwable instanceof NothingObserved)) {
+      // Every failure names a rule: one that says nothing (a read that timed out, a refused
+      // connection) is the check's own rule failing.
+      if (binding.ruleIds().isEmpty() || RULE_PREFIX.matcher(message).find() || message.startsWith("TCK bug")) {
+        return throwable;
+      }
+      String what = throwable instanceof AssertionError
+          ? message
+          : throwable.getClass().getSimpleName() + ": " + message;
+      return new AssertionError(id + ": " + what, throwable);
+    }
     if (message.startsWith(id + ": ")) {
       return throwable;
     }
