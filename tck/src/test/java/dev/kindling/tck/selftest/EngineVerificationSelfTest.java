@@ -60,6 +60,25 @@ class EngineVerificationSelfTest {
     }
   }
 
+  /**
+   * Kindling's stack with the secret removed from every worker's and daemon's environment
+   * ({@code fakes/secret_dropping_engine}): the secret checks fail, naming their rules.
+   */
+  @Test
+  void engineThatDropsTheSecret_failsTheSecretChecks() {
+    Path root = FakeWorkers.repoRoot();
+    Map<String, String> p = inProcessEngine();
+    p.put(EngineSetup.ENV, "PYTHONPATH=" + FakeWorkers.fakesDir().resolve("secret_dropping_engine")
+        + java.io.File.pathSeparator + root.resolve("python") + ",KINDLING_PROFILE=spark-4.2");
+    p.put("kindling.tck.timeoutMs", "10000");
+    String[] checks = {"required_WRK_2_7_secretStrongAndNotInArgv", "required_WRK_3_1_workerEnvironment"};
+    FakeWorkers.Run r = FakeWorkers.run(EngineTck.class, p, checks);
+    assertThat(r.skipped()).as("%s", r).isEmpty();
+    assertThat(r.rules()).as("%s", r).isEqualTo(Set.of("WRK-2.7", "WRK-3.1"));
+    assertThat(r.failures().values()).as("%s", r).anyMatch(m -> m.contains("no process saw a secret"))
+        .anyMatch(m -> m.contains("no PYTHON_WORKER_FACTORY_SECRET"));
+  }
+
   @Test
   void engineThatSendsNothing_simpleModeUndeclared_isNotApplicableNotPassed() {
     Map<String, String> p = inProcessEngine();
