@@ -1,5 +1,6 @@
 package dev.kindling.tck.conninfo;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.ConnInfoVerification;
 import dev.kindling.tck.LaunchedProcess;
 import dev.kindling.tck.NotApplicable;
@@ -61,7 +62,8 @@ public abstract class ConnInfoRules extends ConnInfoVerification {
   /** How long a JVM gets to publish its file (JVM start-up is slower than the per-read timeout). */
   protected Duration publishWait() {
     Duration t = config().timeout();
-    return t.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : t;
+    Duration floor = TimeFactor.scale(Duration.ofSeconds(30));
+    return t.compareTo(floor) < 0 ? floor : t;
   }
 
   protected Map<String, String> launcherEnvironment() {

@@ -1,5 +1,6 @@
 package dev.kindling.tck.engine;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.ProtocolException;
@@ -58,7 +59,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
   final void deriveEngineSetup(TckParameters params) {
     TckParameters merged = params.withOverrides(parameterOverrides());
     setup = EngineSetup.derive(config(), merged::get);
-    killSlackMs = merged.get(KILL_SLACK).map(Long::parseLong).orElse(3000L);
+    killSlackMs = TimeFactor.millis(merged.get(KILL_SLACK).map(Long::parseLong).orElse(3000L));
   }
 
   /** Parameters that win over the run's (a JUnit subclass pointing at a local build). */
@@ -119,8 +120,9 @@ public abstract class EngineVerificationRules extends EngineVerification {
     check(!r.jobOk(job), rule, "job '" + job + "' succeeded although the worker misbehaved: "
         + r.jobResult(job), r);
     double s = r.jobSeconds(job);
-    check(!(s > FAST_FAILURE_SECONDS), rule,
-        "job '" + job + "' took " + Math.round(s) + " s to fail (bound " + FAST_FAILURE_SECONDS + " s)", r);
+    double bound = FAST_FAILURE_SECONDS * TimeFactor.factor();
+    check(!(s > bound), rule,
+        "job '" + job + "' took " + Math.round(s) + " s to fail (bound " + bound + " s)", r);
     return r.jobError(job);
   }
 

@@ -1,5 +1,6 @@
 package dev.kindling.tck.worker;
 
+import dev.kindling.protocol.TimeFactor;
 import static dev.kindling.protocol.ProtocolConstants.SpecialLengths.END_OF_DATA_SECTION;
 import static dev.kindling.protocol.ProtocolConstants.SpecialLengths.END_OF_STREAM;
 
@@ -42,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TckParameters.Resolver.class)
 public abstract class WorkerRules extends WorkerVerification {
   /** How long "nothing more arrives" is watched for. */
-  static final Duration QUIET = Duration.ofMillis(300);
+  static final Duration QUIET = TimeFactor.scale(Duration.ofMillis(300));
 
   private WorkerSetup setup;
   private Daemon daemon;
@@ -131,7 +132,7 @@ public abstract class WorkerRules extends WorkerVerification {
 
   private static final Map<String, Daemon> SHARED = new HashMap<>();
   private static final dev.kindling.tck.TestEnvironment SHARED_ENV =
-      new dev.kindling.tck.TestEnvironment(Duration.ofSeconds(30));
+      new dev.kindling.tck.TestEnvironment(TimeFactor.scale(Duration.ofSeconds(30)));
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(SHARED_ENV::close, "kindling-tck-daemons"));
@@ -187,7 +188,7 @@ public abstract class WorkerRules extends WorkerVerification {
       Property.forAll(gen)
           .tries(setup.daemonMode && setup.reuse ? tries : Math.max(3, tries / 4))
           .maxShrinkAttempts(shrinkAttempts)
-          .shrinkTime(Duration.ofSeconds(8))
+          .shrinkTime(TimeFactor.scale(Duration.ofSeconds(8)))
           .checkAssert(body);
     } catch (PropertyFailure f) {
       String broken = f.result().error()
