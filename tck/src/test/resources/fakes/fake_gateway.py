@@ -8,6 +8,10 @@ t.version(), t.protocolProfile()). Correct by default; TCK_FAKE_BREAK names one 
     secret_ignored     answers a wrong secret with an error line but keeps serving (GW-2.3)
     no_auth_required   runs commands sent before authentication (GW-2.4)
     pin_ignored        serves as a ClientServer whatever PYSPARK_PIN_THREAD says (GW-1.1)
+    silent             publishes the file and accepts connections, but never answers anything
+
+Even unbroken it has no entry point: Py4J's constructor command (``i``, e.g. java.util.HashMap)
+and ``createContext`` are refused, so every entry-point check must fail against it.
 
 The serving thread's stack (Thread.currentThread().getStackTrace() and Py4J's array commands)
 shows py4j.ClientServerConnection when pinned, py4j.GatewayConnection otherwise, as py4j's do.
@@ -118,6 +122,10 @@ def serve(conn, secret):
         return lines
 
     try:
+        if BREAK == "silent":
+            while line() is not None:
+                pass
+            return
         first = line()
         if first is None:
             return

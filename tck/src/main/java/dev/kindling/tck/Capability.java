@@ -13,7 +13,12 @@ public enum Capability {
   /** Workers are started directly, one process per task ({@code spark.python.use.daemon=false}). */
   SIMPLE_MODE("simpleMode"),
   /** Workers are reused across tasks ({@code spark.python.worker.reuse}). */
-  REUSE("reuse");
+  REUSE("reuse"),
+  /**
+   * Target {@code gateway}: the gateway runs Python workers with the run's {@code --python} and
+   * {@code kindling.tck.pythonpath} (the checks of GW-5.4, 5.6, 5.7 and WRK-9.3 need it).
+   */
+  PYTHON_WORKERS("pythonWorkers");
 
   private final String id;
 

@@ -1,5 +1,6 @@
 package dev.kindling.tck;
 
+import dev.kindling.protocol.TimeFactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -90,9 +91,9 @@ public final class LaunchedProcess implements AutoCloseable {
     process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
     try {
-      if (!process.waitFor(2, TimeUnit.SECONDS)) {
+      if (!process.waitFor(TimeFactor.millis(2000), TimeUnit.MILLISECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor(2, TimeUnit.SECONDS);
+        process.destroyForcibly().waitFor(TimeFactor.millis(2000), TimeUnit.MILLISECONDS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

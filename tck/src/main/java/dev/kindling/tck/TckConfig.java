@@ -1,5 +1,6 @@
 package dev.kindling.tck;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.Profile;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -163,9 +164,12 @@ public final class TckConfig {
     return pythonExecutable;
   }
 
-  /** The timeout for every single wait (read, accept, process exit). */
+  /**
+   * The timeout for every single wait (read, accept, process exit): the configured one times the
+   * time factor ({@link TimeFactor}: {@code KINDLING_TIME_FACTOR} or {@code -Dkindling.time.factor}).
+   */
   public Duration timeout() {
-    return timeout;
+    return TimeFactor.scale(timeout);
   }
 
   public Set<Capability> capabilities() {

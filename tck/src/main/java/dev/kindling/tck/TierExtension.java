@@ -23,7 +23,9 @@ import org.opentest4j.TestAbortedException;
  *   <li>{@code untested_}: never runs; skipped as "untested rule ID: not verified by this TCK";
  *   <li>{@code optional_}: any failure (of the test or its before/after-each methods) becomes a skip
  *       "optional rule ID not met: cause";
- *   <li>rules that do not apply to the run's profile are skipped as not applicable.
+ *   <li>rules that do not apply to the run's profile are skipped as not applicable;
+ *   <li>{@code required_}: an assumption that did not hold (the check observed nothing) fails the
+ *       test naming its rule; only {@link NotApplicable} (a capability not declared) skips it.
  * </ul>
  *
  * With a rule catalog (see {@link TckConfig#CATALOG}) it also checks the kit itself: an id that is
@@ -118,18 +120,56 @@ public final class TierExtension
   }
 
   private static Throwable convert(ExtensionContext context, Throwable throwable) {
-    if (throwable instanceof TestAbortedException || context.getTestMethod().isEmpty()) {
+    if (throwable instanceof NotApplicable || context.getTestMethod().isEmpty()) {
       return throwable;
     }
     TckConfig config = TckConfigResolver.config(context);
     RuleBinding binding =
         RuleBinding.of(context.getRequiredTestMethod(), Catalogs.get(config.catalog()));
-    if (binding.tier() != Tier.OPTIONAL) {
+    if (binding.tier() == Tier.REQUIRED) {
+      return required(binding, throwable);
+    }
+    if (throwable instanceof TestAbortedException || binding.tier() != Tier.OPTIONAL) {
       return throwable;
     }
     String cause = throwable.getMessage() == null ? throwable.toString() : throwable.getMessage();
     TestAbortedException skip =
         new TestAbortedException("optional rule " + binding.idsText() + " not met: " + cause, throwable);
     return skip;
+  }
+
+  /**
+   * A required check never skips for want of something to look at: an assumption that did not
+   * hold (other than {@link NotApplicable}) and {@link NothingObserved} become a failure whose
+   * message starts with the check's rule id.
+   */
+  private static final java.util.regex.Pattern RULE_PREFIX =
+      java.util.regex.Pattern.compile("^[A-Z]+-\\d+(?:\\.\\d+)*: ");
+
+  static Throwable required(RuleBinding binding, Throwable throwable) {
+    boolean aborted = throwable instanceof TestAbortedException;
+    String id = binding.ruleIds().isEmpty() ? "(no rule id)" : binding.ruleIds().get(0);
+    String message = throwable.getMessage() == null ? throwable.toString() : throwable.getMessage();
+    if (!aborted && !(throwable instanceof NothingObserved)) {
+      // Every failure names a rule: one that says nothing (a read that timed out, a refused
+      // connection) is the check's own rule failing.
+      if (binding.ruleIds().isEmpty() || RULE_PREFIX.matcher(message).find() || message.startsWith("TCK bug")) {
+        return throwable;
+      }
+      String what = throwable instanceof AssertionError
+          ? message
+          : throwable.getClass().getSimpleName() + ": " + message;
+      return new AssertionError(id + ": " + what, throwable);
+    }
+    if (message.startsWith(id + ": ")) {
+      return throwable;
+    }
+    String what = message.startsWith("required check observed nothing: ")
+        ? message.substring("required check observed nothing: ".length())
+        : message;
+    if (binding.ruleIds().size() > 1) {
+      what = what + " (rules " + binding.idsText() + ")";
+    }
+    return new NothingObserved(id, what, throwable);
   }
 }

@@ -2,7 +2,6 @@ package dev.kindling.tck;
 
 import dev.kindling.protocol.Profile;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -59,9 +58,9 @@ public abstract class Verification {
     return config.profile();
   }
 
-  /** Skips the test unless the implementation declared {@code capability}. */
+  /** Skips the test as not applicable unless the implementation declared {@code capability}. */
   protected final void requireCapability(Capability capability) {
-    Assumptions.assumeTrue(
+    NotApplicable.unless(
         config.has(capability),
         () ->
             "capability "

@@ -73,7 +73,7 @@ class TckConfigTest {
     assertThatThrownBy(() -> from(Map.of(TckConfig.SEED, "x"), Map.of()))
         .hasMessage("kindling.tck.seed must be a number, was 'x'");
     assertThatThrownBy(() -> from(Map.of(TckConfig.CAPABILITIES, "simpleMode,teleport"), Map.of()))
-        .hasMessage("unknown capability 'teleport': expected one of daemonMode, simpleMode, reuse");
+        .hasMessage("unknown capability 'teleport': expected one of daemonMode, simpleMode, reuse, pythonWorkers");
     Map<String, String> p = new HashMap<>();
     p.put(TckConfig.PROFILE, "spark-2.4");
     assertThatThrownBy(() -> from(p, Map.of())).hasMessageStartingWith("unknown profile 'spark-2.4'");

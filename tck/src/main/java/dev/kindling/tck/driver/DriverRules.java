@@ -1,5 +1,6 @@
 package dev.kindling.tck.driver;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.LaunchedProcess;
 import dev.kindling.tck.Verification;
 import dev.kindling.tck.property.Gen;
@@ -287,7 +288,7 @@ public abstract class DriverRules extends Verification {
   /** The longest a driver run may take: its start timeout plus a generous margin. */
   Duration runLimit() {
     Duration t = config().timeout().multipliedBy(2);
-    Duration min = Duration.ofSeconds(START_TIMEOUT_SECONDS + 20);
+    Duration min = TimeFactor.scale(Duration.ofSeconds(START_TIMEOUT_SECONDS + 20));
     return t.compareTo(min) < 0 ? min : t;
   }
 
@@ -555,7 +556,7 @@ public abstract class DriverRules extends Verification {
     d.await(server.held, "GW-3.2", "the scenario's second version() call");
     if (launch) {
       check(fake().started(), "GW-3.2", "the driver did not start $JAVA_HOME/bin/java");
-      check(fake().kill(Duration.ofSeconds(5)), "GW-3.2", "the TCK could not make its fake JVM exit");
+      check(fake().kill(TimeFactor.scale(Duration.ofSeconds(5))), "GW-3.2", "the TCK could not make its fake JVM exit");
     }
     server.closeAll();
     Run r = d.finish("GW-3.2", "after the JVM had gone (a call that hangs?)");
@@ -568,7 +569,7 @@ public abstract class DriverRules extends Verification {
     String ms = r.value("next-call-ms");
     check(error != null && ms != null, "GW-3.2", "the program did not report the next call's error and time: " + r);
     long took = Long.parseLong(ms.trim());
-    check(took <= 2000 + GONE_SLACK_MS, "GW-3.2", "the next call after the JVM had gone took " + took
+    check(took <= 2000 + TimeFactor.millis(GONE_SLACK_MS), "GW-3.2", "the next call after the JVM had gone took " + took
         + " ms to fail, more than 2 s: " + error);
     check(GONE_MESSAGE.matcher(error).matches(), "GW-3.2",
         "the next call's error does not say the JVM is no longer reachable: " + error);
@@ -774,7 +775,7 @@ public abstract class DriverRules extends Verification {
     Gen<HashCase> cases = Gens.zip(Gens.lists(HashKeys.keys(3), 10, 40),
         Gens.longs(1, 4_294_967_295L), HashCase::new);
     try {
-      Property.forAll(cases).tries(2).maxShrinkAttempts(12).shrinkTime(Duration.ofSeconds(20))
+      Property.forAll(cases).tries(2).maxShrinkAttempts(12).shrinkTime(TimeFactor.scale(Duration.ofSeconds(20)))
           .checkAssert(this::checkHashes);
     } catch (PropertyFailure f) {
       String rule = f.result().error().filter(e -> e instanceof RuleFailure)

@@ -1,5 +1,6 @@
 package dev.kindling.tck.driver;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.TestEnvironment;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -124,7 +125,7 @@ final class FakePy4JServer {
 
   private void serve(Socket s, int connection) {
     try (s) {
-      s.setSoTimeout(60_000);
+      s.setSoTimeout((int) TimeFactor.millis(60_000));
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
       String first = readLine(in);
@@ -172,7 +173,7 @@ final class FakePy4JServer {
       if (versionCalls.incrementAndGet() == holdVersionCall) {
         held.complete(null);
         try {
-          if (!release.get(HOLD_LIMIT_SECONDS, TimeUnit.SECONDS)) {
+          if (!release.get(TimeFactor.seconds(HOLD_LIMIT_SECONDS), TimeUnit.SECONDS)) {
             return null;
           }
         } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.kindling.tck.engine;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
 import dev.kindling.tck.worker.TckParameters;
@@ -85,7 +86,7 @@ public final class EngineSetup {
     Map<String, String> conf = TckParameters.pairs(params.apply(CONF).orElse(""));
     Map<String, String> env = TckParameters.pairs(params.apply(ENV).orElse(""));
     Duration timeout =
-        Duration.ofMillis(params.apply(SESSION_TIMEOUT).map(Long::parseLong).orElse(280_000L));
+        TimeFactor.scale(Duration.ofMillis(params.apply(SESSION_TIMEOUT).map(Long::parseLong).orElse(280_000L)));
     Path records = params.apply(RECORDS_DIR).filter(x -> !x.isBlank()).map(Path::of).orElse(null);
     boolean d = config.has(Capability.DAEMON_MODE);
     boolean s = config.has(Capability.SIMPLE_MODE);
@@ -102,7 +103,7 @@ public final class EngineSetup {
       Process p = new ProcessBuilder(probe).redirectErrorStream(true)
           .redirectOutput(new File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null"))
           .start();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+      if (!p.waitFor(TimeFactor.seconds(60), TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return "kindling";
       }

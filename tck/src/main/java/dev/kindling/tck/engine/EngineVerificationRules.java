@@ -1,5 +1,6 @@
 package dev.kindling.tck.engine;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.ProtocolException;
@@ -10,6 +11,8 @@ import dev.kindling.protocol.header.BroadcastSection;
 import dev.kindling.protocol.header.TaskHeader;
 import dev.kindling.protocol.header.TaskHeaderCodec;
 import dev.kindling.tck.EngineVerification;
+import dev.kindling.tck.NotApplicable;
+import dev.kindling.tck.NothingObserved;
 import dev.kindling.tck.worker.TckParameters;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -26,7 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -57,7 +59,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
   final void deriveEngineSetup(TckParameters params) {
     TckParameters merged = params.withOverrides(parameterOverrides());
     setup = EngineSetup.derive(config(), merged::get);
-    killSlackMs = merged.get(KILL_SLACK).map(Long::parseLong).orElse(3000L);
+    killSlackMs = TimeFactor.millis(merged.get(KILL_SLACK).map(Long::parseLong).orElse(3000L));
   }
 
   /** Parameters that win over the run's (a JUnit subclass pointing at a local build). */
@@ -68,17 +70,17 @@ public abstract class EngineVerificationRules extends EngineVerification {
   // -- sessions ---------------------------------------------------------------------------------
 
   private Records daemon() {
-    Assumptions.assumeTrue(setup.daemonMode, "daemon mode not declared (--capability daemonMode)");
+    NotApplicable.unless(setup.daemonMode, "daemon mode not declared (--capability daemonMode)");
     return Sessions.get(Sessions.DAEMON, setup, profile());
   }
 
   private Records simple() {
-    Assumptions.assumeTrue(setup.simpleMode, "simple mode not declared (--capability simpleMode)");
+    NotApplicable.unless(setup.simpleMode, "simple mode not declared (--capability simpleMode)");
     return Sessions.get(Sessions.SIMPLE, setup, profile());
   }
 
   private Records daemonStart() {
-    Assumptions.assumeTrue(setup.daemonMode, "daemon mode not declared (--capability daemonMode)");
+    NotApplicable.unless(setup.daemonMode, "daemon mode not declared (--capability daemonMode)");
     return Sessions.get(Sessions.DAEMON_START, setup, profile());
   }
 
@@ -118,8 +120,9 @@ public abstract class EngineVerificationRules extends EngineVerification {
     check(!r.jobOk(job), rule, "job '" + job + "' succeeded although the worker misbehaved: "
         + r.jobResult(job), r);
     double s = r.jobSeconds(job);
-    check(!(s > FAST_FAILURE_SECONDS), rule,
-        "job '" + job + "' took " + Math.round(s) + " s to fail (bound " + FAST_FAILURE_SECONDS + " s)", r);
+    double bound = FAST_FAILURE_SECONDS * TimeFactor.factor();
+    check(!(s > bound), rule,
+        "job '" + job + "' took " + Math.round(s) + " s to fail (bound " + bound + " s)", r);
     return r.jobError(job);
   }
 
@@ -164,7 +167,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
         n++;
       }
     }
-    Assumptions.assumeTrue(n > 0, "no task header was recorded");
+    NothingObserved.unless(n > 0, "no task header was recorded");
   }
 
   private static Map<String, Object> env(Map<String, Object> start) {
@@ -219,7 +222,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
         }
       }
     }
-    Assumptions.assumeTrue(judged > 0, "no bool of a task header was recorded");
+    NothingObserved.unless(judged > 0, "no bool of a task header was recorded");
     if (!problems.isEmpty()) {
       throw new AssertionError(String.join("\n", problems.subList(0, Math.min(5, problems.size())))
           + (problems.size() > 5 ? "\n... " + (problems.size() - 5) + " more" : "") + last.diagnostics());
@@ -241,7 +244,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
         n++;
       }
     }
-    Assumptions.assumeTrue(n > 0, "no authentication was observed");
+    NothingObserved.unless(n > 0, "no authentication was observed");
   }
 
   /** WRK-2.2: the engine as server answers the right secret "ok" and a wrong one "err", then closes. */
@@ -334,7 +337,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
             "the secret is in the command line of the worker's parent", r);
       }
     }
-    Assumptions.assumeTrue(n > 0, "no process saw a secret");
+    NothingObserved.unless(n > 0, "no process saw a secret");
   }
 
   /** WRK-2.8: the simple-mode listener is bound to loopback only. */
@@ -386,7 +389,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
             who + ": the secret is on the command line", r);
       }
     }
-    Assumptions.assumeTrue(n > 0, "no worker or daemon was launched");
+    NothingObserved.unless(n > 0, "no worker or daemon was launched");
   }
 
   /** WRK-3.2: on spark-4.2 the engine sets SPARK_PYTHON_RUNTIME=PYTHON_WORKER. */
@@ -600,7 +603,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
       }
     }
     if (rule.equals("WRK-3.15")) {
-      Assumptions.assumeTrue(reusedBroadcastTasks > 0,
+      NothingObserved.unless(reusedBroadcastTasks > 0,
           "no broadcast job ran on a reused worker connection: cannot observe incremental sections");
     }
   }
@@ -869,7 +872,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
         n++;
       }
     }
-    Assumptions.assumeTrue(n > 0, "no complete task input was recorded");
+    NothingObserved.unless(n > 0, "no complete task input was recorded");
   }
 
   /** WRK-5.3: a negative frame length that is not a special length fails the task, no hang. */
@@ -1079,7 +1082,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
         logs.add(e);
       }
     }
-    Assumptions.assumeTrue(!logs.isEmpty(),
+    NothingObserved.unless(!logs.isEmpty(),
         "the driver's accumulator update server is neither PySpark's nor Kindling's: not observable");
     int batches = 0;
     for (Map<String, Object> log : logs) {
@@ -1120,7 +1123,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
   void required_WRK_10_6_broadcastFileIsOnePickle() {
     Records r = daemon();
     List<Map<String, Object>> cs = r.checks("WRK-10.6");
-    Assumptions.assumeTrue(!cs.isEmpty(), "no broadcast file could be read by the probe");
+    NothingObserved.unless(!cs.isEmpty(), "no broadcast file could be read by the probe");
     for (Map<String, Object> c : cs) {
       check(Boolean.TRUE.equals(c.get("ok")), "WRK-10.6", c.get("conn") + ": " + c.get("detail"), r);
     }
@@ -1160,7 +1163,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
         }
       }
     }
-    Assumptions.assumeTrue(!paths.isEmpty(), "no broadcast was sent");
+    NothingObserved.unless(!paths.isEmpty(), "no broadcast was sent");
     for (String p : paths) {
       check(!Files.exists(Path.of(p)), "WRK-10.7", "broadcast file " + p
           + " still exists after the context stopped", r);

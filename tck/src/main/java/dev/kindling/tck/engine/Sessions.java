@@ -1,5 +1,6 @@
 package dev.kindling.tck.engine;
 
+import dev.kindling.protocol.TimeFactor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kindling.protocol.Profile;
 import java.io.File;
@@ -228,6 +229,8 @@ final class Sessions {
       env.put("KINDLING_TCK_PROBE_PLAN", plan.toString());
       env.put("KINDLING_TCK_PROBE_DELEGATE", setup.delegate);
       env.put("PYTHONHASHSEED", DRIVER_HASH_SEED);
+      // The driver scales its own waits (job limits, cancellation waits) by the same factor.
+      env.put(dev.kindling.protocol.TimeFactor.ENV, Double.toString(dev.kindling.protocol.TimeFactor.factor()));
       env.putAll(setup.env);
       String existing = env.get("PYTHONPATH");
       env.put("PYTHONPATH", existing == null || existing.isEmpty()
@@ -239,7 +242,7 @@ final class Sessions {
         if (!proc.waitFor(setup.sessionTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
           timedOut = true;
           proc.descendants().forEach(ProcessHandle::destroyForcibly);
-          proc.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+          proc.destroyForcibly().waitFor(TimeFactor.seconds(10), TimeUnit.SECONDS);
         }
         exit = proc.isAlive() ? -1 : proc.exitValue();
       } catch (InterruptedException e) {

@@ -1,5 +1,6 @@
 package dev.kindling.tck.gateway;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.worker.RuleFailure;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -262,7 +263,7 @@ final class DriverAccumulatorServer implements AutoCloseable {
       sockets.forEach(DriverAccumulatorServer::closeQuietly);
     }
     try {
-      acceptor.join(2000);
+      acceptor.join(TimeFactor.millis(2000));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

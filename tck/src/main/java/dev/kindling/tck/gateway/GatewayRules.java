@@ -1,6 +1,9 @@
 package dev.kindling.tck.gateway;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.GatewayVerification;
+import dev.kindling.tck.Capability;
+import dev.kindling.tck.NothingObserved;
 import dev.kindling.tck.conninfo.PublishedConnInfo;
 import dev.kindling.tck.property.Gen;
 import dev.kindling.tck.property.Gens;
@@ -55,7 +58,8 @@ public abstract class GatewayRules extends GatewayVerification {
 
   protected Duration publishWait() {
     Duration t = config().timeout();
-    return t.compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : t;
+    Duration floor = TimeFactor.scale(Duration.ofSeconds(30));
+    return t.compareTo(floor) < 0 ? floor : t;
   }
 
   final PublishedConnInfo gateway() {
@@ -76,7 +80,7 @@ public abstract class GatewayRules extends GatewayVerification {
 
   final Socket connect() throws IOException {
     Socket s = new Socket();
-    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway().port), 2000);
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), gateway().port), (int) TimeFactor.millis(2000));
     s.setSoTimeout((int) config().timeout().toMillis());
     return s;
   }
@@ -233,7 +237,8 @@ public abstract class GatewayRules extends GatewayVerification {
   void required_GW_3_1_exitWithinTwoSecondsOfStdinEof() throws IOException, InterruptedException {
     PublishedConnInfo g = gateway();
     g.process.stdin().close();
-    check(g.process.process().waitFor(2500, TimeUnit.MILLISECONDS), "GW-3.1",
+    // GW-3.1's bound is 2 s; the 500 ms of slack on top of it scale with the time factor.
+    check(g.process.process().waitFor(2000 + TimeFactor.millis(500), TimeUnit.MILLISECONDS), "GW-3.1",
         "the JVM did not exit within 2 s of stdin end of stream");
   }
 
@@ -266,7 +271,7 @@ public abstract class GatewayRules extends GatewayVerification {
       check("!yv".equals(readLine(s)), "GW-2.2", "the right secret was not accepted");
       send(s, "i\njava.util.HashMap\ne\n");
       String map = readLine(s);
-      Assumptions.assumeTrue(map != null && map.startsWith("!y") && map.length() > 3,
+      NothingObserved.unless(map != null && map.startsWith("!y") && map.length() > 3,
           "the gateway does not construct java.util.HashMap: " + map);
       String ref = map.substring(3);
       send(s, "c\n" + ref + "\nput\nsspark.master\nsbogus[7]\ne\n");
@@ -315,7 +320,7 @@ public abstract class GatewayRules extends GatewayVerification {
   /** An authenticated raw Py4J connection to another launched gateway. */
   private Socket sessionTo(PublishedConnInfo g) throws IOException {
     Socket s = new Socket();
-    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), g.port), 2000);
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), g.port), (int) TimeFactor.millis(2000));
     s.setSoTimeout((int) config().timeout().toMillis());
     send(s, auth(g.secret));
     check("!yv".equals(readLine(s)), "GW-2.2", "the right secret was not accepted");
@@ -460,7 +465,7 @@ public abstract class GatewayRules extends GatewayVerification {
   @Test
   void required_WRK_9_1_oneShotServerAcceptsOneClientThenCloses() throws IOException, InterruptedException {
     Duration acceptTimeout = Duration.ofSeconds(2);
-    Duration quiet = Duration.ofMillis(400);
+    Duration quiet = TimeFactor.scale(Duration.ofMillis(400));
     java.nio.file.Path dir = PublishedConnInfo.newDir();
     try (Socket s = session()) {
       String ctx = ref("WRK-9.1", "createContext(spark.python.authenticate.socketTimeout=2s)",
@@ -498,7 +503,7 @@ public abstract class GatewayRules extends GatewayVerification {
       if (Procs.available()) {
         OneShotServerChecks.loopbackOnly((Integer) idle[0]); // still listening: the check below is not vacuous
       }
-      Duration margin = Duration.ofMillis(1500);
+      Duration margin = TimeFactor.scale(Duration.ofMillis(1500));
       long wait = acceptTimeout.plus(margin).toNanos() - (System.nanoTime() - opened);
       if (wait > 0) {
         TimeUnit.NANOSECONDS.sleep(wait);
@@ -537,7 +542,7 @@ public abstract class GatewayRules extends GatewayVerification {
   /** Runs a property over the gateway; a failure carries the rule its cause names. */
   private static <T> void property(String rule, Gen<T> gen, int tries, Property.CheckedConsumer<T> body) {
     try {
-      Property.forAll(gen).tries(tries).maxShrinkAttempts(25).shrinkTime(Duration.ofSeconds(20)).checkAssert(body);
+      Property.forAll(gen).tries(tries).maxShrinkAttempts(25).shrinkTime(TimeFactor.scale(Duration.ofSeconds(20))).checkAssert(body);
     } catch (PropertyFailure f) {
       String broken = f.result().error().filter(e -> e instanceof RuleFailure).map(e -> ((RuleFailure) e).rule()).orElse(rule);
       throw new RuleFailure(broken, f.getMessage(), f);
@@ -746,7 +751,7 @@ public abstract class GatewayRules extends GatewayVerification {
       String ds = parallelized(s, "WRK-9.3", ctx, dir, List.of("x".getBytes(StandardCharsets.UTF_8)), 2);
       String id = ref("WRK-9.3", "pythonDataset(identity)", pythonDataset(s, ctx, ds, cmds.get(1), cmds.get(0)));
       String good = call(s, ctx, "collectAndServe", "r" + id);
-      Assumptions.assumeTrue(good != null && good.startsWith("!y"),
+      NothingObserved.unless(good != null && good.startsWith("!y"),
           "the gateway cannot run Python workers with " + pythonExecutable()
               + " (set --python and kindling.tck.pythonpath): " + errorMessage(s, good));
       String bad = ref("WRK-9.3", "pythonDataset(raise)", pythonDataset(s, ctx, ds, cmds.get(2), cmds.get(0)));
@@ -840,7 +845,7 @@ public abstract class GatewayRules extends GatewayVerification {
   static String javaMap(Socket s, Map<String, String> entries) throws IOException {
     send(s, "i\njava.util.HashMap\ne\n");
     String reply = readLine(s);
-    Assumptions.assumeTrue(reply != null && reply.startsWith("!y") && reply.length() > 3,
+    NothingObserved.unless(reply != null && reply.startsWith("!y") && reply.length() > 3,
         "the gateway does not construct java.util.HashMap: " + reply);
     String id = reply.substring(3);
     for (Map.Entry<String, String> e : entries.entrySet()) {
@@ -1008,6 +1013,7 @@ public abstract class GatewayRules extends GatewayVerification {
    * (pickled code is specific to its version): element 0 is the {@code major.minor} version.
    */
   final List<String> buildCommands(List<String> specs) throws IOException, InterruptedException {
+    requireCapability(Capability.PYTHON_WORKERS);
     java.nio.file.Path script = java.nio.file.Files.createTempFile("kindling-tck-commands-", ".py");
     try (InputStream in = dev.kindling.tck.worker.TckParameters.class.getResourceAsStream("tck_commands.py")) {
       check(in != null, "GW-5.6", "tck_commands.py is missing from the TCK jar");
@@ -1021,7 +1027,7 @@ public abstract class GatewayRules extends GatewayVerification {
       p.getOutputStream().write((String.join("\n", specs) + "\n").getBytes(StandardCharsets.UTF_8));
       p.getOutputStream().close();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      Assumptions.assumeTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0,
+      NothingObserved.unless(p.waitFor(TimeFactor.seconds(60), TimeUnit.SECONDS) && p.exitValue() == 0,
           "the configured Python " + pythonExecutable() + " cannot build commands (needs cloudpickle)");
       String[] lines = out.strip().split("\n");
       List<String> result = new java.util.ArrayList<>();
@@ -1062,7 +1068,7 @@ public abstract class GatewayRules extends GatewayVerification {
       String ds = ref("GW-5.6", "parallelizeFile", call(s, ctx, "parallelizeFile", "s" + py4jEscape(file.toString()), "i1"));
       String id = ref("GW-5.6", "pythonDataset(identity)", pythonDataset(s, ctx, ds, cmds.get(1), cmds.get(0)));
       String good = call(s, ctx, "collectAndServe", "r" + id);
-      Assumptions.assumeTrue(good != null && good.startsWith("!y"),
+      NothingObserved.unless(good != null && good.startsWith("!y"),
           "the gateway cannot run Python workers with " + pythonExecutable()
               + " (set --python and kindling.tck.pythonpath): " + errorMessage(s, good));
       String bad = ref("GW-5.6", "pythonDataset(raise)", pythonDataset(s, ctx, ds, cmds.get(2), cmds.get(0)));
@@ -1144,7 +1150,7 @@ public abstract class GatewayRules extends GatewayVerification {
   /** Runs a property whose body launches jobs: few tries, little shrinking; rethrows under the rule broken. */
   private static <T> void jobProperty(String rule, Gen<T> gen, int tries, Property.CheckedConsumer<T> body) {
     try {
-      Property.forAll(gen).tries(tries).maxShrinkAttempts(4).shrinkTime(Duration.ofSeconds(60)).checkAssert(body);
+      Property.forAll(gen).tries(tries).maxShrinkAttempts(4).shrinkTime(TimeFactor.scale(Duration.ofSeconds(60))).checkAssert(body);
     } catch (PropertyFailure f) {
       String broken = f.result().error()
           .filter(e -> e instanceof RuleFailure)
@@ -1163,7 +1169,7 @@ public abstract class GatewayRules extends GatewayVerification {
         String ds = parallelizeOne(s, rule, ctx, dir.resolve("frames"), List.of(new byte[] {1}));
         String id = ref(rule, "pythonDataset(identity)", pythonDataset(s, ctx, ds, identityB64, pythonVer));
         Object r = collect(s, rule, ctx, id);
-        Assumptions.assumeTrue(r instanceof List, () -> "the gateway cannot run Python workers with "
+        NothingObserved.unless(r instanceof List, () -> "the gateway cannot run Python workers with "
             + pythonExecutable() + " (set --python and kindling.tck.pythonpath): " + errorMessageQuietly(s, r));
       } finally {
         call(s, ctx, "stop");
@@ -1333,7 +1339,8 @@ public abstract class GatewayRules extends GatewayVerification {
 
   /** Waits (bounded) until the ledger's expected updates arrived, then checks what did arrive. */
   private void settle(DriverAccumulatorServer server, AccumulatorLedger ledger) throws InterruptedException {
-    Duration wait = config().timeout().compareTo(Duration.ofSeconds(10)) < 0 ? Duration.ofSeconds(10) : config().timeout();
+    Duration floor = TimeFactor.scale(Duration.ofSeconds(10));
+    Duration wait = config().timeout().compareTo(floor) < 0 ? floor : config().timeout();
     DriverAccumulatorServer.await(() -> !server.violations().isEmpty() || ledger.complete(server.batches()), wait);
     server.throwViolations();
     ledger.check(server.batches());

@@ -1,5 +1,6 @@
 package dev.kindling.tck.gateway;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.worker.Procs;
 import dev.kindling.tck.worker.RuleFailure;
 import java.io.DataInputStream;
@@ -98,7 +99,7 @@ final class OneShotServerChecks {
             + "ms and no client connected");
       }
     }
-    otherClientGetsNothing(port, secret, Duration.ofMillis(500),
+    otherClientGetsNothing(port, secret, TimeFactor.scale(Duration.ofMillis(500)),
         "after spark.python.authenticate.socketTimeout (" + acceptTimeout.toMillis() + " ms) expired");
   }
 

@@ -1,5 +1,6 @@
 package dev.kindling.tck.property;
 
+import dev.kindling.protocol.TimeFactor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -34,7 +35,7 @@ public final class Property<T> {
   private int tries = 100;
   private int maxShrinks = 1_000;
   private int maxShrinkAttempts = 20_000;
-  private Duration shrinkTime = Duration.ofSeconds(30);
+  private Duration shrinkTime = TimeFactor.scale(Duration.ofSeconds(30));
   private Function<? super T, String> show = Gens::describe;
   private Function<? super T, String> trace;
 

@@ -56,6 +56,25 @@ final class HtmlReport {
       }
       sb.append("</ul>\n");
     }
+    List<TckResult.Classified> notApplicable = new ArrayList<>();
+    for (TckResult.Classified c : result.tests()) {
+      if (c.verdict() == TckResult.Verdict.NOT_APPLICABLE) {
+        notApplicable.add(c);
+      }
+    }
+    if (!notApplicable.isEmpty()) {
+      sb.append("<h2 id=\"not-applicable\">Not applicable (").append(notApplicable.size())
+          .append(")</h2>\n<ul>\n");
+      for (TckResult.Classified c : notApplicable) {
+        sb.append("<li class=\"skipped\">")
+            .append(esc(c.outcome().qualifiedName()))
+            .append(c.outcome().ruleIds().isEmpty() ? "" : " [" + esc(String.join(", ", c.outcome().ruleIds())) + "]")
+            .append(": ")
+            .append(esc(c.outcome().message()))
+            .append("</li>\n");
+      }
+      sb.append("</ul>\n");
+    }
     Map<String, List<TckResult.Classified>> byVerification = new LinkedHashMap<>();
     for (TckResult.Classified c : result.tests()) {
       byVerification.computeIfAbsent(c.outcome().verification(), k -> new ArrayList<>()).add(c);

@@ -1,6 +1,7 @@
 package dev.kindling.tck.runner;
 
 import dev.kindling.protocol.spec.RuleCatalog;
+import dev.kindling.tck.NotApplicable;
 import dev.kindling.tck.RuleBinding;
 import dev.kindling.tck.Tier;
 import java.lang.reflect.Method;
@@ -58,10 +59,24 @@ final class OutcomeCollector implements TestExecutionListener {
       default:
         status = TestOutcome.Status.FAILED;
     }
+    boolean notApplicable = result.getThrowable().filter(NotApplicable.class::isInstance).isPresent();
     if (id.isTest()) {
-      outcomes.add(outcome(id, status, message));
-    } else if (status == TestOutcome.Status.FAILED) {
-      // A class (or engine) that failed as a whole, e.g. in @BeforeAll: its tests never ran.
+      TestOutcome o = outcome(id, status, message);
+      if (status == TestOutcome.Status.SKIPPED && o.tier() == Tier.REQUIRED && !notApplicable) {
+        // An abort that is not a declared-capability skip: the check observed nothing (a
+        // verification outside TierExtension, or an assumption in a lifecycle method).
+        o = new TestOutcome(o.verification(), o.className(), o.testName(), o.tier(), o.ruleIds(),
+            TestOutcome.Status.FAILED, observedNothing(o.ruleIds(), message));
+      }
+      outcomes.add(o);
+    } else if (status == TestOutcome.Status.FAILED
+        || (status == TestOutcome.Status.SKIPPED && !notApplicable)) {
+      // A class (or engine) that failed or was aborted as a whole, e.g. in @BeforeAll: its tests
+      // never ran and would otherwise vanish from the report.
+      if (status == TestOutcome.Status.SKIPPED) {
+        status = TestOutcome.Status.FAILED;
+        message = "no test of this verification ran: " + message;
+      }
       String name = id.getSource().filter(ClassSource.class::isInstance)
           .map(s -> ((ClassSource) s).getJavaClass().getSimpleName())
           .orElse(id.getDisplayName());
@@ -110,6 +125,11 @@ final class OutcomeCollector implements TestExecutionListener {
       current = plan == null ? null : plan.getParent(current).orElse(null);
     }
     return null;
+  }
+
+  private static String observedNothing(List<String> ruleIds, String message) {
+    String id = ruleIds.isEmpty() ? "(no rule id)" : ruleIds.get(0);
+    return message.startsWith(id + ": ") ? message : id + ": required check observed nothing: " + message;
   }
 
   private static String describe(Throwable t) {

@@ -118,12 +118,12 @@ public final class TckResult {
 
   /**
    * {@code TCK PASSED|FAILED: n required passed, n required failed, n optional passed, n optional
-   * skipped, n untested, n expected failures, n unexpected passes}.
+   * skipped, n untested, n expected failures, n unexpected passes, n not applicable}.
    */
   public String summaryLine() {
     return String.format(
         "TCK %s: %d required passed, %d required failed, %d optional passed, %d optional skipped,"
-            + " %d untested, %d expected failures, %d unexpected passes",
+            + " %d untested, %d expected failures, %d unexpected passes, %d not applicable",
         passed() ? "PASSED" : "FAILED",
         count(Verdict.REQUIRED_PASSED),
         count(Verdict.REQUIRED_FAILED),
@@ -131,7 +131,8 @@ public final class TckResult {
         count(Verdict.OPTIONAL_SKIPPED),
         count(Verdict.UNTESTED),
         count(Verdict.EXPECTED_FAILURE),
-        count(Verdict.UNEXPECTED_PASS));
+        count(Verdict.UNEXPECTED_PASS),
+        count(Verdict.NOT_APPLICABLE));
   }
 
   /** One line per problem or notable skip, to print above the summary line. */

@@ -30,7 +30,8 @@ import org.junit.platform.reporting.legacy.xml.LegacyXmlReportGeneratingListener
 /**
  * Runs verifications on the JUnit Platform and reports: detail lines and the summary line on
  * {@code out}, and in the report directory JUnit XML ({@code TEST-junit-jupiter.xml}, raw outcomes
- * before the known-failures list), {@code tck-report.html}, {@code summary.txt} and
+ * before the known-failures list), {@code tck-report.html}, {@code summary.txt},
+ * {@code not_applicable.txt} (each not-applicable test with its reason) and
  * {@code failing_tests.txt} (a ready-made known-failures file).
  */
 public final class TckRunner {
@@ -139,6 +140,16 @@ public final class TckRunner {
     HtmlReport.write(options.reportDir().resolve("tck-report.html"), result, settings, catalog);
     Files.writeString(
         options.reportDir().resolve("summary.txt"), result.summaryLine() + "\n", StandardCharsets.UTF_8);
+    StringBuilder notApplicable = new StringBuilder(
+        "# required tests that did not run, with the reason (capability not declared, rule of another profile)\n");
+    for (TckResult.Classified c : result.tests()) {
+      if (c.verdict() == TckResult.Verdict.NOT_APPLICABLE) {
+        notApplicable.append(c.outcome().qualifiedName()).append('\t')
+            .append(TckResult.firstLine(c.outcome().message())).append('\n');
+      }
+    }
+    Files.writeString(
+        options.reportDir().resolve("not_applicable.txt"), notApplicable, StandardCharsets.UTF_8);
     StringBuilder failing = new StringBuilder("# tests that failed in this run; usable as --known-failures\n");
     for (String name : result.failingTestNames()) {
       failing.append(name).append('\n');

@@ -1,5 +1,6 @@
 package dev.kindling.tck.worker;
 
+import dev.kindling.protocol.TimeFactor;
 import static dev.kindling.protocol.ProtocolConstants.SpecialLengths.END_OF_DATA_SECTION;
 import static dev.kindling.protocol.ProtocolConstants.SpecialLengths.END_OF_STREAM;
 
@@ -11,6 +12,7 @@ import dev.kindling.protocol.header.TaskHeader;
 import dev.kindling.protocol.io.WireWriter;
 import dev.kindling.protocol.output.Timing;
 import dev.kindling.protocol.output.WorkerOutput;
+import dev.kindling.tck.NotApplicable;
 import dev.kindling.tck.WorkerVerification;
 import dev.kindling.tck.property.Gen;
 import dev.kindling.tck.property.Gens;
@@ -41,7 +43,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(TckParameters.Resolver.class)
 public abstract class WorkerRules extends WorkerVerification {
   /** How long "nothing more arrives" is watched for. */
-  static final Duration QUIET = Duration.ofMillis(300);
+  static final Duration QUIET = TimeFactor.scale(Duration.ofMillis(300));
 
   private WorkerSetup setup;
   private Daemon daemon;
@@ -96,16 +98,16 @@ public abstract class WorkerRules extends WorkerVerification {
   }
 
   final void requireDaemon() {
-    Assumptions.assumeTrue(setup.daemonMode, "daemon mode not declared or not derivable from the command");
+    NotApplicable.unless(setup.daemonMode, "daemon mode not declared or not derivable from the command");
   }
 
   final void requireSimple() {
-    Assumptions.assumeTrue(setup.simpleMode, "simple mode not declared or no worker module known");
+    NotApplicable.unless(setup.simpleMode, "simple mode not declared or no worker module known");
   }
 
   final void requireReuse() {
     requireDaemon();
-    Assumptions.assumeTrue(setup.reuse, "capability reuse not declared");
+    NotApplicable.unless(setup.reuse, "capability reuse not declared");
   }
 
   /**
@@ -130,7 +132,7 @@ public abstract class WorkerRules extends WorkerVerification {
 
   private static final Map<String, Daemon> SHARED = new HashMap<>();
   private static final dev.kindling.tck.TestEnvironment SHARED_ENV =
-      new dev.kindling.tck.TestEnvironment(Duration.ofSeconds(30));
+      new dev.kindling.tck.TestEnvironment(TimeFactor.scale(Duration.ofSeconds(30)));
 
   static {
     Runtime.getRuntime().addShutdownHook(new Thread(SHARED_ENV::close, "kindling-tck-daemons"));
@@ -186,7 +188,7 @@ public abstract class WorkerRules extends WorkerVerification {
       Property.forAll(gen)
           .tries(setup.daemonMode && setup.reuse ? tries : Math.max(3, tries / 4))
           .maxShrinkAttempts(shrinkAttempts)
-          .shrinkTime(Duration.ofSeconds(8))
+          .shrinkTime(TimeFactor.scale(Duration.ofSeconds(8)))
           .checkAssert(body);
     } catch (PropertyFailure f) {
       String broken = f.result().error()

@@ -1,5 +1,6 @@
 package dev.kindling.tck.driver;
 
+import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
 import dev.kindling.tck.conninfo.KindlingGatewayJvm;
 import dev.kindling.tck.gateway.GatewayRules;
@@ -12,8 +13,8 @@ import org.junit.jupiter.api.BeforeEach;
 
 /**
  * The gateway verification against Kindling's gateway with the checkout's venv as the workers'
- * Python and {@code python/} on their path, so the checks that run Python workers (GW-5.6) run
- * instead of skipping.
+ * Python and {@code python/} on their path, declaring {@code pythonWorkers}: the checks that run
+ * Python workers (GW-5.4, 5.6, 5.7, WRK-9.3) run, and fail if the workers cannot start.
  */
 class KindlingGatewayWithWorkersTest extends GatewayRules {
   static Path venvPython() {
@@ -33,7 +34,7 @@ class KindlingGatewayWithWorkersTest extends GatewayRules {
       return fromRun;
     }
     return fromRun.toBuilder().command(KindlingGatewayJvm.command())
-        .pythonExecutable(venvPython().toString()).build();
+        .pythonExecutable(venvPython().toString()).capability(Capability.PYTHON_WORKERS).build();
   }
 
   @Override

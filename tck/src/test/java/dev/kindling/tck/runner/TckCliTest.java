@@ -7,9 +7,11 @@ import dev.kindling.tck.Capability;
 import dev.kindling.tck.conninfo.KindlingGatewayJvm;
 import dev.kindling.tck.driver.DriverTck;
 import dev.kindling.tck.property.Property;
+import dev.kindling.tck.runner.fake.AbortedSetupVerification;
 import dev.kindling.tck.runner.fake.BrokenSetupVerification;
 import dev.kindling.tck.runner.fake.FakeWorkerVerification;
 import dev.kindling.tck.runner.fake.InconsistentVerification;
+import dev.kindling.tck.runner.fake.SilentImplementationVerification;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -97,18 +99,48 @@ class TckCliTest {
     assertThat(lastLine(stdout()))
         .isEqualTo(
             "TCK FAILED: 2 required passed, 1 required failed, 1 optional passed, 2 optional skipped,"
-                + " 1 untested, 1 expected failures, 0 unexpected passes");
+                + " 1 untested, 1 expected failures, 0 unexpected passes, 2 not applicable");
     assertThat(stdout())
         .contains(
             "FAILED: FakeWorkerVerification.required_FAKE_2_fails [FAKE-2]: FAKE-2: frame length 7, expected <8>")
         .contains(
-            "NOT APPLICABLE: FakeWorkerVerification.required_FAKE_6_needsDaemon [FAKE-6]: Assumption failed:"
+            "NOT APPLICABLE: FakeWorkerVerification.required_FAKE_6_needsDaemon [FAKE-6]:"
                 + " capability daemonMode not declared (run with --capability daemonMode)")
         .contains(
             "NOT APPLICABLE: FakeWorkerVerification.required_FAKE_8_onlyOnSpark35 [FAKE-8]: rule FAKE-8 does not apply to profile spark-4.2");
     assertThat(Files.readString(reports.resolve("summary.txt")).strip()).isEqualTo(lastLine(stdout()));
+    assertThat(Files.readAllLines(reports.resolve("not_applicable.txt"))).contains(
+        "FakeWorkerVerification.required_FAKE_6_needsDaemon\tcapability daemonMode not declared (run with --capability daemonMode)",
+        "FakeWorkerVerification.required_FAKE_8_onlyOnSpark35\trule FAKE-8 does not apply to profile spark-4.2");
+    assertThat(Files.readString(reports.resolve("tck-report.html")))
+        .contains("<h2 id=\"not-applicable\">Not applicable (2)</h2>")
+        .contains("FakeWorkerVerification.required_FAKE_6_needsDaemon [FAKE-6]: capability daemonMode not declared");
     assertThat(Files.readAllLines(reports.resolve("failing_tests.txt")))
         .contains("FakeWorkerVerification.required_FAKE_2_fails", "FakeWorkerVerification.required_FAKE_5_knownBug");
+  }
+
+  @Test
+  void requiredCheckThatObservedNothingFailsTheRunNamingItsRule() {
+    assertThat(run(SilentImplementationVerification.class)).isEqualTo(1);
+    assertThat(lastLine(stdout()))
+        .isEqualTo(
+            "TCK FAILED: 0 required passed, 2 required failed, 0 optional passed, 1 optional skipped,"
+                + " 0 untested, 0 expected failures, 0 unexpected passes, 1 not applicable");
+    assertThat(stdout())
+        .contains("FAILED: SilentImplementationVerification.required_FAKE_1_headersViaAssumption [FAKE-1]:"
+            + " FAKE-1: required check observed nothing: Assumption failed: no task header was recorded")
+        .contains("FAILED: SilentImplementationVerification.required_FAKE_2_framesViaNothingObserved [FAKE-2]:"
+            + " FAKE-2: required check observed nothing: no complete task input was recorded")
+        .contains("NOT APPLICABLE: SilentImplementationVerification.required_FAKE_6_needsDaemon [FAKE-6]:"
+            + " capability daemonMode not declared");
+  }
+
+  @Test
+  void verificationAbortedInSetupFailsTheRun() {
+    assertThat(run(AbortedSetupVerification.class)).isEqualTo(1);
+    assertThat(lastLine(stdout())).startsWith("TCK FAILED: 0 required passed, 1 required failed,");
+    assertThat(stdout()).contains("FAILED: AbortedSetupVerification: no test of this verification ran:"
+        + " Assumption failed: the gateway refused the entry point");
   }
 
   @Test
@@ -118,7 +150,7 @@ class TckCliTest {
     assertThat(lastLine(stdout()))
         .isEqualTo(
             "TCK PASSED: 2 required passed, 0 required failed, 1 optional passed, 2 optional skipped,"
-                + " 1 untested, 2 expected failures, 0 unexpected passes");
+                + " 1 untested, 2 expected failures, 0 unexpected passes, 2 not applicable");
   }
 
   @Test
@@ -132,7 +164,7 @@ class TckCliTest {
     assertThat(lastLine(stdout()))
         .isEqualTo(
             "TCK FAILED: 1 required passed, 0 required failed, 1 optional passed, 2 optional skipped,"
-                + " 1 untested, 2 expected failures, 1 unexpected passes");
+                + " 1 untested, 2 expected failures, 1 unexpected passes, 2 not applicable");
     assertThat(stdout())
         .contains(
             "UNEXPECTED PASS: FakeWorkerVerification.required_FAKE_1_passes [FAKE-1] is listed at "
@@ -227,7 +259,7 @@ class TckCliTest {
     // The optional_ test's inconsistency is a TCK bug, not an unmet optional rule: it fails.
     assertThat(lastLine(stdout())).isEqualTo(
         "TCK FAILED: 0 required passed, 3 required failed, 0 optional passed, 0 optional skipped,"
-            + " 0 untested, 0 expected failures, 0 unexpected passes");
+            + " 0 untested, 0 expected failures, 0 unexpected passes, 0 not applicable");
   }
 
   @Test
@@ -243,7 +275,7 @@ class TckCliTest {
     assertThat(lastLine(stdout()))
         .isEqualTo(
             "TCK PASSED: 1 required passed, 0 required failed, 1 optional passed, 1 optional skipped,"
-                + " 0 untested, 0 expected failures, 0 unexpected passes");
+                + " 0 untested, 0 expected failures, 0 unexpected passes, 0 not applicable");
     assertThat(stdout()).doesNotContain("STALE");
   }
 
@@ -257,7 +289,7 @@ class TckCliTest {
     assertThat(lastLine(stdout()))
         .isEqualTo(
             "TCK FAILED: 2 required passed, 2 required failed, 1 optional passed, 2 optional skipped,"
-                + " 1 untested, 0 expected failures, 0 unexpected passes");
+                + " 1 untested, 0 expected failures, 0 unexpected passes, 2 not applicable");
   }
 
   @Test
@@ -328,7 +360,7 @@ class TckCliTest {
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(code).as("%s%s", stdout(), stderr()).isZero();
     assertThat(lastLine(stdout())).isEqualTo("TCK PASSED: 3 required passed, 0 required failed, 0 optional passed,"
-        + " 0 optional skipped, 0 untested, 0 expected failures, 0 unexpected passes");
+        + " 0 optional skipped, 0 untested, 0 expected failures, 0 unexpected passes, 0 not applicable");
   }
 
   @Test

@@ -64,6 +64,47 @@ class GatewayVerificationSelfTest {
   }
 
   @Test
+  void silentGateway_failsEveryCheckThatNeedsAnAnswer() {
+    // GW-1.2 (loopback), GW-2.6 (no secret in argv) and GW-3.1 (exit on stdin EOF) need no answer.
+    String[] talking = {
+      "required_GW_1_1_pinnedThreadMode", "required_GW_2_2_rightSecretAccepted",
+      "required_GW_2_3_wrongSecretRejected", "required_GW_2_4_commandBeforeAuthRejected",
+      "required_GW_2_5_oversizedSecretLineRejected", "required_GW_4_1_versionAndProfile",
+    };
+    FakeWorkers.Run g = gateway("silent", talking);
+    assertThat(g.skipped()).as("%s", g).isEmpty();
+    assertThat(g.failures().keySet()).as("%s", g).hasSize(talking.length);
+    assertThat(g.rules()).as("%s", g).isEqualTo(Set.of("GW-1.1", "GW-2.2", "GW-2.3", "GW-2.4", "GW-2.5", "GW-4.1"));
+  }
+
+  @Test
+  void entryPointRefused_failsEveryEntryPointCheckNamingItsRule() {
+    String[] entryPoint = {
+      "required_GW_4_2_errorsAreOneSentence", "required_GW_5_1_oneContextAndLocalMasters",
+      "required_GW_5_2_localPropertiesPerThread", "required_GW_5_3_stopDeletesTempDir",
+      "required_GW_5_5_collectOnlyThroughAuthenticatedServer",
+    };
+    FakeWorkers.Run g = gateway("", entryPoint);
+    assertThat(g.skipped()).as("%s", g).isEmpty();
+    assertThat(g.failures().keySet()).as("%s", g).hasSize(entryPoint.length);
+    assertThat(g.rules()).as("%s", g).isEqualTo(Set.of("GW-4.2", "GW-5.1", "GW-5.2", "GW-5.3", "GW-5.5"));
+  }
+
+  @Test
+  void checksThatRunPythonWorkers_areNotApplicableUnlessDeclared() {
+    String[] workers = {"required_GW_5_6_jobFailureNamesStagePartitionAttempts", "required_WRK_9_3_failingPartitionAnswersMinusOne"};
+    FakeWorkers.Run g = gateway("", workers);
+    assertThat(g.failures()).as("%s", g).isEmpty();
+    assertThat(g.skipped().values()).as("%s", g)
+        .containsOnly("capability pythonWorkers not declared (run with --capability pythonWorkers)");
+    Map<String, String> declared = params("");
+    declared.put("kindling.tck.capabilities", "pythonWorkers");
+    FakeWorkers.Run d = FakeWorkers.run(GatewayTck.class, declared, workers);
+    assertThat(d.skipped()).as("%s", d).isEmpty();
+    assertThat(d.rules()).as("%s", d).isEqualTo(Set.of("GW-5.6", "WRK-9.3"));
+  }
+
+  @Test
   void fileWrittenInPlace_shouldFailBy_CONN_3_1() {
     FakeWorkers.Run r = launcher("non_atomic", "required_CONN_3_1_atomicAppearance",
         "required_CONN_2_1_fileLayout", "required_CONN_3_2_modeOwnerOnly");

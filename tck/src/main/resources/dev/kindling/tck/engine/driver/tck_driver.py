@@ -16,6 +16,8 @@ import time
 import traceback
 
 MAX_ERROR = 60000
+# Every wait of the driver scales with the TCK's time factor (dev.kindling.protocol.TimeFactor).
+TIME_FACTOR = max(1.0, float(os.environ.get("KINDLING_TIME_FACTOR") or 1))
 PROBE_DIR = None
 _RECORD = None
 _LOCK = threading.Lock()
@@ -162,7 +164,7 @@ def k_cancel(sc, job):
 
     th = threading.Thread(target=run, daemon=True)
     th.start()
-    deadline = time.time() + job.get("startTimeout", 60)
+    deadline = time.time() + job.get("startTimeout", 60) * TIME_FACTOR
     new = set()
     while time.time() < deadline and not new:
         time.sleep(0.05)
@@ -177,13 +179,13 @@ def k_cancel(sc, job):
     cancel_at = time.time()
     sc.cancelAllJobs()
     dead = {}
-    deadline = time.time() + job.get("killWait", 30)
+    deadline = time.time() + job.get("killWait", 30) * TIME_FACTOR
     while time.time() < deadline and len(dead) < len(pids):
         for pid in pids:
             if pid not in dead and pid_gone(pid):
                 dead[pid] = time.time()
         time.sleep(0.02)
-    th.join(job.get("jobWait", 30))
+    th.join(job.get("jobWait", 30) * TIME_FACTOR)
     return {"pids": pids, "cancelAt": cancel_at, "deadAt": {str(k): v for k, v in dead.items()},
             "jobEndedAt": holder.get("endedAt"), "jobError": holder.get("error"),
             "jobCount": holder.get("count"), "jobStillRunning": th.is_alive()}
@@ -206,14 +208,14 @@ def run_job(sc, job):
     t0 = time.time()
     th = threading.Thread(target=target, daemon=True)
     th.start()
-    th.join(job.get("timeout", 90))
+    th.join(job.get("timeout", 90) * TIME_FACTOR)
     if th.is_alive():
         record(ev="job", name=name, kind=kind, ok=False, hung=True, seconds=time.time() - t0)
         try:
             sc.cancelAllJobs()
         except Exception:
             pass
-        th.join(15)
+        th.join(15 * TIME_FACTOR)
         if th.is_alive():
             record(ev="abandoned", name=name)
             return False
