@@ -86,6 +86,21 @@ def fail_on_stopiteration(f):
     return wrapper
 
 
+def fail_on_stopiteration_1(f):
+    """``fail_on_stopiteration`` for a function of one positional argument (map, flatMap,
+    filter): the same error, without packing ``*args``/``**kwargs`` on every element."""
+
+    @functools.wraps(f)
+    def wrapper(x):
+        try:
+            return f(x)
+        except StopIteration as exc:
+            raise PySparkRuntimeError(
+                errorClass="STOP_ITERATION_OCCURRED", messageParameters={"exc": str(exc)}) from exc
+
+    return wrapper
+
+
 def parse_memory(text):
     """A JVM memory string (``512m``, ``2g``) in MiB, as PySpark's ``_parse_memory``."""
     units = {"g": 1024, "m": 1, "t": 1 << 20, "k": 1.0 / 1024}

@@ -28,7 +28,8 @@ from collections import defaultdict
 from functools import reduce
 
 from kindling._driver_util import (
-    PySparkRuntimeError, PySparkValueError, fail_on_stopiteration, get_used_memory, parse_memory,
+    PySparkRuntimeError, PySparkValueError, fail_on_stopiteration, fail_on_stopiteration_1, get_used_memory,
+    parse_memory,
 )
 from kindling.join import (
     python_cogroup, python_full_outer_join, python_join, python_left_outer_join,
@@ -40,7 +41,7 @@ from kindling.serializers import (
     AutoBatchedSerializer, BatchedSerializer, CloudPickleSerializer, CPickleSerializer,
     NoOpSerializer, Serializer, pack_long,
 )
-from kindling.shuffle import Aggregator, ExternalGroupBy, ExternalMerger, ExternalSorter
+from kindling.shuffle import Aggregator, ExternalGroupBy, ExternalMerger, ExternalSorter, identity
 from kindling.statcounter import StatCounter
 from kindling.storagelevel import StorageLevel
 
@@ -216,7 +217,7 @@ class RDD:
 
     def map(self, f, preservesPartitioning=False):
         """Applies ``f`` to every element."""
-        f = fail_on_stopiteration(f)
+        f = fail_on_stopiteration_1(f)
 
         def func(_, iterator):
             return map(f, iterator)
@@ -225,7 +226,7 @@ class RDD:
 
     def flatMap(self, f, preservesPartitioning=False):
         """Applies ``f`` to every element and flattens the iterables it returns."""
-        f = fail_on_stopiteration(f)
+        f = fail_on_stopiteration_1(f)
 
         def func(_, iterator):
             return itertools.chain.from_iterable(map(f, iterator))
@@ -249,7 +250,7 @@ class RDD:
         return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     def filter(self, f):
-        f = fail_on_stopiteration(f)
+        f = fail_on_stopiteration_1(f)
 
         def func(iterator):
             return filter(f, iterator)
@@ -414,7 +415,7 @@ class RDD:
         return shuffled.mapPartitions(merge_combiners, preservesPartitioning=True)
 
     def reduceByKey(self, func, numPartitions=None, partitionFunc=portable_hash):
-        return self.combineByKey(lambda x: x, func, func, numPartitions, partitionFunc)
+        return self.combineByKey(identity, func, func, numPartitions, partitionFunc)
 
     def foldByKey(self, zeroValue, func, numPartitions=None, partitionFunc=portable_hash):
         def create_zero():

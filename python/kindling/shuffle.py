@@ -27,13 +27,14 @@ Spilled bytes are added to ``kindling.shuffle_util`` so the worker reports them 
 """
 import heapq
 import itertools
+import operator
 import os
 import pickle
 import shutil
 import tempfile
 
 from kindling import shuffle_util
-from kindling._driver_util import fail_on_stopiteration, get_used_memory
+from kindling._driver_util import PySparkRuntimeError, fail_on_stopiteration, get_used_memory
 
 __all__ = ["Aggregator", "SimpleAggregator", "ExternalMerger", "ExternalGroupBy", "ExternalSorter",
            "ExternalList", "get_used_memory"]
@@ -78,6 +79,14 @@ def _load_batches(path):
             yield from batch
 
 
+def identity(x):
+    """The createCombiner of ``reduceByKey``: the merge loops recognise it and skip the call."""
+    return x
+
+
+_MISSING = object()
+
+
 class Aggregator:
     """The three functions of ``combineByKey``."""
 
@@ -85,13 +94,15 @@ class Aggregator:
         self.createCombiner = fail_on_stopiteration(createCombiner)
         self.mergeValue = fail_on_stopiteration(mergeValue)
         self.mergeCombiners = fail_on_stopiteration(mergeCombiners)
+        # Unwrapped, so that the merge loops can recognise operator.add and identity.
+        self._plain = (createCombiner, mergeValue, mergeCombiners)
 
 
 class SimpleAggregator(Aggregator):
     """An aggregator whose combiner is a value: ``reduceByKey``'s."""
 
     def __init__(self, combiner):
-        Aggregator.__init__(self, lambda x: x, combiner, combiner)
+        Aggregator.__init__(self, identity, combiner, combiner)
 
 
 class Merger:
@@ -163,27 +174,62 @@ class ExternalMerger(Merger):
         self._limit = max(self.memory_limit, get_used_memory() * 1.05)
 
     def mergeValues(self, iterator):
-        create, merge = self.agg.createCombiner, self.agg.mergeValue
-        self._merge(iterator, lambda old, v: merge(old, v), create)
+        create, merge, _ = getattr(self.agg, "_plain", (None, None, None))
+        if merge is operator.add and create is identity:
+            self._merge_add(iterator)
+        else:
+            self._merge(iterator, self.agg.mergeValue,
+                        None if create is identity else self.agg.createCombiner)
 
     def mergeCombiners(self, iterator, limit=None):
-        comb = self.agg.mergeCombiners
-        self._merge(iterator, comb, lambda c: c)
+        if getattr(self.agg, "_plain", (None, None, None))[2] is operator.add:
+            self._merge_add(iterator)
+        else:
+            self._merge(iterator, self.agg.mergeCombiners, None)
 
     def _merge(self, iterator, combine, first):
-        d = self.data
-        count = 0
-        for k, v in iterator:
-            if k in d:
-                d[k] = combine(d[k], v)
+        """Merges ``batch`` records at a time, then checks the memory; ``first`` None is the
+        identity."""
+        it = iter(iterator)
+        batch = self.batch
+        islice = itertools.islice
+        while True:
+            chunk = list(islice(it, batch))
+            if not chunk:
+                return
+            d = self.data
+            if first is None:
+                for k, v in chunk:
+                    d[k] = combine(d[k], v) if k in d else v
             else:
-                d[k] = first(v)
-            count += 1
-            if count >= self.batch:
-                count = 0
+                for k, v in chunk:
+                    d[k] = combine(d[k], v) if k in d else first(v)
+            if self._over_limit():
+                self._spill()
+
+    def _merge_add(self, iterator):
+        """``_merge`` for ``operator.add`` (reduceByKey(add), word count's combiner) and the
+        identity: the sum inline instead of two wrapped calls per record. A StopIteration from an
+        ``__add__`` fails the task as the wrapped call would."""
+        it = iter(iterator)
+        batch = self.batch
+        islice = itertools.islice
+        missing = _MISSING
+        try:
+            while True:
+                chunk = list(islice(it, batch))
+                if not chunk:
+                    return
+                d = self.data
+                get = d.get
+                for k, v in chunk:
+                    old = get(k, missing)
+                    d[k] = v if old is missing else old + v
                 if self._over_limit():
                     self._spill()
-                    d = self.data
+        except StopIteration as exc:
+            raise PySparkRuntimeError(
+                errorClass="STOP_ITERATION_OCCURRED", messageParameters={"exc": str(exc)}) from exc
 
     # -- spilling ------------------------------------------------------------------------------
 
