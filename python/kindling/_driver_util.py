@@ -29,6 +29,10 @@ _ERROR_MESSAGES = {
     "STOP_ITERATION_OCCURRED": (
         "Caught StopIteration thrown from user's code; failing the task: <exc>"),
     "SPARK_JOB_CANCELLED": "Job <job_id> cancelled <reason>",
+    "INCORRECT_CONF_FOR_PROFILE": (
+        # PySpark joins the lines of its message template with a newline
+        "`spark.python.profile` or `spark.python.profile.memory` configuration\n must be set to "
+        "`true` to enable Python profile."),
 }
 
 

@@ -317,13 +317,13 @@ class SparkContext:
             SparkContext._active_spark_context = self
         try:
             self._do_init(master, appName, sparkHome, pyFiles, environment, batchSize, serializer,
-                          conf, gateway)
+                          conf, gateway, profiler_cls, udf_profiler_cls, memory_profiler_cls)
         except BaseException:
             self.stop()
             raise
 
     def _do_init(self, master, appName, sparkHome, pyFiles, environment, batchSize, serializer,
-                 conf, gateway):
+                 conf, gateway, profiler_cls=None, udf_profiler_cls=None, memory_profiler_cls=None):
         jvm_defaults = self._jvm_defaults(gateway)
         if gateway is None:
             SparkConf._jvm_defaults = jvm_defaults
@@ -406,6 +406,17 @@ class SparkContext:
         for path in (self._conf.get("spark.submit.pyFiles") or "").split(","):
             if path:
                 self.addPyFile(path)
+
+        # Profiling of the Python steps (kindling.profiler): one profiler per Python dataset.
+        if (self._conf.get("spark.python.profile", "false") == "true"
+                or self._conf.get("spark.python.profile.memory", "false") == "true"):
+            from kindling.profiler import BasicProfiler, ProfilerCollector
+
+            self.profiler_collector = ProfilerCollector(
+                profiler_cls or BasicProfiler, udf_profiler_cls, memory_profiler_cls,
+                self._conf.get("spark.python.profile.dump", None))
+        else:
+            self.profiler_collector = None
 
         if ConsoleProgressBar.enabled_for(self._conf.get("spark.ui.showConsoleProgress", "true")):
             self._progress = ConsoleProgressBar(self._status_json).start()
@@ -893,10 +904,16 @@ class SparkContext:
         jds = self._call("union", [r._jrdd for r in rdds])
         return RDD(jds, self, rdds[0]._jrdd_deserializer)
 
-    # -- profiling (not supported) ---------------------------------------------------------------
+    # -- profiling -------------------------------------------------------------------------------
 
     def show_profiles(self):
-        raise NotImplementedError("Kindling does not support the Python profiler (see docs/rdd-parity.md)")
+        """Prints the cProfile figures of every profiled Python step (``spark.python.profile``)."""
+        if getattr(self, "profiler_collector", None) is None:
+            raise PySparkRuntimeError(errorClass="INCORRECT_CONF_FOR_PROFILE", messageParameters={})
+        self.profiler_collector.show_profiles()
 
     def dump_profiles(self, path):
-        raise NotImplementedError("Kindling does not support the Python profiler (see docs/rdd-parity.md)")
+        """Writes the figures as ``rdd_<id>.pstats`` files into the directory ``path``."""
+        if getattr(self, "profiler_collector", None) is None:
+            raise PySparkRuntimeError(errorClass="INCORRECT_CONF_FOR_PROFILE", messageParameters={})
+        self.profiler_collector.dump_profiles(path)

@@ -1258,8 +1258,16 @@ class PipelinedRDD(RDD):
             return self._jrdd_val
         if self._bypass_serializer:
             self._jrdd_deserializer = NoOpSerializer()
-        command = (self.func, None, self._prev_jrdd_deserializer, self._jrdd_deserializer)
+        collector = getattr(self.ctx, "profiler_collector", None)
+        if collector is not None and self.ctx._conf.get("spark.python.profile", "false") == "true":
+            profiler = collector.new_profiler(self.ctx)
+        else:
+            profiler = None
+        command = (self.func, profiler, self._prev_jrdd_deserializer, self._jrdd_deserializer)
         self._jrdd_val = self.ctx._python_dataset(self._prev_jrdd, command, self.preservesPartitioning)
+        if profiler:
+            self._id = self._jrdd_val.id()
+            collector.add_profiler(self._id, profiler)
         return self._jrdd_val
 
     def id(self):

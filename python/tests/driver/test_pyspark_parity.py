@@ -401,3 +401,111 @@ def test_local_master_refuses_resource_profiles_outside_test_mode(sc, monkeypatc
                                             "Yarn and Kubernetes cluster for now when dynamic "
                                             "allocation is disabled."):
         sc.parallelize(range(4), 2).map(lambda x: x).withResources(task_only)
+
+
+# -- Python profiling ----------------------------------------------------------------------------
+
+
+def test_profiles_come_back_from_the_workers(backend, own_context, tmp_path, capsys):
+    import pstats
+
+    def _slow_square(x):  # nested: shipped by value, as a script's functions are
+        return sum(i for i in range(x * 10))
+
+    sc = own_context(**{"spark.python.profile": "true"})
+    rdd = sc.parallelize(range(100), 2).map(_slow_square)
+    assert rdd.sum() == 16392750
+    capsys.readouterr()
+    sc.show_profiles()
+    lines = capsys.readouterr().out.splitlines()
+    # pip pyspark 4.2.1: a banner per profiled Python dataset (here the one the action ran:
+    # parallelize's range step, the map and sum's steps, pipelined), then pstats sorted by
+    # time, cumulative
+    assert lines[0] == lines[2] == "=" * 60
+    assert lines[1].startswith("Profile of RDD<id=") and lines[1].endswith(">")
+    profiled = int(lines[1][len("Profile of RDD<id="):-1])
+    assert [line for line in lines if line.startswith("Profile of ")] == [lines[1]]
+    assert "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)" in lines
+    assert [line.split()[0] for line in lines if "(_slow_square)" in line] == ["100"]
+    sc.show_profiles()
+    assert capsys.readouterr().out == ""  # each profile is shown once
+    sc.dump_profiles(str(tmp_path / "dump"))
+    assert os.listdir(tmp_path / "dump") == ["rdd_%d.pstats" % profiled]
+    stats = pstats.Stats(str(tmp_path / "dump" / ("rdd_%d.pstats" % profiled)))
+    assert [v[1] for k, v in stats.stats.items() if k[2] == "_slow_square"] == [100]
+    sc.dump_profiles(str(tmp_path / "again"))  # dumping forgets them
+    assert not (tmp_path / "again").exists()
+
+
+def test_custom_profiler_class(backend, own_context, capsys):
+    from kindling.profiler import BasicProfiler
+
+    class Mine(BasicProfiler):
+        def show(self, id):
+            print("My custom profiles for RDD:%s" % id)
+
+    def _slow_square(x):
+        return sum(i for i in range(x * 10))
+
+    own_context()  # stops the shared context
+    SparkContext._active_spark_context.stop()
+    sc = _context_with(backend, {"spark.python.profile": "true"}, profiler_cls=Mine)
+    try:
+        rdd = sc.parallelize(range(10), 2).map(_slow_square)
+        rdd.cache()  # its own dataset is computed, and profiled, then count's step
+        rdd.count()
+        capsys.readouterr()
+        sc.show_profiles()
+        lines = capsys.readouterr().out.splitlines()
+        assert len(lines) == 2 and lines[0] == "My custom profiles for RDD:%d" % rdd.id()
+        assert lines[1].startswith("My custom profiles for RDD:")
+    finally:
+        sc.stop()
+
+
+def _context_with(backend, conf, **kwargs):
+    from conftest import FakeGateway
+
+    c = SparkConf(loadDefaults=False).setMaster("local[2]").setAppName("profiles")
+    c.set("spark.ui.showConsoleProgress", "false")
+    for k, v in conf.items():
+        c.set(k, v)
+    if backend == "fake":
+        return SparkContext(conf=c, gateway=FakeGateway(), **kwargs)
+    jvm_classpath_or_skip()
+    return SparkContext(conf=c, **kwargs)
+
+
+def test_profiles_need_the_conf(sc):
+    expected = ("[INCORRECT_CONF_FOR_PROFILE] `spark.python.profile` or `spark.python.profile.memory` "
+                "configuration\n must be set to `true` to enable Python profile.")
+    with pytest.raises(RuntimeError) as info:
+        sc.show_profiles()
+    assert str(info.value) == expected
+    with pytest.raises(RuntimeError) as info:
+        sc.dump_profiles("/nonexistent")
+    assert str(info.value) == expected
+
+
+def test_profile_dump_conf_dumps_at_exit(tmp_path):
+    jvm_classpath_or_skip()
+    app = tmp_path / "app.py"
+    dump = tmp_path / "profiles"
+    app.write_text(
+        "from kindling import SparkConf, SparkContext\n"
+        "conf = SparkConf().set('spark.python.profile', 'true')"
+        ".set('spark.python.profile.dump', %r)\n"
+        "sc = SparkContext('local[2]', 'dump', conf=conf)\n"
+        "def f(x):\n    return x + 1\n"
+        "rdd = sc.parallelize(range(10), 2).map(f).cache()\n"
+        "print(rdd.id(), rdd.sum())\n" % str(dump))
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
+    env.pop("PYSPARK_GATEWAY_PORT", None)
+    result = subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=240,
+                            env=env)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rdd_id, total = result.stdout.split()
+    assert total == "55"
+    # the cached map's dataset and sum's step over it, each profiled
+    files = sorted(os.listdir(dump))
+    assert len(files) == 2 and "rdd_%s.pstats" % rdd_id in files
