@@ -95,3 +95,12 @@ def test_zip_pairs_batches_and_strings(sc, backend, tmp_path):
     assert lines.zip(lines.map(len)).collect() == [("1", 1), ("22", 2), ("333", 3)]
     with pytest.raises(ValueError, match="Can only zip with RDD which has the same number of partitions"):
         sc.parallelize(range(5), 2).zip(sc.parallelize(range(5), 3))
+
+
+# -- saveAsTextFile ---------------------------------------------------------------------------
+
+def test_save_as_text_file_decodes_bytes_as_the_jvm_does(jsc, tmp_path):
+    out = tmp_path / "out"
+    jsc.parallelize([b"ok", b"\xff\xfeab", "s\u00e9", 3], 1).saveAsTextFile(str(out))
+    # pyspark 4.2.1 wrote exactly these bytes: malformed UTF-8 became U+FFFD, one per bad byte
+    assert (out / "part-00000").read_bytes() == b"ok\n\xef\xbf\xbd\xef\xbf\xbdab\ns\xc3\xa9\n3\n"
