@@ -104,3 +104,15 @@ def test_save_as_text_file_decodes_bytes_as_the_jvm_does(jsc, tmp_path):
     jsc.parallelize([b"ok", b"\xff\xfeab", "s\u00e9", 3], 1).saveAsTextFile(str(out))
     # pyspark 4.2.1 wrote exactly these bytes: malformed UTF-8 became U+FFFD, one per bad byte
     assert (out / "part-00000").read_bytes() == b"ok\n\xef\xbf\xbd\xef\xbf\xbdab\ns\xc3\xa9\n3\n"
+
+
+# -- shuffles of nothing ----------------------------------------------------------------------
+
+def test_a_shuffle_of_an_rdd_with_no_partitions(jsc):
+    # pyspark 4.2.1: the reduce side has as many partitions as the input, here none
+    empty = jsc.emptyRDD()
+    assert empty.map(lambda x: (x, x)).reduceByKey(lambda a, b: a).collect() == []
+    assert empty.distinct().getNumPartitions() == 0
+    assert empty.partitionBy(3).glom().collect() == [[], [], []]
+    assert empty.repartition(2).glom().collect() == [[], []]
+    assert empty.coalesce(2).glom().collect() == []
