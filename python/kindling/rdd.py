@@ -39,7 +39,7 @@ from kindling.rddsampler import BernoulliSampler, RangeSampler, StratifiedSample
 from kindling.resultiterable import ResultIterable
 from kindling.serializers import (
     AutoBatchedSerializer, BatchedSerializer, CloudPickleSerializer, CPickleSerializer,
-    NoOpSerializer, Serializer, pack_long,
+    NoOpSerializer, PairDeserializer, Serializer, pack_long,
 )
 from kindling.shuffle import Aggregator, ExternalGroupBy, ExternalMerger, ExternalSorter, identity
 from kindling.statcounter import StatCounter
@@ -580,34 +580,31 @@ class RDD:
         """Pairs the i-th elements of two RDDs with the same partition count and the same number
         of elements in each partition.
 
-        Kindling's gateway has no zip dataset: both sides are counted per partition, numbered,
-        and brought together with a shuffle onto ``self``'s partitioning.
+        As PySpark: both sides are brought to the same batch size (the smaller one, 100 when
+        unknown) so that the JVM can pair their records (batches) one to one, and the pairs are
+        read back batch against batch. No job runs here; different element counts fail the
+        action (the JVM's "Can only zip RDDs with same number of elements in each partition", or
+        the driver's PairDeserializer when the batches differ in length).
         """
-        n = self.getNumPartitions()
-        if n != other.getNumPartitions():
-            raise PySparkValueError("Can only zip with RDD which has the same number of partitions")
-        mine = self.mapPartitions(lambda it: [sum(1 for _ in it)]).collect()
-        theirs = other.mapPartitions(lambda it: [sum(1 for _ in it)]).collect()
-        if mine != theirs:
-            raise PySparkValueError("Can only zip RDDs with same number of elements in each partition")
+        def batch_size(ser):
+            if isinstance(ser, BatchedSerializer):
+                return ser.batchSize
+            return 1  # one element per record
 
-        def tag(side):
-            def func(i, iterator):
-                for pos, v in enumerate(iterator):
-                    yield i, (side, pos, v)
-            return func
+        def rebatch(rdd, size):
+            return rdd._reserialize(BatchedSerializer(CPickleSerializer(), size))
 
-        tagged = self.mapPartitionsWithIndex(tag(0)).union(other.mapPartitionsWithIndex(tag(1)))
-        shuffled = tagged.partitionBy(n, _identity_partition)
-
-        def pair_up(iterator):
-            sides = ({}, {})
-            for _, (side, pos, v) in iterator:
-                sides[side][pos] = v
-            for pos in range(len(sides[0])):
-                yield sides[0][pos], sides[1][pos]
-
-        return shuffled.mapPartitions(pair_up)
+        mine, theirs = batch_size(self._jrdd_deserializer), batch_size(other._jrdd_deserializer)
+        if mine != theirs or not mine:
+            size = min(mine, theirs)
+            if size <= 0:
+                size = 100  # auto-batched or unlimited
+            other = rebatch(other, size)
+            self = rebatch(self, size)
+        if self.getNumPartitions() != other.getNumPartitions():
+            raise ValueError("Can only zip with RDD which has the same number of partitions")
+        jds = self.ctx._call("zip", self._jrdd, other._jrdd)
+        return RDD(jds, self.ctx, PairDeserializer(self._jrdd_deserializer, other._jrdd_deserializer))
 
     def coalesce(self, numPartitions, shuffle=False):
         """Fewer partitions by merging neighbours, or any number with ``shuffle=True``."""

@@ -360,6 +360,22 @@ class FakeContext:
         return FakeDataset(self, kind, len(index), lambda p, s: index[p][0].partition(index[p][1], s),
                            "UnionDataset", parts)
 
+    def zip(self, a, b):
+        if a.numPartitions() != b.numPartitions():
+            raise java_error("Can't zip RDDs with unequal numbers of partitions")
+
+        def compute(p, stage):
+            xs, ys = a.partition(p, stage), b.partition(p, stage)
+            if len(xs) != len(ys):
+                raise java_error("Can only zip RDDs with same number of elements in each partition")
+            out = []
+            for x, y in zip(xs, ys):
+                out.extend((x, y))
+            return out
+
+        kind = a.elementKind() if a.elementKind() == b.elementKind() else "bytes"
+        return FakeDataset(self, kind, a.numPartitions(), compute, "ZippedDataset", [a, b])
+
     def coalesce(self, ds, n, shuffle=False):
         if shuffle:
             # Round-robin from 0 in every map partition (the JVM starts where Spark does; the

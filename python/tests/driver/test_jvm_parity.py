@@ -59,3 +59,60 @@ def test_textfile_of_proc_files_is_empty_as_in_spark(jsc):
     # /proc files report size 0: Hadoop makes one empty split and Spark drops it.
     assert jsc.textFile("/proc/self/status").getNumPartitions() == 0
     assert jsc.textFile("/proc/cpuinfo").collect() == []
+
+
+# -- zip --------------------------------------------------------------------------------------
+
+def test_zip_runs_no_job_when_called(sc, backend):
+    seen = sc.accumulator(0)
+
+    def touch(x):
+        seen.add(1)
+        return x
+
+    a = sc.parallelize(range(5), 2).map(touch)
+    b = sc.parallelize(range(7), 2).map(touch)
+    zipped = a.zip(b)  # PySpark runs nothing here
+    assert seen.value == 0
+    with pytest.raises(ValueError, match="Can not deserialize PairRDD with different number of items"
+                                         " in batches: \\(2, 3\\)"):
+        zipped.collect()
+
+
+def test_zip_with_a_different_number_of_batches_fails_in_the_jvm(sc, backend):
+    # batches of 10 and 30: the second side is re-batched by ten, so 1 record meets 3
+    zipped = sc.parallelize(list(range(10)), 1).zip(sc.parallelize(list(range(30)), 1))
+    with pytest.raises(Py4JJavaError, match="Can only zip RDDs with same number of elements in each partition"):
+        zipped.collect()
+
+
+def test_zip_pairs_batches_and_strings(sc, backend, tmp_path):
+    assert sc.parallelize(range(20), 2).zip(sc.parallelize(range(20), 2).map(lambda x: -x)).glom().collect() == [
+        [(i, -i) for i in range(10)], [(i, -i) for i in range(10, 20)]]
+    f = tmp_path / "f.txt"
+    f.write_text("1\n22\n333\n")
+    lines = sc.textFile(str(f))
+    assert lines.zip(lines.map(len)).collect() == [("1", 1), ("22", 2), ("333", 3)]
+    with pytest.raises(ValueError, match="Can only zip with RDD which has the same number of partitions"):
+        sc.parallelize(range(5), 2).zip(sc.parallelize(range(5), 3))
+
+
+# -- saveAsTextFile ---------------------------------------------------------------------------
+
+def test_save_as_text_file_decodes_bytes_as_the_jvm_does(jsc, tmp_path):
+    out = tmp_path / "out"
+    jsc.parallelize([b"ok", b"\xff\xfeab", "s\u00e9", 3], 1).saveAsTextFile(str(out))
+    # pyspark 4.2.1 wrote exactly these bytes: malformed UTF-8 became U+FFFD, one per bad byte
+    assert (out / "part-00000").read_bytes() == b"ok\n\xef\xbf\xbd\xef\xbf\xbdab\ns\xc3\xa9\n3\n"
+
+
+# -- shuffles of nothing ----------------------------------------------------------------------
+
+def test_a_shuffle_of_an_rdd_with_no_partitions(jsc):
+    # pyspark 4.2.1: the reduce side has as many partitions as the input, here none
+    empty = jsc.emptyRDD()
+    assert empty.map(lambda x: (x, x)).reduceByKey(lambda a, b: a).collect() == []
+    assert empty.distinct().getNumPartitions() == 0
+    assert empty.partitionBy(3).glom().collect() == [[], [], []]
+    assert empty.repartition(2).glom().collect() == [[], []]
+    assert empty.coalesce(2).glom().collect() == []

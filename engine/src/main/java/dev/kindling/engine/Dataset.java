@@ -109,6 +109,14 @@ public abstract class Dataset {
   }
 
   /**
+   * Spark's {@code zip}: the i-th records of each partition of both, written one after the other
+   * (see {@link ZippedDataset}); fails when the partition counts differ.
+   */
+  public Dataset zip(Dataset other) {
+    return new ZippedDataset(this, other);
+  }
+
+  /**
    * {@code min(numPartitions, P)} partitions without a shuffle, grouped as Spark's default
    * coalescer groups them: runs of neighbours, unless some parent partitions have a location
    * (stored blocks, computed shuffle outputs), when Spark packs them by locality and balance.

@@ -51,6 +51,20 @@ final class FileOutputCommitter {
     this.frames = frames;
   }
 
+  /**
+   * A byte[] line as Spark writes it: PySpark's saveAsTextFile maps the pickled-free bytes through
+   * {@code BytesToString} ({@code new String(bytes, UTF_8)}) before Hadoop's TextOutputFormat, so
+   * malformed UTF-8 becomes U+FFFD. ASCII needs no round trip.
+   */
+  static byte[] asUtf8Text(byte[] b) {
+    for (byte x : b) {
+      if (x < 0) {
+        return new String(b, StandardCharsets.UTF_8).getBytes(StandardCharsets.UTF_8);
+      }
+    }
+    return b;
+  }
+
   private static boolean isGzip(String codec) {
     if (codec == null || codec.isEmpty()) {
       return false;
@@ -91,7 +105,7 @@ final class FileOutputCommitter {
           if (frames) {
             writeFrame(frameWriter, o);
           } else {
-            os.write(o instanceof byte[] b ? b : String.valueOf(o).getBytes(StandardCharsets.UTF_8));
+            os.write(o instanceof byte[] b ? asUtf8Text(b) : String.valueOf(o).getBytes(StandardCharsets.UTF_8));
             os.write('\n');
           }
           if ((++n & 1023) == 0) {

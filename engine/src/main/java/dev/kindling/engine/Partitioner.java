@@ -6,9 +6,10 @@ package dev.kindling.engine;
  * id of the Python partition function match, which is what lets {@code partitionBy} skip a shuffle.
  */
 public record Partitioner(int numPartitions, long partitionerId) {
+  /** Zero is allowed, as Spark's HashPartitioner allows it: a shuffle of an RDD with no partitions. */
   public Partitioner {
-    if (numPartitions <= 0) {
-      throw new IllegalArgumentException("Number of partitions (" + numPartitions + ") must be positive.");
+    if (numPartitions < 0) {
+      throw new IllegalArgumentException("Number of partitions (" + numPartitions + ") cannot be negative.");
     }
   }
 

@@ -21,7 +21,9 @@ class PairwiseAndPartitionerTest {
     assertThat(p.getPartition((1L << 32) + 3)).isEqualTo(3);
     assertThat(p.getPartition("x")).isEqualTo(Partitioner.nonNegativeMod("x".hashCode(), 5));
     assertThat(new Partitioner(5, 1)).isNotEqualTo(p).isEqualTo(new Partitioner(5, 1));
-    assertThatThrownBy(() -> new Partitioner(0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Partitioner(-1, 0)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Number of partitions (-1) cannot be negative.");
+    assertThat(new Partitioner(0, 0).numPartitions()).isZero();
   }
 
   @Test
@@ -86,6 +88,17 @@ class PairwiseAndPartitionerTest {
       assertThat(skewed.coalesce(1, false).numPartitions()).isEqualTo(1);
       assertThatThrownBy(() -> engine.parallelize(java.util.List.of("s"), 1).coalesce(2, true).collect())
           .hasMessageContaining("expected byte[] records");
+    }
+  }
+
+  @Test
+  void aShuffleOfNoPartitionsIntoNoneRunsAndIsEmpty() {
+    try (Engine engine = TestEngines.local(tmp)) {
+      Dataset none = engine.emptyDataset();
+      Dataset shuffled = none.pairwise().partitionBy(0, 1);
+      assertThat(shuffled.numPartitions()).isZero();
+      assertThat(shuffled.collect()).isEmpty();
+      assertThat(none.pairwise().partitionBy(3, 1).collect()).isEmpty();
     }
   }
 }

@@ -102,4 +102,16 @@ class SaveAsTextFileTest {
       assertThat(Files.readString(out.resolve("part-00001"))).isEqualTo("b\n");
     }
   }
+
+  @Test
+  void malformedUtf8BytesAreWrittenAsSparkDecodesThem() throws IOException {
+    // pyspark 4.2.1: saveAsTextFile of b"\xff\xfeab" writes EF BF BD EF BF BD 61 62 (two U+FFFD).
+    try (Engine engine = TestEngines.local(tmp)) {
+      Path out = tmp.resolve("bad-utf8");
+      engine.parallelize(java.util.List.of(new byte[] {(byte) 0xff, (byte) 0xfe, 'a', 'b'},
+          "s\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8)), 1).saveAsTextFile(out.toString(), null);
+      assertThat(Files.readAllBytes(out.resolve("part-00000"))).containsExactly(
+          0xef, 0xbf, 0xbd, 0xef, 0xbf, 0xbd, 'a', 'b', '\n', 's', 0xc3, 0xa9, '\n');
+    }
+  }
 }

@@ -363,6 +363,14 @@ public final class KindlingContext {
         Dataset.BYTES, "coalesce", List.of(ds), true);
   }
 
+  /** Spark's {@code RDD.zip}: each pair's two records one after the other (PySpark's PairDeserializer reads them). */
+  public Dataset zip(Dataset left, Dataset right) {
+    checkRunning();
+    return new Dataset(Errors.call("zip", () -> left.engine.zip(right.engine)),
+        left.elementKind().equals(right.elementKind()) ? left.elementKind() : Dataset.BYTES, "zip",
+        List.of(left, right), false);
+  }
+
   public Dataset pickleFile(String path, int minPartitions) {
     checkRunning();
     return wrap(Errors.call("pickleFile", () -> FileDatasets.pickleFile(engine, path, minPartitions)),
