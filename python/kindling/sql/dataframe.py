@@ -153,9 +153,6 @@ class DataFrame:
     def printSchema(self, level=None):
         print(self._schema.treeString(level))
 
-    def schema_tree(self, level=None):
-        return self._schema.treeString(level)
-
     def _show_string(self, n=20, truncate=True, vertical=False):
         if not isinstance(n, int) or isinstance(n, bool):
             raise PySparkTypeError(

@@ -161,3 +161,17 @@ def test_session_context_manager_stops_the_context():
         assert s.range(3).count() == 3
         sc = s.sparkContext
     assert sc._stopped and SparkContext._active_spark_context is None
+
+
+def test_functions_and_column_are_refused_by_name():
+    import kindling.sql
+    from kindling.sql import functions as F
+
+    with pytest.raises(NotImplementedError, match=r"^pyspark\.sql\.functions\.col is not supported"):
+        F.col("x")
+    with pytest.raises(NotImplementedError, match=r"^pyspark\.sql\.functions\.count "):
+        from kindling.sql.functions import count  # noqa: F401
+    with pytest.raises(NotImplementedError, match=r"^pyspark\.sql\.Column "):
+        kindling.sql.Column
+    with pytest.raises(AttributeError):
+        kindling.sql.NoSuchThing
