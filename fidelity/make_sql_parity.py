@@ -48,7 +48,6 @@ DIFFERS = {
     "DataFrame.dropDuplicates": "keeps the first row per key that the shuffle meets",
     "DataFrame.drop_duplicates": "keeps the first row per key that the shuffle meets",
     "DataFrame.toJSON": "an RDD of JSON strings, as PySpark 4.2 (which warns that this will change)",
-    "DataFrame.sparkSession": "an attribute",
     "DataFrameReader.text": "modifiedBefore/modifiedAfter refused; otherwise Spark's splits and line rules",
     "DataFrameReader.json": "options samplingRatio, primitivesAsString, prefersDecimal, mode, "
     "columnNameOfCorruptRecord, lineSep, multiLine, dropFieldIfAllNull; others (allowSingleQuotes, "
@@ -115,7 +114,7 @@ _REASON = re.compile(r"not_supported\(\s*(?:\"[^\"]*\"|'[^']*'|[^,]+),\s*(\"[^\"
 
 
 def _refusal(cls, name):
-    """The reason Kindling's member gives when it only raises not_supported, else None."""
+    """The reason Kindling's member gives when all it does is raise not_supported, else None."""
     member = inspect.getattr_static(cls, name)
     func = member.fget if isinstance(member, property) else member
     func = getattr(func, "__func__", func)
@@ -126,18 +125,19 @@ def _refusal(cls, name):
         source = inspect.getsource(func)
     except (TypeError, OSError):
         return None
-    body = [line for line in source.splitlines()[1:] if line.strip() and not line.strip().startswith(("#", '"""'))]
-    if body and all("not_supported" in line or line.strip().startswith(("raise", '"', "'")) or line.strip().endswith(")")
-                    for line in body[:3]) and "raise not_supported" in source and "return" not in source:
-        m = _REASON.search(source)
-        if m:
-            text = m.group(1)
-            module = sys.modules[func.__module__]
-            for const in re.findall(r"_[A-Z_]+", text):
-                text = text.replace(const, repr(getattr(module, const)))
-            return eval(text.replace('" + \'', "'").replace("\" + '", "'"), {})
+    body = source.split(":\n", 1)[1] if ":\n" in source else ""
+    body = re.sub(r'^\s*("""|\'\'\')(.|\n)*?\1\s*\n', "", body)  # the docstring
+    statement = " ".join(line.strip() for line in body.splitlines() if line.strip())
+    if not statement.startswith("raise not_supported("):
+        return None
+    m = _REASON.search(statement)
+    if not m:
         return "not supported"
-    return None
+    text = m.group(1)
+    module = sys.modules[func.__module__]
+    for const in set(re.findall(r"\b_[A-Z_]+\b", text)):
+        text = text.replace(const, repr(getattr(module, const)))
+    return eval(text, {})
 
 
 def main():

@@ -17,10 +17,31 @@ _EXPORTS = {
     "Row": "kindling.sql.types",
 }
 
-__all__ = sorted(_EXPORTS) + ["types"]
+#: pyspark.sql names that are Spark SQL itself: importing them raises the not-supported error.
+_SQL_ONLY = {
+    "Column": "Column expressions need Spark SQL",
+    "Window": "window functions need Spark SQL",
+    "WindowSpec": "window functions need Spark SQL",
+    "GroupedData": "grouping and aggregation need Spark SQL expressions",
+    "Catalog": "Kindling has no SQL catalog",
+    "SQLContext": "use SparkSession",
+    "HiveContext": "Kindling has no Hive metastore",
+    "UDFRegistration": "user-defined SQL functions need Spark SQL expressions",
+    "UDTFRegistration": "user-defined SQL functions need Spark SQL expressions",
+    "DataFrameNaFunctions": "it needs Spark SQL expressions",
+    "DataFrameStatFunctions": "it needs Spark SQL expressions",
+    "DataFrameWriterV2": "Kindling has no SQL catalog",
+    "Observation": "it needs Spark SQL expressions",
+}
+
+__all__ = sorted(_EXPORTS) + ["functions", "types"]
 
 
 def __getattr__(name):
+    if name in _SQL_ONLY:
+        from kindling.sql._errors import not_supported
+
+        raise not_supported("pyspark.sql.%s" % name, _SQL_ONLY[name])
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError("module 'kindling.sql' has no attribute %r" % name)

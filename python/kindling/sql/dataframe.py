@@ -94,7 +94,11 @@ class DataFrame:
     def __init__(self, rdd, schema, session):
         self._rdd_value = rdd
         self._schema = schema
-        self.sparkSession = session
+        self._session = session
+
+    @property
+    def sparkSession(self):
+        return self._session
 
     # -- what it is ------------------------------------------------------------------------------
 
@@ -148,9 +152,6 @@ class DataFrame:
 
     def printSchema(self, level=None):
         print(self._schema.treeString(level))
-
-    def schema_tree(self, level=None):
-        return self._schema.treeString(level)
 
     def _show_string(self, n=20, truncate=True, vertical=False):
         if not isinstance(n, int) or isinstance(n, bool):
@@ -536,30 +537,37 @@ def _widener(dt):
     return lambda v: v
 
 
-def _expression_method(name):
+def _refused_method(name, why):
     def method(self, *args, **kwargs):
-        raise not_supported("DataFrame.%s" % name, _EXPRESSIONS)
+        raise not_supported("DataFrame.%s" % name, why)
 
     method.__name__ = name
-    method.__doc__ = "Not in Kindling: %s." % _EXPRESSIONS
+    method.__doc__ = "Not in Kindling: %s." % why
     return method
 
 
-#: DataFrame methods that take or build Spark SQL expressions.
-EXPRESSION_METHODS = (
-    "filter", "where", "selectExpr", "withColumn", "withColumns", "groupBy", "groupby", "agg",
-    "join", "crossJoin", "rollup", "cube", "groupingSets", "pivot", "describe", "summary",
-    "withWatermark", "hint", "observe", "dropna", "fillna", "replace", "approxQuantile", "corr",
-    "cov", "crosstab", "freqItems", "sampleBy", "sortWithinPartitions", "repartitionByRange",
-    "colRegex", "alias",
-    "mapInPandas", "mapInArrow", "createTempView", "createOrReplaceTempView",
-    "createGlobalTempView", "createOrReplaceGlobalTempView", "registerTempTable", "explain",
-    "checkpoint", "localCheckpoint", "toPandas", "toArrow", "pandas_api", "to_pandas_on_spark",
-    "unpivot", "melt", "withMetadata", "dropDuplicatesWithinWatermark", "to",
-    "asTable", "lateralJoin", "scalar", "exists", "metadataColumn", "inputFiles", "zipWithIndex",
-    "nearestByJoin", "repartitionById", "transpose",
-    "sameSemantics", "semanticHash", "executionInfo", "writeTo", "mergeInto",
-)
-for _name in EXPRESSION_METHODS:
+_CATALOG = "Kindling has no SQL catalog (no tables or views)"
+_PLAN = "Kindling has no query plan or optimizer (a DataFrame is an RDD of Rows)"
+_ARROW = "it needs the pandas/Arrow conversion of Spark SQL, which Kindling does not have"
+_CHECKPOINT = "not implemented; df.rdd.checkpoint() checkpoints the rows"
+
+#: DataFrame methods Kindling refuses, with the reason each one's error gives.
+REFUSED_METHODS = dict(
+    [(n, _EXPRESSIONS) for n in (
+        "filter", "where", "selectExpr", "withColumn", "withColumns", "groupBy", "groupby", "agg",
+        "join", "crossJoin", "rollup", "cube", "groupingSets", "pivot", "describe", "summary",
+        "withWatermark", "hint", "observe", "dropna", "fillna", "replace", "approxQuantile",
+        "corr", "cov", "crosstab", "freqItems", "sampleBy", "sortWithinPartitions",
+        "repartitionByRange", "repartitionById", "colRegex", "alias", "unpivot", "melt",
+        "withMetadata", "dropDuplicatesWithinWatermark", "to", "asTable", "lateralJoin", "scalar",
+        "exists", "metadataColumn", "nearestByJoin", "transpose", "zipWithIndex")]
+    + [(n, _CATALOG) for n in (
+        "createTempView", "createOrReplaceTempView", "createGlobalTempView",
+        "createOrReplaceGlobalTempView", "registerTempTable", "writeTo", "mergeInto")]
+    + [(n, _PLAN) for n in ("explain", "executionInfo", "sameSemantics", "semanticHash", "inputFiles")]
+    + [(n, _ARROW) for n in ("mapInPandas", "mapInArrow", "toPandas", "toArrow", "pandas_api",
+                             "to_pandas_on_spark")]
+    + [(n, _CHECKPOINT) for n in ("checkpoint", "localCheckpoint")])
+for _name, _why in REFUSED_METHODS.items():
     if not hasattr(DataFrame, _name):
-        setattr(DataFrame, _name, _expression_method(_name))
+        setattr(DataFrame, _name, _refused_method(_name, _why))
