@@ -4,6 +4,7 @@ python kindling_commands.py NAME            -> pickled (func, None, NoOpSerializ
 python kindling_commands.py broadcast PATH VALUE   -> writes one pickle of VALUE to PATH (WRK-10.6)
 """
 import json
+import os
 import pickle
 import sys
 import time
@@ -40,6 +41,10 @@ def segfault(split, it):
 def hang(split, it):
     for x in it:
         yield x
+    # The test waits for this mark (an observed event) before it cancels or kills the task.
+    events = os.environ.get("BRIDGE_TESTKIT_EVENTS")
+    if events:
+        open(os.path.join(events, "hang-%d" % os.getpid()), "w").close()
     time.sleep(3600)
 
 

@@ -4,6 +4,7 @@ python pyspark_commands.py NAME   -> CloudPickleSerializer().dumps((func, None, 
 python pyspark_commands.py broadcast PATH VALUE   -> one pickle of VALUE in PATH
 """
 import json
+import os
 import pickle
 import sys
 import time
@@ -32,6 +33,10 @@ def registry(split, it):
 def hang(split, it):
     for x in it:
         yield x
+    # The test waits for this mark (an observed event) before it cancels or kills the task.
+    events = os.environ.get("BRIDGE_TESTKIT_EVENTS")
+    if events:
+        open(os.path.join(events, "hang-%d" % os.getpid()), "w").close()
     time.sleep(3600)
 
 

@@ -126,6 +126,9 @@ def main():
             hold_after = os.environ.get("BRIDGE_TESTKIT_DAEMON_HOLD_AFTER")
             if hold_after is not None and forks >= int(hold_after):
                 held.append(sock)
+                events = os.environ.get("BRIDGE_TESTKIT_EVENTS")
+                if events:  # the test waits for this mark before it interrupts the fork
+                    open(os.path.join(events, "held-%d" % len(held)), "w").close()
                 continue
             forks += 1
             pid = os.fork()

@@ -2,6 +2,7 @@
 import json
 import os
 import signal
+import sys
 import time
 
 from . import worker_state
@@ -34,6 +35,10 @@ def fail_at(k, split, it):
 def hang(split, it):
     for x in it:
         yield x
+    # The test waits for this mark (an observed event) before it cancels or kills the task.
+    events = os.environ.get("BRIDGE_TESTKIT_EVENTS")
+    if events:
+        open(os.path.join(events, "hang-%d" % os.getpid()), "w").close()
     time.sleep(3600)
     return iter(())
 
@@ -51,6 +56,9 @@ def echo_then_hang(split, it):
 def kill_self_at(k, split, it):
     for i, x in enumerate(it):
         if i == k:
+            # The last words the JVM must carry into the crash error (WRK-7.4's stderr tail).
+            sys.stderr.write("bridge_testkit: worker %d kills itself at element %d\n" % (os.getpid(), k))
+            sys.stderr.flush()
             os.kill(os.getpid(), signal.SIGKILL)
         yield x
 

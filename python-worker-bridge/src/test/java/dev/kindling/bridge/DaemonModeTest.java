@@ -7,6 +7,7 @@ import static dev.kindling.bridge.Testkit.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Collections;
@@ -29,9 +30,12 @@ class DaemonModeTest {
     return Testkit.conf();
   }
 
+  /** Where the test kit marks events (a task that reached its hang). */
+  final java.nio.file.Path events = Testkit.eventsDir();
+
   @BeforeEach
   void start() {
-    factory = Testkit.factory(baseConf());
+    factory = Testkit.factory(baseConf(), Testkit.EVENTS, events.toString());
     runner = new PythonRunner(factory);
   }
 
@@ -142,9 +146,9 @@ class DaemonModeTest {
             return t;
           }
         });
-    Thread.sleep(200);
+    Testkit.awaitEvent(events, "hang-" + run.workerPid());
     assertThat(run.cancel()).isTrue();
-    assertThat(reader.get(5, java.util.concurrent.TimeUnit.SECONDS))
+    assertThat(reader.get(TimeFactor.seconds(5), java.util.concurrent.TimeUnit.SECONDS))
         .isInstanceOf(PythonTaskKilledException.class);
     assertThat(Testkit.alive(run.workerPid())).isFalse();
   }

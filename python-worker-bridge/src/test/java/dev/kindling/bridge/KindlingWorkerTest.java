@@ -6,6 +6,7 @@ import static dev.kindling.bridge.Testkit.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kindling.protocol.Profile;
 import java.nio.file.Path;
@@ -31,10 +32,13 @@ class KindlingWorkerTest {
 
   @TempDir Path tmp;
 
+  /** Where the hang command marks that it produced its output and hangs. */
+  private static final Path EVENTS = Testkit.eventsDir();
+
   private static WorkerFactory factory(boolean daemon, Profile profile) {
     return Testkit.factory(Testkit.kindlingConf(
         BridgeConfig.USE_DAEMON, Boolean.toString(daemon),
-        BridgeConfig.PROFILE, profile.id()));
+        BridgeConfig.PROFILE, profile.id()), Testkit.EVENTS, EVENTS.toString());
   }
 
   private static TaskSpec.Builder spec(String command) {
@@ -112,7 +116,7 @@ class KindlingWorkerTest {
   void WRK_7_4_realDaemonWorkerKilled() throws Exception {
     try (WorkerFactory f = factory(true, Profile.SPARK_4_2)) {
       TaskRun run = new PythonRunner(f).run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
-      Thread.sleep(300);
+      Testkit.awaitEvent(EVENTS, "hang-" + run.workerPid());
       Testkit.kill9(run.workerPid());
       assertThatThrownBy(() -> drain(run))
           .isInstanceOf(PythonWorkerCrashedException.class)
@@ -124,7 +128,7 @@ class KindlingWorkerTest {
   void WRK_3_17_cancelOnTheRealDaemon() throws Exception {
     try (WorkerFactory f = factory(true, Profile.SPARK_4_2)) {
       TaskRun run = new PythonRunner(f).run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
-      Thread.sleep(300);
+      Testkit.awaitEvent(EVENTS, "hang-" + run.workerPid());
       assertThat(run.cancel()).isTrue();
       assertThatThrownBy(() -> drain(run)).isInstanceOf(PythonTaskKilledException.class);
       long daemon = f.daemonPid().orElseThrow();
@@ -162,7 +166,7 @@ class KindlingWorkerTest {
       Thread main = Thread.currentThread();
       Thread interrupter = new Thread(() -> {
         try {
-          Thread.sleep(300);
+          Testkit.awaitEvent(EVENTS, "hang-" + run.workerPid());
         } catch (InterruptedException e) {
           return;
         }

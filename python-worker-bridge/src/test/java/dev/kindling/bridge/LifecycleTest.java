@@ -7,6 +7,7 @@ import static dev.kindling.bridge.Testkit.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +98,8 @@ class LifecycleTest {
 
   @Test
   void WRK_3_17_cancelKillsTheWorkerWithinTheKillTimeout() throws Exception {
-    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.KILL_TIMEOUT, "2s")));
+    Path events = Testkit.eventsDir();
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.KILL_TIMEOUT, "2s"), Testkit.EVENTS, events.toString()));
     TaskRun run = hang(r);
     CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
       try {
@@ -107,13 +109,13 @@ class LifecycleTest {
         return t;
       }
     });
-    Thread.sleep(300);
+    Testkit.awaitEvent(events, "hang-" + run.workerPid());
     long t0 = System.nanoTime();
     assertThat(run.cancel()).isTrue();
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-    assertThat(ms).isLessThan(2000);
+    assertThat(ms).isLessThan(TimeFactor.millis(2000));
     assertThat(Testkit.alive(run.workerPid())).isFalse();
-    assertThat(reader.get(5, TimeUnit.SECONDS)).isInstanceOf(PythonTaskKilledException.class);
+    assertThat(reader.get(TimeFactor.seconds(5), TimeUnit.SECONDS)).isInstanceOf(PythonTaskKilledException.class);
   }
 
   /**
@@ -123,7 +125,8 @@ class LifecycleTest {
    */
   @Test
   void WRK_3_11_interruptDuringForkLeavesTheDaemonAndItsOtherWorkers() throws Exception {
-    WorkerFactory f = factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_HOLD_AFTER", "1");
+    Path events = Testkit.eventsDir();
+    WorkerFactory f = factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_HOLD_AFTER", "1", Testkit.EVENTS, events.toString());
     PythonRunner r = new PythonRunner(f);
     TaskRun running = hang(r);
     long daemonPid = f.daemonPid().orElseThrow();
@@ -136,11 +139,11 @@ class LifecycleTest {
       }
     }, "forking-task");
     t.start();
-    Thread.sleep(500); // the second fork now waits for a pid the daemon holds back
+    Testkit.awaitEvent(events, "held-1"); // the second fork now waits for a pid the daemon holds back
     long t0 = System.nanoTime();
     t.interrupt();
-    Throwable thrown = forking.get(5, TimeUnit.SECONDS);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2000);
+    Throwable thrown = forking.get(TimeFactor.seconds(5), TimeUnit.SECONDS);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(TimeFactor.millis(2000));
     assertThat(thrown).isInstanceOf(PythonTaskKilledException.class);
     assertThat(f.daemonPid()).contains(daemonPid);
     assertThat(Testkit.alive(daemonPid)).isTrue();
@@ -150,9 +153,10 @@ class LifecycleTest {
 
   @Test
   void WRK_7_4_daemonWorkerKilledMidTask() throws Exception {
-    PythonRunner r = new PythonRunner(factory(Testkit.conf()));
+    Path events = Testkit.eventsDir();
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(), Testkit.EVENTS, events.toString()));
     TaskRun run = hang(r);
-    Thread.sleep(300);
+    Testkit.awaitEvent(events, "hang-" + run.workerPid());
     Testkit.kill9(run.workerPid());
     assertThatThrownBy(() -> drain(run))
         .isInstanceOf(PythonWorkerCrashedException.class)
@@ -163,9 +167,10 @@ class LifecycleTest {
 
   @Test
   void WRK_7_4_simpleWorkerKilledMidTask() throws Exception {
-    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false")));
+    Path events = Testkit.eventsDir();
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"), Testkit.EVENTS, events.toString()));
     TaskRun run = hang(r);
-    Thread.sleep(300);
+    Testkit.awaitEvent(events, "hang-" + run.workerPid());
     Testkit.kill9(run.workerPid());
     assertThatThrownBy(() -> drain(run))
         .isInstanceOf(PythonWorkerCrashedException.class)
@@ -178,9 +183,24 @@ class LifecycleTest {
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false")));
     TaskRun run = r.run(spec("kill_self_at", 1).build(),
         List.<Object>of(utf8("a"), utf8("b"), utf8("c")).iterator());
+    // kill_self_at writes one stderr line just before its SIGKILL: the error must carry it.
     assertThatThrownBy(() -> drain(run))
         .isInstanceOf(PythonWorkerCrashedException.class)
-        .hasMessageContaining("killed by signal 9");
+        .hasMessageContaining("killed by signal 9")
+        .hasMessageContaining("--- last lines of the worker's stderr ---")
+        .hasMessageContaining("bridge_testkit: worker " + run.workerPid() + " kills itself at element 1");
+  }
+
+  @Test
+  void WRK_7_4_daemonWorkerCrashCarriesTheDaemonsStderrTail() throws Exception {
+    PythonRunner r = new PythonRunner(factory(Testkit.conf()));
+    TaskRun run = r.run(spec("kill_self_at", 1).build(),
+        List.<Object>of(utf8("a"), utf8("b"), utf8("c")).iterator());
+    // A forked worker's stderr is the daemon's: the error carries the daemon's tail with the line.
+    assertThatThrownBy(() -> drain(run))
+        .isInstanceOf(PythonWorkerCrashedException.class)
+        .hasMessageContaining("--- last lines of the daemon's stderr ---")
+        .hasMessageContaining("bridge_testkit: worker " + run.workerPid() + " kills itself at element 1");
   }
 
   @Test
@@ -267,15 +287,27 @@ class LifecycleTest {
 
   @Test
   void WRK_3_16_idleWorkersExpire() throws Exception {
-    WorkerFactory f = factory(Testkit.conf(BridgeConfig.IDLE_TIMEOUT, "300ms"));
+    long idleMs = 300;
+    WorkerFactory f = factory(Testkit.conf(BridgeConfig.IDLE_TIMEOUT, idleMs + "ms"));
     PythonRunner r = new PythonRunner(f);
     int pid;
+    long returned;
     try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
       drain(run);
       pid = run.workerPid();
+      returned = System.nanoTime(); // no later than the worker's return to the pool, in close()
     }
-    assertThat(f.idleWorkerCount()).isEqualTo(1);
+    // The reaper may already have expired the worker (a loaded machine can stall this thread past
+    // the idle timeout): then it must not have done so before the idle timeout had passed.
+    int idle = f.idleWorkerCount();
+    long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - returned);
+    if (idle == 0) {
+      assertThat(elapsedMs).as("worker expired before its idle timeout").isGreaterThanOrEqualTo(idleMs);
+    } else {
+      assertThat(idle).isEqualTo(1);
+    }
     assertThat(Testkit.awaitGone(pid, 5000)).isTrue();
+    // The pool drops a worker before it kills it: once the pid is gone, the pool is empty.
     assertThat(f.idleWorkerCount()).isZero();
   }
 
@@ -496,11 +528,12 @@ class LifecycleTest {
 
   @Test
   void WRK_3_11_aDaemonWorkerIsKilledThroughTheDaemonsStdin() throws Exception {
-    WorkerFactory f = factory(Testkit.conf());
+    Path events = Testkit.eventsDir();
+    WorkerFactory f = factory(Testkit.conf(), Testkit.EVENTS, events.toString());
     TaskRun run = hang(new PythonRunner(f));
-    Thread.sleep(200);
+    Testkit.awaitEvent(events, "hang-" + run.workerPid());
     assertThat(run.cancel()).isTrue();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TimeFactor.millis(5000));
     while (!f.daemonOutputTail().contains("worker " + run.workerPid() + " killed by signal 9")
         && System.nanoTime() < deadline) {
       Thread.sleep(20);

@@ -95,7 +95,7 @@ class PysparkCompatTest {
     try (InputStream in = proc.getInputStream()) {
       in.transferTo(out);
     }
-    assertThat(proc.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(proc.waitFor(dev.kindling.protocol.TimeFactor.seconds(60), TimeUnit.SECONDS)).isTrue();
     assertThat(proc.exitValue()).isZero();
     return out.toByteArray();
   }
@@ -111,7 +111,9 @@ class PysparkCompatTest {
         BridgeConfig.WORKER_MODULE, "pyspark.worker", BridgeConfig.DAEMON_MODULE, "pyspark.daemon",
         BridgeConfig.PROFILE, profile.id(), BridgeConfig.USE_DAEMON, Boolean.toString(daemon)));
     BridgeConfig config = BridgeConfig.fromMap(conf);
-    Map<String, String> env = py[1].isEmpty() ? Map.of() : Map.of("PYTHONPATH", py[1]);
+    java.nio.file.Path events = Testkit.eventsDir();
+    Map<String, String> env = py[1].isEmpty() ? Map.of(Testkit.EVENTS, events.toString())
+        : Map.of("PYTHONPATH", py[1], Testkit.EVENTS, events.toString());
     String version = new String(new ProcessBuilder(py[0], "-c",
         "import sys; print('%d.%d' % sys.version_info[:2], end='')").start().getInputStream().readAllBytes());
     try (WorkerFactory f = new WorkerFactory(new WorkerKey(py[0], "pyspark.worker", "pyspark.daemon", env), config)) {
@@ -172,7 +174,7 @@ class PysparkCompatTest {
       TaskSpec hang = TaskSpec.builder().pythonVersion(version).command(run(py[0], py[1], "hang"))
           .sparkFilesDir(tmp.toString()).build();
       TaskRun busy = r.run(hang, List.<Object>of(utf8("x")).iterator());
-      Thread.sleep(300);
+      Testkit.awaitEvent(events, "hang-" + busy.workerPid());
       assertThat(busy.cancel()).isTrue();
       assertThatThrownBy(() -> drain(busy)).isInstanceOf(PythonTaskKilledException.class);
     }

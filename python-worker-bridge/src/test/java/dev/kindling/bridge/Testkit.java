@@ -2,6 +2,8 @@ package dev.kindling.bridge;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.kindling.protocol.TimeFactor;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -134,7 +136,7 @@ final class Testkit {
       try (InputStream in = p.getInputStream()) {
         in.transferTo(out);
       }
-      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+      if (!p.waitFor(TimeFactor.seconds(60), TimeUnit.SECONDS) || p.exitValue() != 0) {
         throw new IllegalStateException("failed: " + Arrays.toString(cmd));
       }
       return out.toByteArray();
@@ -146,13 +148,44 @@ final class Testkit {
     }
   }
 
+  /** The variable naming the directory where the test kit's Python side marks events. */
+  static final String EVENTS = "BRIDGE_TESTKIT_EVENTS";
+
+  /**
+   * A fresh directory for {@value #EVENTS}: {@code hang} marks {@code hang-<pid>} once it has
+   * produced its output and is about to hang; the test kit's daemon marks {@code held-<n>} when it
+   * holds the n-th connection back without a pid.
+   */
+  static Path eventsDir() {
+    try {
+      Path d = Files.createTempDirectory("bridge-testkit-events-");
+      d.toFile().deleteOnExit();
+      return d;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Waits for the event {@code name} in {@code dir} (deadline 10 s times the time factor). */
+  static void awaitEvent(Path dir, String name) throws InterruptedException {
+    long limit = TimeFactor.millis(10_000);
+    long deadline = System.nanoTime() + limit * 1_000_000L;
+    Path marker = dir.resolve(name);
+    while (!Files.exists(marker)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the test kit never marked '" + name + "' in " + dir + " within " + limit + " ms");
+      }
+      Thread.sleep(5);
+    }
+  }
+
   static boolean alive(long pid) {
     return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   /** Waits up to {@code millis} for {@code pid} to be gone. */
   static boolean awaitGone(long pid, long millis) throws InterruptedException {
-    long deadline = System.nanoTime() + millis * 1_000_000L;
+    long deadline = System.nanoTime() + TimeFactor.millis(millis) * 1_000_000L;
     while (System.nanoTime() < deadline) {
       if (!alive(pid)) {
         return true;
@@ -164,6 +197,6 @@ final class Testkit {
 
   static void kill9(long pid) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("kill", "-9", Long.toString(pid)).start();
-    p.waitFor(5, TimeUnit.SECONDS);
+    p.waitFor(TimeFactor.seconds(5), TimeUnit.SECONDS);
   }
 }

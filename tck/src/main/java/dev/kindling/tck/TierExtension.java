@@ -12,6 +12,8 @@ import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.InvocationInterceptor;
+import org.junit.jupiter.api.extension.ReflectiveInvocationContext;
 import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
 import org.opentest4j.TestAbortedException;
@@ -23,6 +25,8 @@ import org.opentest4j.TestAbortedException;
  *   <li>{@code untested_}: never runs; skipped as "untested rule ID: not verified by this TCK";
  *   <li>{@code optional_}: any failure (of the test or its before/after-each methods) becomes a skip
  *       "optional rule ID not met: cause";
+ *   <li>{@code stochastic_}: a failed attempt is rerun (see {@link Tier#STOCHASTIC}) before the
+ *       failure is reported;
  *   <li>rules that do not apply to the run's profile are skipped as not applicable;
  *   <li>{@code required_}: an assumption that did not hold (the check observed nothing) fails the
  *       test naming its rule; only {@link NotApplicable} (a capability not declared) skips it.
@@ -33,7 +37,8 @@ import org.opentest4j.TestAbortedException;
  * test as a TCK bug. These checks run outside the optional-to-skip conversion.
  */
 public final class TierExtension
-    implements ExecutionCondition,
+    implements InvocationInterceptor,
+        ExecutionCondition,
         BeforeTestExecutionCallback,
         TestExecutionExceptionHandler,
         LifecycleMethodExecutionExceptionHandler {
@@ -72,6 +77,66 @@ public final class TierExtension
     return ConditionEvaluationResult.enabled("tier " + binding.tier());
   }
 
+  /** Attempts a {@code stochastic_} check gets in all (configuration parameter). */
+  public static final String STOCHASTIC_ATTEMPTS = "kindling.tck.stochastic.attempts";
+
+  @Override
+  public void interceptTestMethod(
+      Invocation<Void> invocation,
+      ReflectiveInvocationContext<Method> invocationContext,
+      ExtensionContext context)
+      throws Throwable {
+    TckConfig config = TckConfigResolver.config(context);
+    RuleBinding binding =
+        RuleBinding.of(invocationContext.getExecutable(), Catalogs.get(config.catalog()));
+    if (binding.tier() != Tier.STOCHASTIC) {
+      invocation.proceed();
+      return;
+    }
+    int attempts = context.getConfigurationParameter(STOCHASTIC_ATTEMPTS).map(Integer::parseInt).orElse(3);
+    if (attempts < 1) {
+      throw new IllegalArgumentException(STOCHASTIC_ATTEMPTS + "=" + attempts + ": must be >= 1");
+    }
+    Throwable first;
+    try {
+      invocation.proceed();
+      return;
+    } catch (TestAbortedException e) {
+      throw e;
+    } catch (Throwable t) {
+      first = t;
+    }
+    List<String> failures = new ArrayList<>();
+    failures.add(firstLine(first));
+    Method method = invocationContext.getExecutable();
+    method.setAccessible(true);
+    for (int attempt = 2; attempt <= attempts; attempt++) {
+      try {
+        method.invoke(invocationContext.getTarget().orElse(null), invocationContext.getArguments().toArray());
+        context.publishReportEntry("stochastic", "passed on attempt " + attempt + " of " + attempts
+            + " after: " + String.join(" | ", failures));
+        return;
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        Throwable t = e.getCause();
+        if (t instanceof TestAbortedException) {
+          throw t;
+        }
+        failures.add(firstLine(t));
+      }
+    }
+    String message = first.getMessage() == null ? first.toString() : first.getMessage();
+    AssertionError all = new AssertionError(
+        message + "\n[stochastic: every one of " + attempts + " attempts failed: "
+            + String.join(" | ", failures) + "]", first);
+    throw all;
+  }
+
+  private static String firstLine(Throwable t) {
+    String m = t.getMessage() == null ? t.toString() : t.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
   @Override
   public void beforeTestExecution(ExtensionContext context) {
     TckConfig config = TckConfigResolver.config(context);
@@ -88,8 +153,8 @@ public final class TierExtension
         problems.add("rule " + id + " is not in the specs");
       } else if (binding.explicitTier()) {
         Level level = rule.get().level();
-        if (binding.tier() == Tier.REQUIRED && level != Level.MUST) {
-          problems.add("required_ test for " + id + ", which is a " + level + " rule (use optional_)");
+        if (binding.tier().isRequired() && level != Level.MUST) {
+          problems.add(binding.tier().prefix() + " test for " + id + ", which is a " + level + " rule (use optional_)");
         } else if (binding.tier() == Tier.OPTIONAL && level == Level.MUST) {
           problems.add("optional_ test for " + id + ", which is a MUST rule (use required_)");
         }
@@ -126,7 +191,7 @@ public final class TierExtension
     TckConfig config = TckConfigResolver.config(context);
     RuleBinding binding =
         RuleBinding.of(context.getRequiredTestMethod(), Catalogs.get(config.catalog()));
-    if (binding.tier() == Tier.REQUIRED) {
+    if (binding.tier().isRequired()) {
       return required(binding, throwable);
     }
     if (throwable instanceof TestAbortedException || binding.tier() != Tier.OPTIONAL) {

@@ -54,7 +54,7 @@ public final class RuleIds {
   }
 
   private static final Pattern METHOD =
-      Pattern.compile("(?:(?:required|optional|untested)_)?([A-Z]+(?:_\\d+)+)(?:_[^0-9].*)?");
+      Pattern.compile("(?:(?:required|stochastic|optional|untested)_)?([A-Z]+(?:_\\d+)+)(?:_[^0-9].*)?");
 
   private static int compare(String a, String b) {
     Matcher ma = PARTS.matcher(a);

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * Finds the rule ids that tests claim to check, in source text:
  *
  * <ul>
- *   <li>Java: {@code void WRK_6_2_xxx(}, {@code void required_WRK_6_2_xxx(} (also {@code optional_})
+ *   <li>Java: {@code void WRK_6_2_xxx(}, {@code void required_WRK_6_2_xxx(} (also {@code stochastic_}, {@code optional_})
  *       and {@code @SpecRule("WRK-6.2")} / {@code @SpecRule({"A-1", "B-2"})}. An {@code untested_}
  *       method is a placeholder that checks nothing, so it does not count;
  *   <li>Python: {@code def test_WRK_6_2_xxx(} and {@code @pytest.mark.spec("WRK-6.2")}.
@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class SpecIdScanner {
   private static final Pattern JAVA_METHOD =
-      Pattern.compile("\\bvoid\\s+(?:(?:required|optional)_)?([A-Z]+(?:_\\d+)+)(?=_[^0-9]|\\s*\\()");
+      Pattern.compile("\\bvoid\\s+(?:(?:required|stochastic|optional)_)?([A-Z]+(?:_\\d+)+)(?=_[^0-9]|\\s*\\()");
   private static final Pattern JAVA_ANNOTATION =
       Pattern.compile("@(?:[\\w.]+\\.)?SpecRule\\s*\\(([^)]*)\\)");
   private static final Pattern PY_FUNCTION =

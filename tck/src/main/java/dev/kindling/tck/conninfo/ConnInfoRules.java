@@ -199,7 +199,7 @@ public abstract class ConnInfoRules extends ConnInfoVerification {
 
   /** CONN-3.5: end of stream on stdin makes the JVM exit. */
   @Test
-  void required_CONN_3_5_exitOnStdinEof() throws IOException {
+  void stochastic_CONN_3_5_exitOnStdinEof() throws IOException {
     PublishedConnInfo ci = launch();
     ci.process.stdin().close();
     try {

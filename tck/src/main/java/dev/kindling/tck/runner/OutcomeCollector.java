@@ -62,7 +62,7 @@ final class OutcomeCollector implements TestExecutionListener {
     boolean notApplicable = result.getThrowable().filter(NotApplicable.class::isInstance).isPresent();
     if (id.isTest()) {
       TestOutcome o = outcome(id, status, message);
-      if (status == TestOutcome.Status.SKIPPED && o.tier() == Tier.REQUIRED && !notApplicable) {
+      if (status == TestOutcome.Status.SKIPPED && o.tier().isRequired() && !notApplicable) {
         // An abort that is not a declared-capability skip: the check observed nothing (a
         // verification outside TierExtension, or an assumption in a lifecycle method).
         o = new TestOutcome(o.verification(), o.className(), o.testName(), o.tier(), o.ruleIds(),

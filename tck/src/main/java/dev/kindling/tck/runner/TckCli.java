@@ -39,7 +39,7 @@ public final class TckCli {
           "  --seed N                 seed for property tests (reruns a reported failure)",
           "  --python EXE             Python interpreter (default python3)",
           "  --timeout-ms N           timeout of each wait (default 5000; env KINDLING_TCK_TIMEOUT_MS)",
-          "  --capability NAME        declare a capability: daemonMode, simpleMode, reuse (repeatable)",
+          "  --capability NAME        declare a capability: daemonMode, simpleMode, reuse, pythonWorkers (repeatable)",
           "  --config KEY=VALUE       extra JUnit Platform configuration parameter (repeatable)",
           "  --test NAME              run only this test or rule (method, Class.method, WRK-6.2; repeatable)",
           "  -h, --help               show this help");

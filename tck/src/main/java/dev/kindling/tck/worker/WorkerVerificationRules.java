@@ -289,14 +289,14 @@ public abstract class WorkerVerificationRules extends WorkerRules {
 
   /** WRK-3.10: end of stream on stdin: the daemon kills its children and exits, no zombie. */
   @Test
-  void required_WRK_3_10_stdinEofKillsChildrenAndExits() throws IOException {
+  void stochastic_WRK_3_10_stdinEofKillsChildrenAndExits() throws IOException {
     requireDaemon();
     shutdownKillsChildren(false);
   }
 
   /** WRK-3.10: SIGTERM: the daemon kills its children and exits. */
   @Test
-  void required_WRK_3_10_sigtermKillsChildrenAndExits() throws IOException {
+  void stochastic_WRK_3_10_sigtermKillsChildrenAndExits() throws IOException {
     requireDaemon();
     shutdownKillsChildren(true);
   }

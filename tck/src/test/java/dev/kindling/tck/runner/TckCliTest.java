@@ -12,6 +12,7 @@ import dev.kindling.tck.runner.fake.BrokenSetupVerification;
 import dev.kindling.tck.runner.fake.FakeWorkerVerification;
 import dev.kindling.tck.runner.fake.InconsistentVerification;
 import dev.kindling.tck.runner.fake.SilentImplementationVerification;
+import dev.kindling.tck.runner.fake.StochasticVerification;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -133,6 +134,19 @@ class TckCliTest {
             + " FAKE-2: required check observed nothing: no complete task input was recorded")
         .contains("NOT APPLICABLE: SilentImplementationVerification.required_FAKE_6_needsDaemon [FAKE-6]:"
             + " capability daemonMode not declared");
+  }
+
+  @Test
+  void stochasticChecksRerunBeforeTheyFail() {
+    StochasticVerification.flakyCalls.set(0);
+    StochasticVerification.slowCalls.set(0);
+    assertThat(run(StochasticVerification.class, "--config", "kindling.tck.stochastic.attempts=4")).isEqualTo(1);
+    assertThat(StochasticVerification.flakyCalls.get()).isEqualTo(2);
+    assertThat(StochasticVerification.slowCalls.get()).isEqualTo(4);
+    assertThat(lastLine(stdout())).startsWith("TCK FAILED: 1 required passed, 1 required failed,");
+    assertThat(stdout()).contains("FAILED: StochasticVerification.stochastic_FAKE_2_neverMeetsItsBound [FAKE-2]:"
+        + " FAKE-2: answered after 3001 ms (bound 2000 ms) ...");
+    assertThat(Files.exists(reports.resolve("TEST-junit-jupiter.xml"))).isTrue();
   }
 
   @Test
