@@ -46,6 +46,7 @@ from py4j.java_gateway import GatewayClient, GatewayParameters, JavaGateway
 from py4j.protocol import Py4JError, Py4JNetworkError
 from py4j import protocol as _proto
 
+from kindling import log_redaction
 from kindling.protocol.conninfo import read_conn_info
 from kindling.protocol.errors import ProtocolError
 
@@ -334,6 +335,7 @@ class KindlingJavaGateway(JavaGateway):
 def connect(port, secret, proc=None, env=None):
     """GW-1.3: connects in the mode ``PYSPARK_PIN_THREAD`` selects."""
     env = os.environ if env is None else env
+    log_redaction.install()  # WRK-2.7: py4j logs its auth command (the secret) at DEBUG
     liveness = _Liveness(port, proc)
     if _pinned(env):
         gateway = KindlingClientServer(
