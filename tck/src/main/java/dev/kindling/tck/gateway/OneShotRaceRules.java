@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Kindling-strengthened rules of the one-shot servers (WRK-2.9, WRK-2.10), checked as a local
- * attacker would: processes that connect to the server's port before the real client, with nothing,
+ * Kindling-strengthened pre-authentication rules of the gateway's servers: the one-shot servers
+ * (WRK-2.9, WRK-2.10) and the Py4J port (GW-2.7), checked as a local attacker would: processes that connect to the server's port before the real client, with nothing,
  * a wrong secret or a bad length, and a flood of silent connections. The real client must still be
  * served the whole result. Apache Spark's servers accept exactly one connection and fail these
  * checks by design (the spec marks the rules as deviations).
@@ -190,6 +190,37 @@ public abstract class OneShotRaceRules extends GatewayVerification {
       });
     } finally {
       deleteTree(dir);
+    }
+  }
+
+  /** gateway.md: limits.maxPendingGatewayHandshakes. */
+  static final int MAX_PENDING_GATEWAY = 64;
+
+  /**
+   * GW-2.7: {@code maxPendingGatewayHandshakes + 16} idle connections to the Py4J port: the
+   * oldest 16 are closed while they are still silent, and a driver connecting after the flood still
+   * authenticates and runs a command.
+   */
+  @Test
+  void required_GW_2_7_pendingGatewayHandshakesAreBounded() throws IOException {
+    int port = gateway().port;
+    List<Socket> flood = new ArrayList<>();
+    try {
+      for (int i = 0; i < MAX_PENDING_GATEWAY + 16; i++) {
+        flood.add(env().connect(port));
+      }
+      for (int i = 0; i < 16; i++) {
+        GatewayRules.check(closedByServer(flood.get(i)), "GW-2.7", "idle Py4J connection " + (i + 1) + " of "
+            + flood.size() + " was still open: more than " + MAX_PENDING_GATEWAY + " unauthenticated connections were held");
+      }
+      try (Socket s = session()) {
+        String v = GatewayRules.call(s, "t", "version");
+        GatewayRules.check(v != null && v.startsWith("!ys"), "GW-2.7", "version() after the flood answered " + v);
+      }
+    } finally {
+      for (Socket f : flood) {
+        f.close();
+      }
     }
   }
 
