@@ -259,9 +259,28 @@ class _Liveness:
     def __init__(self, port, proc=None):
         self.port = port
         self.proc = proc
+        self._gone_hooks = []
+        self._hooks_lock = threading.Lock()
+
+    def add_gone_hook(self, hook):
+        """``hook(reason)`` runs once, the first time :meth:`gone` finds the JVM gone."""
+        with self._hooks_lock:
+            self._gone_hooks.append(hook)
 
     def gone(self):
         """A sentence saying why the JVM is unreachable, or None when it still seems alive."""
+        reason = self._why_gone()
+        if reason:
+            with self._hooks_lock:
+                hooks, self._gone_hooks = self._gone_hooks, []
+            for hook in hooks:
+                try:
+                    hook(reason)
+                except Exception as e:  # cleanup must not hide the GW-3.2 error
+                    print("kindling: cleanup after the JVM had gone failed: %s" % e, file=sys.stderr)
+        return reason
+
+    def _why_gone(self):
         if self.proc is not None:
             try:
                 code = self.proc.wait(timeout=GONE_CHECK_SECONDS)
