@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -94,10 +93,7 @@ final class TaskInput {
       out.write(b);
       bytes += 4L + b.length;
     } else if (e instanceof String) {
-      byte[] b = ((String) e).getBytes(StandardCharsets.UTF_8);
-      out.writeInt(b.length);
-      out.write(b);
-      bytes += 4L + b.length;
+      bytes += Utf8Writer.write(out, (String) e);
     } else if (e instanceof KeyValue) {
       writeElement(out, ((KeyValue) e).key());
       writeElement(out, ((KeyValue) e).value());
