@@ -9,8 +9,11 @@ batch (GW-5.7)::
      | i32 N, N x blob pickle((aid, update)) -> |  registry[aid] += update
      | <------------------------------- 0x01    |  one ack byte per batch
 
-Several connections may be open at once; each is served by its own thread. Every read is
-bounded by a poll interval so that ``shutdown()`` finishes promptly.
+Several connections may be open at once; each authenticated one is served by its own thread.
+Secrets are read on the accept thread, through one selector, so a connection that has not
+authenticated costs a buffer, not a thread; at most ``MAX_PENDING`` are held at once (the oldest is
+closed first) and each for at most ``AUTH_TIMEOUT_SECONDS`` (WRK-10.8). Every read is bounded by a
+poll interval so that ``shutdown()`` finishes promptly.
 
 Over a Unix domain socket (Spark 4.1+'s ``spark.python.unix.domain.socket.enabled``) no secret
 is exchanged: the socket file's permissions guard it, as in PySpark. An update for an accumulator
@@ -18,15 +21,19 @@ id the driver does not know is skipped, as PySpark 4.x does (an accumulator of a
 This is the driver's only update server; ``kindling.accumulators._start_update_server`` (PySpark's
 name) builds one.
 """
+import collections
 import hmac
 import os
 import pickle
+import selectors
 import socket
 import struct
 import sys
 import threading
+import time
 
 from kindling.accumulators import _accumulatorRegistry
+from kindling.protocol.constants import Limits as _ConstLimits
 from kindling.protocol.limits import DEFAULT_LIMITS
 
 __all__ = ["AccumulatorServer", "start_update_server"]
@@ -35,6 +42,8 @@ _ACK = b"\x01"
 _POLL_SECONDS = 0.5
 #: How long the server waits for the secret on a new connection.
 AUTH_TIMEOUT_SECONDS = 10.0
+#: WRK-10.8: connections that have not sent the whole secret yet, at most.
+MAX_PENDING = _ConstLimits.MAX_PENDING_AUTH_CONNECTIONS
 
 
 class _Closed(Exception):
@@ -85,6 +94,39 @@ class AccumulatorServer:
     # -- serving ---------------------------------------------------------------------------------
 
     def _accept_loop(self):
+        if self.secret is None:
+            self._accept_unauthenticated()
+            return
+        # WRK-10.8: secrets are read here, not on a thread per connection.
+        pending = collections.OrderedDict()  # conn -> [bytes so far, deadline]
+        sel = selectors.DefaultSelector()
+        try:
+            try:
+                self._listener.setblocking(False)
+                sel.register(self._listener, selectors.EVENT_READ)
+            except (OSError, ValueError):  # shut down before this thread ran
+                return
+            while not self._stopping.is_set():
+                try:
+                    events = sel.select(_POLL_SECONDS)
+                except OSError:
+                    return
+                now = time.monotonic()
+                for key, _ in events:
+                    if key.fileobj is self._listener:
+                        if not self._accept_pending(sel, pending, now):
+                            return
+                    else:
+                        self._read_secret(sel, pending, key.fileobj)
+                for conn, (_, deadline) in list(pending.items()):
+                    if now >= deadline:
+                        self._drop(sel, pending, conn)
+        finally:
+            for conn in list(pending):
+                self._drop(sel, pending, conn)
+            sel.close()
+
+    def _accept_unauthenticated(self):
         while not self._stopping.is_set():
             try:
                 conn, _ = self._listener.accept()
@@ -92,10 +134,70 @@ class AccumulatorServer:
                 continue
             except OSError:
                 return
-            t = threading.Thread(target=self._serve, args=(conn,),
-                                 name="kindling-accumulator-connection", daemon=True)
-            t.start()
-            self._threads.append(t)
+            self._start_serving(conn)
+
+    def _accept_pending(self, sel, pending, now):
+        while True:
+            try:
+                conn, _ = self._listener.accept()
+            except (BlockingIOError, InterruptedError):
+                return True
+            except OSError:
+                return False
+            if not self.secret:  # an empty secret: nothing to read
+                self._start_serving(conn)
+                continue
+            if len(pending) >= MAX_PENDING:
+                self._drop(sel, pending, next(iter(pending)))
+            conn.setblocking(False)
+            pending[conn] = [b"", now + AUTH_TIMEOUT_SECONDS]
+            sel.register(conn, selectors.EVENT_READ)
+
+    def _read_secret(self, sel, pending, conn):
+        state = pending.get(conn)
+        if state is None:
+            return
+        try:
+            data = conn.recv(len(self.secret) - len(state[0]))
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""
+        if not data:
+            self._drop(sel, pending, conn)
+            return
+        state[0] += data
+        if len(state[0]) < len(self.secret):
+            return
+        sel.unregister(conn)
+        del pending[conn]
+        if not hmac.compare_digest(state[0], self.secret):
+            # WRK-10.5: close on a mismatch, nothing written, nothing applied.
+            print("kindling.accumulators: WRK-10.5: rejected an update connection with a "
+                  "wrong secret", file=sys.stderr)
+            conn.close()
+            return
+        conn.setblocking(True)
+        self._start_serving(conn)
+
+    @staticmethod
+    def _drop(sel, pending, conn):
+        pending.pop(conn, None)
+        try:
+            sel.unregister(conn)
+        except (KeyError, ValueError):
+            pass
+        try:
+            conn.close()
+        except OSError:
+            pass
+
+    def _start_serving(self, conn):
+        t = threading.Thread(target=self._serve, args=(conn,),
+                             name="kindling-accumulator-connection", daemon=True)
+        t.start()
+        self._threads = [x for x in self._threads if x.is_alive()]
+        self._threads.append(t)
 
     def _read_exactly(self, conn, n, deadline_polls=None):
         """n bytes; raises _Closed on end of stream or shutdown. ``deadline_polls`` bounds the
@@ -120,14 +222,7 @@ class AccumulatorServer:
     def _serve(self, conn):
         try:
             conn.settimeout(_POLL_SECONDS)
-            if self.secret is not None:
-                auth_polls = max(1, int(AUTH_TIMEOUT_SECONDS / _POLL_SECONDS))
-                received = self._read_exactly(conn, len(self.secret), auth_polls)
-                if not hmac.compare_digest(received, self.secret):
-                    # WRK-10.5: close on a mismatch, nothing written, nothing applied.
-                    print("kindling.accumulators: WRK-10.5: rejected an update connection with a "
-                          "wrong secret", file=sys.stderr)
-                    return
+            # the secret was checked by the accept loop (WRK-10.5, WRK-10.8)
             limits = DEFAULT_LIMITS
             while True:
                 (count,) = struct.unpack("!i", self._read_exactly(conn, 4))

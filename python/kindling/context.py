@@ -27,6 +27,7 @@ from py4j.protocol import Py4JError, Py4JJavaError
 
 from kindling import accumulators as _accumulators
 from kindling._driver_util import PySparkRuntimeError, PySparkTypeError, PySparkValueError
+from kindling import jvm_leftovers
 from kindling.accumulator_server import AccumulatorServer
 from kindling.accumulators import Accumulator
 from kindling.broadcast import Broadcast
@@ -387,6 +388,7 @@ class SparkContext:
         self.pythonExec = os.environ.get("PYSPARK_PYTHON", sys.executable)
         self.pythonVer = "%d.%d" % sys.version_info[:2]
         self._temp_dir = str(self._kctx.tempDir())
+        jvm_leftovers.register(gateway, self._kctx)  # a JVM killed -9 leaves these on disk
         self._pickled_broadcast_vars = _BroadcastPickleRegistry()
         self._python_includes = []
 

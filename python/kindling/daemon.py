@@ -29,7 +29,7 @@ import traceback
 import uuid
 
 from kindling.protocol import auth as _auth
-from kindling.protocol.constants import Env
+from kindling.protocol.constants import Env, Limits
 from kindling.protocol.frames import FrameInput
 from kindling.worker_util import SocketStream, auth_socket_timeout, buffer_size, drain_until_eof
 
@@ -38,6 +38,8 @@ __all__ = ["manager", "worker"]
 DEFAULT_WORKER_MODULE = "kindling.worker"
 _I32 = struct.Struct("!i")
 
+# WRK-3.18: children forked for connections that have not authenticated yet, at most.
+MAX_PENDING_CHILDREN = Limits.MAX_PENDING_AUTH_CONNECTIONS
 # How long shutdown waits for children to go after SIGHUP before it sends SIGKILL.
 _SHUTDOWN_GRACE_SECONDS = 1.0
 
@@ -48,9 +50,10 @@ def _exit_code(code):
     return code if isinstance(code, int) else 1
 
 
-def worker(sock, worker_main, reuse, authenticate=True):
+def worker(sock, worker_main, reuse, authenticate=True, authenticated_fd=None):
     """Runs in the forked child: pid, server-side authentication (not on a Unix socket), then
-    tasks. Returns the child's exit status."""
+    tasks. Returns the child's exit status. ``authenticated_fd`` (a pipe to the daemon) is closed
+    once the connection has authenticated, so the daemon stops counting the child as pending."""
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
@@ -70,6 +73,8 @@ def worker(sock, worker_main, reuse, authenticate=True):
             print("kindling.daemon: worker %d: %s" % (os.getpid(), e), file=sys.stderr)
             sock.close()
             return 1
+    if authenticated_fd is not None:
+        os.close(authenticated_fd)
     sock.settimeout(None)
 
     bufsize = buffer_size()
@@ -108,6 +113,9 @@ class _Daemon:
     def __init__(self, worker_main):
         self.worker_main = worker_main
         self.children = set()
+        # WRK-3.18: pid -> read end of its "authenticated" pipe, oldest first.
+        self.pending = {}
+        self.poller = None
         self.reuse = bool(os.environ.get(Env.REUSE_WORKER))
         self.own_group = False
         self.listen_sock = None
@@ -133,6 +141,7 @@ class _Daemon:
             if pid == 0:
                 return
             self.children.discard(pid)
+            self._settled(pid)
 
     # -- main loop ----------------------------------------------------------------------------------
 
@@ -182,7 +191,7 @@ class _Daemon:
     def loop(self):
         pending = b""
         # poll, not select: select cannot watch a descriptor numbered 1024 or more.
-        poller = select.poll()
+        poller = self.poller = select.poll()
         poller.register(0, select.POLLIN)
         poller.register(self.listen_sock.fileno(), select.POLLIN)
         listen_fd = self.listen_sock.fileno()
@@ -207,6 +216,9 @@ class _Daemon:
                     pid = _I32.unpack(pending[:4])[0]
                     pending = pending[4:]
                     self.kill(pid)
+            for pid, fd in list(self.pending.items()):
+                if fd in ready:
+                    self._settled(pid)  # authenticated (the child closed its end) or gone
             if listen_fd in ready:
                 try:
                     sock, _ = self.listen_sock.accept()
@@ -222,15 +234,47 @@ class _Daemon:
             except OSError:
                 pass
 
+    def _settled(self, pid):
+        """The child is no longer pending authentication (WRK-3.18)."""
+        fd = self.pending.pop(pid, None)
+        if fd is not None:
+            if self.poller is not None:
+                try:
+                    self.poller.unregister(fd)
+                except KeyError:
+                    pass
+            os.close(fd)
+
+    def _evict_oldest_pending(self):
+        """WRK-3.18: a connection beyond the limit of unauthenticated ones costs the oldest its child."""
+        pid = next(iter(self.pending))
+        print("kindling.daemon: WRK-3.18: killing worker %d: more than %d connections pending "
+              "authentication" % (pid, MAX_PENDING_CHILDREN), file=sys.stderr)
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        self._settled(pid)
+
     def spawn(self, sock):
         # SIGCHLD stays blocked until the new pid is recorded: a child that exits at once must not
         # be reaped before it is known, or a later kill could hit a reused pid.
         pid = None
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
         try:
+            while len(self.pending) >= MAX_PENDING_CHILDREN:
+                self._evict_oldest_pending()
+            ready_r, ready_w = os.pipe()
             pid = self._fork(sock)
             if pid is not None and pid > 0:
                 self.children.add(pid)
+                os.close(ready_w)
+                self.pending[pid] = ready_r
+                if self.poller is not None:
+                    self.poller.register(ready_r, select.POLLIN)
+            elif pid is None:
+                os.close(ready_r)
+                os.close(ready_w)
         finally:
             if pid != 0:
                 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGCHLD})
@@ -246,7 +290,12 @@ class _Daemon:
                 devnull = os.open(os.devnull, os.O_RDONLY)
                 os.dup2(devnull, 0)
                 os.close(devnull)
-                status = worker(sock, self.worker_main, self.reuse, authenticate=self.socket_path is None)
+                os.close(ready_r)
+                for fd in self.pending.values():  # other children's pipes are the daemon's
+                    os.close(fd)
+                self.pending.clear()
+                status = worker(sock, self.worker_main, self.reuse, authenticate=self.socket_path is None,
+                                authenticated_fd=ready_w)
             except BaseException:
                 traceback.print_exc()
                 status = 1

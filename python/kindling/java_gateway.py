@@ -46,6 +46,7 @@ from py4j.java_gateway import GatewayClient, GatewayParameters, JavaGateway
 from py4j.protocol import Py4JError, Py4JNetworkError
 from py4j import protocol as _proto
 
+from kindling import log_redaction
 from kindling.protocol.conninfo import read_conn_info
 from kindling.protocol.errors import ProtocolError
 
@@ -258,9 +259,28 @@ class _Liveness:
     def __init__(self, port, proc=None):
         self.port = port
         self.proc = proc
+        self._gone_hooks = []
+        self._hooks_lock = threading.Lock()
+
+    def add_gone_hook(self, hook):
+        """``hook(reason)`` runs once, the first time :meth:`gone` finds the JVM gone."""
+        with self._hooks_lock:
+            self._gone_hooks.append(hook)
 
     def gone(self):
         """A sentence saying why the JVM is unreachable, or None when it still seems alive."""
+        reason = self._why_gone()
+        if reason:
+            with self._hooks_lock:
+                hooks, self._gone_hooks = self._gone_hooks, []
+            for hook in hooks:
+                try:
+                    hook(reason)
+                except Exception as e:  # cleanup must not hide the GW-3.2 error
+                    print("kindling: cleanup after the JVM had gone failed: %s" % e, file=sys.stderr)
+        return reason
+
+    def _why_gone(self):
         if self.proc is not None:
             try:
                 code = self.proc.wait(timeout=GONE_CHECK_SECONDS)
@@ -334,6 +354,7 @@ class KindlingJavaGateway(JavaGateway):
 def connect(port, secret, proc=None, env=None):
     """GW-1.3: connects in the mode ``PYSPARK_PIN_THREAD`` selects."""
     env = os.environ if env is None else env
+    log_redaction.install()  # WRK-2.7: py4j logs its auth command (the secret) at DEBUG
     liveness = _Liveness(port, proc)
     if _pinned(env):
         gateway = KindlingClientServer(

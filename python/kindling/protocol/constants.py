@@ -100,6 +100,8 @@ class Limits:
     MAX_ACCUMULATOR_UPDATES = 1000000
     MAX_INIT_MESSAGE_BYTES = 67108864
     MAX_GATEWAY_LINE_BYTES = 65536
+    MAX_PENDING_AUTH_CONNECTIONS = 8
+    MAX_PENDING_GATEWAY_HANDSHAKES = 64
 
 
 PROFILES = {'spark-3.5': {'timingLongs': 3, 'taskContext': 'binary-3.5', 'confMaps': False, 'cpuAmount': False, 'initMessage': False, 'aliases': ['spark-4.0']}, 'spark-4.1': {'timingLongs': 3, 'taskContext': 'binary-4.1', 'confMaps': False, 'cpuAmount': False, 'initMessage': False, 'aliases': []}, 'spark-4.2': {'timingLongs': 4, 'taskContext': 'json', 'confMaps': True, 'cpuAmount': False, 'initMessage': False, 'aliases': []}, 'spark-4.3': {'timingLongs': 4, 'taskContext': 'json', 'confMaps': True, 'cpuAmount': True, 'initMessage': True, 'aliases': []}}

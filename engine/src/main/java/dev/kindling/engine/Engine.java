@@ -69,7 +69,10 @@ public final class Engine implements AutoCloseable {
     this.conf = conf;
     try {
       Files.createDirectories(conf.localDirParent());
-      localDir = Files.createTempDirectory(conf.localDirParent(), "kindling-");
+      // JVMs killed with SIGKILL left their scratch behind (no shutdown hook ran): remove it now.
+      ScratchDirs.sweepStale(conf.localDirParent());
+      localDir = Files.createTempDirectory(conf.localDirParent(), ScratchDirs.PREFIX);
+      ScratchDirs.markOwned(localDir);
       shuffles = new ShuffleManager(localDir.resolve("shuffle"), new MapOutputTracker(), conf.spillThresholdBytes(),
           conf.shuffleMemoryBytes());
       blocks = new BlockManager(localDir.resolve("blocks"), conf.storageMemoryBytes());
@@ -338,7 +341,8 @@ public final class Engine implements AutoCloseable {
   }
 
   Set<Closeable> openSockets() { return openSockets; }
-  Path localDir() { return localDir; }
+  /** The engine's scratch directory (shuffle, blocks, broadcasts), removed by {@link #stop()}. */
+  public Path localDir() { return localDir; }
   Scheduler scheduler() { return scheduler; }
   ShuffleManager shuffles() { return shuffles; }
   BlockManager blocks() { return blocks; }

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  *   <tr><td>kindling.serve.idleTimeout</td><td>read timeout between toLocalIterator requests (10min)</td></tr>
  *   <tr><td>kindling.task.killTimeout</td><td>how long a cancelled job waits for its tasks to stop (10s)</td></tr>
  *   <tr><td>kindling.parallelize.maxFrameBytes</td><td>largest frame parallelize accepts (1g)</td></tr>
+ *   <tr><td>kindling.text.maxLineBytes</td><td>longest line textFile reads (512m, the worker's maxFrameBytes)</td></tr>
  * </table>
  */
 public final class EngineConf {
@@ -70,6 +71,7 @@ public final class EngineConf {
     spillThresholdBytes();
     shuffleMemoryBytes();
     maxFrameBytes();
+    maxLineBytes();
     scaleUpFactor();
     if (taskCpus() < 1 || taskCpus() > slots) {
       throw new IllegalArgumentException("spark.task.cpus must be between 1 and the " + slots
@@ -138,6 +140,8 @@ public final class EngineConf {
   long spillThresholdBytes() { return bytes("kindling.shuffle.spillThresholdBytes", 64L << 20); }
   long shuffleMemoryBytes() { return bytes("kindling.shuffle.memoryBytes", Runtime.getRuntime().maxMemory() * 3 / 10); }
   long maxFrameBytes() { return bytes("kindling.parallelize.maxFrameBytes", 1L << 30); }
+  /** Longest text line textFile reads: one frame to the worker, so maxFrameBytes (WRK-5.4). */
+  long maxLineBytes() { return bytes(LineReader.MAX_LINE_KEY, 512L << 20); }
 
   int scaleUpFactor() {
     // Spark never grows by less than 2, whatever the setting says.

@@ -1,5 +1,6 @@
 package dev.kindling.engine;
 
+import dev.kindling.protocol.auth.AuthenticatingAcceptor;
 import dev.kindling.protocol.auth.SocketAuth;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
@@ -8,17 +9,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Spark's SocketAuthServer: binds a loopback port with backlog 1, accepts exactly one connection
- * within the accept timeout, authenticates it before writing a single data byte, then hands the
- * streams to a handler on its own thread. The handler's value or error becomes the ServeHandle's
- * result. Implements WRK-9.1.
+ * Spark's SocketAuthServer: binds a loopback port (backlog maxPendingAuthConnections, not Spark's 1: WRK-2.10), serves exactly one authenticated
+ * connection within the accept timeout, authenticates before writing a single data byte, then hands
+ * the streams to a handler on its own thread. The handler's value or error becomes the
+ * ServeHandle's result. Implements WRK-9.1, and WRK-2.9 / WRK-2.10 through
+ * {@link AuthenticatingAcceptor}: unlike Spark, a connection that fails to authenticate is closed
+ * and the server goes on accepting until the deadline.
  */
 final class OneShotServer {
   /** Serves one authenticated client. */
@@ -35,44 +40,50 @@ final class OneShotServer {
   static <T> ServeHandle<T> start(String name, EngineConf conf, Set<Closeable> open, Handler<T> handler)
       throws IOException {
     String secret = SocketAuth.newSecret();
-    ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    ServerSocketChannel server = ServerSocketChannel.open();
+    try {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), AuthenticatingAcceptor.MAX_PENDING);
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
     open.add(server);
-    int acceptMs = (int) conf.acceptTimeout().toMillis();
-    int authMs = (int) conf.authTimeout().toMillis();
+    int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
+    long acceptMs = conf.acceptTimeout().toMillis();
+    long authMs = conf.authTimeout().toMillis();
     int idleMs = (int) conf.idleTimeout().toMillis();
-    server.setSoTimeout(acceptMs);
     CompletableFuture<T> result = new CompletableFuture<>();
     Thread t = new Thread(() -> {
-      Socket socket = null;
+      SocketChannel channel = null;
       try {
-        try (ServerSocket s = server) {
-          socket = s.accept();
+        try (ServerSocketChannel s = server) {
+          // WRK-2.9: a racer that connects first (or sends a wrong secret) is closed, and the
+          // server keeps accepting until the real client authenticates or the timeout ends.
+          channel = new AuthenticatingAcceptor(s, secret, authMs).accept(acceptMs, () -> false);
         } catch (SocketTimeoutException e) {
-          throw new EngineException(name + ": no client connected within " + acceptMs + " ms", e);
+          throw new EngineException(name + ": no client connected within " + acceptMs + " ms ("
+              + e.getMessage() + ")", e.getCause() != null ? e.getCause() : e);
         } finally {
           open.remove(server);
         }
-        open.add(socket);
-        try (Socket sock = socket) {
-          sock.setSoTimeout(authMs);
+        Socket sock = channel.socket();
+        open.add(sock);
+        try (sock) {
+          sock.setSoTimeout(idleMs);
           InputStream in = new BufferedInputStream(sock.getInputStream(), 1 << 16);
           OutputStream out = new BufferedOutputStream(sock.getOutputStream(), 1 << 16);
-          SocketAuth.serverHandshake(in, out, secret);
-          sock.setSoTimeout(idleMs);
           T value = handler.serve(in, out, sock);
           out.flush();
           result.complete(value);
+        } finally {
+          open.remove(sock);
         }
       } catch (Throwable e) {
         result.completeExceptionally(e);
-      } finally {
-        if (socket != null) {
-          open.remove(socket);
-        }
       }
     }, "kindling-serve-" + name);
     t.setDaemon(true);
     t.start();
-    return new ServeHandle<>(server.getLocalPort(), secret, result);
+    return new ServeHandle<>(port, secret, result);
   }
 }

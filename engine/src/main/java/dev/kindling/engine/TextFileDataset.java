@@ -78,7 +78,7 @@ final class TextFileDataset extends Dataset {
 
   @Override
   Iterator<Object> compute(int p, TaskContext ctx) throws IOException {
-    LineIterator it = new LineIterator(splits().get(p));
+    LineIterator it = new LineIterator(splits().get(p), engine.conf().maxLineBytes());
     ctx.onCompletion(it::close);
     return it;
   }
@@ -92,6 +92,10 @@ final class TextFileDataset extends Dataset {
     private boolean fileStart;
 
     LineIterator(TextInput.Split split) throws IOException {
+      this(split, Long.MAX_VALUE);
+    }
+
+    LineIterator(TextInput.Split split, long maxLineBytes) throws IOException {
       FileInputStream fis = new FileInputStream(split.file().toFile());
       InputStream in;
       if (split.gzip()) {
@@ -107,11 +111,11 @@ final class TextFileDataset extends Dataset {
         in = fis;
         end = split.start() + split.length();
       }
-      reader = new LineReader(in);
+      reader = new LineReader(in, maxLineBytes, split.file().toString(), split.gzip() ? 0 : split.start());
       pos = split.start();
       fileStart = split.gzip() || split.start() == 0;
       if (!fileStart) {
-        pos += reader.readLine();
+        pos += reader.skipLine();
       }
     }
 

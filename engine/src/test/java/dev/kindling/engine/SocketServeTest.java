@@ -64,7 +64,7 @@ class SocketServeTest {
 
   @Test
   void WRK_9_1_wrongSecretGetsErrAndNoData() throws Exception {
-    try (Engine engine = TestEngines.local(tmp)) {
+    try (Engine engine = TestEngines.local(tmp, "spark.python.authenticate.socketTimeout", "500ms")) {
       ServeHandle<Void> info = engine.parallelize(TestEngines.frames("secret data"), 1).serveCollect();
       try (Socket s = connect(info)) {
         DataOutputStream out = new DataOutputStream(s.getOutputStream());
@@ -77,7 +77,29 @@ class SocketServeTest {
         assertThat(new String(in.readNBytes(3), StandardCharsets.UTF_8)).isEqualTo("err");
         assertThat(in.read()).isEqualTo(-1);
       }
-      assertThatThrownBy(info::getResult).hasMessageContaining("authentication failed");
+      // WRK-2.9: the wrong client does not end the server; the accept timeout does, naming it
+      assertThatThrownBy(info::getResult).hasMessageContaining("no client connected within 500 ms")
+          .hasMessageContaining("authentication failed");
+    }
+  }
+
+  @Test
+  void WRK_2_9_racersBeforeTheRealClientDoNotFailTheCollect() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      ServeHandle<Void> info = engine.parallelize(TestEngines.frames("a", "bb"), 2).serveCollect();
+      try (Socket silent = connect(info); Socket wrong = connect(info)) {
+        DataOutputStream out = new DataOutputStream(wrong.getOutputStream());
+        out.writeInt(64);
+        out.write("f".repeat(64).getBytes(StandardCharsets.UTF_8));
+        out.flush();
+        assertThat(new DataInputStream(wrong.getInputStream()).readInt()).isEqualTo(3);
+        try (Socket s = connect(info)) {
+          SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), info.secret());
+          assertThat(readElements(new DataInputStream(s.getInputStream()))).containsExactly("a", "bb");
+        }
+        assertThat(silent.getInputStream().read()).isEqualTo(-1);
+      }
+      info.getResult(java.time.Duration.ofSeconds(10));
     }
   }
 
@@ -92,12 +114,14 @@ class SocketServeTest {
   @Test
   void WRK_9_1_silentClientsTimeOutDuringAuthAndBetweenRequests() throws Exception {
     try (Engine engine = TestEngines.local(tmp, "kindling.serve.authTimeout", "200ms",
-        "kindling.serve.idleTimeout", "200ms")) {
+        "kindling.serve.idleTimeout", "200ms", "spark.python.authenticate.socketTimeout", "1s")) {
       ServeHandle<Void> mute = engine.parallelize(TestEngines.frames("a"), 1).serveCollect();
       try (Socket s = connect(mute)) {
-        assertThatThrownBy(() -> mute.getResult(java.time.Duration.ofSeconds(10)))
-            .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
+        // closed after the auth timeout; the server goes on waiting until the accept timeout
         assertThat(s.getInputStream().read()).isEqualTo(-1);
+        assertThatThrownBy(() -> mute.getResult(java.time.Duration.ofSeconds(10)))
+            .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class)
+            .hasMessageContaining("1 connection(s) rejected");
       }
       ServeHandle<Void> idle = engine.parallelize(TestEngines.frames("a"), 1).serveToLocalIterator();
       try (Socket s = connect(idle)) {

@@ -1,9 +1,13 @@
 package dev.kindling.gateway;
 
+import dev.kindling.protocol.ProtocolConstants;
 import java.io.IOException;
 import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -15,7 +19,9 @@ import java.util.logging.Logger;
  * accept loop) and handed to Py4J only when the secret matched. Py4J itself runs without a token.
  *
  * <p>A socket {@link Py4JHandshake} rejects is reset (SO_LINGER 0, as Py4J does) and never
- * reaches Py4J, so no command from it can run (the enforcement half of GW-2.3 to GW-2.5).
+ * reaches Py4J, so no command from it can run (the enforcement half of GW-2.3 to GW-2.5). At
+ * most {@code limits.maxPendingGatewayHandshakes} sockets are in their handshake at once; one more
+ * resets the oldest, whose thread then ends (GW-2.7).
  */
 final class HandshakeGate {
   private static final Logger LOG = Logger.getLogger(HandshakeGate.class.getName());
@@ -23,12 +29,26 @@ final class HandshakeGate {
 
   private final Py4JHandshake handshake;
   private final int timeoutMillis;
-  private final Set<Socket> pending = ConcurrentHashMap.newKeySet();
+  /** Sockets in their handshake, oldest first; guarded by itself. */
+  private final Set<Socket> pending = new LinkedHashSet<>();
+  private final int maxPending;
   private volatile boolean closed;
 
   HandshakeGate(String secret, int maxLineBytes, int timeoutMillis) {
+    this(secret, maxLineBytes, timeoutMillis, ProtocolConstants.Limits.MAX_PENDING_GATEWAY_HANDSHAKES);
+  }
+
+  HandshakeGate(String secret, int maxLineBytes, int timeoutMillis, int maxPending) {
     this.handshake = new Py4JHandshake(secret, maxLineBytes);
     this.timeoutMillis = timeoutMillis;
+    this.maxPending = maxPending;
+  }
+
+  /** Sockets still in their handshake (tests, benchmarks). */
+  int pendingCount() {
+    synchronized (pending) {
+      return pending.size();
+    }
   }
 
   /** Authenticates {@code socket} in the background; {@code admit} runs only on success. */
@@ -37,7 +57,20 @@ final class HandshakeGate {
       reset(socket);
       return;
     }
-    pending.add(socket);
+    Socket evicted = null;
+    synchronized (pending) {
+      if (pending.size() >= maxPending) {
+        // GW-2.7: one more unauthenticated connection costs the oldest its place (and thread).
+        Iterator<Socket> oldest = pending.iterator();
+        evicted = oldest.next();
+        oldest.remove();
+      }
+      pending.add(socket);
+    }
+    if (evicted != null) {
+      LOG.log(Level.FINE, "GW-2.7: reset an unauthenticated Py4J connection: more than {0} pending", maxPending);
+      reset(evicted);
+    }
     Thread t = new Thread(() -> authenticate(socket, admit),
         "kindling-py4j-auth-" + THREADS.incrementAndGet());
     t.setDaemon(true);
@@ -51,7 +84,9 @@ final class HandshakeGate {
     } catch (IOException e) {
       outcome = Py4JHandshake.Outcome.CLOSED;
     } finally {
-      pending.remove(socket);
+      synchronized (pending) {
+        pending.remove(socket);
+      }
     }
     if (outcome != Py4JHandshake.Outcome.ACCEPTED || closed) {
       if (outcome != Py4JHandshake.Outcome.ACCEPTED) {
@@ -70,10 +105,14 @@ final class HandshakeGate {
   /** Rejects every socket still in its handshake; later sockets are reset on arrival. */
   void close() {
     closed = true;
-    for (Socket s : pending) {
+    List<Socket> all;
+    synchronized (pending) {
+      all = new ArrayList<>(pending);
+      pending.clear();
+    }
+    for (Socket s : all) {
       reset(s);
     }
-    pending.clear();
   }
 
   static void reset(Socket socket) {

@@ -6,6 +6,7 @@ import dev.kindling.bridge.PythonRunner;
 import dev.kindling.bridge.WorkerFactory;
 import dev.kindling.bridge.WorkerKey;
 import dev.kindling.engine.Engine;
+import dev.kindling.engine.ScratchDirs;
 import dev.kindling.engine.JobStatus;
 
 import java.io.IOException;
@@ -61,6 +62,7 @@ public final class KindlingContext {
       tempDir = Files.createTempDirectory(parent, "kindling-driver-",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       filesDir = Files.createDirectory(tempDir.resolve("files"));
+      ScratchDirs.markOwned(tempDir); // swept by a later JVM if this one is killed
     } catch (IOException e) {
       throw new KindlingException("cannot create the context's temporary directory under " + parent
           + ": " + e.getMessage(), e);
@@ -105,6 +107,11 @@ public final class KindlingContext {
 
   public String tempDir() {
     return tempDir.toString();
+  }
+
+  /** The engine's scratch directory, so a driver that sees this JVM die can remove it. */
+  public String localDir() {
+    return engine.localDir().toString();
   }
 
   public boolean isStopped() {

@@ -103,5 +103,7 @@ public final class ProtocolConstants {
     public static final int MAX_ACCUMULATOR_UPDATES = 1000000;
     public static final int MAX_INIT_MESSAGE_BYTES = 67108864;
     public static final int MAX_GATEWAY_LINE_BYTES = 65536;
+    public static final int MAX_PENDING_AUTH_CONNECTIONS = 8;
+    public static final int MAX_PENDING_GATEWAY_HANDSHAKES = 64;
   }
 }

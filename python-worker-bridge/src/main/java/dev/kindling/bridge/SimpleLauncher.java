@@ -1,21 +1,21 @@
 package dev.kindling.bridge;
 
 import dev.kindling.protocol.ProtocolException;
-import dev.kindling.protocol.auth.SocketAuth;
+import dev.kindling.protocol.auth.AuthenticatingAcceptor;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 
 /**
- * Starts one worker in simple mode. Implements WRK-3.3 (loopback port 0, backlog 1, one accept
- * within the connect timeout, server authentication, pid, listener closed), WRK-2.6 (bounded wait
- * for the secret), WRK-2.8 (loopback) and WRK-3.5 (a negative pid is a launch failure).
+ * Starts one worker in simple mode. Implements WRK-3.3 (loopback port 0, one
+ * authenticated connection within the connect timeout, pid, listener closed), WRK-2.6 (bounded wait
+ * for the secret), WRK-2.8 (loopback), WRK-3.5 (a negative pid is a launch failure) and, through
+ * {@link AuthenticatingAcceptor}, WRK-2.9 / WRK-2.10 (a connection that fails to authenticate is
+ * closed and accepting goes on, which Spark does not do).
  */
 final class SimpleLauncher {
   private SimpleLauncher() {}
@@ -23,9 +23,8 @@ final class SimpleLauncher {
   static PythonWorker launch(WorkerKey key, BridgeConfig config, String secret) {
     Process p = null;
     OutputTail tail = new OutputTail();
-    try (ServerSocketChannel server = ServerSocketChannel.open();
-        Selector selector = Selector.open()) {
-      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+    try (ServerSocketChannel server = ServerSocketChannel.open()) {
+      server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), AuthenticatingAcceptor.MAX_PENDING);
       int port = ((InetSocketAddress) server.getLocalAddress()).getPort();
       ProcessBuilder pb = new ProcessBuilder(key.pythonExec(), "-m", key.workerModule());
       WorkerEnvironment.apply(pb.environment(), key, config, secret, port);
@@ -33,13 +32,14 @@ final class SimpleLauncher {
       p.getOutputStream().close();
       tail.pump(p.getErrorStream(), "kindling-worker-stderr-" + p.pid());
       tail.pump(p.getInputStream(), "kindling-worker-stdout-" + p.pid());
-      SocketChannel ch = accept(server, selector, p, config.connectTimeout().toMillis());
+      long timeoutMs = config.connectTimeout().toMillis();
+      Process proc = p;
+      // WRK-2.9: a local process that connects first is closed and the real worker still gets in;
+      // WRK-2.6: Spark waits 10 s for the secret, the connect timeout's default.
+      SocketChannel ch = accept(new AuthenticatingAcceptor(server, secret, timeoutMs), proc, timeoutMs);
       try {
-        ch.configureBlocking(true);
         ch.socket().setTcpNoDelay(true);
-        // WRK-2.6: Spark waits 10 s for the secret, the connect timeout's default.
-        ch.socket().setSoTimeout((int) config.connectTimeout().toMillis());
-        SocketAuth.serverHandshake(ch.socket().getInputStream(), ch.socket().getOutputStream(), secret);
+        ch.socket().setSoTimeout((int) timeoutMs);
         int pid = new DataInputStream(ch.socket().getInputStream()).readInt();
         if (pid < 0) {
           throw new ProtocolException("WRK-3.5", "Python failed to launch worker with code " + pid);
@@ -63,27 +63,22 @@ final class SimpleLauncher {
     }
   }
 
-  /** Accepts one connection within {@code timeoutMs}, failing fast if the process exits first. */
-  private static SocketChannel accept(ServerSocketChannel server, Selector selector, Process p,
-      long timeoutMs) throws IOException {
-    server.configureBlocking(false);
-    server.register(selector, SelectionKey.OP_ACCEPT);
-    long deadline = System.nanoTime() + timeoutMs * 1_000_000L;
-    while (true) {
-      SocketChannel ch = server.accept();
-      if (ch != null) {
-        return ch;
-      }
-      long left = (deadline - System.nanoTime()) / 1_000_000L;
-      if (left <= 0) {
-        throw new SocketTimeoutException(
-            "Timed out while waiting for the Python worker to connect back after " + timeoutMs + " ms");
-      }
+  /** Accepts the worker's authenticated connection within {@code timeoutMs}, failing fast if the process exits first. */
+  private static SocketChannel accept(AuthenticatingAcceptor acceptor, Process p, long timeoutMs)
+      throws IOException {
+    try {
+      return acceptor.accept(timeoutMs, () -> !p.isAlive());
+    } catch (SocketTimeoutException e) {
+      SocketTimeoutException t = new SocketTimeoutException(
+          "Timed out while waiting for the Python worker to connect back after " + timeoutMs + " ms ("
+              + e.getMessage() + ")");
+      t.initCause(e);
+      throw t;
+    } catch (IOException e) {
       if (!p.isAlive()) {
-        throw new IOException("the worker process exited before connecting back");
+        throw new IOException("the worker process exited before connecting back: " + e.getMessage(), e);
       }
-      selector.select(Math.min(left, 100));
-      selector.selectedKeys().clear();
+      throw e;
     }
   }
 }

@@ -8,7 +8,6 @@ import dev.kindling.protocol.header.ResourceInfo;
 import dev.kindling.protocol.header.TaskContextInfo;
 import dev.kindling.protocol.header.TaskHeader;
 import dev.kindling.protocol.header.TaskHeaderCodec;
-import dev.kindling.protocol.io.WireWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,9 +90,7 @@ final class TaskInput {
       out.writeData(b);
       bytes += 4L + b.length;
     } else if (e instanceof String) {
-      byte[] b = WireWriter.utf8((String) e);
-      out.writeData(b);
-      bytes += 4L + b.length;
+      bytes += out.writeUtf((String) e);
     } else if (e == null) {
       out.writeNull();
       bytes += 4;

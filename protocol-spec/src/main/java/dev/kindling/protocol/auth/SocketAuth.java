@@ -109,8 +109,13 @@ public final class SocketAuth {
 
   /** One write: DataOutputStream.writeInt on an unbuffered socket stream is four 1-byte writes. */
   private static void writeUtf(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.write(ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).array());
+    out.write(replyBytes(s));
     out.flush();
+  }
+
+  /** {@code s} as a utf: i32 BE byte count, then the UTF-8 bytes. */
+  static byte[] replyBytes(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(4 + b.length).putInt(b.length).put(b).array();
   }
 }

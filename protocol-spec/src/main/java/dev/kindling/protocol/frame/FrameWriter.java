@@ -2,9 +2,9 @@ package dev.kindling.protocol.frame;
 
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.ProtocolException;
-import dev.kindling.protocol.io.WireWriter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Writes frames (layout in {@link FrameReader}): data as {@code i32 len, bytes}, a string as its
@@ -69,9 +69,26 @@ public final class FrameWriter {
     out.write(buf, 0, 12);
   }
 
-  /** A string as a data frame of its UTF-8 bytes (WRK-5.1, WRK-8.7). */
-  public void writeUtf(String s) throws IOException {
-    writeData(WireWriter.utf8(s));
+  /**
+   * A string as a data frame of its UTF-8 bytes (WRK-5.1, WRK-8.7), lone surrogates as {@code '?'}
+   * as Spark's JVM writes them; returns the bytes written, prefix included. A long string is
+   * encoded in chunks, never copied whole.
+   */
+  public long writeUtf(String s) throws IOException {
+    if (s.length() <= StreamedUtf8.STREAM_ABOVE_CHARS) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      writeData(b);
+      return 4L + b.length;
+    }
+    long n = StreamedUtf8.encodedLength(s);
+    if (n > limits.maxFrameBytes()) {
+      throw new ProtocolException(
+          "WRK-5.4", "refusing to write a string of " + n + " UTF-8 bytes, maximum " + limits.maxFrameBytes());
+    }
+    putInt(0, (int) n);
+    out.write(buf, 0, 4);
+    StreamedUtf8.encode(s, out, n);
+    return 4L + n;
   }
 
   /** The NULL special length (-5). */

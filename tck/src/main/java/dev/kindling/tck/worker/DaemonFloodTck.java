@@ -1,0 +1,4 @@
+package dev.kindling.tck.worker;
+
+/** The runnable binding of {@link DaemonFloodRules} that {@code kindling-tck worker} discovers. */
+public final class DaemonFloodTck extends DaemonFloodRules {}
