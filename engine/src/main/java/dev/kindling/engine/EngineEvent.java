@@ -78,8 +78,10 @@ public sealed interface EngineEvent {
    *     failed attempts too, up to the failure
    * @param killed true when the attempt failed because it was killed (job cancelled, stage failed)
    *     rather than by an error of its own (Spark's {@code TaskKilled} versus {@code ExceptionFailure})
+   * @param failureClass the class name of the error when not successful (for a Python error, the
+   *     bridge's exception class), else null
    */
   record TaskEnd(int stageId, int stageAttempt, int partition, int attempt, long taskAttemptId,
       boolean successful, String failure, TaskMetrics metrics, int index, long launchTimeMillis,
-      long finishTimeMillis, String locality, boolean killed) implements EngineEvent {}
+      long finishTimeMillis, String locality, boolean killed, String failureClass) implements EngineEvent {}
 }

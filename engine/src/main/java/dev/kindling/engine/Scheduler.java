@@ -77,7 +77,9 @@ final class Scheduler {
     checkBroadcasts(ds);
     ActiveJob job = new ActiveJob(nextJobId.getAndIncrement(), engine.localProperties());
     Map<Integer, Stage> byShuffle = new HashMap<>();
-    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, parentStages(ds, byShuffle));
+    // Parents first, as Spark's DAGScheduler: a stage's id is above those of the stages it reads.
+    List<Stage> parents = parentStages(ds, byShuffle);
+    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, parents);
     Set<Integer> stageIds = new TreeSet<>();
     stageIds.add(result.id);
     byShuffle.values().forEach(s -> stageIds.add(s.id));
@@ -159,8 +161,9 @@ final class Scheduler {
     Stage s = byShuffle.get(dep.shuffleId);
     if (s == null) {
       // A shuffle keeps its stage id across jobs, as in Spark, so events show the reuse.
+      List<Stage> parents = parentStages(dep.parent, byShuffle);
       int id = shuffleStageIds.computeIfAbsent(dep.shuffleId, k -> nextStageId.getAndIncrement());
-      s = new Stage(id, dep.parent, dep, parentStages(dep.parent, byShuffle));
+      s = new Stage(id, dep.parent, dep, parents);
       byShuffle.put(dep.shuffleId, s);
     }
     return s;
@@ -381,7 +384,8 @@ final class Scheduler {
         engine.events().post(new EngineEvent.TaskEnd(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
             c.attemptNumber(), c.taskAttemptId(), failure == null,
             failure == null ? null : JobFailedException.describe(failure), c.metrics(), t.index, t.launchMillis,
-            t.finishMillis, EngineEvent.PROCESS_LOCAL, failure != null && c.isKilled()));
+            t.finishMillis, EngineEvent.PROCESS_LOCAL, failure != null && c.isKilled(),
+            failure == null ? null : failure.getClass().getName()));
       }
     };
   }

@@ -185,6 +185,8 @@ class TaskMetricsTest {
       assertThat(start.stages()).hasSize(2);
       EngineEvent.StageInfo result = start.stages().stream().filter(s -> s.stageId() != mapStage).findFirst().orElseThrow();
       assertThat(result.parentIds()).containsExactly(mapStage);
+      // As Spark's DAGScheduler numbers them: parents first.
+      assertThat(result.stageId()).isGreaterThan(mapStage);
       assertThat(result.numTasks()).isEqualTo(2);
       assertThat(result.name()).startsWith("result ");
     }
@@ -269,6 +271,8 @@ class TaskMetricsTest {
       assertThat(ends).extracting(EngineEvent.TaskEnd::failure)
           .containsExactly("attempt 0 fails", "attempt 1 fails", null);
       assertThat(ends).extracting(EngineEvent.TaskEnd::taskAttemptId).doesNotHaveDuplicates();
+      assertThat(ends).extracting(EngineEvent.TaskEnd::failureClass)
+          .containsExactly("java.lang.IllegalStateException", "java.lang.IllegalStateException", null);
       List<EngineEvent.TaskStart> starts = events.stream().filter(e -> e instanceof EngineEvent.TaskStart)
           .map(e -> (EngineEvent.TaskStart) e).toList();
       assertThat(starts).extracting(EngineEvent.TaskStart::attempt).containsExactly(0, 1, 2);
