@@ -1,6 +1,7 @@
 """The jobs whose event log the History Server check reads, runnable on pip pyspark or Kindling.
 
-    python eventlog_jobs.py --impl pyspark|kindling --log-dir DIR [--codec zstd|lz4] [--summary FILE]
+    python eventlog_jobs.py --impl pyspark|kindling --log-dir DIR --work DIR [--codec zstd|lz4|none]
+                            [--no-rolling] [--summary FILE]
 
 Runs, on master local[2,2] (two slots, two attempts per task as Spark's local[N,F]):
   1. map        parallelize(range(100), 4).map(...).collect()
@@ -8,7 +9,9 @@ Runs, on master local[2,2] (two slots, two attempts per task as Spark's local[N,
   3. cache      a cached RDD counted, then summed (the second job reads the cache)
   4. retry      a task whose first attempt fails and second succeeds
   5. failed     a task that fails both attempts: the job fails
-  6. cancelled  a job group cancelled while its tasks run
+  6. text       textFile of 50 lines in 2 partitions, count (input records and bytes are known)
+  7. save       30 strings saved with saveAsTextFile (output records and bytes are known)
+  8. cancelled  a job group cancelled while its tasks run
 and writes a JSON summary (application id, and per job: id, status, stage ids, task counts) that
 the check compares with what the History Server reports.
 """
@@ -20,7 +23,7 @@ import threading
 import time
 
 
-def run_jobs(sc, mod):
+def run_jobs(sc, mod, work):
     summary = {"applicationId": sc.applicationId, "jobs": []}
 
     sc.setJobDescription("map")
@@ -58,6 +61,20 @@ def run_jobs(sc, mod):
     except Exception as e:  # Py4JJavaError on pyspark, SparkException-like on Kindling
         if "element 7 always fails" not in str(e):
             raise
+
+    sc.setJobDescription("text")
+    text = os.path.join(work, "lines.txt")
+    with open(text, "w") as f:
+        for i in range(50):
+            f.write("line %d\n" % i)
+    assert sc.textFile(text, 2).count() == 50
+    summary["textFile"] = {"path": text, "bytes": os.path.getsize(text), "lines": 50}
+
+    sc.setJobDescription("save")
+    out = os.path.join(work, "saved")
+    sc.parallelize(["a", "bb", "ccc"] * 10, 2).saveAsTextFile(out)
+    parts = [os.path.join(out, n) for n in sorted(os.listdir(out)) if n.startswith("part-")]
+    summary["saved"] = {"records": 30, "bytes": sum(os.path.getsize(p) for p in parts)}
 
     sc.setJobDescription(None)
     errors = []
@@ -104,7 +121,11 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--impl", choices=["pyspark", "kindling"], required=True)
     ap.add_argument("--log-dir", required=True)
-    ap.add_argument("--codec", choices=["zstd", "lz4"])
+    ap.add_argument("--codec", choices=["zstd", "lz4", "none"],
+                    help="spark.eventLog.compression.codec; none: spark.eventLog.compress=false "
+                         "(default: the implementation's default, zstd on Spark 4.2)")
+    ap.add_argument("--no-rolling", action="store_true", help="spark.eventLog.rolling.enabled=false")
+    ap.add_argument("--work", required=True, help="scratch directory for the text and save jobs")
     ap.add_argument("--app-name", default="eventlog-jobs")
     ap.add_argument("--summary")
     args = ap.parse_args()
@@ -117,13 +138,18 @@ def main():
     conf.set("spark.eventLog.dir", "file:" + os.path.abspath(args.log_dir))
     conf.set("spark.ui.enabled", "false")
     conf.set("spark.ui.showConsoleProgress", "false")
-    if args.codec:
+    if args.codec == "none":
+        conf.set("spark.eventLog.compress", "false")
+    elif args.codec:
         conf.set("spark.eventLog.compress", "true")
         conf.set("spark.eventLog.compression.codec", args.codec)
+    if args.no_rolling:
+        conf.set("spark.eventLog.rolling.enabled", "false")
+    os.makedirs(args.work, exist_ok=True)
     sc = mod.SparkContext(conf=conf)
     sc.setLogLevel("ERROR")
     try:
-        summary = run_jobs(sc, mod)
+        summary = run_jobs(sc, mod, args.work)
     finally:
         sc.stop()
     if args.summary:
