@@ -77,7 +77,9 @@ final class Scheduler {
     checkBroadcasts(ds);
     ActiveJob job = new ActiveJob(nextJobId.getAndIncrement(), engine.localProperties());
     Map<Integer, Stage> byShuffle = new HashMap<>();
-    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, parentStages(ds, byShuffle));
+    // Parents first, as Spark's DAGScheduler: a stage's id is above those of the stages it reads.
+    List<Stage> parents = parentStages(ds, byShuffle);
+    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, parents);
     engine.cacheLocations().jobSubmitted(ds);
     Set<Integer> stageIds = new TreeSet<>();
     stageIds.add(result.id);
@@ -85,8 +87,14 @@ final class Scheduler {
 
     activeJobs.put(job.jobId, job);
     engine.status().jobStarted(job.jobId, job.group(), List.copyOf(stageIds));
+    List<EngineEvent.StageInfo> infos = new ArrayList<>();
+    for (int id : stageIds) {
+      Stage s = id == result.id ? result : byShuffle.values().stream().filter(x -> x.id == id).findFirst().orElseThrow();
+      infos.add(new EngineEvent.StageInfo(id, s.name(), s == result ? partitions.length : s.dataset.numPartitions(),
+          s.parents.stream().map(x -> x.id).toList()));
+    }
     engine.events().post(new EngineEvent.JobStart(job.jobId, List.copyOf(stageIds), job.group(),
-        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis()));
+        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(), infos, job.properties));
     String failure = null;
     try {
       if (engine.isStopped()) {
@@ -154,8 +162,9 @@ final class Scheduler {
     Stage s = byShuffle.get(dep.shuffleId);
     if (s == null) {
       // A shuffle keeps its stage id across jobs, as in Spark, so events show the reuse.
+      List<Stage> parents = parentStages(dep.parent, byShuffle);
       int id = shuffleStageIds.computeIfAbsent(dep.shuffleId, k -> nextStageId.getAndIncrement());
-      s = new Stage(id, dep.parent, dep, parentStages(dep.parent, byShuffle));
+      s = new Stage(id, dep.parent, dep, parents);
       byShuffle.put(dep.shuffleId, s);
     }
     return s;
@@ -257,7 +266,8 @@ final class Scheduler {
     BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     job.setWakeup(queue);
     engine.status().stageStarted(job.jobId, stage.id, stageAttempt, stage.name(), remaining);
-    engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), remaining));
+    engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), remaining,
+        System.currentTimeMillis(), stage.parents.stream().map(x -> x.id).toList()));
     int[] failures = new int[n];
     String failure = null;
     Reporter reporter = reporter(job);
@@ -318,7 +328,8 @@ final class Scheduler {
     } finally {
       job.setWakeup(null);
       engine.status().stageEnded(job.jobId, stage.id);
-      engine.events().post(new EngineEvent.StageCompleted(job.jobId, stage.id, stageAttempt, failure));
+      engine.events().post(new EngineEvent.StageCompleted(job.jobId, stage.id, stageAttempt, failure,
+          System.currentTimeMillis()));
     }
   }
 
@@ -364,7 +375,7 @@ final class Scheduler {
         TaskContext c = t.ctx;
         engine.status().taskStarted(job.jobId, c.stageId());
         engine.events().post(new EngineEvent.TaskStart(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
-            c.attemptNumber(), c.taskAttemptId()));
+            c.attemptNumber(), c.taskAttemptId(), t.index, t.launchMillis, EngineEvent.PROCESS_LOCAL));
       }
 
       @Override
@@ -373,7 +384,9 @@ final class Scheduler {
         engine.status().taskEnded(job.jobId, c.stageId(), failure == null);
         engine.events().post(new EngineEvent.TaskEnd(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
             c.attemptNumber(), c.taskAttemptId(), failure == null,
-            failure == null ? null : JobFailedException.describe(failure), c.metrics()));
+            failure == null ? null : JobFailedException.describe(failure), c.metrics(), t.index, t.launchMillis,
+            t.finishMillis, EngineEvent.PROCESS_LOCAL, failure != null && c.isKilled(),
+            failure == null ? null : failure.getClass().getName()));
       }
     };
   }

@@ -79,7 +79,10 @@ final class TextFileDataset extends Dataset {
   @Override
   Iterator<Object> compute(int p, TaskContext ctx) throws IOException {
     LineIterator it = new LineIterator(splits().get(p), engine.conf().maxLineBytes());
-    ctx.onCompletion(it::close);
+    ctx.onCompletion(() -> {
+      it.close();
+      ctx.metrics().addInput(it.records, it.counter.count());
+    });
     return it;
   }
 
@@ -90,6 +93,9 @@ final class TextFileDataset extends Dataset {
     private String next;
     private boolean finished;
     private boolean fileStart;
+    /** Bytes read from the file (compressed bytes for gzip), lines returned: input metrics. */
+    final CountingInputStream counter;
+    long records;
 
     LineIterator(TextInput.Split split) throws IOException {
       this(split, Long.MAX_VALUE);
@@ -99,7 +105,8 @@ final class TextFileDataset extends Dataset {
       FileInputStream fis = new FileInputStream(split.file().toFile());
       InputStream in;
       if (split.gzip()) {
-        in = new GZIPInputStream(fis, 1 << 16);
+        counter = new CountingInputStream(fis);
+        in = new GZIPInputStream(counter, 1 << 16);
         end = Long.MAX_VALUE;
       } else {
         try {
@@ -108,7 +115,8 @@ final class TextFileDataset extends Dataset {
           fis.close();
           throw e;
         }
-        in = fis;
+        counter = new CountingInputStream(fis);
+        in = counter;
         end = split.start() + split.length();
       }
       reader = new LineReader(in, maxLineBytes, split.file().toString(), split.gzip() ? 0 : split.start());
@@ -151,6 +159,7 @@ final class TextFileDataset extends Dataset {
       }
       String s = next;
       next = null;
+      records++;
       return s;
     }
 

@@ -8,6 +8,7 @@ import dev.kindling.bridge.WorkerKey;
 import dev.kindling.engine.Engine;
 import dev.kindling.engine.ScratchDirs;
 import dev.kindling.engine.JobStatus;
+import dev.kindling.gateway.eventlog.EventLog;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,6 +50,7 @@ public final class KindlingContext {
   private final Path filesDir;
   private final Map<WorkerKey, WorkerFactory> factories = new ConcurrentHashMap<>();
   private final Runnable onStop;
+  private final EventLog eventLog;
   private AccumulatorForwarder accumulators;
   private volatile boolean stopped;
 
@@ -73,6 +75,22 @@ public final class KindlingContext {
       FileDatasets.deleteTree(tempDir);
       throw Errors.translate("createContext", e);
     }
+    try {
+      this.eventLog = EventLog.startIfEnabled(engine.conf(), new EventLog.App(appName(), applicationId(), startTime(),
+          sparkUser(), KindlingVersion.get(), conf.values.getOrDefault("spark.driver.host", "localhost"), conf.values));
+    } catch (IOException | RuntimeException e) {
+      engine.stop();
+      FileDatasets.deleteTree(tempDir);
+      throw new KindlingException("cannot start the event log: " + e.getMessage(), e);
+    }
+    if (eventLog != null) {
+      engine.addListener(eventLog);
+    }
+  }
+
+  private static String sparkUser() {
+    String u = System.getenv("SPARK_USER");
+    return u != null && !u.isEmpty() ? u : System.getProperty("user.name", "");
   }
 
   // ---- 5.2 context
@@ -140,6 +158,10 @@ public final class KindlingContext {
       engine.stop();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "stopping the engine: " + e.getMessage(), e);
+    }
+    if (eventLog != null) {
+      // After the engine's stop its event bus has delivered every event: the end goes last.
+      eventLog.stop(System.currentTimeMillis(), 0);
     }
     synchronized (this) {
       if (accumulators != null) {
