@@ -43,6 +43,8 @@ public final class Engine implements AutoCloseable {
   private final AccumulatorRegistry accumulators = new AccumulatorRegistry();
   private final EventBus events = new EventBus();
   private final StatusTracker status = new StatusTracker();
+  private final AppStatusStore statusStore;
+  private final Map<Integer, PersistedDataset> persisted = new ConcurrentHashMap<>();
   private final Actions actions;
   private final Sources sources;
   private final Cleaner cleaner = Cleaner.create();
@@ -75,6 +77,8 @@ public final class Engine implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the engine's local directory under " + conf.localDirParent(), e);
     }
+    statusStore = new AppStatusStore(conf);
+    events.addListener(statusStore);
     broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"));
     slots = Executors.newFixedThreadPool(conf.slots() / conf.taskCpus(), slotThreads());
     scheduler = new Scheduler(this, slots, conf.maxTaskFailures());
@@ -220,6 +224,16 @@ public final class Engine implements AutoCloseable {
     return status.snapshot();
   }
 
+  /** Finished and running jobs, stages and tasks, within Spark's retention limits. */
+  public AppStatusStore statusStore() {
+    return statusStore;
+  }
+
+  /** The persisted datasets that have blocks stored now, by dataset id. */
+  public List<RddStorage> storageStatus() {
+    return RddStorage.collect(persisted, blocks);
+  }
+
   // ---- broadcast and accumulators
 
   /** Registers a driver-written file as a broadcast value; the engine deletes it on destroy. */
@@ -333,7 +347,12 @@ public final class Engine implements AutoCloseable {
   void registerPersisted(Dataset ds) {
     BlockManager store = blocks;
     int id = ds.id();
-    cleaner.register(ds, () -> store.removeDataset(id));
+    persisted.put(id, new PersistedDataset(ds));
+    Map<Integer, PersistedDataset> names = persisted;
+    cleaner.register(ds, () -> {
+      store.removeDataset(id);
+      names.remove(id);
+    });
   }
 
   Set<Closeable> openSockets() { return openSockets; }

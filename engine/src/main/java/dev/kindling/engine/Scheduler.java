@@ -58,6 +58,8 @@ final class Scheduler {
   private final AtomicInteger nextStageId = new AtomicInteger();
   private final AtomicLong nextTaskId = new AtomicLong();
   private final Map<Integer, Integer> shuffleStageIds = new ConcurrentHashMap<>();
+  /** How many running jobs use each shuffle's stage; guarded by {@code shuffleStageIds}. */
+  private final Map<Integer, Integer> shuffleStageUsers = new HashMap<>();
   private final Map<Integer, AtomicInteger> stageAttempts = new ConcurrentHashMap<>();
   private final Map<Integer, ActiveJob> activeJobs = new ConcurrentHashMap<>();
 
@@ -77,7 +79,13 @@ final class Scheduler {
     checkBroadcasts(ds);
     ActiveJob job = new ActiveJob(nextJobId.getAndIncrement(), engine.localProperties());
     Map<Integer, Stage> byShuffle = new HashMap<>();
-    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, parentStages(ds, byShuffle));
+    // Parents first, as Spark's DAGScheduler numbers them: the result stage gets the last id.
+    List<Stage> resultParents;
+    synchronized (shuffleStageIds) {
+      resultParents = parentStages(ds, byShuffle);
+      byShuffle.keySet().forEach(id -> shuffleStageUsers.merge(id, 1, Integer::sum));
+    }
+    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, resultParents);
     Set<Integer> stageIds = new TreeSet<>();
     stageIds.add(result.id);
     byShuffle.values().forEach(s -> stageIds.add(s.id));
@@ -85,7 +93,8 @@ final class Scheduler {
     activeJobs.put(job.jobId, job);
     engine.status().jobStarted(job.jobId, job.group(), List.copyOf(stageIds));
     engine.events().post(new EngineEvent.JobStart(job.jobId, List.copyOf(stageIds), job.group(),
-        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis()));
+        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(),
+        stagePlans(result, partitions.length, byShuffle)));
     String failure = null;
     try {
       if (engine.isStopped()) {
@@ -104,9 +113,23 @@ final class Scheduler {
       throw e;
     } finally {
       activeJobs.remove(job.jobId);
+      releaseShuffleStages(byShuffle.keySet());
       engine.status().jobEnded(job.jobId);
       engine.events().post(new EngineEvent.JobEnd(job.jobId, failure == null, failure, System.currentTimeMillis()));
     }
+  }
+
+  /** Every stage of the job, parents as stage ids, for the job start event (the UI's DAG). */
+  private static List<EngineEvent.StagePlan> stagePlans(Stage result, int resultTasks, Map<Integer, Stage> byShuffle) {
+    List<EngineEvent.StagePlan> plans = new ArrayList<>();
+    for (Stage s : byShuffle.values()) {
+      plans.add(new EngineEvent.StagePlan(s.id, s.name(), s.dataset.numPartitions(),
+          s.parents.stream().map(p -> p.id).toList(), true));
+    }
+    plans.add(new EngineEvent.StagePlan(result.id, result.name(), resultTasks,
+        result.parents.stream().map(p -> p.id).toList(), false));
+    plans.sort(java.util.Comparator.comparingInt(EngineEvent.StagePlan::stageId));
+    return List.copyOf(plans);
   }
 
   void cancelJob(int jobId, String reason) {
@@ -152,12 +175,26 @@ final class Scheduler {
   private Stage shuffleStage(Dependency.Shuffle dep, Map<Integer, Stage> byShuffle) {
     Stage s = byShuffle.get(dep.shuffleId);
     if (s == null) {
-      // A shuffle keeps its stage id across jobs, as in Spark, so events show the reuse.
+      // As in Spark: a shuffle's stage is shared by the jobs running at once (ids of its parents
+      // come first); once no running job needs it, a later job gets a new stage id, skipped
+      // when the shuffle output is still there.
+      List<Stage> parents = parentStages(dep.parent, byShuffle);
       int id = shuffleStageIds.computeIfAbsent(dep.shuffleId, k -> nextStageId.getAndIncrement());
-      s = new Stage(id, dep.parent, dep, parentStages(dep.parent, byShuffle));
+      s = new Stage(id, dep.parent, dep, parents);
       byShuffle.put(dep.shuffleId, s);
     }
     return s;
+  }
+
+  private void releaseShuffleStages(Set<Integer> shuffleIds) {
+    synchronized (shuffleStageIds) {
+      for (int id : shuffleIds) {
+        if (shuffleStageUsers.merge(id, -1, Integer::sum) <= 0) {
+          shuffleStageUsers.remove(id);
+          shuffleStageIds.remove(id);
+        }
+      }
+    }
   }
 
   private void checkBroadcasts(Dataset ds) {
@@ -372,7 +409,8 @@ final class Scheduler {
         engine.status().taskEnded(job.jobId, c.stageId(), failure == null);
         engine.events().post(new EngineEvent.TaskEnd(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
             c.attemptNumber(), c.taskAttemptId(), failure == null,
-            failure == null ? null : JobFailedException.describe(failure), c.metrics()));
+            failure == null ? null : JobFailedException.describe(failure), c.metrics(),
+            System.currentTimeMillis(), failure != null && c.isKilled()));
       }
     };
   }
