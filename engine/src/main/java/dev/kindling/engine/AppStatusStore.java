@@ -54,7 +54,7 @@ public final class AppStatusStore implements EngineListener {
       int numActiveTasks, int numCompletedTasks, int numSkippedTasks, int numFailedTasks,
       int numKilledTasks, int numCompletedIndices, int numActiveStages, int numCompletedStages,
       int numSkippedStages, int numFailedStages, Map<String, Integer> killedTasksSummary,
-      List<EngineEvent.StagePlan> plan) {}
+      List<EngineEvent.StageInfo> plan) {}
 
   /** A stage attempt with its aggregated task metrics (sums over finished tasks). */
   public record StageView(int stageId, int attempt, String name, StageState status, int numTasks,
@@ -79,7 +79,7 @@ public final class AppStatusStore implements EngineListener {
     final String description;
     final long submitted;
     final List<Integer> stageIds;
-    final List<EngineEvent.StagePlan> plan;
+    final List<EngineEvent.StageInfo> plan;
     final Set<Integer> submittedStages = new HashSet<>();
     final Set<Long> completedIndices = new HashSet<>();
     final Map<String, Integer> killedSummary = new TreeMap<>();
@@ -104,7 +104,7 @@ public final class AppStatusStore implements EngineListener {
       submitted = e.timeMillis();
       stageIds = List.copyOf(e.stageIds());
       plan = List.copyOf(e.stages());
-      for (EngineEvent.StagePlan p : plan) {
+      for (EngineEvent.StageInfo p : plan) {
         numTasks += p.numTasks();
       }
     }
@@ -164,6 +164,7 @@ public final class AppStatusStore implements EngineListener {
   private static final class Task {
     final long taskId;
     final int index;
+    final int partition;
     final int attempt;
     final long launch;
     long finish = -1;
@@ -173,13 +174,14 @@ public final class AppStatusStore implements EngineListener {
 
     Task(EngineEvent.TaskStart e) {
       taskId = e.taskAttemptId();
-      index = e.partition();
+      index = e.index();
+      partition = e.partition();
       attempt = e.attempt();
       launch = e.launchTimeMillis();
     }
 
     TaskView view() {
-      return new TaskView(taskId, index, attempt, index, launch, finish, status, error, metrics);
+      return new TaskView(taskId, index, attempt, partition, launch, finish, status, error, metrics);
     }
   }
 
@@ -194,6 +196,11 @@ public final class AppStatusStore implements EngineListener {
   private long totalDurationMs;
   private long totalShuffleRead;
   private long totalShuffleWrite;
+  private long totalGcTime;
+  private long totalInputBytes;
+  /** External (Python) workers seen in task metrics, by pid; at most {@link #MAX_WORKERS}. */
+  private final LinkedHashMap<Long, long[]> workers = new LinkedHashMap<>();
+  static final int MAX_WORKERS = 1000;
 
   public AppStatusStore(EngineConf conf) {
     this(limit(conf, RETAINED_JOBS, DEFAULT_RETAINED_JOBS), limit(conf, RETAINED_STAGES, DEFAULT_RETAINED_STAGES),
@@ -242,7 +249,7 @@ public final class AppStatusStore implements EngineListener {
   private void jobStarted(EngineEvent.JobStart e) {
     Job job = new Job(e);
     jobs.put(job.jobId, job);
-    for (EngineEvent.StagePlan p : job.plan) {
+    for (EngineEvent.StageInfo p : job.plan) {
       Stage s = latestAttempt(p.stageId());
       if (s == null) {
         s = new Stage(p.stageId(), 0);
@@ -265,7 +272,7 @@ public final class AppStatusStore implements EngineListener {
     job.completed = e.timeMillis();
     job.status = e.succeeded() ? JobState.SUCCEEDED : JobState.FAILED;
     job.failure = e.failure();
-    for (EngineEvent.StagePlan p : job.plan) {
+    for (EngineEvent.StageInfo p : job.plan) {
       if (job.submittedStages.contains(p.stageId())) {
         continue;
       }
@@ -288,20 +295,19 @@ public final class AppStatusStore implements EngineListener {
       s = new Stage(e.stageId(), e.attempt());
       Stage earlier = latestAttempt(e.stageId());
       if (earlier != null) {
-        s.parentIds = earlier.parentIds;
         s.jobIds.addAll(earlier.jobIds);
       }
       stages.put(key, s);
     } else if (s.status != StageState.PENDING) {
       // A shuffle stage kept its id from an earlier job and runs again (lost output): start afresh.
       Stage fresh = new Stage(e.stageId(), e.attempt());
-      fresh.parentIds = s.parentIds;
       fresh.jobIds.addAll(s.jobIds);
       stages.put(key, fresh);
       s = fresh;
     }
     s.name = e.name();
     s.numTasks = e.numTasks();
+    s.parentIds = e.parentIds();
     s.status = StageState.ACTIVE;
     s.submitted = e.timeMillis();
     s.jobIds.add(e.jobId());
@@ -376,11 +382,27 @@ public final class AppStatusStore implements EngineListener {
       s.resultRecords += m.resultRecords();
       totalShuffleRead += m.shuffleBytesRead();
       totalShuffleWrite += m.shuffleBytesWritten();
+      totalGcTime += m.gcTimeMillis();
+      totalInputBytes += m.inputBytesRead();
+      for (WorkerRun w : m.workerRuns()) {
+        // [tasks, reused tasks, first seen, last seen]
+        long[] c = workers.remove(w.pid());
+        if (c == null) {
+          c = new long[] {0, 0, w.startMillis(), 0};
+        }
+        c[0]++;
+        c[1] += w.reused() ? 1 : 0;
+        c[3] = Math.max(c[3], w.finishMillis());
+        workers.put(w.pid(), c);
+        if (workers.size() > MAX_WORKERS) {
+          workers.remove(workers.keySet().iterator().next());
+        }
+      }
     }
     String reason = e.failure() == null ? "unknown reason" : e.failure();
     if (e.successful()) {
       s.done++;
-      s.completedIndices.add(e.partition());
+      s.completedIndices.add(e.index());
       completedTasks++;
     } else if (e.killed()) {
       s.killed++;
@@ -393,7 +415,7 @@ public final class AppStatusStore implements EngineListener {
       job.active = Math.max(0, job.active - 1);
       if (e.successful()) {
         job.done++;
-        job.completedIndices.add(((long) e.stageId() << 32) | e.partition());
+        job.completedIndices.add(((long) e.stageId() << 32) | e.index());
       } else if (e.killed()) {
         job.killed++;
         job.killedSummary.merge(reason, 1, Integer::sum);
@@ -536,10 +558,24 @@ public final class AppStatusStore implements EngineListener {
 
   /** Totals over the application for the driver's executor summary. */
   public record Totals(int activeTasks, int completedTasks, int failedTasks, long totalDurationMs,
-      long totalShuffleRead, long totalShuffleWrite) {}
+      long totalShuffleRead, long totalShuffleWrite, long totalGcTime, long totalInputBytes) {}
 
   public synchronized Totals totals() {
-    return new Totals(activeTasks, completedTasks, failedTasks, totalDurationMs, totalShuffleRead, totalShuffleWrite);
+    return new Totals(activeTasks, completedTasks, failedTasks, totalDurationMs, totalShuffleRead, totalShuffleWrite,
+        totalGcTime, totalInputBytes);
+  }
+
+  /**
+   * An external worker process seen in task metrics: how many tasks it ran, how many of those it
+   * ran as a reused worker, and when it was first and last seen (epoch ms).
+   */
+  public record WorkerView(long pid, int tasks, int reusedTasks, long firstSeen, long lastSeen) {}
+
+  /** Workers in order of their last task, most recent last. */
+  public synchronized List<WorkerView> workers() {
+    List<WorkerView> out = new ArrayList<>();
+    workers.forEach((pid, c) -> out.add(new WorkerView(pid, (int) c[0], (int) c[1], c[2], c[3])));
+    return out;
   }
 
   private static List<StageView> views(Collection<Stage> ss) {

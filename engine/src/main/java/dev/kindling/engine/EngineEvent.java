@@ -3,58 +3,84 @@ package dev.kindling.engine;
 import java.util.List;
 
 /**
- * What the scheduler reports on the event bus. Events of one job arrive in order: JobStart, then
- * for each stage StageSubmitted, its TaskStart/TaskEnd pairs, StageCompleted, and finally JobEnd.
- * Times are wall-clock milliseconds taken where the thing happened, not when the (asynchronous)
- * bus delivered the event.
+ * What the scheduler reports on the event bus (the role of Spark's {@code SparkListenerEvent}s).
+ * Events of one job arrive in order: JobStart, then for each stage that runs StageSubmitted, its
+ * TaskStart/TaskEnd pairs, StageCompleted, and finally JobEnd. A stage listed in JobStart that
+ * never gets a StageSubmitted was skipped (its shuffle output already existed), as in Spark.
+ *
+ * <p>Times are epoch milliseconds. Ids: job and stage ids count from 0 per engine; a shuffle's map
+ * stage's id is shared by the jobs
+ * running at once and, as in Spark, a later job gets a new one (a skipped stage when the output exists); stage attempts count from 0 per stage; task attempt ids are
+ * unique per engine. Everything here is immutable except {@link TaskEnd#metrics()}, which is
+ * complete when the event is posted and not written afterwards.
  */
 public sealed interface EngineEvent {
-  /** {@code stages} describes every stage of the job, also those that will be skipped. */
-  record JobStart(int jobId, List<Integer> stageIds, String jobGroup, String description, long timeMillis,
-      List<StagePlan> stages) implements EngineEvent {
-    public JobStart(int jobId, List<Integer> stageIds, String jobGroup, String description, long timeMillis) {
-      this(jobId, stageIds, jobGroup, description, timeMillis, List.of());
+  /** The only locality a local engine has: the task ran in the process holding its data. */
+  String PROCESS_LOCAL = "PROCESS_LOCAL";
+
+  /**
+   * A stage as a job sees it at its start (Spark's {@code StageInfo} in {@code SparkListenerJobStart}).
+   *
+   * @param numTasks partitions of the stage (for the result stage: the partitions the job asked for)
+   * @param parentIds ids of the shuffle-map stages this stage reads
+   */
+  record StageInfo(int stageId, String name, int numTasks, List<Integer> parentIds) {
+    public StageInfo {
+      parentIds = List.copyOf(parentIds);
     }
   }
 
   /**
-   * One stage as planned at job start: its parents (stage ids) make the job's DAG, and
-   * {@code numTasks} is the number of partitions it would run if nothing were cached.
+   * @param stageIds every stage of the job, ascending ({@code stages} has the same ids, same order)
+   * @param jobGroup {@code spark.jobGroup.id}, or null
+   * @param description {@code spark.job.description}, or null
+   * @param properties the job's local properties (job group, description, scheduler pool, ...)
    */
-  record StagePlan(int stageId, String name, int numTasks, List<Integer> parentIds, boolean shuffleMap) {}
+  record JobStart(int jobId, List<Integer> stageIds, String jobGroup, String description, long timeMillis,
+      List<StageInfo> stages, java.util.Map<String, String> properties) implements EngineEvent {
+    public JobStart {
+      stageIds = List.copyOf(stageIds);
+      stages = List.copyOf(stages);
+      properties = java.util.Map.copyOf(properties);
+    }
+  }
 
   /** {@code failure} is null when the job succeeded. */
   record JobEnd(int jobId, boolean succeeded, String failure, long timeMillis) implements EngineEvent {}
 
-  record StageSubmitted(int jobId, int stageId, int attempt, String name, int numTasks, long timeMillis)
-      implements EngineEvent {
-    public StageSubmitted(int jobId, int stageId, int attempt, String name, int numTasks) {
-      this(jobId, stageId, attempt, name, numTasks, System.currentTimeMillis());
+  /**
+   * @param numTasks tasks this attempt runs (on a resubmission, only the missing partitions)
+   * @param parentIds ids of the shuffle-map stages this stage reads
+   */
+  record StageSubmitted(int jobId, int stageId, int attempt, String name, int numTasks, long timeMillis,
+      List<Integer> parentIds) implements EngineEvent {
+    public StageSubmitted {
+      parentIds = List.copyOf(parentIds);
     }
   }
 
   /** {@code failure} is null when every task of the stage succeeded. */
-  record StageCompleted(int jobId, int stageId, int attempt, String failure, long timeMillis) implements EngineEvent {
-    public StageCompleted(int jobId, int stageId, int attempt, String failure) {
-      this(jobId, stageId, attempt, failure, System.currentTimeMillis());
-    }
-  }
+  record StageCompleted(int jobId, int stageId, int attempt, String failure, long timeMillis) implements EngineEvent {}
 
-  record TaskStart(int stageId, int stageAttempt, int partition, int attempt, long taskAttemptId,
-      long launchTimeMillis) implements EngineEvent {
-    public TaskStart(int stageId, int stageAttempt, int partition, int attempt, long taskAttemptId) {
-      this(stageId, stageAttempt, partition, attempt, taskAttemptId, System.currentTimeMillis());
-    }
-  }
+  /**
+   * @param partition the partition of the stage's dataset the task computes
+   * @param attempt 0 for the partition's first attempt in this stage attempt, 1 for its first retry
+   * @param index the task's place in the stage attempt's task set (differs from {@code partition}
+   *     when a job runs a subset of partitions, as take does)
+   * @param locality always {@link #PROCESS_LOCAL}
+   */
+  record TaskStart(int stageId, int stageAttempt, int partition, int attempt, long taskAttemptId, int index,
+      long launchTimeMillis, String locality) implements EngineEvent {}
 
-  /** {@code killed}: the attempt ended because it was killed (job cancelled, stage failed). */
+  /**
+   * @param successful true when the task's body and completion hooks finished without error
+   * @param failure the error's description when not successful, else null
+   * @param metrics what the attempt cost, the one copy (see {@link TaskMetrics}); filled in for
+   *     failed attempts too, up to the failure
+   * @param killed true when the attempt failed because it was killed (job cancelled, stage failed)
+   *     rather than by an error of its own (Spark's {@code TaskKilled} versus {@code ExceptionFailure})
+   */
   record TaskEnd(int stageId, int stageAttempt, int partition, int attempt, long taskAttemptId,
-      boolean successful, String failure, TaskMetrics metrics, long finishTimeMillis, boolean killed)
-      implements EngineEvent {
-    public TaskEnd(int stageId, int stageAttempt, int partition, int attempt, long taskAttemptId,
-        boolean successful, String failure, TaskMetrics metrics) {
-      this(stageId, stageAttempt, partition, attempt, taskAttemptId, successful, failure, metrics,
-          System.currentTimeMillis(), false);
-    }
-  }
+      boolean successful, String failure, TaskMetrics metrics, int index, long launchTimeMillis,
+      long finishTimeMillis, String locality, boolean killed) implements EngineEvent {}
 }

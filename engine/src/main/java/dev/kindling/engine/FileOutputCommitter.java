@@ -81,9 +81,9 @@ final class FileOutputCommitter {
     Files.createDirectories(attemptDir);
     Path file = attemptDir.resolve(name);
     try {
+      long n = 0;
       try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
           OutputStream os = gzip ? new GZIPOutputStream(raw, 1 << 16) : raw) {
-        long n = 0;
         while (records.hasNext()) {
           Object o = records.next();
           if (frames) {
@@ -97,7 +97,10 @@ final class FileOutputCommitter {
           }
         }
       }
+      long bytes = Files.size(file);
       Files.move(file, jobTemp.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      ctx.metrics().outputRecordsWritten.addAndGet(n);
+      ctx.metrics().outputBytesWritten.addAndGet(bytes);
       return null;
     } finally {
       Files2.deleteRecursively(attemptDir);

@@ -39,8 +39,13 @@ final class FrameFileDataset extends Dataset {
   @Override
   Iterator<Object> compute(int p, TaskContext ctx) throws IOException {
     Path file = files.get(p);
-    DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
-    ctx.onCompletion(() -> close(in));
+    CountingInputStream counter = new CountingInputStream(Files.newInputStream(file));
+    DataInputStream in = new DataInputStream(new BufferedInputStream(counter, 1 << 16));
+    long[] records = new long[1];
+    ctx.onCompletion(() -> {
+      close(in);
+      ctx.metrics().addInput(records[0], counter.count());
+    });
     return new Iterator<>() {
       byte[] next;
       boolean done;
@@ -66,6 +71,7 @@ final class FrameFileDataset extends Dataset {
         }
         byte[] b = next;
         next = null;
+        records[0]++;
         return b;
       }
     };

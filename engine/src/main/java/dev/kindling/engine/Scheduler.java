@@ -92,9 +92,14 @@ final class Scheduler {
 
     activeJobs.put(job.jobId, job);
     engine.status().jobStarted(job.jobId, job.group(), List.copyOf(stageIds));
+    List<EngineEvent.StageInfo> infos = new ArrayList<>();
+    for (int id : stageIds) {
+      Stage s = id == result.id ? result : byShuffle.values().stream().filter(x -> x.id == id).findFirst().orElseThrow();
+      infos.add(new EngineEvent.StageInfo(id, s.name(), s == result ? partitions.length : s.dataset.numPartitions(),
+          s.parents.stream().map(x -> x.id).toList()));
+    }
     engine.events().post(new EngineEvent.JobStart(job.jobId, List.copyOf(stageIds), job.group(),
-        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(),
-        stagePlans(result, partitions.length, byShuffle)));
+        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(), infos, job.properties));
     String failure = null;
     try {
       if (engine.isStopped()) {
@@ -117,19 +122,6 @@ final class Scheduler {
       engine.status().jobEnded(job.jobId);
       engine.events().post(new EngineEvent.JobEnd(job.jobId, failure == null, failure, System.currentTimeMillis()));
     }
-  }
-
-  /** Every stage of the job, parents as stage ids, for the job start event (the UI's DAG). */
-  private static List<EngineEvent.StagePlan> stagePlans(Stage result, int resultTasks, Map<Integer, Stage> byShuffle) {
-    List<EngineEvent.StagePlan> plans = new ArrayList<>();
-    for (Stage s : byShuffle.values()) {
-      plans.add(new EngineEvent.StagePlan(s.id, s.name(), s.dataset.numPartitions(),
-          s.parents.stream().map(p -> p.id).toList(), true));
-    }
-    plans.add(new EngineEvent.StagePlan(result.id, result.name(), resultTasks,
-        result.parents.stream().map(p -> p.id).toList(), false));
-    plans.sort(java.util.Comparator.comparingInt(EngineEvent.StagePlan::stageId));
-    return List.copyOf(plans);
   }
 
   void cancelJob(int jobId, String reason) {
@@ -293,7 +285,8 @@ final class Scheduler {
     BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     job.setWakeup(queue);
     engine.status().stageStarted(job.jobId, stage.id, stageAttempt, stage.name(), remaining);
-    engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), remaining));
+    engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), remaining,
+        System.currentTimeMillis(), stage.parents.stream().map(x -> x.id).toList()));
     int[] failures = new int[n];
     String failure = null;
     Reporter reporter = reporter(job);
@@ -354,7 +347,8 @@ final class Scheduler {
     } finally {
       job.setWakeup(null);
       engine.status().stageEnded(job.jobId, stage.id);
-      engine.events().post(new EngineEvent.StageCompleted(job.jobId, stage.id, stageAttempt, failure));
+      engine.events().post(new EngineEvent.StageCompleted(job.jobId, stage.id, stageAttempt, failure,
+          System.currentTimeMillis()));
     }
   }
 
@@ -400,7 +394,7 @@ final class Scheduler {
         TaskContext c = t.ctx;
         engine.status().taskStarted(job.jobId, c.stageId());
         engine.events().post(new EngineEvent.TaskStart(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
-            c.attemptNumber(), c.taskAttemptId()));
+            c.attemptNumber(), c.taskAttemptId(), t.index, t.launchMillis, EngineEvent.PROCESS_LOCAL));
       }
 
       @Override
@@ -409,8 +403,8 @@ final class Scheduler {
         engine.status().taskEnded(job.jobId, c.stageId(), failure == null);
         engine.events().post(new EngineEvent.TaskEnd(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
             c.attemptNumber(), c.taskAttemptId(), failure == null,
-            failure == null ? null : JobFailedException.describe(failure), c.metrics(),
-            System.currentTimeMillis(), failure != null && c.isKilled()));
+            failure == null ? null : JobFailedException.describe(failure), c.metrics(), t.index, t.launchMillis,
+            t.finishMillis, EngineEvent.PROCESS_LOCAL, failure != null && c.isKilled()));
       }
     };
   }

@@ -195,6 +195,7 @@ final class ShuffleManager {
       }
       input = new Input(new BoundedInputStream(fis, segmentLength), 1 << 16);
       metrics.shuffleBytesRead.addAndGet(segmentLength);
+      metrics.shuffleLocalBlocksFetched.incrementAndGet();
     }
 
     void close() {

@@ -148,6 +148,7 @@ final class ShuffleWriter {
   }
 
   MapStatus commit() throws IOException {
+    long t0 = System.nanoTime();
     int numParts = partitioner.numPartitions();
     Path dataTmp = dir.resolve(baseName + ".data.tmp");
     Path indexTmp = dir.resolve(baseName + ".index.tmp");
@@ -196,6 +197,7 @@ final class ShuffleWriter {
     MapStatus status = new MapStatus(data, index, partLengths);
     metrics.shuffleBytesWritten.addAndGet(status.totalBytes());
     metrics.shuffleRecordsWritten.addAndGet(recordsWritten);
+    metrics.shuffleWriteTimeNanos.addAndGet(System.nanoTime() - t0);
     return status;
   }
 
@@ -212,6 +214,8 @@ final class ShuffleWriter {
   }
 
   private void spill() throws IOException {
+    long t0 = System.nanoTime();
+    long inMemory = bufferedBytes;
     Path file = dir.resolve(baseName + ".spill" + spills.size());
     long[] partLengths = new long[partitioner.numPartitions()];
     int[] order = sortedOrder();
@@ -223,7 +227,9 @@ final class ShuffleWriter {
     }
     spills.add(new Spill(file, partLengths));
     metrics.spillCount.incrementAndGet();
+    metrics.memoryBytesSpilled.addAndGet(inMemory);
     metrics.diskBytesSpilled.addAndGet(Arrays.stream(partLengths).sum());
+    metrics.shuffleWriteTimeNanos.addAndGet(System.nanoTime() - t0);
     clearBuffer();
     if (spills.size() >= MAX_SPILL_FILES) {
       foldSpills();

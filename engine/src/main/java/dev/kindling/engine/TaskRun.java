@@ -1,5 +1,8 @@
 package dev.kindling.engine;
 
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +30,9 @@ final class TaskRun<R> implements Runnable {
   private boolean started;
   private boolean done;
   private Thread thread;
+  /** Epoch milliseconds when a slot thread took the task, and when it ended (0 until then). */
+  volatile long launchMillis;
+  volatile long finishMillis;
 
   TaskRun(int index, int partition, TaskContext ctx, Body<R> body, BlockingQueue<Object> outcomes,
       Scheduler.Reporter reporter) {
@@ -47,9 +53,17 @@ final class TaskRun<R> implements Runnable {
       started = true;
       thread = Thread.currentThread();
     }
+    long setup0 = System.nanoTime();
+    long setupCpu0 = cpuNanos();
+    long gc0 = gcMillis();
+    launchMillis = System.currentTimeMillis();
     TaskContext.setCurrent(ctx);
     reporter.taskStarted(this);
+    TaskMetrics m = ctx.metrics();
     long t0 = System.nanoTime();
+    long cpu0 = cpuNanos();
+    m.deserializeNanos.set(t0 - setup0);
+    m.deserializeCpuNanos.set(Math.max(0, cpu0 - setupCpu0));
     Object result = null;
     Throwable failure = null;
     try {
@@ -62,7 +76,13 @@ final class TaskRun<R> implements Runnable {
     if (failure == null && hookFailure != null) {
       failure = hookFailure;
     }
-    ctx.metrics().runTimeNanos.set(System.nanoTime() - t0);
+    m.runTimeNanos.set(System.nanoTime() - t0);
+    m.cpuTimeNanos.set(Math.max(0, cpuNanos() - cpu0));
+    m.gcTimeMillis.set(Math.max(0, gcMillis() - gc0));
+    if (failure == null) {
+      m.resultSizeBytes.set(WireFormat.sizeOf(result));
+    }
+    finishMillis = System.currentTimeMillis();
     synchronized (lock) {
       done = true;
       thread = null;
@@ -92,6 +112,21 @@ final class TaskRun<R> implements Runnable {
         thread.interrupt();
       }
     }
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private static long cpuNanos() {
+    return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+  }
+
+  /** JVM-wide collection time so far, as Spark's executor sums it for jvmGCTime. */
+  private static long gcMillis() {
+    long total = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      total += Math.max(0, gc.getCollectionTime());
+    }
+    return total;
   }
 
   boolean awaitFinished(long nanos) throws InterruptedException {

@@ -40,7 +40,10 @@ final class TextFileDataset extends Dataset {
   @Override
   Iterator<Object> compute(int p, TaskContext ctx) throws IOException {
     LineIterator it = new LineIterator(splits.get(p));
-    ctx.onCompletion(it::close);
+    ctx.onCompletion(() -> {
+      it.close();
+      ctx.metrics().addInput(it.records, it.counter.count());
+    });
     return it;
   }
 
@@ -50,12 +53,16 @@ final class TextFileDataset extends Dataset {
     private long pos;
     private String next;
     private boolean finished;
+    /** Bytes read from the file (compressed bytes for gzip), lines returned: input metrics. */
+    final CountingInputStream counter;
+    long records;
 
     LineIterator(TextInput.Split split) throws IOException {
       FileInputStream fis = new FileInputStream(split.file().toFile());
       InputStream in;
       if (split.gzip()) {
-        in = new GZIPInputStream(fis, 1 << 16);
+        counter = new CountingInputStream(fis);
+        in = new GZIPInputStream(counter, 1 << 16);
         end = Long.MAX_VALUE;
       } else {
         try {
@@ -64,7 +71,8 @@ final class TextFileDataset extends Dataset {
           fis.close();
           throw e;
         }
-        in = fis;
+        counter = new CountingInputStream(fis);
+        in = counter;
         end = split.start() + split.length();
       }
       reader = new LineReader(in);
@@ -100,6 +108,7 @@ final class TextFileDataset extends Dataset {
       }
       String s = next;
       next = null;
+      records++;
       return s;
     }
 

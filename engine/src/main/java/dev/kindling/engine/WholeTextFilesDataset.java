@@ -78,7 +78,9 @@ final class WholeTextFilesDataset extends Dataset {
         }
         Path f = files.next();
         try {
-          return new StringPair("file:" + f.toAbsolutePath(), read(f));
+          StringPair pair = new StringPair("file:" + f.toAbsolutePath(), read(f));
+          ctx.metrics().addInput(1, Files.size(f));
+          return pair;
         } catch (IOException e) {
           throw new EngineException("wholeTextFiles: cannot read " + f + ": " + e.getMessage(), e);
         }

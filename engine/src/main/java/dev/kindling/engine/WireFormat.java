@@ -53,6 +53,55 @@ final class WireFormat {
     }
   }
 
+  /**
+   * The bytes {@link #writeElement} writes for {@code o}, without encoding it: a task's result size.
+   * A {@code List} is the sum of its elements, a {@code Long} (count's result) 8; what is not sent to
+   * the driver as elements (map statuses, null) is 0.
+   */
+  static long sizeOf(Object o) {
+    if (o instanceof List<?> l) {
+      long n = 0;
+      for (Object e : l) {
+        n += elementSize(e);
+      }
+      return n;
+    }
+    return o instanceof Long ? 8 : 0;
+  }
+
+  private static long elementSize(Object o) {
+    if (o == null) {
+      return 4;
+    } else if (o instanceof byte[] b) {
+      return 4L + b.length;
+    } else if (o instanceof String s) {
+      return 4L + utf8Length(s);
+    } else if (o instanceof StringPair p) {
+      return 8L + utf8Length(p.key()) + utf8Length(p.value());
+    } else if (o instanceof KeyedRecord k) {
+      return 16L + k.payload().length;
+    }
+    return 0;
+  }
+
+  static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
   static void writeAll(DataOutputStream out, Iterator<?> it) throws IOException {
     while (it.hasNext()) {
       writeElement(out, it.next());

@@ -44,7 +44,7 @@ class AppStatusStoreTest {
       assertThat(first.numCompletedIndices()).isEqualTo(5);
       assertThat(first.numCompletedStages()).isEqualTo(2);
       assertThat(first.completionTime()).isGreaterThanOrEqualTo(first.submissionTime());
-      assertThat(first.plan()).extracting(EngineEvent.StagePlan::parentIds)
+      assertThat(first.plan()).extracting(EngineEvent.StageInfo::parentIds)
           .containsExactly(List.of(), List.of(0));
 
       AppStatusStore.JobView second = store.job(1);

@@ -2,11 +2,13 @@ package dev.kindling.gateway;
 
 import dev.kindling.bridge.KeyValue;
 import dev.kindling.bridge.PythonRunner;
+import dev.kindling.bridge.TaskMetrics;
 import dev.kindling.bridge.TaskRun;
 import dev.kindling.bridge.TaskSpec;
 import dev.kindling.engine.KeyedRecord;
 import dev.kindling.engine.PartitionFunction;
 import dev.kindling.engine.TaskContext;
+import dev.kindling.engine.WorkerRun;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.List;
@@ -27,6 +29,7 @@ import java.util.function.Supplier;
  *                 broadcast id -> ctx.broadcastFile(id), command, pythonVer)
  *     -> PythonRunner.run(spec, records)   worker protocol of the configured profile
  *     <- output frames (byte[]), then accumulator updates -> ctx.addAccumulatorUpdate
+ *        and the worker's timing, spill, pid and reuse -> ctx.metrics().addWorkerRun
  *   ctx.onKill -> TaskRun.cancel (kills the worker); ctx.onCompletion -> TaskRun.close
  * </pre>
  *
@@ -98,6 +101,7 @@ final class PythonFunction implements PartitionFunction {
         for (byte[] update : run.accumulatorUpdates()) {
           ctx.addAccumulatorUpdate(update);
         }
+        ctx.metrics().addWorkerRun(workerRun(run.metrics()));
         return false;
       }
 
@@ -109,6 +113,13 @@ final class PythonFunction implements PartitionFunction {
         return run.next();
       }
     };
+  }
+
+  /** The bridge's account of the worker, in the engine's terms (the task's one metrics copy). */
+  static WorkerRun workerRun(TaskMetrics m) {
+    return new WorkerRun(m.workerPid(), m.reused(), m.workerTasksServed(), m.startMillis(), m.bootMillis(),
+        m.initMillis(), m.finishMillis(), m.processingMs(), m.recordsWritten(), m.bytesWritten(), m.recordsRead(),
+        m.bytesRead(), m.memoryBytesSpilled(), m.diskBytesSpilled());
   }
 
   /** Engine records as the bridge writes them: a keyed record becomes its 8-byte key, then payload. */

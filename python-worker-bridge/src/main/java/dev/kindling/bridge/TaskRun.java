@@ -161,7 +161,12 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
         bytesRead,
         recordsRead,
         served,
-        buffered);
+        buffered,
+        worker.pid,
+        startMillis,
+        timing.boot(),
+        timing.init(),
+        timing.finish());
     accumulators = List.copyOf(accumulators);
     succeeded = true;
   }

@@ -51,8 +51,21 @@ class DaemonModeTest {
       assertThat(m.recordsWritten()).isEqualTo(4);
       assertThat(m.recordsRead()).isEqualTo(5);
       assertThat(m.workerTasksServed()).isEqualTo(1);
-      assertThat(m.processingMs()).isGreaterThanOrEqualTo(0);
-      assertThat(m.bootMs()).isGreaterThanOrEqualTo(0);
+      assertThat(m.reused()).isFalse();
+      assertThat(m.workerPid()).isEqualTo(run.workerPid()).isNotEqualTo((int) ProcessHandle.current().pid());
+      // The durations are the differences of the stamps, which nest in the task's run.
+      assertThat(m.bootMs()).isEqualTo(m.bootMillis() - m.startMillis());
+      assertThat(m.initMs()).isEqualTo(m.initMillis() - m.bootMillis());
+      assertThat(m.finishMs()).isEqualTo(m.finishMillis() - m.initMillis());
+      assertThat(m.startMillis()).isLessThanOrEqualTo(m.bootMillis());
+      assertThat(m.bootMillis()).isLessThanOrEqualTo(m.initMillis());
+      assertThat(m.initMillis()).isLessThanOrEqualTo(m.finishMillis());
+      assertThat(m.finishMillis()).isLessThanOrEqualTo(System.currentTimeMillis());
+    }
+    try (TaskRun run = runner.run(spec("echo").build(), List.<Object>of("x").iterator())) {
+      drain(run);
+      assertThat(run.metrics().workerTasksServed()).isEqualTo(2);
+      assertThat(run.metrics().reused()).isTrue();
     }
   }
 

@@ -86,7 +86,7 @@ final class ApiJson {
   // ---- jobs
 
   static String jobName(JobView j) {
-    List<dev.kindling.engine.EngineEvent.StagePlan> plan = j.plan();
+    List<dev.kindling.engine.EngineEvent.StageInfo> plan = j.plan();
     return plan.isEmpty() ? "job " + j.jobId() : plan.get(plan.size() - 1).name();
   }
 
@@ -127,6 +127,9 @@ final class ApiJson {
    * summary, as Spark adds them for {@code stages/[id]/[attempt]} and {@code details=true}.
    */
   Map<String, Object> stage(StageView s, List<TaskView> tasks) {
+    long deser = 0;
+    long deserCpu = 0;
+    long localBlocks = 0;
     long cpu = 0;
     long gc = 0;
     long resultSize = 0;
@@ -141,6 +144,9 @@ final class ApiJson {
         Integer.MAX_VALUE);
     for (TaskView t : all) {
       TaskMetricValues v = TaskMetricValues.of(t.metrics());
+      deser += v.executorDeserializeTime();
+      deserCpu += v.executorDeserializeCpuTimeNs();
+      localBlocks += v.shuffleLocalBlocksFetched();
       cpu += v.executorCpuTimeNs();
       gc += v.jvmGcTime();
       resultSize += v.resultSize();
@@ -168,8 +174,8 @@ final class ApiJson {
     if (s.failureReason() != null) {
       m.put("failureReason", s.failureReason());
     }
-    m.put("executorDeserializeTime", 0L);
-    m.put("executorDeserializeCpuTime", 0L);
+    m.put("executorDeserializeTime", deser);
+    m.put("executorDeserializeCpuTime", deserCpu);
     m.put("executorRunTime", s.executorRunTimeMs());
     m.put("executorCpuTime", cpu);
     m.put("resultSize", resultSize);
@@ -183,7 +189,7 @@ final class ApiJson {
     m.put("outputBytes", outBytes);
     m.put("outputRecords", outRecords);
     m.put("shuffleRemoteBlocksFetched", 0L);
-    m.put("shuffleLocalBlocksFetched", 0L);
+    m.put("shuffleLocalBlocksFetched", localBlocks);
     m.put("shuffleFetchWaitTime", 0L);
     m.put("shuffleRemoteBytesRead", 0L);
     m.put("shuffleRemoteBytesReadToDisk", 0L);
@@ -292,8 +298,8 @@ final class ApiJson {
 
   static Map<String, Object> taskMetrics(TaskMetricValues v) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("executorDeserializeTime", 0L);
-    m.put("executorDeserializeCpuTime", 0L);
+    m.put("executorDeserializeTime", v.executorDeserializeTime());
+    m.put("executorDeserializeCpuTime", v.executorDeserializeCpuTimeNs());
     m.put("executorRunTime", v.executorRunTime());
     m.put("executorCpuTime", v.executorCpuTimeNs());
     m.put("resultSize", v.resultSize());
@@ -310,7 +316,7 @@ final class ApiJson {
         "localMergedBytesRead", "remoteMergedReqsDuration")) {
       push.put(k, 0L);
     }
-    Map<String, Object> read = ordered("remoteBlocksFetched", 0L, "localBlocksFetched", 0L, "fetchWaitTime", 0L,
+    Map<String, Object> read = ordered("remoteBlocksFetched", 0L, "localBlocksFetched", v.shuffleLocalBlocksFetched(), "fetchWaitTime", 0L,
         "remoteBytesRead", 0L, "remoteBytesReadToDisk", 0L, "localBytesRead", v.shuffleReadBytes(),
         "recordsRead", v.shuffleReadRecords(), "remoteReqsDuration", 0L);
     read.put("shufflePushReadMetrics", push);
@@ -351,8 +357,8 @@ final class ApiJson {
     m.put("completedTasks", t.completedTasks());
     m.put("totalTasks", t.activeTasks() + t.failedTasks() + t.completedTasks());
     m.put("totalDuration", t.totalDurationMs());
-    m.put("totalGCTime", gcTimeMs());
-    m.put("totalInputBytes", 0L);
+    m.put("totalGCTime", t.totalGcTime());
+    m.put("totalInputBytes", t.totalInputBytes());
     m.put("totalShuffleRead", t.totalShuffleRead());
     m.put("totalShuffleWrite", t.totalShuffleWrite());
     m.put("isBlacklisted", false);
