@@ -593,7 +593,14 @@ class SparkContext:
 
     @property
     def uiWebUrl(self):
-        return None
+        """The web UI's address (``http://127.0.0.1:4040``), or None when ``spark.ui.enabled`` is
+        false or the context is stopped."""
+        kctx = self._kctx
+        url = getattr(kctx, "uiWebUrl", None) if kctx is not None else None
+        if url is None:
+            return None
+        value = url()
+        return str(value) if value is not None else None
 
     @property
     def resources(self):

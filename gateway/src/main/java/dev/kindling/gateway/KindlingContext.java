@@ -49,6 +49,7 @@ public final class KindlingContext {
   private final Map<WorkerKey, WorkerFactory> factories = new ConcurrentHashMap<>();
   private final Runnable onStop;
   private AccumulatorForwarder accumulators;
+  private final dev.kindling.gateway.ui.UiServer ui;
   private volatile boolean stopped;
 
   KindlingContext(ContextConf conf, Runnable onStop) {
@@ -71,6 +72,17 @@ public final class KindlingContext {
       FileDatasets.deleteTree(tempDir);
       throw Errors.translate("createContext", e);
     }
+    this.ui = WebUi.start(this, conf.values, engine, factories.values());
+  }
+
+  /** The web UI's address ({@code http://127.0.0.1:4040}), or null when it is off. */
+  public String uiWebUrl() {
+    return ui == null ? null : ui.url();
+  }
+
+  /** Finished and running jobs and stages, for {@code sc.statusTracker()}. */
+  public StatusTrackerBridge statusTracker() {
+    return new StatusTrackerBridge(engine);
   }
 
   // ---- 5.2 context
@@ -129,6 +141,9 @@ public final class KindlingContext {
       }
     }
     factories.clear();
+    if (ui != null) {
+      ui.close();
+    }
     try {
       engine.stop();
     } catch (RuntimeException e) {
