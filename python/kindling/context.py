@@ -402,6 +402,10 @@ class SparkContext:
             return
         self._stopped = True
         atexit.unregister(self.stop)
+        if self._kctx is not None:
+            from kindling.ui import keep_ui_open_before_stop
+
+            keep_ui_open_before_stop(self)
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
