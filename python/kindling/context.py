@@ -268,6 +268,9 @@ class SparkContext:
         if TaskContext.get() is not None:
             raise PySparkRuntimeError(errorClass="CONTEXT_ONLY_VALID_ON_DRIVER", messageParameters={})
         self._kctx = None
+        from kindling.callsite import CallSiteSync
+
+        self._call_sites = CallSiteSync(lambda k, v: self._context().setLocalProperty(k, v))
         self._gateway = None
         self._owns_gateway = False
         self._accumulatorServer = None
@@ -441,6 +444,7 @@ class SparkContext:
         """Calls a KindlingContext method, turning Java errors into SparkJobError."""
         target = getattr(self._context(), method)
         try:
+            self._call_sites.before(method)
             return target(*args)
         except Py4JJavaError as e:
             raise _convert_error(e, method) from None

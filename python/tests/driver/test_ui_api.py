@@ -262,8 +262,11 @@ def test_status_tracker_knows_finished_failed_and_grouped_jobs(jvm_context):
     t = sc.statusTracker()
     assert (t.getJobIdsForGroup(), t.getActiveJobsIds(), t.getActiveStageIds(), t.getJobInfo(0),
             t.getStageInfo(0)) == ([], [], [], None, None)
+    import inspect
+    line0 = inspect.currentframe().f_lineno + 1
     sc.parallelize(range(10), 3).map(lambda x: x).collect()
     sc.setJobGroup("g1", "desc")
+    line1 = inspect.currentframe().f_lineno + 1
     r = sc.parallelize(range(10), 3).map(lambda x: (x % 3, x)).reduceByKey(lambda a, b: a + b)
     r.collect()
     r.collect()
@@ -279,6 +282,11 @@ def test_status_tracker_knows_finished_failed_and_grouped_jobs(jvm_context):
     s0 = t.getStageInfo(0)
     assert (s0.stageId, s0.currentAttemptId, s0.numTasks, s0.numActiveTasks, s0.numCompletedTasks,
             s0.numFailedTasks) == (0, 0, 3, 0, 3, 0)
+    # Spark's call-site names: the action for a result stage, the shuffle's maker for a map stage.
+    this = os.path.abspath(__file__)
+    assert s0.name.startswith("collect at ") and s0.name.endswith(".py:%d" % (line0,))
+    assert t.getStageInfo(1).name == "reduceByKey at %s:%d" % (t.getStageInfo(1).name.split(" at ")[1].rsplit(":", 1)[0], line1)
+    assert t.getStageInfo(1).name.split(" at ")[1].rsplit(":", 1)[0] in (this, __file__)
     skipped = t.getStageInfo(3)
     assert (skipped.numTasks, skipped.numCompletedTasks, skipped.numFailedTasks) == (3, 0, 0)
     assert t.getStageInfo(5).numFailedTasks >= 1

@@ -32,6 +32,12 @@ public final class Engine implements AutoCloseable {
   public static final String JOB_GROUP_ID = "spark.jobGroup.id";
   public static final String JOB_DESCRIPTION = "spark.job.description";
   public static final String JOB_INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
+  /**
+   * Spark's short call site property: the driver sets it (e.g. "collect at wc.py:14") before it
+   * starts a job or makes a dataset; it names the job's result stage and the datasets made
+   * meanwhile, whose names in turn name their shuffle-map stages, as in Spark.
+   */
+  public static final String CALL_SITE = "callSite.short";
 
   private final EngineConf conf;
   private final Path localDir;

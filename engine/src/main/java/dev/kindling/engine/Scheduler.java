@@ -86,6 +86,7 @@ final class Scheduler {
       byShuffle.keySet().forEach(id -> shuffleStageUsers.merge(id, 1, Integer::sum));
     }
     Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, resultParents);
+    result.callSite = job.properties.get(Engine.CALL_SITE);
     Set<Integer> stageIds = new TreeSet<>();
     stageIds.add(result.id);
     byShuffle.values().forEach(s -> stageIds.add(s.id));
