@@ -296,6 +296,9 @@ class SparkContext:
         if TaskContext.get() is not None:
             raise PySparkRuntimeError(errorClass="CONTEXT_ONLY_VALID_ON_DRIVER", messageParameters={})
         self._kctx = None
+        from kindling.callsite import CallSiteSync
+
+        self._call_sites = CallSiteSync(lambda k, v: self._context().setLocalProperty(k, v))
         self._gateway = None
         self._owns_gateway = False
         self._accumulatorServer = None
@@ -469,6 +472,10 @@ class SparkContext:
             return
         self._stopped = True
         atexit.unregister(self.stop)
+        if self._kctx is not None:
+            from kindling.ui import keep_ui_open_before_stop
+
+            keep_ui_open_before_stop(self)
         if self._progress is not None:
             self._progress.stop()
             self._progress = None
@@ -504,6 +511,7 @@ class SparkContext:
         """Calls a KindlingContext method, turning Java errors into SparkJobError."""
         target = getattr(self._context(), method)
         try:
+            self._call_sites.before(method)
             return target(*args)
         except Py4JJavaError as e:
             raise _convert_error(e, method) from None
@@ -660,7 +668,14 @@ class SparkContext:
 
     @property
     def uiWebUrl(self):
-        return None
+        """The web UI's address (``http://127.0.0.1:4040``), or None when ``spark.ui.enabled`` is
+        false or the context is stopped."""
+        kctx = self._kctx
+        url = getattr(kctx, "uiWebUrl", None) if kctx is not None else None
+        if url is None:
+            return None
+        value = url()
+        return str(value) if value is not None else None
 
     @property
     def resources(self):

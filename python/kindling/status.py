@@ -1,6 +1,9 @@
-"""``StatusTracker``: active jobs and stages, read from the context's ``statusJson()`` (GW-5.2).
+"""``StatusTracker``: jobs and stages, running and finished, as ``pyspark.StatusTracker``.
 
-Kindling's JVM reports only active jobs and stages, so information about finished ones is None."""
+Against the Kindling JVM it asks the context's ``statusTracker()`` (the engine's status store,
+which keeps finished, failed and cancelled jobs within ``spark.ui.retainedJobs`` /
+``retainedStages``, as Spark does). A gateway without one (the in-Python test stand-in) is read
+through ``statusJson()``, which only knows running jobs."""
 import json
 from collections import namedtuple
 
@@ -8,7 +11,7 @@ __all__ = ["SparkJobInfo", "SparkStageInfo", "StatusTracker"]
 
 
 class SparkJobInfo(namedtuple("SparkJobInfo", "jobId stageIds status")):
-    """A job's id, its stage ids and its status (``RUNNING``, ...)."""
+    """A job's id, its stage ids and its status (``RUNNING``, ``SUCCEEDED``, ``FAILED``, ``UNKNOWN``)."""
 
 
 class SparkStageInfo(namedtuple("SparkStageInfo",
@@ -31,30 +34,46 @@ def parse_status(text):
 
 
 class StatusTracker:
-    """Low-level status of running jobs, as ``pyspark.StatusTracker``."""
+    """Low-level status of jobs and stages, as ``pyspark.StatusTracker``: weakly consistent (the
+    JVM records events asynchronously, as Spark's listener does), newest jobs first."""
 
     def __init__(self, kctx):
         self._kctx = kctx
+        tracker = getattr(kctx, "statusTracker", None)
+        self._jtracker = tracker() if tracker is not None else None
 
     def _status(self):
         return parse_status(self._kctx.statusJson())
 
     def getJobIdsForGroup(self, jobGroup=None):
-        """Ids of the active jobs (Kindling's status only knows active jobs; ``jobGroup`` other
-        than None gives those the JVM lists under that group, when it reports groups)."""
+        """Ids of the known jobs of ``jobGroup`` (None: the jobs without a group), running,
+        failed and completed; PySpark does not promise an order (Spark lists newest first)."""
+        if self._jtracker is not None:
+            return [int(i) for i in self._jtracker.getJobIdsForGroup(jobGroup)]
         jobs, _ = self._status()
-        return [int(j["jobId"]) for j in jobs
-                if jobGroup is None or j.get("jobGroup", jobGroup) == jobGroup]
+        return [int(j["jobId"]) for j in jobs if j.get("jobGroup") == jobGroup]
 
     def getActiveStageIds(self):
+        if self._jtracker is not None:
+            return sorted(int(i) for i in self._jtracker.getActiveStageIds())
         _, stages = self._status()
         return sorted(int(s["stageId"]) for s in stages)
 
     def getActiveJobsIds(self):
+        if self._jtracker is not None:
+            return sorted(int(i) for i in self._jtracker.getActiveJobIds())
         jobs, _ = self._status()
         return sorted(int(j["jobId"]) for j in jobs)
 
     def getJobInfo(self, jobId):
+        """``SparkJobInfo`` of a known job, else None. (PySpark's ``stageIds`` is a Java int array;
+        here it is a list of the same ids.)"""
+        if self._jtracker is not None:
+            text = self._jtracker.getJobInfo(int(jobId))
+            if text is None:
+                return None
+            j = json.loads(text)
+            return SparkJobInfo(int(j["jobId"]), [int(s) for s in j["stageIds"]], str(j["status"]))
         jobs, _ = self._status()
         for j in jobs:
             if int(j["jobId"]) == jobId:
@@ -63,6 +82,15 @@ class StatusTracker:
         return None
 
     def getStageInfo(self, stageId):
+        """``SparkStageInfo`` of the stage's latest attempt, else None."""
+        if self._jtracker is not None:
+            text = self._jtracker.getStageInfo(int(stageId))
+            if text is None:
+                return None
+            s = json.loads(text)
+            return SparkStageInfo(int(s["stageId"]), int(s["currentAttemptId"]), str(s["name"]),
+                                  int(s["numTasks"]), int(s["numActiveTasks"]), int(s["numCompletedTasks"]),
+                                  int(s["numFailedTasks"]))
         _, stages = self._status()
         for s in stages:
             if int(s["stageId"]) == stageId:

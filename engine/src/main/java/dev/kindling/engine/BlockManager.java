@@ -256,6 +256,28 @@ final class BlockManager {
     return disk.containsKey(new BlockId(datasetId, partition));
   }
 
+  /** One block as the storage status lists it. */
+  record StoredBlock(int datasetId, int partition, long memoryBytes, long diskBytes) {}
+
+  /** Every block held now, in memory or on disk (a block in both is listed once, with both sizes). */
+  synchronized List<StoredBlock> storedBlocks() {
+    Map<BlockId, long[]> sizes = new java.util.TreeMap<>(
+        java.util.Comparator.comparingInt(BlockId::datasetId).thenComparingInt(BlockId::partition));
+    memory.forEach((id, m) -> sizes.computeIfAbsent(id, k -> new long[2])[0] = m.size);
+    disk.forEach((id, path) -> {
+      long len;
+      try {
+        len = Files.size(path);
+      } catch (IOException e) {
+        len = 0;
+      }
+      sizes.computeIfAbsent(id, k -> new long[2])[1] = len;
+    });
+    List<StoredBlock> out = new ArrayList<>();
+    sizes.forEach((id, s) -> out.add(new StoredBlock(id.datasetId(), id.partition(), s[0], s[1])));
+    return out;
+  }
+
   synchronized long memoryUsed() {
     return memoryUsed;
   }

@@ -17,10 +17,18 @@ public abstract class Dataset {
   private final int id;
   private volatile StorageLevel storageLevel = StorageLevel.NONE;
   private volatile String name;
+  /** The driver's call site when this dataset was made ({@link Engine#CALL_SITE}), or null. */
+  private final String creationSite;
 
   Dataset(Engine engine) {
     this.engine = engine;
     this.id = engine.newDatasetId();
+    this.creationSite = engine.getLocalProperty(Engine.CALL_SITE);
+  }
+
+  /** Where the driver program made this dataset, e.g. "reduceByKey at wc.py:12" (Spark's creation site), or null. */
+  public String creationSite() {
+    return creationSite;
   }
 
   public final int id() {

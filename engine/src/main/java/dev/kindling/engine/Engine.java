@@ -32,6 +32,12 @@ public final class Engine implements AutoCloseable {
   public static final String JOB_GROUP_ID = "spark.jobGroup.id";
   public static final String JOB_DESCRIPTION = "spark.job.description";
   public static final String JOB_INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
+  /**
+   * Spark's short call site property: the driver sets it (e.g. "collect at wc.py:14") before it
+   * starts a job or makes a dataset; it names the job's result stage and the datasets made
+   * meanwhile, whose names in turn name their shuffle-map stages, as in Spark.
+   */
+  public static final String CALL_SITE = "callSite.short";
 
   private final EngineConf conf;
   private final Path localDir;
@@ -44,6 +50,8 @@ public final class Engine implements AutoCloseable {
   private final EventBus events = new EventBus();
   private final StatusTracker status = new StatusTracker();
   private final CacheLocations cacheLocations = new CacheLocations(this);
+  private final AppStatusStore statusStore;
+  private final Map<Integer, PersistedDataset> persisted = new ConcurrentHashMap<>();
   private final Actions actions;
   private final Sources sources;
   private final Cleaner cleaner = Cleaner.create();
@@ -79,6 +87,8 @@ public final class Engine implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the engine's local directory under " + conf.localDirParent(), e);
     }
+    statusStore = new AppStatusStore(conf);
+    events.addListener(statusStore);
     broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"));
     slots = Executors.newFixedThreadPool(conf.slots() / conf.taskCpus(), slotThreads());
     scheduler = new Scheduler(this, slots, conf.maxTaskFailures());
@@ -224,6 +234,16 @@ public final class Engine implements AutoCloseable {
     return status.snapshot();
   }
 
+  /** Finished and running jobs, stages and tasks, within Spark's retention limits. */
+  public AppStatusStore statusStore() {
+    return statusStore;
+  }
+
+  /** The persisted datasets that have blocks stored now, by dataset id. */
+  public List<RddStorage> storageStatus() {
+    return RddStorage.collect(persisted, blocks);
+  }
+
   // ---- broadcast and accumulators
 
   /** Registers a driver-written file as a broadcast value; the engine deletes it on destroy. */
@@ -337,7 +357,12 @@ public final class Engine implements AutoCloseable {
   void registerPersisted(Dataset ds) {
     BlockManager store = blocks;
     int id = ds.id();
-    cleaner.register(ds, () -> store.removeDataset(id));
+    persisted.put(id, new PersistedDataset(ds));
+    Map<Integer, PersistedDataset> names = persisted;
+    cleaner.register(ds, () -> {
+      store.removeDataset(id);
+      names.remove(id);
+    });
   }
 
   Set<Closeable> openSockets() { return openSockets; }

@@ -9,7 +9,8 @@ import java.util.List;
  * never gets a StageSubmitted was skipped (its shuffle output already existed), as in Spark.
  *
  * <p>Times are epoch milliseconds. Ids: job and stage ids count from 0 per engine; a shuffle's map
- * stage keeps its id across jobs; stage attempts count from 0 per stage; task attempt ids are
+ * stage's id is shared by the jobs
+ * running at once and, as in Spark, a later job gets a new one (a skipped stage when the output exists); stage attempts count from 0 per stage; task attempt ids are
  * unique per engine. Everything here is immutable except {@link TaskEnd#metrics()}, which is
  * complete when the event is posted and not written afterwards.
  */

@@ -58,6 +58,8 @@ final class Scheduler {
   private final AtomicInteger nextStageId = new AtomicInteger();
   private final AtomicLong nextTaskId = new AtomicLong();
   private final Map<Integer, Integer> shuffleStageIds = new ConcurrentHashMap<>();
+  /** How many running jobs use each shuffle's stage; guarded by {@code shuffleStageIds}. */
+  private final Map<Integer, Integer> shuffleStageUsers = new HashMap<>();
   private final Map<Integer, AtomicInteger> stageAttempts = new ConcurrentHashMap<>();
   private final Map<Integer, ActiveJob> activeJobs = new ConcurrentHashMap<>();
 
@@ -77,9 +79,14 @@ final class Scheduler {
     checkBroadcasts(ds);
     ActiveJob job = new ActiveJob(nextJobId.getAndIncrement(), engine.localProperties());
     Map<Integer, Stage> byShuffle = new HashMap<>();
-    // Parents first, as Spark's DAGScheduler: a stage's id is above those of the stages it reads.
-    List<Stage> parents = parentStages(ds, byShuffle);
-    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, parents);
+    // Parents first, as Spark's DAGScheduler numbers them: the result stage gets the last id.
+    List<Stage> resultParents;
+    synchronized (shuffleStageIds) {
+      resultParents = parentStages(ds, byShuffle);
+      byShuffle.keySet().forEach(id -> shuffleStageUsers.merge(id, 1, Integer::sum));
+    }
+    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, resultParents);
+    result.callSite = job.properties.get(Engine.CALL_SITE);
     engine.cacheLocations().jobSubmitted(ds);
     Set<Integer> stageIds = new TreeSet<>();
     stageIds.add(result.id);
@@ -113,6 +120,7 @@ final class Scheduler {
       throw e;
     } finally {
       activeJobs.remove(job.jobId);
+      releaseShuffleStages(byShuffle.keySet());
       engine.status().jobEnded(job.jobId);
       engine.events().post(new EngineEvent.JobEnd(job.jobId, failure == null, failure, System.currentTimeMillis()));
     }
@@ -161,13 +169,26 @@ final class Scheduler {
   private Stage shuffleStage(Dependency.Shuffle dep, Map<Integer, Stage> byShuffle) {
     Stage s = byShuffle.get(dep.shuffleId);
     if (s == null) {
-      // A shuffle keeps its stage id across jobs, as in Spark, so events show the reuse.
+      // As in Spark: a shuffle's stage is shared by the jobs running at once (ids of its parents
+      // come first); once no running job needs it, a later job gets a new stage id, skipped
+      // when the shuffle output is still there.
       List<Stage> parents = parentStages(dep.parent, byShuffle);
       int id = shuffleStageIds.computeIfAbsent(dep.shuffleId, k -> nextStageId.getAndIncrement());
       s = new Stage(id, dep.parent, dep, parents);
       byShuffle.put(dep.shuffleId, s);
     }
     return s;
+  }
+
+  private void releaseShuffleStages(Set<Integer> shuffleIds) {
+    synchronized (shuffleStageIds) {
+      for (int id : shuffleIds) {
+        if (shuffleStageUsers.merge(id, -1, Integer::sum) <= 0) {
+          shuffleStageUsers.remove(id);
+          shuffleStageIds.remove(id);
+        }
+      }
+    }
   }
 
   private void checkBroadcasts(Dataset ds) {

@@ -19,7 +19,16 @@ final class Stage {
     this.parents = parents;
   }
 
+  /** The job's call site for a result stage, set by the scheduler; null for a shuffle-map stage. */
+  String callSite;
+
+  /**
+   * As Spark names stages: a result stage by its job's call site ("collect at wc.py:14"), a
+   * shuffle-map stage by where its dataset was made ("reduceByKey at wc.py:12"); without call
+   * sites (a JVM caller that sets none), by kind and dataset.
+   */
   String name() {
-    return (shuffle == null ? "result " : "shuffle-map ") + dataset.name();
+    String site = shuffle == null ? callSite : dataset.creationSite();
+    return site != null ? site : (shuffle == null ? "result " : "shuffle-map ") + dataset.name();
   }
 }

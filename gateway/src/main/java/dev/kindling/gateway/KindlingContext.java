@@ -52,6 +52,7 @@ public final class KindlingContext {
   private final Runnable onStop;
   private final EventLog eventLog;
   private AccumulatorForwarder accumulators;
+  private final dev.kindling.gateway.ui.UiServer ui;
   private volatile boolean stopped;
 
   KindlingContext(ContextConf conf, Runnable onStop) {
@@ -86,11 +87,22 @@ public final class KindlingContext {
     if (eventLog != null) {
       engine.addListener(eventLog);
     }
+    this.ui = WebUi.start(this, conf.values, engine, factories.values());
   }
 
   private static String sparkUser() {
     String u = System.getenv("SPARK_USER");
     return u != null && !u.isEmpty() ? u : System.getProperty("user.name", "");
+  }
+
+  /** The web UI's address ({@code http://127.0.0.1:4040}), or null when it is off. */
+  public String uiWebUrl() {
+    return ui == null ? null : ui.url();
+  }
+
+  /** Finished and running jobs and stages, for {@code sc.statusTracker()}. */
+  public StatusTrackerBridge statusTracker() {
+    return new StatusTrackerBridge(engine);
   }
 
   // ---- 5.2 context
@@ -154,6 +166,9 @@ public final class KindlingContext {
       }
     }
     factories.clear();
+    if (ui != null) {
+      ui.close();
+    }
     try {
       engine.stop();
     } catch (RuntimeException e) {

@@ -1,0 +1,91 @@
+package dev.kindling.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kindling.engine.AppStatusStore;
+import dev.kindling.engine.AppStatusStore.JobView;
+import dev.kindling.engine.AppStatusStore.StageState;
+import dev.kindling.engine.AppStatusStore.StageView;
+import dev.kindling.engine.Engine;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What {@code sc.statusTracker()} asks (the role of Spark's {@code SparkStatusTracker}), answered
+ * from the engine's status store, so finished, failed and cancelled jobs stay known within
+ * {@code spark.ui.retainedJobs} / {@code retainedStages}. Jobs come newest first, as Spark lists
+ * them; a cancelled job is FAILED, as in Spark. Job and stage infos travel as small JSON objects.
+ */
+public final class StatusTrackerBridge {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final AppStatusStore store;
+
+  StatusTrackerBridge(Engine engine) {
+    this.store = engine.statusStore();
+  }
+
+  /** Jobs of {@code group}, or with no group when it is null; newest first. */
+  public List<Integer> getJobIdsForGroup(String group) {
+    List<Integer> out = new ArrayList<>();
+    for (JobView j : store.jobs()) {
+      if (Objects.equals(j.jobGroup(), group)) {
+        out.add(j.jobId());
+      }
+    }
+    return out;
+  }
+
+  public List<Integer> getActiveJobIds() {
+    List<Integer> out = new ArrayList<>();
+    for (JobView j : store.jobs()) {
+      if (j.status() == AppStatusStore.JobState.RUNNING) {
+        out.add(j.jobId());
+      }
+    }
+    return out;
+  }
+
+  public List<Integer> getActiveStageIds() {
+    List<Integer> out = new ArrayList<>();
+    for (StageView s : store.stages()) {
+      if (s.status() == StageState.ACTIVE) {
+        out.add(s.stageId());
+      }
+    }
+    return out;
+  }
+
+  /** {@code {"jobId", "stageIds", "status"}}, or null for a job never seen or no longer retained. */
+  public String getJobInfo(int jobId) throws JsonProcessingException {
+    JobView j = store.job(jobId);
+    if (j == null) {
+      return null;
+    }
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("jobId", j.jobId());
+    m.put("stageIds", j.stageIds());
+    m.put("status", j.status().name());
+    return JSON.writeValueAsString(m);
+  }
+
+  /** The stage's latest attempt as SparkStageInfo's fields, or null. */
+  public String getStageInfo(int stageId) throws JsonProcessingException {
+    List<StageView> attempts = store.stageAttempts(stageId);
+    if (attempts.isEmpty()) {
+      return null;
+    }
+    StageView s = attempts.get(attempts.size() - 1);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("stageId", s.stageId());
+    m.put("currentAttemptId", s.attempt());
+    m.put("name", s.name());
+    m.put("numTasks", s.numTasks());
+    m.put("numActiveTasks", s.numActiveTasks());
+    m.put("numCompletedTasks", s.numCompleteTasks());
+    m.put("numFailedTasks", s.numFailedTasks());
+    return JSON.writeValueAsString(m);
+  }
+}
