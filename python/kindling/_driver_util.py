@@ -92,9 +92,9 @@ def fail_on_stopiteration(f):
 
 def fail_on_stopiteration_1(f):
     """``fail_on_stopiteration`` for a function of one positional argument (map, flatMap,
-    filter): the same error, without packing ``*args``/``**kwargs`` on every element."""
+    filter): the same error, without packing ``*args``/``**kwargs`` on every element. Like it,
+    copies nothing of ``f`` onto the wrapper."""
 
-    @functools.wraps(f)
     def wrapper(x):
         try:
             return f(x)
