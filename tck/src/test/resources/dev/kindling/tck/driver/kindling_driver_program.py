@@ -71,6 +71,9 @@ class _StubContext:
 class _StubGateway:
     def __init__(self, gateway):
         self.kctx = _StubContext(gateway.entry_point)
+        # Its calls go through the authenticated gateway, so it shows that gateway's parameters
+        # (SparkContext refuses a gateway without an auth_token, as PySpark does).
+        self.gateway_parameters = gateway.gateway_parameters
         outer = self
 
         class Entry:
