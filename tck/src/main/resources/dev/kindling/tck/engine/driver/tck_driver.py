@@ -276,8 +276,9 @@ def install_accumulator_recorder():
 
 def install_kindling_accumulator_recorder():
     """The same tee for Kindling's driver, whose update server is a plain socket loop
-    (kindling.accumulator_server): every read goes through _read_exactly, every ack through
-    conn.sendall."""
+    (kindling.accumulator_server): the secret is read by the accept loop (_read_secret, when the
+    library has it) or by the first _read_exactly, the updates through _read_exactly, every ack
+    through conn.sendall."""
     try:
         from kindling.accumulator_server import AccumulatorServer
     except ImportError:
@@ -296,10 +297,26 @@ def install_kindling_accumulator_recorder():
         def __getattr__(self, name):
             return getattr(self._conn, name)
 
+    secret_logs = {}  # id(conn) -> the log its secret was recorded in by the accept loop
+
     def _serve(self, conn):
-        log = {"events": []}
-        ACCUMULATOR_LOGS.append(log)
+        log = secret_logs.pop(id(conn), None)
+        if log is None:
+            log = {"events": []}
+            ACCUMULATOR_LOGS.append(log)
         return orig_serve(self, _RecordingConn(conn, log))
+
+    orig_read_secret = getattr(AccumulatorServer, "_read_secret", None)
+
+    def _read_secret(self, sel, pending, conn):
+        state = pending.get(conn)
+        orig_read_secret(self, sel, pending, conn)
+        if state is not None and conn not in pending:  # secret complete, wrong, or cut off
+            got = state[0]
+            log = {"events": [{"dir": "in", "secret": True, "len": len(got),
+                               "matches": got == self.secret}], "secretSeen": True}
+            ACCUMULATOR_LOGS.append(log)
+            secret_logs[id(conn)] = log
 
     def _read_exactly(self, conn, n, *args, **kwargs):
         data = orig_read(self, conn, n, *args, **kwargs)
@@ -315,6 +332,8 @@ def install_kindling_accumulator_recorder():
 
     AccumulatorServer._serve = _serve
     AccumulatorServer._read_exactly = _read_exactly
+    if orig_read_secret is not None:
+        AccumulatorServer._read_secret = _read_secret
 
 
 ACCUMULATOR_LOGS = []
