@@ -525,10 +525,11 @@ class SparkContext:
         info = self._call("collectAndServe", rdd._jrdd)
         return self._load_from_server(info, rdd._jrdd_deserializer, "collectAndServe")
 
-    def _local_iterator(self, rdd):
+    def _local_iterator(self, rdd, prefetch=False):
         """WRK-9.3: ask for one partition at a time with ``i32 1``; ``i32 0`` stops early. The
         job starts now; elements are read as the iterator is consumed."""
-        port, secret, handle = self._serve_info(self._call("toLocalIteratorAndServe", rdd._jrdd))
+        args = (rdd._jrdd, True) if prefetch else (rdd._jrdd,)
+        port, secret, handle = self._serve_info(self._call("toLocalIteratorAndServe", *args))
         stream, raw, sock = self._connect(port, secret)
         return self._iterate_partitions(rdd._jrdd_deserializer, handle, stream, raw, sock)
 

@@ -699,8 +699,9 @@ class RDD:
         return self.ctx._collect(self)
 
     def toLocalIterator(self, prefetchPartitions=False):
-        """Iterates over the elements, fetching one partition at a time (WRK-9.3)."""
-        return self.ctx._local_iterator(self)
+        """Iterates over the elements, fetching one partition at a time (WRK-9.3); with
+        ``prefetchPartitions`` the job of the next partition starts when one is asked for."""
+        return self.ctx._local_iterator(self, bool(prefetchPartitions))
 
     def collectAsMap(self):
         return dict(self.collect())

@@ -116,3 +116,40 @@ def test_a_shuffle_of_an_rdd_with_no_partitions(jsc):
     assert empty.partitionBy(3).glom().collect() == [[], [], []]
     assert empty.repartition(2).glom().collect() == [[], []]
     assert empty.coalesce(2).glom().collect() == []
+
+
+# -- toLocalIterator(prefetchPartitions) ------------------------------------------------------
+
+def _deadline_seconds():
+    # the suite's one time factor (KINDLING_TCK_TIMEOUT_MS, default 5 s), doubled for a job start
+    return 2 * int(os.environ.get("KINDLING_TCK_TIMEOUT_MS", "5000")) / 1000.0
+
+
+def _marking(marker_dir):
+    def mark(i, iterator):
+        open(os.path.join(marker_dir, "started-%d" % i), "w").close()
+        return iterator
+    return mark
+
+
+def test_to_local_iterator_prefetches_the_next_partition(jsc, tmp_path):
+    import time
+
+    rdd = jsc.parallelize(range(6), 3).mapPartitionsWithIndex(_marking(str(tmp_path)))
+    it = rdd.toLocalIterator(prefetchPartitions=True)
+    assert next(it) == 0  # partition 0 asked for (and read); partition 1's job must start now
+    deadline = time.monotonic() + _deadline_seconds()
+    while not (tmp_path / "started-1").exists():
+        assert time.monotonic() < deadline, "partition 1's job did not start while partition 0 was read"
+        time.sleep(0.02)
+    assert not (tmp_path / "started-2").exists()  # one ahead, not more
+    assert list(it) == [1, 2, 3, 4, 5]
+
+
+def test_to_local_iterator_without_prefetch_starts_no_job_ahead(jsc, tmp_path):
+    rdd = jsc.parallelize(range(6), 3).mapPartitionsWithIndex(_marking(str(tmp_path)))
+    it = rdd.toLocalIterator()
+    assert next(it) == 0
+    # partition 1 is computed only when asked for, so no job for it exists yet
+    assert not (tmp_path / "started-1").exists()
+    assert list(it) == [1, 2, 3, 4, 5]

@@ -398,6 +398,12 @@ public final class KindlingContext {
     return serve("toLocalIteratorAndServe", () -> ds.engine.serveToLocalIterator());
   }
 
+  /** PySpark's {@code toLocalIterator(prefetchPartitions)}: the next partition's job starts early. */
+  public List<Object> toLocalIteratorAndServe(Dataset ds, boolean prefetchPartitions) {
+    checkRunning();
+    return serve("toLocalIteratorAndServe", () -> ds.engine.serveToLocalIterator(prefetchPartitions));
+  }
+
   public void saveAsTextFile(Dataset ds, String path, String codec) {
     checkRunning();
     Errors.call("saveAsTextFile", () -> {
