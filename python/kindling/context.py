@@ -653,6 +653,25 @@ class SparkContext:
     def cancelAllJobs(self):
         self._call("cancelAllJobs")
 
+    # Spark 4 job tags: per thread (the local property spark.job.tags); a tag may not be empty
+    # or contain ',' (the JVM refuses it with Spark's IllegalArgumentException).
+
+    def addJobTag(self, tag):
+        self._call("addJobTag", tag)
+
+    def removeJobTag(self, tag):
+        self._call("removeJobTag", tag)
+
+    def getJobTags(self):
+        return set(str(t) for t in self._call("getJobTags"))
+
+    def clearJobTags(self):
+        self._call("clearJobTags")
+
+    def cancelJobsWithTag(self, tag):
+        """Cancels every active job that carries ``tag``."""
+        self._call("cancelJobsWithTag", tag)
+
     # -- files -----------------------------------------------------------------------------------
 
     def addFile(self, path, recursive=False):

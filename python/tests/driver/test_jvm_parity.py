@@ -153,3 +153,92 @@ def test_to_local_iterator_without_prefetch_starts_no_job_ahead(jsc, tmp_path):
     # partition 1 is computed only when asked for, so no job for it exists yet
     assert not (tmp_path / "started-1").exists()
     assert list(it) == [1, 2, 3, 4, 5]
+
+
+# -- job tags (Spark 4) -----------------------------------------------------------------------
+
+def test_job_tags_are_per_thread_and_validated(jsc):
+    import threading
+
+    assert jsc.getJobTags() == set()
+    try:
+        jsc.addJobTag("a")
+        jsc.addJobTag("b")
+        jsc.addJobTag("a")
+        assert jsc.getJobTags() == {"a", "b"}
+        assert jsc.getLocalProperty("spark.job.tags") == "a,b"
+        seen = {}
+        t = threading.Thread(target=lambda: seen.setdefault("tags", jsc.getJobTags()))
+        t.start()
+        t.join(30)
+        assert seen["tags"] == set()  # pyspark 4.2.1: a new thread starts without tags
+        jsc.removeJobTag("a")
+        jsc.removeJobTag("never-added")
+        assert jsc.getJobTags() == {"b"}
+        jsc.removeJobTag("b")
+        assert jsc.getLocalProperty("spark.job.tags") is None
+        for bad, message in [("x,y", "Spark job tag cannot contain ','."),
+                             ("", "Spark job tag cannot be an empty string."),
+                             (None, "Spark job tag cannot be null.")]:
+            with pytest.raises(Py4JJavaError, match=message.replace(".", "\\.")):
+                jsc.addJobTag(bad)
+        with pytest.raises(Py4JJavaError, match="cannot be an empty string"):
+            jsc.removeJobTag("")
+        with pytest.raises(Py4JJavaError, match="cannot contain ','"):
+            jsc.cancelJobsWithTag("a,b")
+        jsc.addJobTag("c")
+        jsc.clearJobTags()
+        assert jsc.getJobTags() == set()
+    finally:
+        jsc.clearJobTags()
+
+
+def test_cancel_jobs_with_tag_cancels_only_that_tag(jsc, tmp_path):
+    import threading
+    import time
+
+    started, release = str(tmp_path / "started"), str(tmp_path / "release")
+
+    def wait_for_release(it):
+        open(started, "w").close()
+        end = time.monotonic() + 120
+        while not os.path.exists(release) and time.monotonic() < end:
+            time.sleep(0.05)
+        return it
+
+    result = {}
+
+    def run():
+        jsc.addJobTag("slow")
+        try:
+            jsc.parallelize(range(2), 2).mapPartitions(wait_for_release).collect()
+            result["outcome"] = "finished"
+        except Py4JJavaError as e:
+            result["outcome"] = str(e)
+        finally:
+            jsc.clearJobTags()
+
+    t = threading.Thread(target=run)
+    t.start()
+    try:
+        deadline = time.monotonic() + _deadline_seconds()
+        while not os.path.exists(started):
+            assert time.monotonic() < deadline, "the tagged job's task did not start"
+            time.sleep(0.02)
+        jsc.cancelJobsWithTag("other")  # not this job's tag
+        jsc.cancelJobsWithTag("slow")
+        t.join(60)
+    finally:
+        open(release, "w").close()
+        t.join(60)
+    # pyspark 4.2.1: "Job 1 cancelled part of cancelled job tags slow"
+    assert "cancelled" in result["outcome"] and "part of cancelled job tags slow" in result["outcome"]
+
+
+def test_collect_with_job_group_warns_and_sets_the_group(jsc):
+    try:
+        with pytest.warns(FutureWarning, match="Deprecated in 3.1"):
+            assert jsc.parallelize(range(3), 1).collectWithJobGroup("g1", "desc") == [0, 1, 2]
+        assert jsc.getLocalProperty("spark.jobGroup.id") == "g1"
+    finally:
+        jsc.clearJobGroup()

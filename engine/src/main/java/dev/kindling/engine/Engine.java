@@ -212,6 +212,36 @@ public final class Engine implements AutoCloseable {
     scheduler.cancelJobGroup(groupId, "part of cancelled job group " + groupId);
   }
 
+  /** Adds a tag to the calling thread's job tags (Spark 4); jobs it starts from now on carry it. */
+  public void addJobTag(String tag) {
+    JobTags.validate(tag);
+    Set<String> tags = getJobTags();
+    tags.add(tag);
+    setLocalProperty(JobTags.PROPERTY, JobTags.join(tags));
+  }
+
+  public void removeJobTag(String tag) {
+    JobTags.validate(tag);
+    Set<String> tags = getJobTags();
+    tags.remove(tag);
+    setLocalProperty(JobTags.PROPERTY, JobTags.join(tags));
+  }
+
+  /** The calling thread's job tags, a fresh mutable set. */
+  public Set<String> getJobTags() {
+    return JobTags.parse(getLocalProperty(JobTags.PROPERTY));
+  }
+
+  public void clearJobTags() {
+    setLocalProperty(JobTags.PROPERTY, null);
+  }
+
+  /** Cancels every running job that carries {@code tag}. */
+  public void cancelJobsWithTag(String tag) {
+    JobTags.validate(tag);
+    scheduler.cancelJobsWithTag(tag, "part of cancelled job tags " + tag);
+  }
+
   public void cancelAllJobs() {
     scheduler.cancelAll("as part of cancellation of all jobs");
   }

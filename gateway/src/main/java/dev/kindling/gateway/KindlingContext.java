@@ -188,6 +188,29 @@ public final class KindlingContext {
     engine.cancelAllJobs();
   }
 
+  // Spark 4 job tags, per calling thread (pinned Py4J threads: per Python thread).
+
+  public void addJobTag(String tag) {
+    engine.addJobTag(tag);
+  }
+
+  public void removeJobTag(String tag) {
+    engine.removeJobTag(tag);
+  }
+
+  public List<String> getJobTags() {
+    return new ArrayList<>(engine.getJobTags());
+  }
+
+  public void clearJobTags() {
+    engine.clearJobTags();
+  }
+
+  public void cancelJobsWithTag(String tag) {
+    checkRunning();
+    engine.cancelJobsWithTag(tag);
+  }
+
   /** Copies {@code path} (a directory only with {@code recursive}) into the SparkFiles root. */
   public void addFile(String path, boolean recursive) {
     checkRunning();
