@@ -242,3 +242,40 @@ def test_collect_with_job_group_warns_and_sets_the_group(jsc):
         assert jsc.getLocalProperty("spark.jobGroup.id") == "g1"
     finally:
         jsc.clearJobGroup()
+
+
+# -- masters ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("master,message", [
+    ("local[0]", "Asked to run locally with 0 threads"),
+    ("local[-1]", "Could not parse Master URL: 'local\\[-1\\]'"),
+    ("foo", "Could not parse Master URL: 'foo'"),
+])
+def test_bad_masters_are_refused_with_sparks_message(own_context, backend, master, message):
+    if backend != "jvm":
+        pytest.skip("the JVM parses masters")
+    with pytest.raises(Py4JJavaError, match=message):
+        own_context(master)
+
+
+def test_local_cluster_runs_executors_with_their_own_python_workers(own_context, backend, tmp_path):
+    if backend != "jvm":
+        pytest.skip("the JVM runs local-cluster")
+    import time
+
+    sc = own_context("local-cluster[2,1,1024]")
+    assert sc.defaultParallelism == 2  # pyspark 4.2.1: max(2 executors x 1 core, 2)
+    assert sc.parallelize(range(20), 4).map(lambda x: x + 1).sum() == 210
+    meet = str(tmp_path)
+    limit = _deadline_seconds()
+
+    def meet_and_report(i, it):
+        # both tasks must run at once (2 slots), one on each executor
+        open(os.path.join(meet, "task-%d" % i), "w").close()
+        end = time.monotonic() + limit
+        while len([f for f in os.listdir(meet) if f.startswith("task-")]) < 2 and time.monotonic() < end:
+            time.sleep(0.02)
+        yield os.getppid()  # the executor's worker daemon
+
+    daemons = sc.parallelize(range(2), 2).mapPartitionsWithIndex(meet_and_report).collect()
+    assert len(set(daemons)) == 2, "both executors' tasks were served by one worker pool"

@@ -77,7 +77,7 @@ public final class Engine implements AutoCloseable {
       throw new UncheckedIOException("cannot create the engine's local directory under " + conf.localDirParent(), e);
     }
     broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"));
-    slots = Executors.newFixedThreadPool(conf.slots() / conf.taskCpus(), slotThreads());
+    slots = Executors.newFixedThreadPool(conf.slots() / conf.taskCpus(), slotThreads(conf.master()));
     scheduler = new Scheduler(this, slots, conf.maxTaskFailures());
     actions = new Actions(this);
     sources = new Sources(this);
@@ -379,10 +379,27 @@ public final class Engine implements AutoCloseable {
   StatusTracker status() { return status; }
   Actions actions() { return actions; }
 
-  private static ThreadFactory slotThreads() {
+  private static final ThreadLocal<String> EXECUTOR_ID = new ThreadLocal<>();
+
+  /**
+   * The executor whose slot runs the calling task thread: {@code "driver"} in local mode; with
+   * {@code local-cluster[E,C,M]}, {@code "0"} to {@code "E-1"}, slot threads dealt to executors
+   * in turn (so Python worker pools can be kept per executor).
+   */
+  public static String currentExecutorId() {
+    String id = EXECUTOR_ID.get();
+    return id == null ? "driver" : id;
+  }
+
+  private static ThreadFactory slotThreads(MasterUrl master) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, "kindling-task-" + n.getAndIncrement());
+      int i = n.getAndIncrement();
+      String executor = master.cluster() ? Integer.toString(i % master.executors()) : null;
+      Thread t = new Thread(() -> {
+        EXECUTOR_ID.set(executor);
+        r.run();
+      }, "kindling-task-" + i + (executor == null ? "" : "-executor-" + executor));
       t.setDaemon(true);
       return t;
     };

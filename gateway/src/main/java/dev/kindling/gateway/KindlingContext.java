@@ -46,7 +46,10 @@ public final class KindlingContext {
   private final Engine engine;
   private final Path tempDir;
   private final Path filesDir;
-  private final Map<WorkerKey, WorkerFactory> factories = new ConcurrentHashMap<>();
+  /** One worker pool per interpreter/environment and executor (local-cluster has several). */
+  private final Map<PoolKey, WorkerFactory> factories = new ConcurrentHashMap<>();
+
+  private record PoolKey(WorkerKey key, String executorId) {}
   private final Runnable onStop;
   private AccumulatorForwarder accumulators;
   private volatile boolean stopped;
@@ -344,7 +347,9 @@ public final class KindlingContext {
 
   private PythonRunner runnerFor(WorkerKey key) {
     checkRunning();
-    return new PythonRunner(factories.computeIfAbsent(key, k -> new WorkerFactory(k, bridgeConfig)));
+    // Called on the task's slot thread, which belongs to one executor.
+    PoolKey pool = new PoolKey(key, Engine.currentExecutorId());
+    return new PythonRunner(factories.computeIfAbsent(pool, k -> new WorkerFactory(k.key(), bridgeConfig)));
   }
 
   public Dataset partitionBy(Dataset keyed, int numPartitions, long partitionFuncId) {
