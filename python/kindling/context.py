@@ -690,6 +690,18 @@ class SparkContext:
 
         importlib.invalidate_caches()
 
+    def addArchive(self, path):
+        """Unpacks an archive (``.zip``, ``.jar``, ``.tar.gz``, ``.tgz``, ``.tar``) into the
+        SparkFiles root, in a directory named by the ``#alias`` fragment or else by the
+        archive's file name, where the driver and the workers find it
+        (``SparkFiles.get(alias)``)."""
+        self._call("addArchive", path)
+
+    @property
+    def listArchives(self):
+        """The archives added so far, as ``file:`` URIs (with their ``#alias``)."""
+        return [str(a) for a in self._call("listArchives")]
+
     def listFiles(self):
         root = self._spark_files_root_directory()
         try:

@@ -279,3 +279,69 @@ def test_local_cluster_runs_executors_with_their_own_python_workers(own_context,
 
     daemons = sc.parallelize(range(2), 2).mapPartitionsWithIndex(meet_and_report).collect()
     assert len(set(daemons)) == 2, "both executors' tasks were served by one worker pool"
+
+
+# -- addArchive -------------------------------------------------------------------------------
+
+def _archives(tmp_path):
+    import tarfile
+    import zipfile
+
+    src = tmp_path / "src"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text("hello\n")
+    (src / "sub" / "b.txt").write_text("deep\n")
+    with zipfile.ZipFile(tmp_path / "pack.zip", "w") as z:
+        z.write(src / "a.txt", "a.txt")
+        z.write(src / "sub" / "b.txt", "sub/b.txt")
+    with tarfile.open(tmp_path / "pack.tar.gz", "w:gz") as t:
+        t.add(src / "a.txt", "a.txt")
+        t.add(src / "sub", "sub")
+    with tarfile.open(tmp_path / "pack2.tgz", "w:gz") as t:
+        t.add(src / "a.txt", "a.txt")
+    with tarfile.open(tmp_path / "pack3.tar", "w") as t:
+        t.add(src / "sub", "sub")
+    return tmp_path
+
+
+def test_add_archive_unpacks_into_the_spark_files_root(own_context, backend, tmp_path):
+    if backend != "jvm":
+        pytest.skip("the JVM unpacks archives")
+    from kindling import SparkFiles
+
+    sc = own_context()
+    d = _archives(tmp_path)
+    sc.addArchive(str(d / "pack.zip") + "#myzip")
+    sc.addArchive(str(d / "pack.tar.gz"))
+    sc.addArchive(str(d / "pack2.tgz"))
+    sc.addArchive("file://" + str(d / "pack3.tar") + "#t3")
+    # as pyspark 4.2.1 lists them and lays them out under SparkFiles.getRootDirectory()
+    assert sorted(sc.listArchives) == ["file:%s/pack.tar.gz" % d, "file:%s/pack.zip#myzip" % d,
+                                       "file:%s/pack2.tgz" % d, "file:%s/pack3.tar#t3" % d]
+    root = SparkFiles.getRootDirectory()
+    tree = sorted(os.path.relpath(os.path.join(p, f), root)
+                  for p, _, fs in os.walk(root) for f in fs
+                  if os.path.relpath(p, root).split(os.sep)[0] in ("myzip", "pack.tar.gz", "pack2.tgz", "t3"))
+    assert tree == ["myzip/a.txt", "myzip/sub/b.txt", "pack.tar.gz/a.txt", "pack.tar.gz/sub/b.txt",
+                    "pack2.tgz/a.txt", "t3/sub/b.txt"]
+
+    def read(_):
+        from kindling import SparkFiles as SF
+        return [open(os.path.join(SF.get("myzip"), "sub", "b.txt")).read(),
+                open(os.path.join(SF.get("t3"), "sub", "b.txt")).read()]
+
+    assert sc.parallelize([1], 1).map(read).collect() == [["deep\n", "deep\n"]]
+    with pytest.raises(Py4JJavaError, match="NoSuchFileException|%s" % (d / "nope.zip")):
+        sc.addArchive(str(d / "nope.zip"))
+
+
+def test_add_archive_refuses_entries_outside_its_directory(own_context, backend, tmp_path):
+    if backend != "jvm":
+        pytest.skip("the JVM unpacks archives")
+    import zipfile
+
+    sc = own_context()
+    with zipfile.ZipFile(tmp_path / "evil.zip", "w") as z:
+        z.writestr("../escaped.txt", "x")
+    with pytest.raises(Py4JJavaError, match="outside"):
+        sc.addArchive(str(tmp_path / "evil.zip"))

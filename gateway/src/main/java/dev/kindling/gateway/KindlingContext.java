@@ -48,6 +48,7 @@ public final class KindlingContext {
   private final Path filesDir;
   /** One worker pool per interpreter/environment and executor (local-cluster has several). */
   private final Map<PoolKey, WorkerFactory> factories = new ConcurrentHashMap<>();
+  private final Map<String, Long> archives = new LinkedHashMap<>();
 
   private record PoolKey(WorkerKey key, String executorId) {}
   private final Runnable onStop;
@@ -243,6 +244,55 @@ public final class KindlingContext {
       }
       return null;
     });
+  }
+
+  /**
+   * Spark's {@code addArchive}: unpacks {@code path} ({@code .zip}, {@code .jar}, {@code .tar.gz},
+   * {@code .tgz}, {@code .tar}) into the SparkFiles root, under the URI fragment ({@code #alias})
+   * or else the archive's file name; an archive already added is not unpacked again.
+   */
+  public synchronized void addArchive(String path) {
+    checkRunning();
+    Errors.call("addArchive", () -> {
+      java.net.URI uri = archiveUri(path);
+      String key = uri.toString();
+      if (archives.containsKey(key)) {
+        LOG.warning("The path " + path + " has been added already. Overwriting of added paths is not supported.");
+        return null;
+      }
+      Path source = Path.of(uri.getPath());
+      if (!Files.isRegularFile(source)) {
+        throw new java.nio.file.NoSuchFileException(source.toString());
+      }
+      String dirName = uri.getFragment() != null ? uri.getFragment() : source.getFileName().toString();
+      Path dest = filesDir.resolve(dirName).normalize();
+      if (!dest.getParent().equals(filesDir.normalize())) {
+        throw new KindlingException("addArchive: bad directory name '" + dirName + "' in " + path);
+      }
+      FileDatasets.deleteTree(dest);
+      Archives.unpack(source, dest);
+      archives.put(key, System.currentTimeMillis());
+      return null;
+    });
+  }
+
+  /** The archives added so far, as Spark lists them ({@code file:/abs/path[#alias]}). */
+  public synchronized List<String> listArchives() {
+    return new ArrayList<>(archives.keySet());
+  }
+
+  /** Spark's Utils.resolveURI for a local path: absolute {@code file:} URI, fragment kept. */
+  private static java.net.URI archiveUri(String path) throws java.net.URISyntaxException {
+    java.net.URI uri = new java.net.URI(path);
+    if (uri.getScheme() != null) {
+      if (!"file".equals(uri.getScheme())) {
+        throw new KindlingException("addArchive: Kindling reads local files only, not " + path);
+      }
+      // Spark lists file:///x as file:/x
+      return new java.net.URI("file", null, uri.getPath(), uri.getFragment());
+    }
+    java.net.URI abs = Path.of(uri.getPath()).toAbsolutePath().normalize().toUri();
+    return new java.net.URI("file", null, abs.getPath(), uri.getFragment());
   }
 
   public String sparkFilesRootDir() {
