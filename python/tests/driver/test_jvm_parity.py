@@ -345,3 +345,42 @@ def test_add_archive_refuses_entries_outside_its_directory(own_context, backend,
         z.writestr("../escaped.txt", "x")
     with pytest.raises(Py4JJavaError, match="outside"):
         sc.addArchive(str(tmp_path / "evil.zip"))
+
+
+# -- broadcast encryption (spark.io.encryption.enabled) ----------------------------------------
+
+@pytest.mark.spec("WRK-4.5.4")
+@pytest.mark.spec("WRK-9.5")
+def test_broadcasts_with_io_encryption(own_context, backend):
+    if backend != "jvm":
+        pytest.skip("the JVM serves encrypted broadcasts")
+    import random
+
+    sc = own_context(**{"spark.io.encryption.enabled": "true"})
+    rnd = random.Random(7)
+    values = [list(range(10)), {"k": "v" * 100}, bytes(rnd.getrandbits(8) for _ in range(300000)), None]
+    bs = [sc.broadcast(v) for v in values]
+    assert [b.value for b in bs] == values  # on the driver
+    got = sc.parallelize(range(len(bs)), 2).map(lambda i: bs[i].value).collect()
+    assert got == values  # in tasks: through the decryption server
+    # a later task on the same (reused) worker gets only the new broadcast through a new server
+    extra = sc.broadcast("later")
+    assert sc.parallelize(range(4), 2).map(lambda i: (bs[0].value[i], extra.value)).collect() == [
+        (i, "later") for i in range(4)]
+    # no value rests in plain text: the driver's files are encrypted copies
+    tmp = str(sc._kctx.tempDir())
+    for root, _, files in os.walk(tmp):
+        for f in files:
+            with open(os.path.join(root, f), "rb") as fh:
+                data = fh.read()
+            assert b"v" * 100 not in data, "broadcast %s rests unencrypted" % f
+    bs[1].unpersist()
+    assert sc.parallelize([1], 1).map(lambda _: bs[1].value).collect() == [values[1]]
+    bs[1].destroy()
+
+
+def test_bad_io_encryption_settings_are_named(own_context, backend):
+    if backend != "jvm":
+        pytest.skip("the JVM checks the configuration")
+    with pytest.raises(Py4JJavaError, match="spark.io.encryption.keySizeBits"):
+        own_context(**{"spark.io.encryption.enabled": "true", "spark.io.encryption.keySizeBits": "100"})

@@ -1,6 +1,7 @@
 package dev.kindling.engine;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,17 +23,52 @@ final class BroadcastRegistry {
   private final Map<Long, Path> driverFiles = new ConcurrentHashMap<>();
   private final Set<Long> destroyed = ConcurrentHashMap.newKeySet();
 
+  /** Null unless spark.io.encryption.enabled: then files are kept encrypted. */
+  private final BroadcastCipher cipher;
+
   BroadcastRegistry(Path dir) {
-    this.dir = dir;
+    this(dir, null);
   }
 
+  BroadcastRegistry(Path dir, BroadcastCipher cipher) {
+    this.dir = dir;
+    this.cipher = cipher;
+  }
+
+  /**
+   * With encryption the driver's plain file is replaced by an encrypted one next to it (the plain
+   * one is deleted), so values rest encrypted; tasks read them decrypted through
+   * {@link #open(long)} (the bridge's decryption server, WRK-4.5.4).
+   */
   long register(Path driverFile) {
     if (!Files.isRegularFile(driverFile)) {
       throw new IllegalArgumentException("broadcast file " + driverFile + " does not exist or is not a regular file");
     }
+    Path file = driverFile.toAbsolutePath();
+    if (cipher != null) {
+      Path enc = file.resolveSibling(file.getFileName() + ".enc");
+      try {
+        cipher.encrypt(file, enc);
+        Files.delete(file);
+      } catch (IOException e) {
+        deleteQuietly(enc);
+        throw new UncheckedIOException("cannot encrypt broadcast file " + file, e);
+      }
+      file = enc;
+    }
     long id = nextId.getAndIncrement();
-    driverFiles.put(id, driverFile.toAbsolutePath());
+    driverFiles.put(id, file);
     return id;
+  }
+
+  boolean encrypted() {
+    return cipher != null;
+  }
+
+  /** The value's pickle bytes (decrypted when encryption is on). */
+  InputStream open(long id) throws IOException {
+    Path f = workerFile(id);
+    return cipher != null ? cipher.openDecrypted(f) : Files.newInputStream(f);
   }
 
   /** Fails with a clear message if {@code id} was destroyed or never registered. */

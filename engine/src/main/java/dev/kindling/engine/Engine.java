@@ -76,7 +76,8 @@ public final class Engine implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the engine's local directory under " + conf.localDirParent(), e);
     }
-    broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"));
+    broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"), conf.ioEncryption()
+        ? new BroadcastCipher(conf.ioEncryptionKeyBits()) : null);
     slots = Executors.newFixedThreadPool(conf.slots() / conf.taskCpus(), slotThreads(conf.master()));
     scheduler = new Scheduler(this, slots, conf.maxTaskFailures());
     actions = new Actions(this);

@@ -64,6 +64,9 @@ public final class EngineConf {
     shuffleMemoryBytes();
     maxFrameBytes();
     scaleUpFactor();
+    if (ioEncryption()) {
+      new BroadcastCipher(ioEncryptionKeyBits());
+    }
     if (taskCpus() < 1 || taskCpus() > slots) {
       throw new IllegalArgumentException("spark.task.cpus must be between 1 and the " + slots
           + " cores of spark.master, got " + taskCpus());
@@ -115,6 +118,20 @@ public final class EngineConf {
 
   public int defaultParallelism() {
     return intValue("spark.default.parallelism", master.defaultParallelism());
+  }
+
+  /** spark.io.encryption.enabled: broadcast values rest encrypted and reach workers through a decryption server. */
+  public boolean ioEncryption() {
+    String v = get("spark.io.encryption.enabled", "false").trim();
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException("spark.io.encryption.enabled: expected true or false, got \"" + v + "\"");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  /** spark.io.encryption.keySizeBits (128, as Spark's default). */
+  public int ioEncryptionKeyBits() {
+    return intValue("spark.io.encryption.keySizeBits", 128);
   }
 
   /** The parsed spark.master. */
