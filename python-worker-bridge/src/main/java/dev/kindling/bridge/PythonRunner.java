@@ -1,11 +1,10 @@
 package dev.kindling.bridge;
 
-import dev.kindling.protocol.header.BroadcastSection;
-import java.util.ArrayList;
-
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.Profile;
+import dev.kindling.protocol.header.BroadcastSection;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 
 /**
