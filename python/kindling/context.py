@@ -198,6 +198,21 @@ class _DriverBroadcast(Broadcast):
     registered with ``registerBroadcast`` (WRK-10.6, GW-5.5); the JVM owns the file after that."""
 
     def _driver_init(self, sc, value, pickle_registry):
+        if sc._conf.get("spark.io.encryption.enabled", "false").lower() == "true":
+            # As PySpark: the pickle goes to the JVM, which encrypts it as it arrives.
+            from kindling.worker_util import local_connect_and_auth
+
+            port, secret, handle = sc._serve_info(sc._call("registerBroadcastServer"))
+            sock_file, sock = local_connect_and_auth(port, secret)
+            try:
+                self.dump(value, sock_file)  # closes sock_file when done
+            finally:
+                sock_file.close()
+                sock.close()
+            self._path = None
+            self._bid = int(sc._handle_result(handle, "registerBroadcastServer"))
+            self._value = value
+            return
         f = tempfile.NamedTemporaryFile(delete=False, dir=sc._temp_dir, prefix="broadcast-")
         try:
             self.dump(value, f)

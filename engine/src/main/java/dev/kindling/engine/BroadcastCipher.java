@@ -39,9 +39,16 @@ final class BroadcastCipher {
 
   /** Writes {@code plain} encrypted to {@code out} (replacing it). */
   void encrypt(Path plain, Path out) throws IOException {
+    try (InputStream in = Files.newInputStream(plain)) {
+      encrypt(in, out);
+    }
+  }
+
+  /** Writes the rest of {@code in} encrypted to {@code out} (replacing it). */
+  void encrypt(InputStream in, Path out) throws IOException {
     byte[] iv = new byte[IV_BYTES];
     random.nextBytes(iv);
-    try (InputStream in = Files.newInputStream(plain); OutputStream raw = Files.newOutputStream(out)) {
+    try (OutputStream raw = Files.newOutputStream(out)) {
       raw.write(iv);
       try (OutputStream enc = new CipherOutputStream(raw, cipher(Cipher.ENCRYPT_MODE, iv))) {
         in.transferTo(enc);

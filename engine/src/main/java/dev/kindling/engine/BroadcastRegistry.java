@@ -61,6 +61,27 @@ final class BroadcastRegistry {
     return id;
   }
 
+  /**
+   * Registers a value streamed by the driver (PySpark's encryption server): the bytes are
+   * encrypted as they arrive into a file of the engine's, so no plain copy is written.
+   */
+  long registerEncrypted(InputStream in) throws IOException {
+    if (cipher == null) {
+      throw new IllegalStateException("broadcast upload needs spark.io.encryption.enabled=true");
+    }
+    Files.createDirectories(dir);
+    Path file = Files.createTempFile(dir, "driver_broadcast_", ".enc");
+    try {
+      cipher.encrypt(in, file);
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(file);
+      throw e;
+    }
+    long id = nextId.getAndIncrement();
+    driverFiles.put(id, file);
+    return id;
+  }
+
   boolean encrypted() {
     return cipher != null;
   }

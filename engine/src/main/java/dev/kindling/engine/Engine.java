@@ -254,6 +254,20 @@ public final class Engine implements AutoCloseable {
 
   // ---- broadcast and accumulators
 
+  /**
+   * With spark.io.encryption.enabled: a one-shot server the driver streams one broadcast's pickle
+   * to (PySpark's encryption server); the result is the new broadcast's id.
+   */
+  public ServeHandle<Long> serveBroadcastUpload() throws IOException {
+    if (!broadcasts.encrypted()) {
+      throw new IllegalStateException("broadcast upload needs spark.io.encryption.enabled=true");
+    }
+    return OneShotServer.start("broadcast", conf, openSockets, (in, out, socket) -> {
+      socket.setSoTimeout((int) conf.acceptTimeout().toMillis());
+      return broadcasts.registerEncrypted(in);
+    });
+  }
+
   /** Registers a driver-written file as a broadcast value; the engine deletes it on destroy. */
   public long registerBroadcast(Path file) {
     return broadcasts.register(file);

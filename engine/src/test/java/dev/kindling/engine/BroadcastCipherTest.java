@@ -29,4 +29,29 @@ class BroadcastCipherTest {
     }
     assertThatThrownBy(() -> new BroadcastCipher(100)).hasMessageContaining("keySizeBits");
   }
+
+  @Test
+  void theDriverCanStreamAValueThatIsEncryptedAsItArrives() throws Exception {
+    byte[] value = new byte[50_000];
+    new Random(5).nextBytes(value);
+    try (Engine engine = TestEngines.local(tmp, "spark.io.encryption.enabled", "true")) {
+      ServeHandle<Long> h = engine.serveBroadcastUpload();
+      try (java.net.Socket s = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), h.port())) {
+        java.io.OutputStream out = s.getOutputStream();
+        dev.kindling.protocol.auth.SocketAuth.clientHandshake(s.getInputStream(), out, h.secret());
+        out.write(value);
+        out.flush();
+        s.shutdownOutput();
+        long id = h.getResult();
+        byte[] stored = Files.readAllBytes(engine.broadcasts().workerFile(id));
+        assertThat(stored).hasSize(value.length + 16).isNotEqualTo(value);
+        try (InputStream in = engine.broadcasts().open(id)) {
+          assertThat(in.readAllBytes()).isEqualTo(value);
+        }
+      }
+    }
+    try (Engine plain = TestEngines.local(tmp)) {
+      assertThatThrownBy(plain::serveBroadcastUpload).hasMessageContaining("spark.io.encryption.enabled=true");
+    }
+  }
 }

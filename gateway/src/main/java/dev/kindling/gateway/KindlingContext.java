@@ -505,6 +505,15 @@ public final class KindlingContext {
     return Errors.call("registerBroadcast", () -> engine.registerBroadcast(Path.of(path)));
   }
 
+  /**
+   * With spark.io.encryption.enabled: {@code [port, secret, handle]} of a server the driver writes
+   * one broadcast's pickle to (then closes); {@code handle.getResult()} is the broadcast id.
+   */
+  public List<Object> registerBroadcastServer() {
+    checkRunning();
+    return serve("registerBroadcastServer", () -> engine.serveBroadcastUpload());
+  }
+
   public void unpersistBroadcast(long id) {
     Errors.call("unpersistBroadcast", () -> {
       engine.unpersistBroadcast(id);
