@@ -226,6 +226,21 @@ class _DriverBroadcast(Broadcast):
     registered with ``registerBroadcast`` (WRK-10.6, GW-5.5); the JVM owns the file after that."""
 
     def _driver_init(self, sc, value, pickle_registry):
+        if sc._conf.get("spark.io.encryption.enabled", "false").lower() == "true":
+            # As PySpark: the pickle goes to the JVM, which encrypts it as it arrives.
+            from kindling.worker_util import local_connect_and_auth
+
+            port, secret, handle = sc._serve_info(sc._call("registerBroadcastServer"))
+            sock_file, sock = local_connect_and_auth(port, secret)
+            try:
+                self.dump(value, sock_file)  # closes sock_file when done
+            finally:
+                sock_file.close()
+                sock.close()
+            self._path = None
+            self._bid = int(sc._handle_result(handle, "registerBroadcastServer"))
+            self._value = value
+            return
         f = tempfile.NamedTemporaryFile(delete=False, dir=sc._temp_dir, prefix="broadcast-")
         try:
             self.dump(value, f)
@@ -600,10 +615,11 @@ class SparkContext:
         info = self._call("collectAndServe", rdd._jrdd)
         return self._load_from_server(info, rdd._jrdd_deserializer, "collectAndServe")
 
-    def _local_iterator(self, rdd):
+    def _local_iterator(self, rdd, prefetch=False):
         """WRK-9.3: ask for one partition at a time with ``i32 1``; ``i32 0`` stops early. The
         job starts now; elements are read as the iterator is consumed."""
-        port, secret, handle = self._serve_info(self._call("toLocalIteratorAndServe", rdd._jrdd))
+        args = (rdd._jrdd, True) if prefetch else (rdd._jrdd,)
+        port, secret, handle = self._serve_info(self._call("toLocalIteratorAndServe", *args))
         stream, raw, sock = self._connect(port, secret)
         return self._iterate_partitions(rdd._jrdd_deserializer, handle, stream, raw, sock)
 
@@ -736,6 +752,25 @@ class SparkContext:
     def cancelAllJobs(self):
         self._call("cancelAllJobs")
 
+    # Spark 4 job tags: per thread (the local property spark.job.tags); a tag may not be empty
+    # or contain ',' (the JVM refuses it with Spark's IllegalArgumentException).
+
+    def addJobTag(self, tag):
+        self._call("addJobTag", tag)
+
+    def removeJobTag(self, tag):
+        self._call("removeJobTag", tag)
+
+    def getJobTags(self):
+        return set(str(t) for t in self._call("getJobTags"))
+
+    def clearJobTags(self):
+        self._call("clearJobTags")
+
+    def cancelJobsWithTag(self, tag):
+        """Cancels every active job that carries ``tag``."""
+        self._call("cancelJobsWithTag", tag)
+
     # -- files -----------------------------------------------------------------------------------
 
     def addFile(self, path, recursive=False):
@@ -753,6 +788,18 @@ class SparkContext:
         import importlib
 
         importlib.invalidate_caches()
+
+    def addArchive(self, path):
+        """Unpacks an archive (``.zip``, ``.jar``, ``.tar.gz``, ``.tgz``, ``.tar``) into the
+        SparkFiles root, in a directory named by the ``#alias`` fragment or else by the
+        archive's file name, where the driver and the workers find it
+        (``SparkFiles.get(alias)``)."""
+        self._call("addArchive", path)
+
+    @property
+    def listArchives(self):
+        """The archives added so far, as ``file:`` URIs (with their ``#alias``)."""
+        return [str(a) for a in self._call("listArchives")]
 
     def listFiles(self):
         root = self._spark_files_root_directory()

@@ -718,9 +718,21 @@ class RDD:
         """Every element, in partition order."""
         return self.ctx._collect(self)
 
+    def collectWithJobGroup(self, groupId, description, interruptOnCancel=False):
+        """``collect`` as a job of group ``groupId`` (deprecated in PySpark 3.1, with its
+        FutureWarning); the group stays set on this thread afterwards, as in PySpark."""
+        import warnings
+
+        warnings.warn(
+            "Deprecated in 3.1, Use pyspark.InheritableThread with the pinned thread mode enabled.",
+            FutureWarning)
+        self.ctx.setJobGroup(groupId, description, interruptOnCancel)
+        return self.collect()
+
     def toLocalIterator(self, prefetchPartitions=False):
-        """Iterates over the elements, fetching one partition at a time (WRK-9.3)."""
-        return self.ctx._local_iterator(self)
+        """Iterates over the elements, fetching one partition at a time (WRK-9.3); with
+        ``prefetchPartitions`` the job of the next partition starts when one is asked for."""
+        return self.ctx._local_iterator(self, bool(prefetchPartitions))
 
     def collectAsMap(self):
         return dict(self.collect())

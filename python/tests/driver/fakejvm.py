@@ -605,7 +605,7 @@ class FakeContext:
 
         return self._serve(body)
 
-    def toLocalIteratorAndServe(self, ds):
+    def toLocalIteratorAndServe(self, ds, prefetch=False):
         def body(f):
             stage = next(self._next_stage)
             for p in range(ds.numPartitions()):

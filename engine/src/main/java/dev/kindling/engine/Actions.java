@@ -116,9 +116,14 @@ final class Actions {
   }
 
   ServeHandle<Void> serveToLocalIterator(Dataset ds) {
+    return serveToLocalIterator(ds, false);
+  }
+
+  ServeHandle<Void> serveToLocalIterator(Dataset ds, boolean prefetch) {
     try {
       return OneShotServer.start("toLocalIterator", engine.conf(), engine.openSockets(),
-          (in, out, socket) -> LocalIteratorServer.serve(in, out, ds.numPartitions(), p -> runJob(ds, new int[] {p}).get(0)));
+          (in, out, socket) -> LocalIteratorServer.serve(in, out, ds.numPartitions(),
+              p -> runJob(ds, new int[] {p}).get(0), prefetch));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open a server for toLocalIterator", e);
     }

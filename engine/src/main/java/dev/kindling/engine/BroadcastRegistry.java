@@ -1,6 +1,7 @@
 package dev.kindling.engine;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,17 +23,73 @@ final class BroadcastRegistry {
   private final Map<Long, Path> driverFiles = new ConcurrentHashMap<>();
   private final Set<Long> destroyed = ConcurrentHashMap.newKeySet();
 
+  /** Null unless spark.io.encryption.enabled: then files are kept encrypted. */
+  private final BroadcastCipher cipher;
+
   BroadcastRegistry(Path dir) {
-    this.dir = dir;
+    this(dir, null);
   }
 
+  BroadcastRegistry(Path dir, BroadcastCipher cipher) {
+    this.dir = dir;
+    this.cipher = cipher;
+  }
+
+  /**
+   * With encryption the driver's plain file is replaced by an encrypted one next to it (the plain
+   * one is deleted), so values rest encrypted; tasks read them decrypted through
+   * {@link #open(long)} (the bridge's decryption server, WRK-4.5.4).
+   */
   long register(Path driverFile) {
     if (!Files.isRegularFile(driverFile)) {
       throw new IllegalArgumentException("broadcast file " + driverFile + " does not exist or is not a regular file");
     }
+    Path file = driverFile.toAbsolutePath();
+    if (cipher != null) {
+      Path enc = file.resolveSibling(file.getFileName() + ".enc");
+      try {
+        cipher.encrypt(file, enc);
+        Files.delete(file);
+      } catch (IOException e) {
+        deleteQuietly(enc);
+        throw new UncheckedIOException("cannot encrypt broadcast file " + file, e);
+      }
+      file = enc;
+    }
     long id = nextId.getAndIncrement();
-    driverFiles.put(id, driverFile.toAbsolutePath());
+    driverFiles.put(id, file);
     return id;
+  }
+
+  /**
+   * Registers a value streamed by the driver (PySpark's encryption server): the bytes are
+   * encrypted as they arrive into a file of the engine's, so no plain copy is written.
+   */
+  long registerEncrypted(InputStream in) throws IOException {
+    if (cipher == null) {
+      throw new IllegalStateException("broadcast upload needs spark.io.encryption.enabled=true");
+    }
+    Files.createDirectories(dir);
+    Path file = Files.createTempFile(dir, "driver_broadcast_", ".enc");
+    try {
+      cipher.encrypt(in, file);
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(file);
+      throw e;
+    }
+    long id = nextId.getAndIncrement();
+    driverFiles.put(id, file);
+    return id;
+  }
+
+  boolean encrypted() {
+    return cipher != null;
+  }
+
+  /** The value's pickle bytes (decrypted when encryption is on). */
+  InputStream open(long id) throws IOException {
+    Path f = workerFile(id);
+    return cipher != null ? cipher.openDecrypted(f) : Files.newInputStream(f);
   }
 
   /** Fails with a clear message if {@code id} was destroyed or never registered. */

@@ -271,6 +271,11 @@ public abstract class Dataset {
     return engine.actions().serveToLocalIterator(this);
   }
 
+  /** As {@link #serveToLocalIterator()}; with {@code prefetch} the next partition's job starts early. */
+  public ServeHandle<Void> serveToLocalIterator(boolean prefetch) {
+    return engine.actions().serveToLocalIterator(this, prefetch);
+  }
+
   /** The lineage, one line per dataset, indented at shuffle boundaries. */
   public String toDebugString() {
     StringBuilder sb = new StringBuilder();

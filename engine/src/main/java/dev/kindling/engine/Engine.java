@@ -89,8 +89,9 @@ public final class Engine implements AutoCloseable {
     }
     statusStore = new AppStatusStore(conf);
     events.addListener(statusStore);
-    broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"));
-    slots = Executors.newFixedThreadPool(conf.slots() / conf.taskCpus(), slotThreads());
+    broadcasts = new BroadcastRegistry(localDir.resolve("broadcast"), conf.ioEncryption()
+        ? new BroadcastCipher(conf.ioEncryptionKeyBits()) : null);
+    slots = Executors.newFixedThreadPool(conf.slots() / conf.taskCpus(), slotThreads(conf.master()));
     scheduler = new Scheduler(this, slots, conf.maxTaskFailures());
     actions = new Actions(this);
     sources = new Sources(this);
@@ -225,6 +226,36 @@ public final class Engine implements AutoCloseable {
     scheduler.cancelJobGroup(groupId, "part of cancelled job group " + groupId);
   }
 
+  /** Adds a tag to the calling thread's job tags (Spark 4); jobs it starts from now on carry it. */
+  public void addJobTag(String tag) {
+    JobTags.validate(tag);
+    Set<String> tags = getJobTags();
+    tags.add(tag);
+    setLocalProperty(JobTags.PROPERTY, JobTags.join(tags));
+  }
+
+  public void removeJobTag(String tag) {
+    JobTags.validate(tag);
+    Set<String> tags = getJobTags();
+    tags.remove(tag);
+    setLocalProperty(JobTags.PROPERTY, JobTags.join(tags));
+  }
+
+  /** The calling thread's job tags, a fresh mutable set. */
+  public Set<String> getJobTags() {
+    return JobTags.parse(getLocalProperty(JobTags.PROPERTY));
+  }
+
+  public void clearJobTags() {
+    setLocalProperty(JobTags.PROPERTY, null);
+  }
+
+  /** Cancels every running job that carries {@code tag}. */
+  public void cancelJobsWithTag(String tag) {
+    JobTags.validate(tag);
+    scheduler.cancelJobsWithTag(tag, "part of cancelled job tags " + tag);
+  }
+
   public void cancelAllJobs() {
     scheduler.cancelAll("as part of cancellation of all jobs");
   }
@@ -245,6 +276,20 @@ public final class Engine implements AutoCloseable {
   }
 
   // ---- broadcast and accumulators
+
+  /**
+   * With spark.io.encryption.enabled: a one-shot server the driver streams one broadcast's pickle
+   * to (PySpark's encryption server); the result is the new broadcast's id.
+   */
+  public ServeHandle<Long> serveBroadcastUpload() throws IOException {
+    if (!broadcasts.encrypted()) {
+      throw new IllegalStateException("broadcast upload needs spark.io.encryption.enabled=true");
+    }
+    return OneShotServer.start("broadcast", conf, openSockets, (in, out, socket) -> {
+      socket.setSoTimeout((int) conf.acceptTimeout().toMillis());
+      return broadcasts.registerEncrypted(in);
+    });
+  }
 
   /** Registers a driver-written file as a broadcast value; the engine deletes it on destroy. */
   public long registerBroadcast(Path file) {
@@ -378,10 +423,27 @@ public final class Engine implements AutoCloseable {
   StatusTracker status() { return status; }
   Actions actions() { return actions; }
 
-  private static ThreadFactory slotThreads() {
+  private static final ThreadLocal<String> EXECUTOR_ID = new ThreadLocal<>();
+
+  /**
+   * The executor whose slot runs the calling task thread: {@code "driver"} in local mode; with
+   * {@code local-cluster[E,C,M]}, {@code "0"} to {@code "E-1"}, slot threads dealt to executors
+   * in turn (so Python worker pools can be kept per executor).
+   */
+  public static String currentExecutorId() {
+    String id = EXECUTOR_ID.get();
+    return id == null ? "driver" : id;
+  }
+
+  private static ThreadFactory slotThreads(MasterUrl master) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
-      Thread t = new Thread(r, "kindling-task-" + n.getAndIncrement());
+      int i = n.getAndIncrement();
+      String executor = master.cluster() ? Integer.toString(i % master.executors()) : null;
+      Thread t = new Thread(() -> {
+        EXECUTOR_ID.set(executor);
+        r.run();
+      }, "kindling-task-" + i + (executor == null ? "" : "-executor-" + executor));
       t.setDaemon(true);
       return t;
     };

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  *
  * <table>
  *   <caption>Keys</caption>
- *   <tr><td>spark.master</td><td>local, local[N], local[*], local[N,F] (F = max task failures)</td></tr>
+ *   <tr><td>spark.master</td><td>local, local[N], local[*], local[N,F] (F = max task failures), local-cluster[E,C,M] ({@link MasterUrl})</td></tr>
  *   <tr><td>spark.task.maxFailures</td><td>attempts per task before the job fails (4)</td></tr>
  *   <tr><td>spark.local.dir</td><td>parent of the engine's scratch directory (java.io.tmpdir)</td></tr>
  *   <tr><td>spark.python.authenticate.socketTimeout</td><td>accept timeout of one-shot servers (15s)</td></tr>
@@ -34,26 +34,21 @@ import java.util.regex.Pattern;
  * </table>
  */
 public final class EngineConf {
-  private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,(\\d+))?])?");
 
   private final Map<String, String> settings;
   private final int slots;
+  private final MasterUrl master;
   private final int maxFailures;
 
   public EngineConf(Map<String, String> settings) {
     this.settings = Map.copyOf(settings);
-    String master = get("spark.master", "local[*]").trim();
-    Matcher m = LOCAL.matcher(master);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("spark.master: only local, local[N], local[*] and local[N,F] are supported, got \""
-          + master + "\"");
+    try {
+      master = MasterUrl.parse(get("spark.master", "local[*]"));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("spark.master: " + e.getMessage(), e);
     }
-    int cores = Runtime.getRuntime().availableProcessors();
-    slots = m.group(1) == null ? 1 : m.group(1).equals("*") ? cores : Integer.parseInt(m.group(1));
-    if (slots < 1) {
-      throw new IllegalArgumentException("spark.master: need at least one slot, got \"" + master + "\"");
-    }
-    int failures = m.group(2) != null ? Integer.parseInt(m.group(2)) : intValue("spark.task.maxFailures", 4);
+    slots = master.slots();
+    int failures = master.maxFailures() > 0 ? master.maxFailures() : intValue("spark.task.maxFailures", 4);
     if (failures < 1) {
       throw new IllegalArgumentException("spark.task.maxFailures must be at least 1, got " + failures);
     }
@@ -73,6 +68,9 @@ public final class EngineConf {
     maxFrameBytes();
     maxLineBytes();
     scaleUpFactor();
+    if (ioEncryption()) {
+      new BroadcastCipher(ioEncryptionKeyBits());
+    }
     if (taskCpus() < 1 || taskCpus() > slots) {
       throw new IllegalArgumentException("spark.task.cpus must be between 1 and the " + slots
           + " cores of spark.master, got " + taskCpus());
@@ -123,8 +121,25 @@ public final class EngineConf {
   public int maxTaskFailures() { return maxFailures; }
 
   public int defaultParallelism() {
-    return intValue("spark.default.parallelism", slots);
+    return intValue("spark.default.parallelism", master.defaultParallelism());
   }
+
+  /** spark.io.encryption.enabled: broadcast values rest encrypted and reach workers through a decryption server. */
+  public boolean ioEncryption() {
+    String v = get("spark.io.encryption.enabled", "false").trim();
+    if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+      throw new IllegalArgumentException("spark.io.encryption.enabled: expected true or false, got \"" + v + "\"");
+    }
+    return Boolean.parseBoolean(v);
+  }
+
+  /** spark.io.encryption.keySizeBits (128, as Spark's default). */
+  public int ioEncryptionKeyBits() {
+    return intValue("spark.io.encryption.keySizeBits", 128);
+  }
+
+  /** The parsed spark.master. */
+  public MasterUrl master() { return master; }
 
   Path localDirParent() {
     String dir = get("spark.local.dir", System.getProperty("java.io.tmpdir"));

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.IntFunction;
 
 /**
@@ -32,9 +34,21 @@ final class LocalIteratorServer {
 
   static Void serve(InputStream in, OutputStream out, int numPartitions, IntFunction<List<Object>> partition)
       throws IOException {
+    return serve(in, out, numPartitions, partition, false);
+  }
+
+  /**
+   * With {@code prefetch} (PySpark's {@code prefetchPartitions=True}), asking for partition i
+   * also starts the job of partition i+1, on its own thread (inheriting the caller's local
+   * properties), as Spark's PythonRDD submits the next partition's job before it waits for the
+   * current one; a client that stops early leaves that one job to finish unread.
+   */
+  static Void serve(InputStream in, OutputStream out, int numPartitions, IntFunction<List<Object>> partition,
+      boolean prefetch) throws IOException {
     DataInputStream din = new DataInputStream(in);
     DataOutputStream dout = new DataOutputStream(out);
     int next = 0;
+    CompletableFuture<List<Object>> ahead = null;
     while (true) {
       int request = din.readInt();
       if (request == 0) {
@@ -47,7 +61,10 @@ final class LocalIteratorServer {
       }
       List<Object> records;
       try {
-        records = partition.apply(next++);
+        CompletableFuture<List<Object>> current = ahead;
+        int p = next++;
+        ahead = prefetch && next < numPartitions ? start(partition, next) : null;
+        records = current != null ? await(current) : partition.apply(p);
       } catch (RuntimeException e) {
         dout.writeInt(-1);
         dout.flush();
@@ -58,6 +75,38 @@ final class LocalIteratorServer {
       WireFormat.writeAll(frames, records.iterator());
       frames.writeSpecial(SpecialLength.END_OF_DATA_SECTION);
       frames.flush();
+    }
+  }
+
+  private static CompletableFuture<List<Object>> start(IntFunction<List<Object>> partition, int p) {
+    CompletableFuture<List<Object>> f = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        f.complete(partition.apply(p));
+      } catch (Throwable e) {
+        f.completeExceptionally(e);
+      }
+    }, "toLocalIterator-prefetch-" + p);
+    t.setDaemon(true);
+    t.start();
+    return f;
+  }
+
+  private static List<Object> await(CompletableFuture<List<Object>> f) {
+    try {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EngineException("interrupted while waiting for a prefetched partition", e);
+    } catch (ExecutionException e) {
+      Throwable c = e.getCause();
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new EngineException(c.getMessage(), c);
     }
   }
 }

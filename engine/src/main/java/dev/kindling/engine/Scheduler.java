@@ -141,6 +141,14 @@ final class Scheduler {
     }
   }
 
+  void cancelJobsWithTag(String tag, String reason) {
+    for (ActiveJob j : activeJobs.values()) {
+      if (JobTags.parse(j.properties.get(JobTags.PROPERTY)).contains(tag)) {
+        j.cancel(reason);
+      }
+    }
+  }
+
   void cancelAll(String reason) {
     activeJobs.values().forEach(j -> j.cancel(reason));
   }

@@ -90,6 +90,16 @@ public final class TaskContext {
     return broadcasts.workerFile(id);
   }
 
+  /** Whether broadcast files are encrypted (then values must be read with {@link #openBroadcast}). */
+  public boolean broadcastsEncrypted() {
+    return broadcasts.encrypted();
+  }
+
+  /** The pickle bytes of broadcast {@code id}, decrypted if need be. */
+  public java.io.InputStream openBroadcast(long id) throws java.io.IOException {
+    return broadcasts.open(id);
+  }
+
   public synchronized boolean isKilled() {
     return killReason != null;
   }

@@ -1,26 +1,24 @@
 package dev.kindling.gateway;
 
 import dev.kindling.bridge.BridgeConfig;
+import dev.kindling.engine.MasterUrl;
 import dev.kindling.protocol.Profile;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The effective configuration of a context: the driver's map with defaults filled in, checked
  * before anything starts.
  *
  * <p>Implements GW-5.1 for {@code spark.master}: {@code local}, {@code local[N]}, {@code local[*]}
- * and, as Spark also allows, {@code local[N,F]} / {@code local[*,F]} (F = task attempts).
+ * and, as Spark also allows, {@code local[N,F]} / {@code local[*,F]} (F = task attempts) and
+ * {@code local-cluster[E,C,M]} ({@link MasterUrl}); others are refused with Spark's message.
  */
 final class ContextConf {
   static final String MASTER = "spark.master";
   static final String APP_NAME = "spark.app.name";
   static final String APP_ID = "spark.app.id";
   static final String START_TIME = "spark.app.startTime";
-
-  private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|[1-9][0-9]*)(?:,([1-9][0-9]*))?\\])?");
 
   final Map<String, String> values;
   final int parallelism;
@@ -40,22 +38,12 @@ final class ContextConf {
       });
     }
     String master = conf.getOrDefault(MASTER, "local[*]").trim();
-    Matcher m = LOCAL.matcher(master);
-    if (!m.matches()) {
-      throw new KindlingException("GW-5.1: unsupported spark.master '" + master
-          + "'; Kindling runs local, local[N] and local[*] only");
-    }
     int parallelism;
-    if (m.group(1) == null) {
-      parallelism = 1;
-    } else if (m.group(1).equals("*")) {
-      parallelism = Runtime.getRuntime().availableProcessors();
-    } else {
-      try {
-        parallelism = Integer.parseInt(m.group(1));
-      } catch (NumberFormatException e) {
-        throw new KindlingException("GW-5.1: unsupported spark.master '" + master + "'; N is too large");
-      }
+    try {
+      parallelism = MasterUrl.parse(master).defaultParallelism();
+    } catch (IllegalArgumentException e) {
+      throw new KindlingException("GW-5.1: spark.master '" + master + "': " + e.getMessage()
+          + " (Kindling runs local, local[N], local[*], local[N,F] and local-cluster[E,C,M])");
     }
     conf.put(MASTER, master);
     conf.putIfAbsent(APP_NAME, "kindling");

@@ -48,7 +48,11 @@ public final class KindlingContext {
   private final Engine engine;
   private final Path tempDir;
   private final Path filesDir;
-  private final Map<WorkerKey, WorkerFactory> factories = new ConcurrentHashMap<>();
+  /** One worker pool per interpreter/environment and executor (local-cluster has several). */
+  private final Map<PoolKey, WorkerFactory> factories = new ConcurrentHashMap<>();
+  private final Map<String, Long> archives = new LinkedHashMap<>();
+
+  private record PoolKey(WorkerKey key, String executorId) {}
   private final Runnable onStop;
   private final EventLog eventLog;
   private AccumulatorForwarder accumulators;
@@ -232,6 +236,29 @@ public final class KindlingContext {
     engine.cancelAllJobs();
   }
 
+  // Spark 4 job tags, per calling thread (pinned Py4J threads: per Python thread).
+
+  public void addJobTag(String tag) {
+    engine.addJobTag(tag);
+  }
+
+  public void removeJobTag(String tag) {
+    engine.removeJobTag(tag);
+  }
+
+  public List<String> getJobTags() {
+    return new ArrayList<>(engine.getJobTags());
+  }
+
+  public void clearJobTags() {
+    engine.clearJobTags();
+  }
+
+  public void cancelJobsWithTag(String tag) {
+    checkRunning();
+    engine.cancelJobsWithTag(tag);
+  }
+
   /** Copies {@code path} (a directory only with {@code recursive}) into the SparkFiles root. */
   public void addFile(String path, boolean recursive) {
     checkRunning();
@@ -261,6 +288,55 @@ public final class KindlingContext {
       }
       return null;
     });
+  }
+
+  /**
+   * Spark's {@code addArchive}: unpacks {@code path} ({@code .zip}, {@code .jar}, {@code .tar.gz},
+   * {@code .tgz}, {@code .tar}) into the SparkFiles root, under the URI fragment ({@code #alias})
+   * or else the archive's file name; an archive already added is not unpacked again.
+   */
+  public synchronized void addArchive(String path) {
+    checkRunning();
+    Errors.call("addArchive", () -> {
+      java.net.URI uri = archiveUri(path);
+      String key = uri.toString();
+      if (archives.containsKey(key)) {
+        LOG.warning("The path " + path + " has been added already. Overwriting of added paths is not supported.");
+        return null;
+      }
+      Path source = Path.of(uri.getPath());
+      if (!Files.isRegularFile(source)) {
+        throw new java.nio.file.NoSuchFileException(source.toString());
+      }
+      String dirName = uri.getFragment() != null ? uri.getFragment() : source.getFileName().toString();
+      Path dest = filesDir.resolve(dirName).normalize();
+      if (!dest.getParent().equals(filesDir.normalize())) {
+        throw new KindlingException("addArchive: bad directory name '" + dirName + "' in " + path);
+      }
+      FileDatasets.deleteTree(dest);
+      Archives.unpack(source, dest);
+      archives.put(key, System.currentTimeMillis());
+      return null;
+    });
+  }
+
+  /** The archives added so far, as Spark lists them ({@code file:/abs/path[#alias]}). */
+  public synchronized List<String> listArchives() {
+    return new ArrayList<>(archives.keySet());
+  }
+
+  /** Spark's Utils.resolveURI for a local path: absolute {@code file:} URI, fragment kept. */
+  private static java.net.URI archiveUri(String path) throws java.net.URISyntaxException {
+    java.net.URI uri = new java.net.URI(path);
+    if (uri.getScheme() != null) {
+      if (!"file".equals(uri.getScheme())) {
+        throw new KindlingException("addArchive: Kindling reads local files only, not " + path);
+      }
+      // Spark lists file:///x as file:/x
+      return new java.net.URI("file", null, uri.getPath(), uri.getFragment());
+    }
+    java.net.URI abs = Path.of(uri.getPath()).toAbsolutePath().normalize().toUri();
+    return new java.net.URI("file", null, abs.getPath(), uri.getFragment());
   }
 
   public String sparkFilesRootDir() {
@@ -365,7 +441,9 @@ public final class KindlingContext {
 
   private PythonRunner runnerFor(WorkerKey key) {
     checkRunning();
-    return new PythonRunner(factories.computeIfAbsent(key, k -> new WorkerFactory(k, bridgeConfig)));
+    // Called on the task's slot thread, which belongs to one executor.
+    PoolKey pool = new PoolKey(key, Engine.currentExecutorId());
+    return new PythonRunner(factories.computeIfAbsent(pool, k -> new WorkerFactory(k.key(), bridgeConfig)));
   }
 
   public Dataset partitionBy(Dataset keyed, int numPartitions, long partitionFuncId) {
@@ -442,6 +520,12 @@ public final class KindlingContext {
     return serve("toLocalIteratorAndServe", () -> ds.engine.serveToLocalIterator());
   }
 
+  /** PySpark's {@code toLocalIterator(prefetchPartitions)}: the next partition's job starts early. */
+  public List<Object> toLocalIteratorAndServe(Dataset ds, boolean prefetchPartitions) {
+    checkRunning();
+    return serve("toLocalIteratorAndServe", () -> ds.engine.serveToLocalIterator(prefetchPartitions));
+  }
+
   public void saveAsTextFile(Dataset ds, String path, String codec) {
     checkRunning();
     Errors.call("saveAsTextFile", () -> {
@@ -463,6 +547,15 @@ public final class KindlingContext {
   public long registerBroadcast(String path) {
     checkRunning();
     return Errors.call("registerBroadcast", () -> engine.registerBroadcast(Path.of(path)));
+  }
+
+  /**
+   * With spark.io.encryption.enabled: {@code [port, secret, handle]} of a server the driver writes
+   * one broadcast's pickle to (then closes); {@code handle.getResult()} is the broadcast id.
+   */
+  public List<Object> registerBroadcastServer() {
+    checkRunning();
+    return serve("registerBroadcastServer", () -> engine.serveBroadcastUpload());
   }
 
   public void unpersistBroadcast(long id) {

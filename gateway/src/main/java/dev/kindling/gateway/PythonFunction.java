@@ -83,6 +83,9 @@ final class PythonFunction implements PartitionFunction {
       files.put(id, ctx.broadcastFile(id).toString());
     }
     b.broadcasts(files);
+    if (ctx.broadcastsEncrypted() && !files.isEmpty()) {
+      b.broadcastSource(ctx::openBroadcast);
+    }
     TaskRun run = runner.get().run(b.build(), new InputAdapter(input));
     ctx.onKill(run::cancel);
     ctx.onCompletion(run::close);

@@ -2,7 +2,9 @@ package dev.kindling.bridge;
 
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.Profile;
+import dev.kindling.protocol.header.BroadcastSection;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 
 /**
@@ -59,7 +61,14 @@ public final class PythonRunner {
       BroadcastDiff diff = BroadcastDiff.between(worker.sentBroadcasts, spec.broadcasts());
       diff.applyTo(worker.sentBroadcasts);
       TaskIo io = new BlockingTaskIo(worker, config.bufferSize());
-      TaskInput in = new TaskInput(profile, spec, diff, input);
+      BroadcastSection.DecryptionServer decryption = null;
+      if (spec.broadcastSource() != null && !diff.added.isEmpty()) {
+        // WRK-4.5.4: encrypted broadcasts travel through a server, one per task that adds some.
+        BroadcastDecryptionServer server = BroadcastDecryptionServer.start(new ArrayList<>(diff.added.keySet()),
+            spec.broadcastSource(), (int) config.authSocketTimeout().toMillis());
+        decryption = new BroadcastSection.DecryptionServer(server.port(), server.secret());
+      }
+      TaskInput in = new TaskInput(profile, spec, diff, decryption, input);
       TaskRun run = new TaskRun(factory, worker, io, in, profile,
           Limits.defaults().withMaxFrameBytes(config.maxFrameBytes()), reuse, start);
       io.startWriting(in);

@@ -37,7 +37,16 @@ final class TaskInput {
   private long bytes;
   private long records;
 
+  private final BroadcastSection.DecryptionServer decryption;
+
   TaskInput(Profile profile, TaskSpec spec, BroadcastDiff broadcasts, Iterator<?> elements) {
+    this(profile, spec, broadcasts, null, elements);
+  }
+
+  /** With {@code decryption}, added broadcasts are announced by id only (WRK-4.5.4). */
+  TaskInput(Profile profile, TaskSpec spec, BroadcastDiff broadcasts, BroadcastSection.DecryptionServer decryption,
+      Iterator<?> elements) {
+    this.decryption = decryption;
     this.profile = profile;
     this.spec = spec;
     this.broadcasts = broadcasts;
@@ -53,7 +62,7 @@ final class TaskInput {
       return true;
     }
     if (!headerWritten) {
-      TaskHeaderCodec.encode(header(profile, spec, broadcasts), profile, out);
+      TaskHeaderCodec.encode(header(profile, spec, broadcasts, decryption), profile, out);
       headerWritten = true;
     }
     FrameWriter frames = new FrameWriter(out);
@@ -71,13 +80,17 @@ final class TaskInput {
   }
 
   static TaskHeader header(Profile profile, TaskSpec t, BroadcastDiff bc) {
+    return header(profile, t, bc, null);
+  }
+
+  static TaskHeader header(Profile profile, TaskSpec t, BroadcastDiff bc, BroadcastSection.DecryptionServer ds) {
     Map<String, ResourceInfo> res = new LinkedHashMap<>();
     t.resources().forEach((name, addrs) -> res.put(name, new ResourceInfo(name, addrs)));
     TaskContextInfo ctx = TaskContextInfo.nonBarrier(profile, t.stageId(), t.partitionId(),
         t.attemptNumber(), t.taskAttemptId(), t.cpus(), res, t.localProperties());
     List<BroadcastSection.Added> added = new ArrayList<>();
-    bc.added.forEach((id, path) -> added.add(new BroadcastSection.Added(id, path)));
-    BroadcastSection section = new BroadcastSection(null, bc.removed, added);
+    bc.added.forEach((id, path) -> added.add(new BroadcastSection.Added(id, ds == null ? path : null)));
+    BroadcastSection section = new BroadcastSection(ds, bc.removed, added);
     boolean confs = profile.hasConfMaps();
     return new TaskHeader(t.splitIndex(), t.pythonVersion(), ctx, t.sparkFilesDir(),
         t.pythonIncludes(), section, EvalTypes.NON_UDF, confs ? t.runnerConf() : Map.of(),

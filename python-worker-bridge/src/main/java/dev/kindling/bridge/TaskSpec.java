@@ -31,6 +31,16 @@ public final class TaskSpec {
   private final Map<String, String> runnerConf;
   private final Map<String, String> evalConf;
   private final Boolean reuseWorker;
+  private final BroadcastSource broadcastSource;
+
+  /**
+   * Where encrypted broadcasts' plain bytes come from: with one, added broadcasts reach the worker
+   * through a decryption server (WRK-4.5.4, WRK-9.5) instead of by path.
+   */
+  @FunctionalInterface
+  public interface BroadcastSource {
+    java.io.InputStream open(long id) throws java.io.IOException;
+  }
 
   private TaskSpec(Builder b) {
     profile = b.profile;
@@ -52,11 +62,17 @@ public final class TaskSpec {
     runnerConf = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.runnerConf));
     evalConf = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.evalConf));
     reuseWorker = b.reuseWorker;
+    broadcastSource = b.broadcastSource;
     broadcasts.keySet().forEach(id -> {
       if (id < 0) {
         throw new IllegalArgumentException("broadcast id must be >= 0: " + id);
       }
     });
+  }
+
+  /** Null unless broadcasts are served decrypted through a server. */
+  public BroadcastSource broadcastSource() {
+    return broadcastSource;
   }
 
   public static Builder builder() {
@@ -157,6 +173,7 @@ public final class TaskSpec {
     private final Map<String, String> runnerConf = new LinkedHashMap<>();
     private final Map<String, String> evalConf = new LinkedHashMap<>();
     private Boolean reuseWorker;
+    private BroadcastSource broadcastSource;
 
     private Builder() {}
 
@@ -222,6 +239,12 @@ public final class TaskSpec {
 
     public Builder broadcast(long id, String path) {
       broadcasts.put(id, path);
+      return this;
+    }
+
+    /** Serve broadcast values decrypted from {@code v} (spark.io.encryption.enabled). */
+    public Builder broadcastSource(BroadcastSource v) {
+      broadcastSource = v;
       return this;
     }
 
