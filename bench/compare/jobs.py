@@ -5,6 +5,10 @@ of its result so that the two engines can be checked to agree. On a loaded machi
 swings with the other tenants; the CPU seconds much less.
 
     python bench/compare/jobs.py kindling|pyspark TEXT_FILE [--scale F] [--tasks N] [--only a,b]
+                                 [--label NAME] [--conf KEY=VALUE ...]
+
+--label names the engine in the output (default: the engine); --conf sets Spark properties, e.g.
+``spark.python.worker.module=kindling.worker`` to run Kindling's worker inside real PySpark.
 
 Jobs (sizes times --scale):
   wordcount   textFile(TEXT).flatMap(words).map((w, 1)).reduceByKey(add).takeOrdered(10)
@@ -82,6 +86,8 @@ def main(argv):
     scale = float(argv[argv.index("--scale") + 1]) if "--scale" in argv else 1.0
     tasks = int(argv[argv.index("--tasks") + 1]) if "--tasks" in argv else 2000
     only = set(argv[argv.index("--only") + 1].split(",")) if "--only" in argv else None
+    label = argv[argv.index("--label") + 1] if "--label" in argv else engine
+    confs = [argv[i + 1].split("=", 1) for i, a in enumerate(argv) if a == "--conf"]
     if engine == "kindling":
         from kindling import SparkConf, SparkContext
     elif engine == "pyspark":
@@ -90,6 +96,8 @@ def main(argv):
         raise SystemExit("engine must be kindling or pyspark, got %r" % engine)
     conf = SparkConf().setAppName("bench-compare").setMaster("local[2]")
     conf.set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false")
+    for key, value in confs:
+        conf.set(key, value)
     with SparkContext(conf=conf) as sc:
         sc.setLogLevel("ERROR")
         for name, job in jobs(sc, text, scale, tasks):
@@ -101,7 +109,7 @@ def main(argv):
             result = job()
             seconds = time.perf_counter() - start
             cpu = tree_cpu(os.getpid()) - cpu
-            print(json.dumps({"engine": engine, "job": name, "seconds": round(seconds, 3), "cpu": round(cpu, 2),
+            print(json.dumps({"engine": label, "job": name, "seconds": round(seconds, 3), "cpu": round(cpu, 2),
                               "load": before,
                               "result": digest(result), "pid": os.getpid()}), flush=True)
     return 0

@@ -4,7 +4,9 @@ CPU seconds (whole process tree) over the rounds, with the median load average, 
 Kindling/pyspark ratios of both. On a shared machine trust the CPU ratio more than the wall one.
 Exits 1 when the two engines disagree on a job's result.
 
-    python bench/compare/summarize.py RESULTS.jsonl
+    python bench/compare/summarize.py RESULTS.jsonl [ENGINE_A ENGINE_B]
+
+ENGINE_A and ENGINE_B default to kindling and pyspark; ratios are A/B.
 """
 import collections
 import json
@@ -12,7 +14,7 @@ import statistics
 import sys
 
 
-def main(path):
+def main(path, a="kindling", b="pyspark"):
     runs = collections.defaultdict(list)
     results = collections.defaultdict(set)
     order = []
@@ -44,12 +46,12 @@ def main(path):
     def ratio(a, b):
         return "%5.2f" % (a / b) if a and b else "  -  "
 
-    print("%-11s %-27s %-27s %-6s %-6s %s" % ("job", "kindling (wall, cpu, load)", "pyspark (wall, cpu, load)",
-                                               "K/P", "K/P", ""))
+    print("%-11s %-27s %-27s %-6s %-6s %s" % ("job", a + " (wall, cpu, load)", b + " (wall, cpu, load)",
+                                               "A/B", "A/B", ""))
     print("%-11s %-27s %-27s %-6s %-6s %s" % ("", "", "", "wall", "cpu", "notes"))
     bad = False
     for job in order:
-        k, p = med(job, "kindling"), med(job, "pyspark")
+        k, p = med(job, a), med(job, b)
         notes = "rounds %d/%d" % (k[3] if k else 0, p[3] if p else 0)
         if len(results.get(job, ())) > 1:
             notes += "; RESULTS DIFFER"
@@ -68,4 +70,4 @@ def main(path):
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1]))
+    sys.exit(main(*sys.argv[1:4]))

@@ -1062,8 +1062,8 @@ def suite_frames():
     ok("frame-255-bytes", ["WRK-1.3"], [data(bytes(range(255)))])
     ok("frame-256-bytes", ["WRK-1.1", "WRK-1.3"], [data(bytes(range(256)))])
     ok("frame-pickled-batch", ["WRK-1.3", "WRK-8.4"], [data(PICKLED_123)])
-    # Both sides of the 1 KiB mark where the JVM's FrameWriter stops copying a body next to its
-    # length prefix, so the vectors cover both of its write paths.
+    # Frames well past the 255-byte mark where the JVM's FrameWriter stops copying a body next to
+    # its length prefix (frame-255-bytes and frame-256-bytes sit on either side of it).
     ok("frames-1024-then-1025-bytes", ["WRK-1.3"],
        [data(bytes(i % 251 for i in range(1024))), data(bytes(i % 241 for i in range(1025)))])
     for name, value in SPECIAL.items():

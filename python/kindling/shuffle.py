@@ -188,8 +188,8 @@ class ExternalMerger(Merger):
             self._merge(iterator, self.agg.mergeCombiners, None)
 
     def _merge(self, iterator, combine, first):
-        """Merges ``batch`` records at a time, then checks the memory; ``first`` None is the
-        identity."""
+        """Merges a batch of records at a time, then checks the memory (``_next_batch``);
+        ``first`` None is the identity."""
         it = iter(iterator)
         batch = self.batch
         islice = itertools.islice
@@ -204,8 +204,15 @@ class ExternalMerger(Merger):
             else:
                 for k, v in chunk:
                     d[k] = combine(d[k], v) if k in d else first(v)
-            if self._over_limit():
-                self._spill()
+            batch = self._next_batch(batch)
+
+    def _next_batch(self, batch):
+        """After a batch: spill when over the limit and halve the next batch, else make it 1.5
+        times larger (as PySpark's ExternalMerger), so a merge that fits reads the memory rarely."""
+        if self._over_limit():
+            self._spill()
+            return max(batch // 2, 1)
+        return min(int(batch * 1.5), 1 << 20)
 
     def _merge_add(self, iterator):
         """``_merge`` for ``operator.add`` (reduceByKey(add), word count's combiner) and the
@@ -225,8 +232,7 @@ class ExternalMerger(Merger):
                 for k, v in chunk:
                     old = get(k, missing)
                     d[k] = v if old is missing else old + v
-                if self._over_limit():
-                    self._spill()
+                batch = self._next_batch(batch)
         except StopIteration as exc:
             raise PySparkRuntimeError(
                 errorClass="STOP_ITERATION_OCCURRED", messageParameters={"exc": str(exc)}) from exc

@@ -140,9 +140,11 @@ def buffer_size():
 
 
 def add_path(path):
-    """Puts ``path`` on sys.path right after the script directory, once."""
+    """Puts ``path`` on sys.path right after the script directory, once; True when it did."""
     if path not in sys.path:
         sys.path.insert(1, path)
+        return True
+    return False
 
 
 def setup_memory_limits(memory_limit_mb):

@@ -123,3 +123,15 @@ def test_one_argument_guard():
     assert guarded(1) == 10
     with pytest.raises(PySparkRuntimeError, match="STOP_ITERATION_OCCURRED"):
         guarded(2)
+
+
+@pytest.mark.parametrize("agg", [_add_agg(), Aggregator(identity, max, max)], ids=["add", "generic"])
+def test_memory_is_read_at_growing_intervals_while_it_fits(agg, monkeypatch):
+    checks = []
+    m = ExternalMerger(agg, memory_limit=10 ** 6, batch=1000)
+    monkeypatch.setattr(m, "_over_limit", lambda: checks.append(1) or False)
+    m.mergeValues(((i % 100, i) for i in range(200_000)))
+    assert dict(m.items()) == {k: (sum if agg._plain[1] is operator.add else max)(range(k, 200_000, 100))
+                               for k in range(100)}
+    # 1000, 1500, 2250, ... records between reads: 11 reads for 200k records, not 200.
+    assert len(checks) <= 12, len(checks)

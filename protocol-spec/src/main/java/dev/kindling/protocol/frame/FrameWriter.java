@@ -22,10 +22,10 @@ import java.nio.charset.StandardCharsets;
  */
 public final class FrameWriter {
   /** Bodies up to this many bytes are copied next to their length prefix and written once. */
-  static final int COALESCE = 1024;
+  static final int COALESCE = 255;
 
   private final OutputStream out;
-  private final Limits limits;
+  private final int maxFrameBytes;
   private final byte[] buf = new byte[4 + Math.max(8, COALESCE)];
 
   public FrameWriter(OutputStream out) {
@@ -34,19 +34,23 @@ public final class FrameWriter {
 
   public FrameWriter(OutputStream out, Limits limits) {
     this.out = java.util.Objects.requireNonNull(out, "out");
-    this.limits = limits;
+    this.maxFrameBytes = limits.maxFrameBytes();
   }
 
   public void writeData(byte[] data) throws IOException {
-    writeData(data, 0, data.length);
+    write(data, 0, data.length);
   }
 
   /** A data frame of {@code len} bytes of {@code data} from {@code off}. */
   public void writeData(byte[] data, int off, int len) throws IOException {
     java.util.Objects.checkFromIndexSize(off, len, data.length);
-    if (len > limits.maxFrameBytes()) {
+    write(data, off, len);
+  }
+
+  private void write(byte[] data, int off, int len) throws IOException {
+    if (len > maxFrameBytes) {
       throw new ProtocolException(
-          "WRK-5.4", "refusing to write frame of " + len + " bytes, maximum " + limits.maxFrameBytes());
+          "WRK-5.4", "refusing to write frame of " + len + " bytes, maximum " + maxFrameBytes);
     }
     putInt(0, len);
     if (len <= COALESCE) {

@@ -51,9 +51,15 @@ public final class WireWriter {
    * of silently sending {@code '?'} as {@link String#getBytes} would (WRK-1.3).
    */
   public static byte[] utf8(String s) {
-    for (int i = 0; i < s.length(); i++) {
+    int n = s.length();
+    int i = 0;
+    // Most strings have no surrogate at all: find the first one with the cheapest test there is.
+    while (i < n && (s.charAt(i) & 0xF800) != 0xD800) {
+      i++;
+    }
+    for (; i < n; i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         throw new IllegalArgumentException(
