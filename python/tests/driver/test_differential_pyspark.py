@@ -113,41 +113,53 @@ def _partitions():
     return st.one_of(st.none(), st.integers(1, 4))
 
 
-_INT_STEPS = st.one_of(
-    st.tuples(st.just("map"), st.integers(1, 4)),
-    st.tuples(st.just("filter"), st.integers(2, 4)),
-    st.tuples(st.just("flatMap"), st.integers(2, 3)),
-    st.tuples(st.just("mapPartitionsWithIndex")),
-    st.tuples(st.just("glomSum")),
-    st.tuples(st.just("unionSelf")),
-    st.tuples(st.just("distinct"), _partitions()),
-    st.tuples(st.just("sortBy"), st.booleans(), _partitions()),
-    st.tuples(st.just("sample"), st.booleans(), st.sampled_from([0.3, 0.7, 1.0]), st.integers(0, 5)),
-    st.tuples(st.just("zipWithIndex")),
-    st.tuples(st.just("zipWithUniqueId")),
-    st.tuples(st.just("cartesian"), st.integers(1, 2)),
-    st.tuples(st.just("intersection")),
-    st.tuples(st.just("subtract"), _partitions()),
-    st.tuples(st.just("keyBy"), st.integers(2, 5)),
-    st.tuples(st.just("repartition"), st.integers(1, 4)),
-    st.tuples(st.just("coalesce"), st.integers(1, 3), st.booleans()),
-)
-_PAIR_STEPS = st.one_of(
-    st.tuples(st.just("reduceByKey"), _partitions()),
-    st.tuples(st.just("groupByKey"), _partitions()),
-    st.tuples(st.just("foldByKey"), _partitions()),
-    st.tuples(st.just("aggregateByKey"), _partitions()),
-    st.tuples(st.just("partitionBy"), st.integers(1, 4)),
-    st.tuples(st.just("sortByKey"), st.booleans(), _partitions()),
-    st.tuples(st.just("mapValues"), st.integers(1, 3)),
-    st.tuples(st.just("joinSelf")),
-    st.tuples(st.just("leftOuterJoin")),
-    st.tuples(st.just("cogroup")),
-    st.tuples(st.just("subtractByKey")),
-    st.tuples(st.just("values")),
-    st.tuples(st.just("keys")),
-    st.tuples(st.just("swap")),
-)
+_NO_ARGS = st.just(())
+# step name -> strategy of its arguments; names are drawn uniformly, then their arguments
+_INT_STEPS = {
+    "map": st.tuples(st.integers(1, 4)),
+    "filter": st.tuples(st.integers(2, 4)),
+    "flatMap": st.tuples(st.integers(2, 3)),
+    "mapPartitionsWithIndex": _NO_ARGS,
+    "glomSum": _NO_ARGS,
+    "unionSelf": _NO_ARGS,
+    "distinct": st.tuples(_partitions()),
+    "sortBy": st.tuples(st.booleans(), _partitions()),
+    "sample": st.tuples(st.booleans(), st.sampled_from([0.3, 0.7, 1.0]), st.integers(0, 5)),
+    "zipWithIndex": _NO_ARGS,
+    "zipWithUniqueId": _NO_ARGS,
+    "cartesian": st.tuples(st.integers(1, 2)),
+    "intersection": _NO_ARGS,
+    "subtract": st.tuples(_partitions()),
+    "keyBy": st.tuples(st.integers(2, 5)),
+    "repartition": st.tuples(st.integers(1, 4)),
+    "coalesce": st.tuples(st.integers(1, 3), st.booleans()),
+}
+_PAIR_STEPS = {
+    "reduceByKey": st.tuples(_partitions()),
+    "groupByKey": st.tuples(_partitions()),
+    "foldByKey": st.tuples(_partitions()),
+    "aggregateByKey": st.tuples(_partitions()),
+    "partitionBy": st.tuples(st.integers(1, 4)),
+    "sortByKey": st.tuples(st.booleans(), _partitions()),
+    "mapValues": st.tuples(st.integers(1, 3)),
+    "joinSelf": _NO_ARGS,
+    "leftOuterJoin": _NO_ARGS,
+    "cogroup": _NO_ARGS,
+    "subtractByKey": _NO_ARGS,
+    "values": _NO_ARGS,
+    "keys": _NO_ARGS,
+    "swap": _NO_ARGS,
+}
+
+
+def _step_strategy(table):
+    names = sorted(table)
+    return st.sampled_from(names).flatmap(
+        lambda name: table[name].map(lambda args: [name] + list(args)))
+
+
+_ANY_STEP = _step_strategy(dict(_INT_STEPS, **_PAIR_STEPS))
+_PAIR_STEP = _step_strategy(_PAIR_STEPS)
 
 
 def _check(sc, pyspark_side, spec):
@@ -168,19 +180,18 @@ def _check(sc, pyspark_side, spec):
 @settings(max_examples=EXAMPLES, deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(data=st.lists(st.integers(-20, 20), max_size=25), slices=st.integers(1, 4),
-       steps=st.lists(st.one_of(_INT_STEPS, _PAIR_STEPS), min_size=1, max_size=4))
+       steps=st.lists(_ANY_STEP, min_size=1, max_size=4))
 def test_random_pipelines_match_pyspark(sc, pyspark_side, data, slices, steps):
-    _check(sc, pyspark_side, {"data": data, "slices": slices, "steps": [list(s) for s in steps]})
+    _check(sc, pyspark_side, {"data": data, "slices": slices, "steps": steps})
 
 
 @seed(SEED + 1)
 @settings(max_examples=max(EXAMPLES // 2, 1), deadline=None, database=None,
           suppress_health_check=list(HealthCheck))
 @given(data=st.lists(st.integers(-20, 20), max_size=25), slices=st.integers(1, 4),
-       key=st.integers(2, 5), steps=st.lists(_PAIR_STEPS, min_size=1, max_size=3))
+       key=st.integers(2, 5), steps=st.lists(_PAIR_STEP, min_size=1, max_size=3))
 def test_random_key_value_pipelines_match_pyspark(sc, pyspark_side, data, slices, key, steps):
-    spec = {"data": data, "slices": slices,
-            "steps": [["keyBy", key]] + [list(s) for s in steps]}
+    spec = {"data": data, "slices": slices, "steps": [["keyBy", key]] + steps}
     _check(sc, pyspark_side, spec)
 
 
