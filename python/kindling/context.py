@@ -327,7 +327,7 @@ class SparkContext:
         jvm_defaults = self._jvm_defaults(gateway)
         if gateway is None:
             SparkConf._jvm_defaults = jvm_defaults
-        if conf is not None and conf._from_jvm:
+        if conf is not None and getattr(conf, "_from_jvm", False):
             self._conf = SparkConf(_jconf=dict(conf.getAll()))
         else:
             # As PySpark: a conf made before the JVM is laid over the JVM's defaults.
