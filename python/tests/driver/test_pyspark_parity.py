@@ -545,3 +545,11 @@ def test_is_checkpointed_after_local_checkpoint_and_a_job_that_computes_it(sc):
     assert not plain.isCheckpointed()
     assert plain.map(lambda x: x * 2).collect() == [2, 4, 6]  # reads the plain RDD's dataset
     assert plain.isCheckpointed()
+
+
+def test_unpicklable_instance_of_a_bound_method_is_named(sc):
+    holder = _CallableWithLock()
+    with pytest.raises(pickle.PicklingError) as info:
+        sc.parallelize([1]).map(holder.__call__).collect()
+    assert str(info.value).endswith(
+        "(the attribute 'lock' of the _CallableWithLock object whose method is used as a function)")
