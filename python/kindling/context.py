@@ -123,7 +123,7 @@ def _captured(func):
 
 def _unpicklable_variable(func, depth=0, seen=None):
     """Finds the variable that makes a command unpicklable: ``(name, function that refers to
-    it, value)``, looking through the driver's own wrappers (pipelining, map, ...) into the
+    it, value, how the user's function uses the value when it is the function itself)``, looking through the driver's own wrappers (pipelining, map, ...) into the
     user's functions. None when no single variable is to blame."""
     import cloudpickle
 
@@ -132,6 +132,13 @@ def _unpicklable_variable(func, depth=0, seen=None):
         return None
     seen.add(id(func))
     for name, value in _captured(func):
+        owner = getattr(value, "__self__", None)
+        if hasattr(value, "__code__") and owner is not None and not isinstance(owner, type(os)):
+            # a bound method: its instance travels with it
+            try:
+                cloudpickle.dumps(owner)
+            except Exception:
+                return name, func, owner, "whose method is used as a function"
         if hasattr(value, "__code__"):
             found = _unpicklable_variable(value, depth + 1, seen)
             if found is not None:
@@ -140,7 +147,7 @@ def _unpicklable_variable(func, depth=0, seen=None):
         try:
             cloudpickle.dumps(value)
         except Exception:
-            return name, func, value
+            return name, func, value, "used as a function"
     return None
 
 
@@ -167,11 +174,11 @@ def _culprit_text(command):
         return ""
     if found is None:
         return ""
-    name, holder, value = found
+    name, holder, value, role = found
     if _is_driver_code(holder):
         # The driver's own wrapper holds the user's callable, which is the culprit itself (an
         # object with __call__, a bound method, ...): name that object, not the wrapper.
-        what = "the %s object used as a function" % type(value).__qualname__
+        what = "the %s object %s" % (type(value).__qualname__, role)
         try:
             attribute = _unpicklable_attribute(value)
         except Exception:
@@ -346,7 +353,7 @@ class SparkContext:
         jvm_defaults = self._jvm_defaults(gateway)
         if gateway is None:
             SparkConf._jvm_defaults = jvm_defaults
-        if conf is not None and conf._from_jvm:
+        if conf is not None and getattr(conf, "_from_jvm", False):
             self._conf = SparkConf(_jconf=dict(conf.getAll()))
         else:
             # As PySpark: a conf made before the JVM is laid over the JVM's defaults.

@@ -197,13 +197,42 @@ class RDD:
         self._jrdd_deserializer = deserializer
 
     def isCheckpointed(self):
-        return getattr(self, "_checkpoint_file", None) is not None
+        """True once saved by ``checkpoint``, or, after ``localCheckpoint``, once a job has
+        computed this RDD's own dataset (as Spark: not when later Python steps were pipelined
+        past it)."""
+        if getattr(self, "_checkpoint_file", None) is not None:
+            return True
+        marker = getattr(self, "_local_checkpoint_marker", None)
+        return marker is not None and marker.value > 0
 
     def localCheckpoint(self):
-        """Marks the RDD for local checkpointing: Kindling keeps it at MEMORY_AND_DISK (the lineage
-        is kept, which gives the same results)."""
-        self.persist(StorageLevel.MEMORY_AND_DISK)
+        """Marks the RDD for local checkpointing, as PySpark: its own dataset is kept at
+        MEMORY_AND_DISK when a job computes it, while Python steps after it are still pipelined
+        (so they do not compute it). Kindling keeps the lineage, which gives the same results.
+
+        A task computing the dataset adds to an accumulator, which is how ``isCheckpointed``
+        learns that a job has materialized it."""
+        if getattr(self, "_locally_checkpointed", False):
+            return
         self._locally_checkpointed = True
+        self._local_checkpoint_marker = marker = self.ctx.accumulator(0)
+        if not (isinstance(self, PipelinedRDD) and self._jrdd_val is None):
+            # The dataset exists already (or is not a Python step): a pass-through step over it
+            # counts the tasks.
+            command = (_counting_tasks(_pass_through, marker), None, NoOpSerializer(),
+                       NoOpSerializer())
+            self._replace_dataset(self.ctx._python_dataset(self._jrdd, command, True),
+                                  self._jrdd_deserializer)
+        if self._jrdd.storageLevel() == "NONE":
+            self._jrdd.persist("MEMORY_AND_DISK")
+        # What getStorageLevel shows, as Spark: MEMORY_AND_DISK (deserialized), or the level
+        # already set with the disk added.
+        level = getattr(self, "_storage_level", None)
+        if level is None or level._kindling_name() is None:
+            self._storage_level = StorageLevel(True, True, False, True, 1)
+        else:
+            self._storage_level = StorageLevel(True, level.useMemory, False, level.deserialized,
+                                               level.replication)
 
     def isLocallyCheckpointed(self):
         return getattr(self, "_locally_checkpointed", False)
@@ -1191,6 +1220,19 @@ class RDD:
         return self
 
 
+def _pass_through(split, iterator):
+    return iterator
+
+
+def _counting_tasks(func, accumulator):
+    """``func``, adding 1 to ``accumulator`` in every task that runs it."""
+    def counted(split, iterator):
+        accumulator.add(1)
+        return func(split, iterator)
+
+    return counted
+
+
 class _BatchesDeserializer(Serializer):
     """Reads a dataset's batches without unbatching them: one list per stored batch."""
 
@@ -1272,7 +1314,11 @@ class PipelinedRDD(RDD):
             profiler = collector.new_profiler(self.ctx)
         else:
             profiler = None
-        command = (self.func, profiler, self._prev_jrdd_deserializer, self._jrdd_deserializer)
+        func = self.func
+        marker = getattr(self, "_local_checkpoint_marker", None)
+        if marker is not None:
+            func = _counting_tasks(func, marker)  # see localCheckpoint
+        command = (func, profiler, self._prev_jrdd_deserializer, self._jrdd_deserializer)
         self._jrdd_val = self.ctx._python_dataset(self._prev_jrdd, command, self.preservesPartitioning)
         if profiler:
             self._id = self._jrdd_val.id()

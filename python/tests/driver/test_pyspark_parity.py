@@ -509,3 +509,47 @@ def test_profile_dump_conf_dumps_at_exit(tmp_path):
     # the cached map's dataset and sum's step over it, each profiled
     files = sorted(os.listdir(dump))
     assert len(files) == 2 and "rdd_%s.pstats" % rdd_id in files
+
+
+# -- local checkpoints ---------------------------------------------------------------------------
+
+
+def test_is_checkpointed_after_local_checkpoint_and_a_job_that_computes_it(sc):
+    # pip pyspark 4.2.1: True once a job computed the RDD's own dataset; Python steps pipelined
+    # past it (count, take, a child's collect, a shuffle's map side) do not compute it.
+    def mapped():
+        return sc.parallelize(range(5), 2).map(lambda x: x)
+
+    rdd = mapped()
+    rdd.localCheckpoint()
+    assert (rdd.isCheckpointed(), rdd.isLocallyCheckpointed(), rdd.getCheckpointFile()) == (False, True, None)
+    rdd.count()
+    assert not rdd.isCheckpointed()
+    rdd.collect()
+    assert rdd.isCheckpointed() and rdd.getCheckpointFile() is None
+    for action in (lambda r: r.map(lambda x: x).collect(), lambda r: r.take(1),
+                   lambda r: r.map(lambda x: (x, x)).reduceByKey(lambda a, b: a).collect()):
+        rdd = mapped()
+        rdd.localCheckpoint()
+        action(rdd)
+        assert not rdd.isCheckpointed()
+    cached = mapped()
+    cached.cache()
+    cached.localCheckpoint()
+    cached.count()  # a cached RDD is not pipelined past
+    assert cached.isCheckpointed() and cached.collect() == [0, 1, 2, 3, 4]
+    assert str(cached.getStorageLevel()) == "Disk Memory Serialized 1x Replicated"
+    plain = sc.parallelize([1, 2, 3], 2)
+    plain.localCheckpoint()
+    assert str(plain.getStorageLevel()) == "Disk Memory Deserialized 1x Replicated"
+    assert not plain.isCheckpointed()
+    assert plain.map(lambda x: x * 2).collect() == [2, 4, 6]  # reads the plain RDD's dataset
+    assert plain.isCheckpointed()
+
+
+def test_unpicklable_instance_of_a_bound_method_is_named(sc):
+    holder = _CallableWithLock()
+    with pytest.raises(pickle.PicklingError) as info:
+        sc.parallelize([1]).map(holder.__call__).collect()
+    assert str(info.value).endswith(
+        "(the attribute 'lock' of the _CallableWithLock object whose method is used as a function)")
