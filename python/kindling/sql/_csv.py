@@ -153,8 +153,8 @@ def merge(a, b):
 
 def converter(dt, null_value):
     def convert(text):
-        if text is None or text == null_value:
-            return None
+        if text is None or text == null_value or text == "":
+            return None  # an empty field is null whatever nullValue is (as Spark's parser)
         try:
             if isinstance(dt, (IntegerType, LongType)):
                 return int(text)

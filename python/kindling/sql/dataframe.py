@@ -306,9 +306,9 @@ class DataFrame:
     def toDF(self, *cols):
         if len(cols) != len(self._schema.fields):
             raise AnalysisException(
-                "The number of columns doesn't match.\nOld column names (%d): %s\nNew column "
-                "names (%d): %s" % (len(self._schema.names), ", ".join(self._schema.names),
-                                    len(cols), ", ".join(map(str, cols))))
+                "[ASSIGNMENT_ARITY_MISMATCH] The number of columns or variables assigned or aliased: "
+                "%d does not match the number of source expressions: %d. SQLSTATE: 42802"
+                % (len(self._schema.fields), len(cols)), errorClass="ASSIGNMENT_ARITY_MISMATCH")
         for c in cols:
             if not isinstance(c, str):
                 raise PySparkTypeError(
@@ -344,17 +344,20 @@ class DataFrame:
         """The rows of both, matched by column name; with ``allowMissingColumns`` a column only
         one side has is null on the other."""
         mine, theirs = self._schema.names, other._schema.names
-        missing = [n for n in mine if n not in theirs]
-        if missing and not allowMissingColumns:
-            raise AnalysisException(
-                "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same number "
-                "of columns, but the first input has %d columns and the second input has %d "
-                "columns. SQLSTATE: 42826" % (len(mine), len(theirs)),
-                errorClass="NUM_COLUMNS_MISMATCH") if len(mine) != len(theirs) else _unresolved(
-                    missing[0], theirs)
+        if not allowMissingColumns:
+            for name in mine:
+                if name not in theirs:
+                    raise AnalysisException(
+                        "[UNRESOLVED_COLUMN_AMONG_FIELD_NAMES] Cannot resolve column name \"%s\" among "
+                        "(%s). SQLSTATE: 42703" % (name, ", ".join(theirs)),
+                        errorClass="UNRESOLVED_COLUMN_AMONG_FIELD_NAMES")
+            if len(theirs) != len(mine):
+                raise AnalysisException(
+                    "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same "
+                    "number of columns, but the first input has %d columns and the second input has "
+                    "%d columns. SQLSTATE: 42826" % (len(mine), len(theirs)),
+                    errorClass="NUM_COLUMNS_MISMATCH")
         extra = [n for n in theirs if n not in mine]
-        if extra and not allowMissingColumns:
-            raise _unresolved(extra[0], mine)
         left = self
         if extra:
             extra_fields = [StructField(f.name, f.dataType, True) for f in other._schema.fields

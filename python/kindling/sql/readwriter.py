@@ -185,7 +185,7 @@ class DataFrameReader:
         """An RDD with one element per planned partition: the list of its splits."""
         sc = self._spark.sparkContext
         if not plan:
-            return sc.parallelize([], 1).filter(bool)
+            return sc.emptyRDD()
         return sc.parallelize(plan, len(plan))
 
     def _lines(self, plan, separator):
@@ -327,7 +327,7 @@ class DataFrameReader:
                     types = [NullType()] * width
                     for row in iterator:
                         for i, text in enumerate(row[:width]):
-                            if text is not None and text != null_value:
+                            if text is not None and text != null_value and text != "":
                                 types[i] = _csv.merge(types[i], _csv.infer_field(text, types[i]))
                     yield types
 

@@ -612,3 +612,60 @@ def write_mode_error(ns):
 @case
 def write_text_two_strings(ns):
     ns.spark.createDataFrame([("a", "b")], ["v", "w"]).write.text(os.path.join(ns.tmp, "x"))
+
+
+@case
+def dataframe_union_by_name_missing(ns):
+    a = ns.spark.createDataFrame([(1, 2)], ["a", "b"])
+    a.unionByName(ns.spark.createDataFrame([(1, 3)], ["a", "c"]))
+
+
+@case
+def dataframe_todf_count(ns):
+    ns.spark.createDataFrame([(1, 2)], ["a", "b"]).toDF("x")
+
+
+@case
+def session_conf_core(ns):
+    ns.spark.conf.set("spark.master", "local[3]")
+
+
+@case
+def range_partitions(ns):
+    for args in [(10,), (0, 10, 3), (5, 0, -2), (0, 7, 1, 3)]:
+        df = ns.spark.range(*args)
+        ns.out += [repr(args), repr(df.rdd.getNumPartitions()), repr(df.rdd.glom().collect()), repr(df.schema)]
+
+
+@case
+def read_more_formats(ns):
+    import gzip
+
+    gz = os.path.join(ns.tmp, "g", "a.txt.gz")
+    write(gz, gzip.compress(b"one\ntwo\r\nthree"))
+    ns.out += [repr(ns.spark.read.text(gz).collect())]
+    ml = write(os.path.join(ns.tmp, "m.json"), '[\n {"a": 1, "b": [1, 2]},\n {"a": 2}\n]\n')
+    df = ns.spark.read.json(ml, multiLine=True)
+    ns.out += [df.schema.simpleString(), repr(df.collect())]
+    c = write(os.path.join(ns.tmp, "c.csv"), '# comment\nx;y;z\n"q;1";NA;3\n\n4;"say \\"hi\\"";\n')
+    df = ns.spark.read.csv(c, sep=";", header=True, comment="#", nullValue="NA", inferSchema=True)
+    df.printSchema()
+    ns.out += [repr(df.collect())]
+
+
+@case
+def write_json_gzip(ns):
+    out = os.path.join(ns.tmp, "jz")
+    ns.spark.createDataFrame([(1, "a")], ["n", "s"]).coalesce(1).write.json(out, compression="gzip")
+    ns.out += [repr(_layout(out)), repr(ns.spark.read.json(out).collect())]
+
+
+@case
+def read_empty_files(ns):
+    d = os.path.join(ns.tmp, "e")
+    write(os.path.join(d, "empty.txt"), "")
+    df = ns.spark.read.text(d)
+    ns.out += [repr(df.collect()), repr(df.rdd.getNumPartitions())]
+    write(os.path.join(d, "one.txt"), "x\n")
+    df = ns.spark.read.text(d)
+    ns.out += [repr(df.collect()), repr(df.rdd.getNumPartitions())]
