@@ -1,12 +1,10 @@
-"""Fixtures of the kindling.sql tests: one SparkSession (local[2]) on the real Kindling JVM,
-shared by the module's tests. Any other active context (the driver tests' shared one) is stopped
-first: one SparkContext may run per process."""
-import os
-import sys
+"""The ``spark`` fixture of the kindling.sql tests: one SparkSession (local[2]) on the real
+Kindling JVM, shared by a module's tests (a test module imports it). Any other active context
+(the driver tests' shared one) is stopped first: one SparkContext may run per process.
 
+Not a conftest.py: the driver tests import names from their own ``conftest`` module, and a
+second module of that name would shadow it when both directories are collected."""
 import pytest
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 
 def _jvm_or_skip():
