@@ -11,6 +11,7 @@ workers read their splits. Writing follows Spark's layout::
 
 Tasks write into ``path/_temporary/0/task_NNNNN/``; the driver moves the files up when every
 task has succeeded, then writes ``_SUCCESS`` (the commit of Hadoop's FileOutputCommitter v1).
+An overwrite builds the new directory beside the old one and swaps it in at the end.
 """
 import gzip
 import os
@@ -508,6 +509,8 @@ class DataFrameWriter:
         if codec == "gzip":
             extension += ".gz"
         target = os.path.abspath(path[len("file:"):] if path.startswith("file:") else path)
+        job = str(uuid.uuid4())
+        out_dir = target
         if os.path.exists(target):
             if self._mode == "errorifexists":
                 raise AnalysisException(
@@ -517,10 +520,12 @@ class DataFrameWriter:
             if self._mode == "ignore":
                 return
             if self._mode == "overwrite":
-                shutil.rmtree(target) if os.path.isdir(target) else os.unlink(target)
-        staging = os.path.join(target, "_temporary", "0")
+                # The new files are made beside the old ones and replace them only when the job
+                # has succeeded: the job may be reading what it overwrites (Spark allows that).
+                out_dir = os.path.join(os.path.dirname(target),
+                                       ".%s-%s.overwrite" % (os.path.basename(target), job))
+        staging = os.path.join(out_dir, "_temporary", "0")
         os.makedirs(staging, exist_ok=True)
-        job = str(uuid.uuid4())
         gzipped = codec == "gzip"
 
         def task(index, rows):
@@ -543,7 +548,14 @@ class DataFrameWriter:
             for index, name in sorted(written):
                 directory = os.path.join(staging, "task_%05d" % index)
                 for f in (name, "." + name + ".crc"):
-                    os.replace(os.path.join(directory, f), os.path.join(target, f))
+                    os.replace(os.path.join(directory, f), os.path.join(out_dir, f))
+        except BaseException:
+            if out_dir != target:
+                shutil.rmtree(out_dir, ignore_errors=True)
+            raise
         finally:
-            shutil.rmtree(os.path.join(target, "_temporary"), ignore_errors=True)
-        _write_with_crc(os.path.join(target, "_SUCCESS"), b"")
+            shutil.rmtree(os.path.join(out_dir, "_temporary"), ignore_errors=True)
+        _write_with_crc(os.path.join(out_dir, "_SUCCESS"), b"")
+        if out_dir != target:
+            shutil.rmtree(target) if os.path.isdir(target) else os.unlink(target)
+            os.replace(out_dir, target)

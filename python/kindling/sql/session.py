@@ -115,7 +115,6 @@ class SparkSession:
         else:
             self._session_conf = {}
         self._apply_options(options or {})
-        from kindling.sql import _rdd_hook  # noqa: F401  (RDD.toDF needs a session class)
 
         with SparkSession._lock:
             if default is None or default._sc._kctx is None:

@@ -669,3 +669,14 @@ def read_empty_files(ns):
     write(os.path.join(d, "one.txt"), "x\n")
     df = ns.spark.read.text(d)
     ns.out += [repr(df.collect()), repr(df.rdd.getNumPartitions())]
+
+
+@case
+def write_overwrite_own_input(ns):
+    out = os.path.join(ns.tmp, "self")
+    ns.spark.createDataFrame([("a",)], ["v"]).write.text(out)
+    df = ns.spark.read.text(out).select("value").distinct()
+    try:
+        df.write.mode("overwrite").text(out)
+    finally:
+        ns.out += [repr(sorted(os.listdir(out)) != []), repr(ns.spark.read.text(out).collect())]
