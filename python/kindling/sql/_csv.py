@@ -9,7 +9,6 @@ order int → bigint → decimal(p,0) → double → date → timestamp → bool
 import csv
 import datetime
 import decimal
-import math
 
 from kindling.sql.types import (
     BooleanType, DateType, DecimalType, DoubleType, IntegerType, LongType, NullType, StringType,
@@ -195,6 +194,3 @@ def row_reader(schema, options):
 def string_schema(names):
     return StructType([StructField(n, StringType(), True) for n in names])
 
-
-def _unused():  # keep math imported for NaN checks in future options
-    return math.nan

@@ -6,14 +6,12 @@ RDDs are. Methods that need Spark SQL expressions (``filter`` with a condition, 
 ``selectExpr``, ``groupBy``, ``join``, ...) raise ``NotImplementedError`` naming the method; see
 docs/sql-parity.md for the status of every member.
 """
-import functools
 import math
-import sys
 
 from kindling.sql._errors import AnalysisException, PySparkTypeError, PySparkValueError, not_supported
 from kindling.sql._show import show_string
 from kindling.sql.types import (
-    DoubleType, FloatType, Row, StructField, StructType, _create_row, _merge_type,
+    DoubleType, FloatType, StructField, StructType, _create_row, _merge_type,
 )
 
 __all__ = ["DataFrame"]
@@ -505,7 +503,7 @@ class DataFrame:
 def _union_type(a, b, index):
     if a == b:
         return a
-    from kindling.sql.types import ByteType, DecimalType, IntegerType, LongType, NullType, ShortType
+    from kindling.sql.types import ByteType, IntegerType, LongType, NullType, ShortType
 
     order = [ByteType, ShortType, IntegerType, LongType, FloatType, DoubleType]
     ta, tb = type(a), type(b)

@@ -1,6 +1,5 @@
 """kindling.sql beyond the recorded text: the session and SparkContext.getOrCreate() share one
 context, Rows cross the worker boundary both ways, what needs Spark SQL is refused by name."""
-import os
 import pickle
 
 import pytest
