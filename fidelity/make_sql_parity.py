@@ -53,14 +53,16 @@ DIFFERS = {
     "columnNameOfCorruptRecord, lineSep, multiLine, dropFieldIfAllNull; others (allowSingleQuotes, "
     "dateFormat, ...) are refused by name; no date or timestamp inference",
     "DataFrameReader.csv": "options sep, header, inferSchema, quote, escape, nullValue, comment, mode, lineSep; "
-    "others are refused by name; no multiLine records; a doubled quote inside a quoted value reads as "
-    "one quote (Spark's parser keeps such a field raw)",
+    "others are refused by name; no multiLine records; a quoted empty field reads as null, not \"\"",
     "DataFrameReader.load": "formats text, json, csv",
     "DataFrameReader.option": "options are checked when the read runs; unknown ones are refused by name",
     "DataFrameReader.options": "options are checked when the read runs; unknown ones are refused by name",
     "DataFrameWriter.text": "options compression (none, gzip) and lineSep",
     "DataFrameWriter.json": "Spark's default layout; dateFormat/timestampFormat/encoding refused, null fields always left out",
-    "DataFrameWriter.save": "formats text, json",
+    "DataFrameWriter.save": "formats text, json, csv",
+    "DataFrameWriter.csv": "options sep, quote, escape, header, nullValue, escapeQuotes, quoteAll, "
+    "ignoreLeadingWhiteSpace, ignoreTrailingWhiteSpace, emptyValue, lineSep, compression; dateFormat, "
+    "timestampFormat, encoding and charToEscapeQuoteEscaping are refused",
     "DataFrameWriter.option": "options are checked when the write runs; unknown ones are refused by name",
     "DataFrameWriter.options": "options are checked when the write runs; unknown ones are refused by name",
     "RuntimeConfig.isModifiable": "true for the SQL settings Kindling knows and other non-static spark.sql.* keys",

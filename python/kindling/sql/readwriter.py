@@ -22,7 +22,9 @@ import zlib
 
 from kindling.sql import _csv, _files, _json
 from kindling.sql._errors import AnalysisException, PySparkTypeError, PySparkValueError, not_supported
-from kindling.sql.types import StringType, StructField, StructType, _create_row, _parse_datatype_string
+from kindling.sql.types import (
+    ArrayType, MapType, StringType, StructField, StructType, _create_row, _parse_datatype_string,
+)
 
 __all__ = ["DataFrameReader", "DataFrameWriter"]
 
@@ -439,9 +441,9 @@ class DataFrameWriter:
         if path is None:
             raise not_supported("DataFrameWriter.save without a path", "Kindling writes files only")
         source = (self._format or self._df.sparkSession._sql_conf("spark.sql.sources.default")).lower()
-        writers = {"text": self._write_text, "json": self._write_json}
+        writers = {"text": self._write_text, "json": self._write_json, "csv": self._write_csv}
         if source not in writers:
-            raise not_supported("DataFrameWriter format %r" % source, "Kindling writes only text and json files")
+            raise not_supported("DataFrameWriter format %r" % source, "Kindling writes only text, json and csv files")
         writers[source](path)
 
     def text(self, path, compression=None, lineSep=None):
@@ -458,8 +460,21 @@ class DataFrameWriter:
         self.options(compression=compression, lineSep=lineSep, ignoreNullFields=ignoreNullFields)
         self._write_json(path)
 
-    def csv(self, path, *args, **kwargs):
-        raise not_supported("DataFrameWriter.csv", "Kindling writes only text and json files")
+    def csv(self, path, mode=None, compression=None, sep=None, quote=None, escape=None,
+            header=None, nullValue=None, escapeQuotes=None, quoteAll=None, dateFormat=None,
+            timestampFormat=None, ignoreLeadingWhiteSpace=None, ignoreTrailingWhiteSpace=None,
+            charToEscapeQuoteEscaping=None, encoding=None, emptyValue=None, lineSep=None):
+        self.mode(mode)
+        for name, value in (("dateFormat", dateFormat), ("timestampFormat", timestampFormat),
+                            ("encoding", encoding), ("charToEscapeQuoteEscaping", charToEscapeQuoteEscaping)):
+            if value is not None:
+                raise not_supported("DataFrameWriter.csv option %s" % name, "Kindling writes Spark's default format")
+        self.options(compression=compression, sep=sep, quote=quote, escape=escape, header=header,
+                     nullValue=nullValue, escapeQuotes=escapeQuotes, quoteAll=quoteAll,
+                     ignoreLeadingWhiteSpace=ignoreLeadingWhiteSpace,
+                     ignoreTrailingWhiteSpace=ignoreTrailingWhiteSpace, emptyValue=emptyValue,
+                     lineSep=lineSep)
+        self._write_csv(path)
 
     # -- the job ---------------------------------------------------------------------------------
 
@@ -497,12 +512,40 @@ class DataFrameWriter:
 
         self._run(path, ".json", encode)
 
+    def _write_csv(self, path):
+        known = ("compression", "sep", "delimiter", "quote", "escape", "header", "nullValue",
+                 "escapeQuotes", "quoteAll", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace",
+                 "emptyValue", "lineSep")
+        self._check_options(known, "csv")
+        schema = self._df.schema
+        for field in schema.fields:
+            if isinstance(field.dataType, (ArrayType, MapType, StructType)):
+                raise AnalysisException(
+                    "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't support the "
+                    "column `%s` of the type \"%s\". SQLSTATE: 0A000"
+                    % (field.name, field.dataType.simpleString().upper()),
+                    errorClass="UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE")
+        o = self._options.lookup
+        writer = _csv.CsvWriter(
+            sep=o("sep", o("delimiter", ",")), quote=o("quote", '"'), escape=o("escape", "\\"),
+            null_value=o("nullValue", ""), empty_value=o("emptyValue", '""'),
+            escape_quotes=o("escapeQuotes", "true").lower() == "true",
+            quote_all=o("quoteAll", "false").lower() == "true",
+            trim_leading=o("ignoreLeadingWhiteSpace", "true").lower() == "true",
+            trim_trailing=o("ignoreTrailingWhiteSpace", "true").lower() == "true")
+        sep = o("lineSep", "\n").encode("utf-8")
+        types = [f.dataType for f in schema.fields]
+        header = o("header", "false").lower() == "true"
+        header_line = (writer.line(list(schema.names), [StringType()] * len(types)).encode("utf-8") + sep
+                       if header else None)
+        self._run(path, ".csv", lambda row: writer.line(row, types).encode("utf-8") + sep, header_line)
+
     def _check_options(self, known, source):
         for key in self._options:
             if not any(key.lower() == k.lower() for k in known):
                 raise not_supported("the %s writer option %r" % (source, key), "Kindling does not implement it")
 
-    def _run(self, path, extension, encode):
+    def _run(self, path, extension, encode, header=None):
         codec = (self._options.lookup("compression") or "none").lower()
         if codec not in ("none", "uncompressed", "gzip"):
             raise not_supported("compression %r" % codec, "Kindling writes uncompressed or gzip files")
@@ -535,7 +578,9 @@ class DataFrameWriter:
             directory = os.path.join(staging, "task_%05d" % index)
             os.makedirs(directory, exist_ok=True)
             name = "part-%05d-%s-c000%s" % (index, job, extension)
-            chunks = [] if first is None else [encode(first)]
+            chunks = [] if header is None else [header]
+            if first is not None:
+                chunks.append(encode(first))
             chunks.extend(encode(r) for r in rows)
             data = b"".join(chunks)
             if gzipped:

@@ -680,3 +680,43 @@ def write_overwrite_own_input(ns):
         df.write.mode("overwrite").text(out)
     finally:
         ns.out += [repr(sorted(os.listdir(out)) != []), repr(ns.spark.read.text(out).collect())]
+
+
+ARTICLE_INPUT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))), "examples", "data", "corpus", "kiln.txt")
+
+
+@case
+def article_wordcount(ns):
+    """The article's program (examples/session_wordcount.py) on this case's session."""
+    import operator
+
+    lines = ns.spark.read.text(ARTICLE_INPUT).rdd.map(lambda r: r[0])
+    words = lines.flatMap(lambda line: line.split(" "))
+    counts = words.map(lambda w: (w, 1)).reduceByKey(operator.add)
+    for word, count in counts.collect():
+        ns.out.append("%s: %i" % (word, count))
+
+
+@case
+def write_csv(ns):
+    df = ns.spark.createDataFrame([
+        (1, "plain", 1.5, True, decimal.Decimal("2.50"), datetime.date(2020, 1, 2)),
+        (2, "a,b", None, False, None, None),
+        (3, 'say "hi"', 1e20, None, decimal.Decimal("0.10"), None),
+        (4, "", -0.0, True, None, None),
+        (5, "  padded  ", float("nan"), True, None, None),
+        (6, "line\nbreak", 2.0, False, None, None),
+        (None, "back\\slash", 3.0, None, None, None),
+    ], "n int, s string, d double, b boolean, dec decimal(5,2), dt date").coalesce(1)
+    out = os.path.join(ns.tmp, "csv-out")
+    df.write.csv(out)
+    ns.out += [repr(_layout(out)), repr(_contents(out))]
+    df.write.mode("overwrite").csv(out, header=True, sep=";", nullValue="NULL")
+    ns.out += [repr(_contents(out))]
+    ns.out += [repr(ns.spark.read.csv(out, header=True, sep=";", nullValue="NULL", inferSchema=True).collect())]
+
+
+@case
+def write_csv_array(ns):
+    ns.spark.createDataFrame([([1],)], "a array<int>").write.csv(os.path.join(ns.tmp, "x"))

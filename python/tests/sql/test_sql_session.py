@@ -1,5 +1,6 @@
 """kindling.sql beyond the recorded text: the session and SparkContext.getOrCreate() share one
 context, Rows cross the worker boundary both ways, what needs Spark SQL is refused by name."""
+import os
 import pickle
 
 import pytest
@@ -175,3 +176,24 @@ def test_functions_and_column_are_refused_by_name():
         kindling.sql.Column
     with pytest.raises(AttributeError):
         kindling.sql.NoSuchThing
+
+
+def test_the_article_program_prints_what_pyspark_printed():
+    """examples/session_wordcount.py, run as a program on Kindling, prints the lines pyspark
+    4.2.1 printed for the same program (case article_wordcount of the fixtures)."""
+    import json
+    import subprocess
+    import sys
+
+    import sql_case_runner
+
+    with open(sql_case_runner.fixture_path()) as f:
+        expected = json.load(f)["cases"]["article_wordcount"]["out"]
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    env.pop("PYSPARK_GATEWAY_PORT", None)
+    done = subprocess.run([sys.executable, os.path.join(root, "examples", "session_wordcount.py")],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == expected
+    assert len(expected) > 400
