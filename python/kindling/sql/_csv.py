@@ -41,6 +41,12 @@ class CsvOptions:
         return split_fields(line, self.sep, self.quote, self.escape)
 
 
+class QuotedField(str):
+    """A field that was quoted: ``""`` is an empty string, where an empty unquoted field is null."""
+
+    __slots__ = ()
+
+
 def split_fields(line, sep, quote, escape):
     """Fields as Spark's parser (univocity) reads them: an unquoted field is taken as it is
     (backslashes too); in a quoted one ``escape quote`` is a quote and ``escape escape`` an
@@ -62,8 +68,11 @@ def split_fields(line, sep, quote, escape):
                 else:
                     value.append(ch)
                     j += 1
-            if closed and (j == n or line.startswith(sep, j)):
+            if not closed:  # the line ends inside the quotes: the value is what follows the quote
                 fields.append("".join(value))
+                return fields
+            if j == n or line.startswith(sep, j):
+                fields.append(QuotedField("".join(value)))
                 i = j
             else:
                 k = line.find(sep, j)
@@ -188,8 +197,12 @@ def merge(a, b):
 
 def converter(dt, null_value):
     def convert(text):
-        if text is None or text == null_value or text == "":
-            return None  # an empty field is null whatever nullValue is (as Spark's parser)
+        if text is None or text == null_value:
+            return None
+        if text == "":
+            # an empty unquoted field is null whatever nullValue is; a quoted one is ""
+            return "" if isinstance(text, QuotedField) and isinstance(dt, StringType) else None
+        text = str(text)
         try:
             if isinstance(dt, (IntegerType, LongType)):
                 return int(text)
