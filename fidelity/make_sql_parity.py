@@ -53,7 +53,7 @@ DIFFERS = {
     "columnNameOfCorruptRecord, lineSep, multiLine, dropFieldIfAllNull; others (allowSingleQuotes, "
     "dateFormat, ...) are refused by name; no date or timestamp inference",
     "DataFrameReader.csv": "options sep, header, inferSchema, quote, escape, nullValue, comment, mode, lineSep; "
-    "others are refused by name; no multiLine records; a quoted empty field reads as null, not \"\"",
+    "others are refused by name; no multiLine records (a quoted line break ends the record)",
     "DataFrameReader.load": "formats text, json, csv",
     "DataFrameReader.option": "options are checked when the read runs; unknown ones are refused by name",
     "DataFrameReader.options": "options are checked when the read runs; unknown ones are refused by name",
