@@ -228,16 +228,55 @@ def converter(dt, null_value):
     return convert
 
 
+class _Malformed(Exception):
+    pass
+
+
 def row_reader(schema, options):
+    """A function from one line's fields to a list of Rows (one, or none when DROPMALFORMED
+    drops it). A line with the wrong number of fields, or a value that does not parse as its
+    column's type, is malformed: PERMISSIVE pads, cuts and nulls it, DROPMALFORMED drops it,
+    FAILFAST fails the task naming the line."""
     names = list(schema.names)
     converters = [converter(f.dataType, options.null_value) for f in schema.fields]
+    strict = [strict_converter(c, f.dataType, options.null_value) for c, f in zip(converters, schema.fields)]
     width = len(names)
+    mode = options.mode
+    if mode not in ("PERMISSIVE", "DROPMALFORMED", "FAILFAST"):
+        raise ValueError("mode must be PERMISSIVE, DROPMALFORMED or FAILFAST, got %s" % mode)
 
     def read(tokens):
-        tokens = list(tokens[:width]) + [None] * (width - len(tokens))
-        return _create_row(names, tuple(c(t) for c, t in zip(converters, tokens)))
+        if mode == "PERMISSIVE":
+            padded = list(tokens[:width]) + [None] * (width - len(tokens))
+            return [_create_row(names, tuple(c(t) for c, t in zip(converters, padded)))]
+        try:
+            if len(tokens) != width:
+                raise _Malformed()
+            return [_create_row(names, tuple(c(t) for c, t in zip(strict, tokens)))]
+        except _Malformed:
+            if mode == "DROPMALFORMED":
+                return []
+            from kindling.sql._errors import PySparkRuntimeError
+
+            raise PySparkRuntimeError(
+                "[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION] Malformed records are detected in "
+                "record parsing: %s. Parse Mode: FAILFAST. To process malformed records as null "
+                "result, try setting the option 'mode' as 'PERMISSIVE'. SQLSTATE: 22023"
+                % options.sep.join(str(t) for t in tokens))
 
     return read
+
+
+def strict_converter(convert, dt, null_value):
+    """``convert``, but a value that is neither null nor parses as ``dt`` is malformed."""
+    def checked(text):
+        value = convert(text)
+        if value is None and text is not None and text != null_value and text != "" \
+                and not isinstance(dt, StringType):
+            raise _Malformed()
+        return value
+
+    return checked
 
 
 def string_schema(names):

@@ -341,7 +341,7 @@ class DataFrameReader:
                                      for n, t in zip(names, types)])
             else:
                 schema = _csv.string_schema(names)
-        return DataFrame(tokens.map(_csv.row_reader(schema, options)), schema, self._spark)
+        return DataFrame(tokens.flatMap(_csv.row_reader(schema, options)), schema, self._spark)
 
 
 # -- writing ---------------------------------------------------------------------------------------

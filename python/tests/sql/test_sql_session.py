@@ -197,3 +197,14 @@ def test_the_article_program_prints_what_pyspark_printed():
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines() == expected
     assert len(expected) > 400
+
+
+def test_csv_modes(spark, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("1,a\n2\nx,c\n4,d,extra\n5,e\n")
+    read = lambda mode: spark.read.csv(str(path), schema="n int, s string", mode=mode)  # noqa: E731
+    assert [tuple(r) for r in read("PERMISSIVE").collect()] == [
+        (1, "a"), (2, None), (None, "c"), (4, "d"), (5, "e")]
+    assert [tuple(r) for r in read("DROPMALFORMED").collect()] == [(1, "a"), (5, "e")]
+    with pytest.raises(Exception, match="MALFORMED_RECORD_IN_PARSING.*Parse Mode: FAILFAST"):
+        read("FAILFAST").collect()
