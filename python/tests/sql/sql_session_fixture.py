@@ -1,5 +1,6 @@
 """The ``spark`` fixture of the kindling.sql tests: one SparkSession (local[2]) on the real
-Kindling JVM, shared by a module's tests (a test module imports it). Any other active context
+Kindling JVM, shared by a module's tests (a test module imports ``spark`` and
+``sql_module_session``) and stopped when the module is done. Any other active context
 (the driver tests' shared one) is stopped first: one SparkContext may run per process.
 
 Not a conftest.py: the driver tests import names from their own ``conftest`` module, and a
@@ -28,13 +29,32 @@ def _stop_active():
     SparkSession._activeSession = None
 
 
-@pytest.fixture(scope="module")
-def spark():
-    _jvm_or_skip()
-    _stop_active()
+_shared = {}
+
+
+def _session():
     from kindling.sql import SparkSession
 
-    session = (SparkSession.builder.master("local[2]").appName("sql-fixtures")
-               .config("spark.ui.showConsoleProgress", "false").getOrCreate())
-    yield session
-    session.stop()
+    return (SparkSession.builder.master("local[2]").appName("sql-fixtures")
+            .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+
+
+@pytest.fixture(scope="module")
+def sql_module_session():
+    """Stops the shared session when a test module is done (later modules may need their own
+    context; one may run per process)."""
+    yield
+    session = _shared.pop("session", None)
+    if session is not None:
+        session.stop()
+
+
+@pytest.fixture
+def spark(sql_module_session):
+    """The shared session, started again when a test stopped it."""
+    _jvm_or_skip()
+    session = _shared.get("session")
+    if session is None or session.sparkContext._kctx is None:
+        _stop_active()
+        session = _shared["session"] = _session()
+    return session

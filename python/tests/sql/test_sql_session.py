@@ -6,7 +6,7 @@ import pickle
 import pytest
 
 from kindling.sql._errors import PySparkNotImplementedError
-from sql_session_fixture import spark  # noqa: F401  (the fixture)
+from sql_session_fixture import spark, sql_module_session  # noqa: F401  (the fixtures)
 
 
 def test_session_and_getOrCreate_share_one_context(spark):
