@@ -208,3 +208,14 @@ def test_csv_modes(spark, tmp_path):
     assert [tuple(r) for r in read("DROPMALFORMED").collect()] == [(1, "a"), (5, "e")]
     with pytest.raises(Exception, match="MALFORMED_RECORD_IN_PARSING.*Parse Mode: FAILFAST"):
         read("FAILFAST").collect()
+
+
+def test_builder_needs_neither_master_nor_app_name(spark):
+    """As pyspark run with plain python: local[*] and the app name pyspark-shell."""
+    from kindling.sql import SparkSession
+
+    spark.stop()
+    with SparkSession.builder.config("spark.ui.showConsoleProgress", "false").getOrCreate() as s:
+        assert s.sparkContext.master == "local[*]"
+        assert s.conf.get("spark.app.name") == "pyspark-shell"
+        assert s.range(4).count() == 4
