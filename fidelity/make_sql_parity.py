@@ -47,6 +47,8 @@ DIFFERS = {
     "DataFrame.distinct": "a shuffle of whole Rows; result order differs from Spark's (neither promises one)",
     "DataFrame.dropDuplicates": "keeps the first row per key that the shuffle meets",
     "DataFrame.drop_duplicates": "keeps the first row per key that the shuffle meets",
+    "DataFrame.checkpoint": "RDD.checkpoint of the rows (saved at once, with one job, when eager)",
+    "DataFrame.localCheckpoint": "RDD.localCheckpoint of the rows; storageLevel is ignored",
     "DataFrame.toJSON": "an RDD of JSON strings, as PySpark 4.2 (which warns that this will change)",
     "DataFrameReader.text": "modifiedBefore/modifiedAfter refused; otherwise Spark's splits and line rules",
     "DataFrameReader.json": "options samplingRatio, primitivesAsString, prefersDecimal, mode, "

@@ -232,6 +232,22 @@ class DataFrame:
     def storageLevel(self):
         return self.rdd.getStorageLevel()
 
+    def checkpoint(self, eager=True):
+        """The rows saved under the context's checkpoint directory (RDD.checkpoint), lineage cut."""
+        rdd = self.rdd.map(lambda row: row)
+        rdd.checkpoint()
+        if eager:
+            rdd.count()
+        return self._with(rdd)
+
+    def localCheckpoint(self, eager=True, storageLevel=None):
+        """The rows persisted by the engine (RDD.localCheckpoint)."""
+        rdd = self.rdd.map(lambda row: row)
+        rdd.localCheckpoint()
+        if eager:
+            rdd.count()
+        return self._with(rdd)
+
     def toJSON(self, use_unicode=True):
         from kindling.sql._json import row_to_json
 
@@ -550,7 +566,6 @@ def _refused_method(name, why):
 _CATALOG = "Kindling has no SQL catalog (no tables or views)"
 _PLAN = "Kindling has no query plan or optimizer (a DataFrame is an RDD of Rows)"
 _ARROW = "it needs the pandas/Arrow conversion of Spark SQL, which Kindling does not have"
-_CHECKPOINT = "not implemented; df.rdd.checkpoint() checkpoints the rows"
 
 #: DataFrame methods Kindling refuses, with the reason each one's error gives.
 REFUSED_METHODS = dict(
@@ -568,7 +583,7 @@ REFUSED_METHODS = dict(
     + [(n, _PLAN) for n in ("explain", "executionInfo", "sameSemantics", "semanticHash", "inputFiles")]
     + [(n, _ARROW) for n in ("mapInPandas", "mapInArrow", "toPandas", "toArrow", "pandas_api",
                              "to_pandas_on_spark")]
-    + [(n, _CHECKPOINT) for n in ("checkpoint", "localCheckpoint")])
+)
 for _name, _why in REFUSED_METHODS.items():
     if not hasattr(DataFrame, _name):
         setattr(DataFrame, _name, _refused_method(_name, _why))

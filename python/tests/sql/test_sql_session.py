@@ -219,3 +219,12 @@ def test_builder_needs_neither_master_nor_app_name(spark):
         assert s.sparkContext.master == "local[*]"
         assert s.conf.get("spark.app.name") == "pyspark-shell"
         assert s.range(4).count() == 4
+
+
+def test_checkpoints_keep_the_rows(spark, tmp_path):
+    df = spark.createDataFrame([(1, "a"), (2, "b")], ["n", "s"])
+    spark.sparkContext.setCheckpointDir(str(tmp_path / "cp"))
+    saved = df.checkpoint()
+    assert saved.rdd.isCheckpointed()
+    assert saved.collect() == df.collect() and saved.columns == ["n", "s"]
+    assert df.localCheckpoint().orderBy("n").collect() == df.collect()
