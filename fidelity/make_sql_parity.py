@@ -47,19 +47,24 @@ DIFFERS = {
     "DataFrame.distinct": "a shuffle of whole Rows; result order differs from Spark's (neither promises one)",
     "DataFrame.dropDuplicates": "keeps the first row per key that the shuffle meets",
     "DataFrame.drop_duplicates": "keeps the first row per key that the shuffle meets",
+    "DataFrame.checkpoint": "RDD.checkpoint of the rows (saved at once, with one job, when eager)",
+    "DataFrame.localCheckpoint": "RDD.localCheckpoint of the rows; storageLevel is ignored",
     "DataFrame.toJSON": "an RDD of JSON strings, as PySpark 4.2 (which warns that this will change)",
     "DataFrameReader.text": "modifiedBefore/modifiedAfter refused; otherwise Spark's splits and line rules",
     "DataFrameReader.json": "options samplingRatio, primitivesAsString, prefersDecimal, mode, "
     "columnNameOfCorruptRecord, lineSep, multiLine, dropFieldIfAllNull; others (allowSingleQuotes, "
     "dateFormat, ...) are refused by name; no date or timestamp inference",
     "DataFrameReader.csv": "options sep, header, inferSchema, quote, escape, nullValue, comment, mode, lineSep; "
-    "others are refused by name; no multiLine records",
+    "others are refused by name; no multiLine records (a quoted line break ends the record)",
     "DataFrameReader.load": "formats text, json, csv",
     "DataFrameReader.option": "options are checked when the read runs; unknown ones are refused by name",
     "DataFrameReader.options": "options are checked when the read runs; unknown ones are refused by name",
     "DataFrameWriter.text": "options compression (none, gzip) and lineSep",
     "DataFrameWriter.json": "Spark's default layout; dateFormat/timestampFormat/encoding refused, null fields always left out",
-    "DataFrameWriter.save": "formats text, json",
+    "DataFrameWriter.save": "formats text, json, csv",
+    "DataFrameWriter.csv": "options sep, quote, escape, header, nullValue, escapeQuotes, quoteAll, "
+    "ignoreLeadingWhiteSpace, ignoreTrailingWhiteSpace, emptyValue, lineSep, compression; dateFormat, "
+    "timestampFormat, encoding and charToEscapeQuoteEscaping are refused",
     "DataFrameWriter.option": "options are checked when the write runs; unknown ones are refused by name",
     "DataFrameWriter.options": "options are checked when the write runs; unknown ones are refused by name",
     "RuntimeConfig.isModifiable": "true for the SQL settings Kindling knows and other non-static spark.sql.* keys",

@@ -30,13 +30,16 @@ if [ "$(diff examples/session_wordcount.py "$work/session_wordcount_pyspark.py" 
 fi
 
 echo "[session-example] Kindling" >&2
+t0=$(date +%s.%N)
 timeout -k 10 600 "$kpy" examples/session_wordcount.py "$@" >"$work/kindling.out" 2>"$work/kindling.err" \
   || { echo "[session-example] Kindling run failed:" >&2; tail -30 "$work/kindling.err" >&2; exit 1; }
+t1=$(date +%s.%N)
 echo "[session-example] pyspark $version" >&2
 # The pyspark copy lives in work/, so it gets the corpus path explicitly when none is given.
 args=("$@"); [ ${#args[@]} -eq 0 ] && args=("$root/examples/data/corpus/kiln.txt")
 timeout -k 10 900 "$ppy" "$work/session_wordcount_pyspark.py" "${args[@]}" >"$work/pyspark.out" 2>"$work/pyspark.err" \
   || { echo "[session-example] pyspark run failed:" >&2; tail -30 "$work/pyspark.err" >&2; exit 1; }
+t2=$(date +%s.%N)
 
 lines=$(wc -l <"$work/kindling.out")
 if [ "$lines" -lt 10 ]; then
@@ -47,4 +50,6 @@ if ! diff -u "$work/pyspark.out" "$work/kindling.out" >"$work/diff.txt"; then
   head -40 "$work/diff.txt" >&2
   exit 1
 fi
-echo "[session-example] identical output ($lines lines) on Kindling and pyspark $version"
+echo "[session-example] identical output ($lines lines) on Kindling and pyspark $version;" \
+  "wall seconds: Kindling $(awk "BEGIN{printf \"%.2f\", $t1 - $t0}"), pyspark $(awk "BEGIN{printf \"%.2f\", $t2 - $t1}")" \
+  "(nproc $(nproc), load $(cut -d' ' -f1 /proc/loadavg))"

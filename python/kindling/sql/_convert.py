@@ -14,7 +14,7 @@ from kindling.sql._errors import PySparkTypeError, PySparkValueError
 from kindling.sql.types import (
     ArrayType, BinaryType, BooleanType, ByteType, CharType, DateType, DayTimeIntervalType,
     DecimalType, DoubleType, FloatType, IntegerType, LongType, MapType, NullType, ShortType,
-    StringType, StructType, TimestampNTZType, TimestampType, VarcharType, YearMonthIntervalType,
+    StringType, StructType, TimestampNTZType, TimestampType, VarcharType,
     _create_row,
 )
 

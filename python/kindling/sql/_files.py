@@ -4,7 +4,8 @@ lines of one split.
 Partitions (Spark's ``FilePartition.maxSplitBytes`` and ``getFilePartitions``)::
 
     maxSplit  = min(maxPartitionBytes, max(openCostInBytes, sum(len + openCost) / parallelism))
-    splits    = every splittable file cut into maxSplit pieces (others whole), longest first
+    splits    = every splittable file cut into maxSplit pieces (others whole; empty files
+                have none, though they count in the total), longest first
     partition = consecutive splits while size + next.len <= maxSplit (each split adds
                 len + openCost to size)
 
@@ -97,9 +98,7 @@ def plan_partitions(files, parallelism, max_partition_bytes=128 << 20, open_cost
         if split_files and splittable(path):
             for offset in range(0, size, max_split):
                 splits.append((path, offset, min(max_split, size - offset)))
-            if size == 0:
-                splits.append((path, 0, 0))
-        else:
+        elif size > 0:
             splits.append((path, 0, size))
     splits.sort(key=lambda s: -s[2])  # stable: listing order among equal lengths
     partitions, current, size = [], [], 0
@@ -121,41 +120,54 @@ def open_file(path):
 
 def _lines_from(f, position, separator):
     """(start offset, line bytes without terminator) from the current position of ``f``."""
+    if separator is None:
+        return _default_lines_from(f, position)
+    return _separated_lines_from(f, position, separator)
+
+
+_CHUNK = 1 << 16
+
+
+def _default_lines_from(f, position):
+    # bytes.splitlines breaks at \n, \r\n and \r only (as Hadoop's reader); a line at the end of
+    # a chunk is held back until its terminator is seen whole (a \r may be followed by \n).
     pending = b""
-    pending_start = position
-    chunk_size = 1 << 16
+    start = position
     while True:
-        chunk = f.read(chunk_size)
+        chunk = f.read(_CHUNK)
         if not chunk:
             if pending:
-                if separator is None and pending.endswith(b"\r"):
-                    pending = pending[:-1]  # the one \r held back in case \n followed
+                yield start, pending.rstrip(b"\r\n")
+            return
+        lines = (pending + chunk).splitlines(True)
+        pending = lines.pop()
+        if pending.endswith(b"\n"):
+            lines.append(pending)
+            pending = b""
+        for line in lines:
+            yield start, line.rstrip(b"\r\n") if line.endswith(b"\n") else line[:-1]
+            start += len(line)
+
+
+def _separated_lines_from(f, position, separator):
+    pending = b""
+    pending_start = position
+    while True:
+        chunk = f.read(_CHUNK)
+        if not chunk:
+            if pending:
                 yield pending_start, pending
             return
         data = pending + chunk
-        base = pending_start
         i = 0
         while True:
-            if separator is None:
-                n = data.find(b"\n", i)
-                r = data.find(b"\r", i, n if n >= 0 else len(data))
-                if r >= 0:
-                    if r + 1 == len(data):
-                        break  # a \r at the end of what we have may start \r\n
-                    end, after = r, r + (2 if data[r + 1:r + 2] == b"\n" else 1)
-                elif n >= 0:
-                    end, after = n, n + 1
-                else:
-                    break
-            else:
-                end = data.find(separator, i)
-                if end < 0:
-                    break
-                after = end + len(separator)
-            yield base + i, data[i:end]
-            i = after
+            end = data.find(separator, i)
+            if end < 0:
+                break
+            yield pending_start + i, data[i:end]
+            i = end + len(separator)
         pending = data[i:]
-        pending_start = base + i
+        pending_start += i
 
 
 def read_lines(path, start, length, separator=None):

@@ -11,7 +11,7 @@ __all__ = ["RuntimeConfig", "SQL_DEFAULTS", "STATIC_SQL_CONFS"]
 #: Runtime SQL settings Kindling knows, with Spark 4.2's defaults (text as ``spark.conf.get``).
 SQL_DEFAULTS = {
     "spark.sql.shuffle.partitions": "200",
-    "spark.sql.session.timeZone": None,  # the JVM's default zone, filled in at start
+    "spark.sql.session.timeZone": None,  # the local zone: conf.local_time_zone()
     "spark.sql.files.maxPartitionBytes": "128MB",
     "spark.sql.files.openCostInBytes": "4MB",
     "spark.sql.files.minPartitionNum": "<undefined>",
@@ -32,6 +32,20 @@ STATIC_SQL_CONFS = {
     "spark.sql.globalTempDatabase", "spark.sql.sources.schemaStringLengthThreshold",
     "spark.sql.queryExecutionListeners", "spark.sql.streaming.ui.enabled",
 }
+
+
+def local_time_zone():
+    """The zone the JVM would take as its default: $TZ, else /etc/localtime's zoneinfo name."""
+    import os
+
+    zone = os.environ.get("TZ", "").lstrip(":")
+    if not zone:
+        try:
+            target = os.path.realpath("/etc/localtime")
+            zone = target.split("zoneinfo/", 1)[1] if "zoneinfo/" in target else ""
+        except OSError:
+            zone = ""
+    return zone or "UTC"
 
 
 class _NoValue:
@@ -66,11 +80,6 @@ class RuntimeConfig:
             raise AnalysisException(
                 '[CANNOT_MODIFY_STATIC_CONFIG] Cannot modify the value of the static Spark config: '
                 '"%s". SQLSTATE: 46110' % key, errorClass="CANNOT_MODIFY_STATIC_CONFIG")
-        if key in _CORE_CONFS:
-            raise AnalysisException(
-                '[CANNOT_MODIFY_CONFIG] Cannot modify the value of the Spark config: "%s".\n'
-                "See also 'https://spark.apache.org/docs/latest/sql-migration-guide.html"
-                "#ddl-statements'. SQLSTATE: 46110" % key, errorClass="CANNOT_MODIFY_CONFIG")
         self._conf[key] = None if value is None else _text(value)
 
     def get(self, key, default=_NO_VALUE):
@@ -85,6 +94,8 @@ class RuntimeConfig:
             return self._context_conf.get(key)
         if default is not _NO_VALUE:
             return default
+        if key == "spark.sql.session.timeZone":
+            return local_time_zone()
         if key in SQL_DEFAULTS:
             return SQL_DEFAULTS[key]
         raise SparkNoSuchElementException(
@@ -93,7 +104,7 @@ class RuntimeConfig:
 
     def unset(self, key):
         self._check_key(key)
-        if key in STATIC_SQL_CONFS or key in _CORE_CONFS:
+        if key in STATIC_SQL_CONFS:
             raise AnalysisException(
                 '[CANNOT_MODIFY_CONFIG] Cannot modify the value of the Spark config: "%s". '
                 'SQLSTATE: 46110' % key, errorClass="CANNOT_MODIFY_CONFIG")
@@ -114,11 +125,3 @@ class RuntimeConfig:
             raise PySparkTypeError(
                 "[NOT_STR] Argument `key` should be a str, got %s." % type(key).__name__,
                 errorClass="NOT_STR")
-
-
-#: Context settings that a session cannot change (Spark rejects SET on registered core confs).
-_CORE_CONFS = {
-    "spark.master", "spark.app.name", "spark.driver.memory", "spark.executor.memory",
-    "spark.executor.cores", "spark.default.parallelism", "spark.submit.deployMode",
-    "spark.driver.host", "spark.driver.port", "spark.local.dir",
-}

@@ -6,14 +6,12 @@ RDDs are. Methods that need Spark SQL expressions (``filter`` with a condition, 
 ``selectExpr``, ``groupBy``, ``join``, ...) raise ``NotImplementedError`` naming the method; see
 docs/sql-parity.md for the status of every member.
 """
-import functools
 import math
-import sys
 
 from kindling.sql._errors import AnalysisException, PySparkTypeError, PySparkValueError, not_supported
 from kindling.sql._show import show_string
 from kindling.sql.types import (
-    DoubleType, FloatType, Row, StructField, StructType, _create_row, _merge_type,
+    DoubleType, FloatType, StructField, StructType, _create_row, _merge_type,
 )
 
 __all__ = ["DataFrame"]
@@ -234,6 +232,22 @@ class DataFrame:
     def storageLevel(self):
         return self.rdd.getStorageLevel()
 
+    def checkpoint(self, eager=True):
+        """The rows saved under the context's checkpoint directory (RDD.checkpoint), lineage cut."""
+        rdd = self.rdd.map(lambda row: row)
+        rdd.checkpoint()
+        if eager:
+            rdd.count()
+        return self._with(rdd)
+
+    def localCheckpoint(self, eager=True, storageLevel=None):
+        """The rows persisted by the engine (RDD.localCheckpoint)."""
+        rdd = self.rdd.map(lambda row: row)
+        rdd.localCheckpoint()
+        if eager:
+            rdd.count()
+        return self._with(rdd)
+
     def toJSON(self, use_unicode=True):
         from kindling.sql._json import row_to_json
 
@@ -306,9 +320,9 @@ class DataFrame:
     def toDF(self, *cols):
         if len(cols) != len(self._schema.fields):
             raise AnalysisException(
-                "The number of columns doesn't match.\nOld column names (%d): %s\nNew column "
-                "names (%d): %s" % (len(self._schema.names), ", ".join(self._schema.names),
-                                    len(cols), ", ".join(map(str, cols))))
+                "[ASSIGNMENT_ARITY_MISMATCH] The number of columns or variables assigned or aliased: "
+                "%d does not match the number of source expressions: %d. SQLSTATE: 42802"
+                % (len(self._schema.fields), len(cols)), errorClass="ASSIGNMENT_ARITY_MISMATCH")
         for c in cols:
             if not isinstance(c, str):
                 raise PySparkTypeError(
@@ -344,17 +358,20 @@ class DataFrame:
         """The rows of both, matched by column name; with ``allowMissingColumns`` a column only
         one side has is null on the other."""
         mine, theirs = self._schema.names, other._schema.names
-        missing = [n for n in mine if n not in theirs]
-        if missing and not allowMissingColumns:
-            raise AnalysisException(
-                "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same number "
-                "of columns, but the first input has %d columns and the second input has %d "
-                "columns. SQLSTATE: 42826" % (len(mine), len(theirs)),
-                errorClass="NUM_COLUMNS_MISMATCH") if len(mine) != len(theirs) else _unresolved(
-                    missing[0], theirs)
+        if not allowMissingColumns:
+            for name in mine:
+                if name not in theirs:
+                    raise AnalysisException(
+                        "[UNRESOLVED_COLUMN_AMONG_FIELD_NAMES] Cannot resolve column name \"%s\" among "
+                        "(%s). SQLSTATE: 42703" % (name, ", ".join(theirs)),
+                        errorClass="UNRESOLVED_COLUMN_AMONG_FIELD_NAMES")
+            if len(theirs) != len(mine):
+                raise AnalysisException(
+                    "[NUM_COLUMNS_MISMATCH] UNION can only be performed on inputs with the same "
+                    "number of columns, but the first input has %d columns and the second input has "
+                    "%d columns. SQLSTATE: 42826" % (len(mine), len(theirs)),
+                    errorClass="NUM_COLUMNS_MISMATCH")
         extra = [n for n in theirs if n not in mine]
-        if extra and not allowMissingColumns:
-            raise _unresolved(extra[0], mine)
         left = self
         if extra:
             extra_fields = [StructField(f.name, f.dataType, True) for f in other._schema.fields
@@ -502,7 +519,7 @@ class DataFrame:
 def _union_type(a, b, index):
     if a == b:
         return a
-    from kindling.sql.types import ByteType, DecimalType, IntegerType, LongType, NullType, ShortType
+    from kindling.sql.types import ByteType, IntegerType, LongType, NullType, ShortType
 
     order = [ByteType, ShortType, IntegerType, LongType, FloatType, DoubleType]
     ta, tb = type(a), type(b)
@@ -549,7 +566,6 @@ def _refused_method(name, why):
 _CATALOG = "Kindling has no SQL catalog (no tables or views)"
 _PLAN = "Kindling has no query plan or optimizer (a DataFrame is an RDD of Rows)"
 _ARROW = "it needs the pandas/Arrow conversion of Spark SQL, which Kindling does not have"
-_CHECKPOINT = "not implemented; df.rdd.checkpoint() checkpoints the rows"
 
 #: DataFrame methods Kindling refuses, with the reason each one's error gives.
 REFUSED_METHODS = dict(
@@ -567,7 +583,7 @@ REFUSED_METHODS = dict(
     + [(n, _PLAN) for n in ("explain", "executionInfo", "sameSemantics", "semanticHash", "inputFiles")]
     + [(n, _ARROW) for n in ("mapInPandas", "mapInArrow", "toPandas", "toArrow", "pandas_api",
                              "to_pandas_on_spark")]
-    + [(n, _CHECKPOINT) for n in ("checkpoint", "localCheckpoint")])
+)
 for _name, _why in REFUSED_METHODS.items():
     if not hasattr(DataFrame, _name):
         setattr(DataFrame, _name, _refused_method(_name, _why))

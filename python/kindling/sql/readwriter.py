@@ -11,6 +11,7 @@ workers read their splits. Writing follows Spark's layout::
 
 Tasks write into ``path/_temporary/0/task_NNNNN/``; the driver moves the files up when every
 task has succeeded, then writes ``_SUCCESS`` (the commit of Hadoop's FileOutputCommitter v1).
+An overwrite builds the new directory beside the old one and swaps it in at the end.
 """
 import gzip
 import os
@@ -21,7 +22,9 @@ import zlib
 
 from kindling.sql import _csv, _files, _json
 from kindling.sql._errors import AnalysisException, PySparkTypeError, PySparkValueError, not_supported
-from kindling.sql.types import StringType, StructField, StructType, _create_row, _parse_datatype_string
+from kindling.sql.types import (
+    ArrayType, MapType, StringType, StructField, StructType, _create_row, _parse_datatype_string,
+)
 
 __all__ = ["DataFrameReader", "DataFrameWriter"]
 
@@ -185,7 +188,7 @@ class DataFrameReader:
         """An RDD with one element per planned partition: the list of its splits."""
         sc = self._spark.sparkContext
         if not plan:
-            return sc.parallelize([], 1).filter(bool)
+            return sc.emptyRDD()
         return sc.parallelize(plan, len(plan))
 
     def _lines(self, plan, separator):
@@ -327,7 +330,7 @@ class DataFrameReader:
                     types = [NullType()] * width
                     for row in iterator:
                         for i, text in enumerate(row[:width]):
-                            if text is not None and text != null_value:
+                            if text is not None and text != null_value and text != "":
                                 types[i] = _csv.merge(types[i], _csv.infer_field(text, types[i]))
                     yield types
 
@@ -338,7 +341,7 @@ class DataFrameReader:
                                      for n, t in zip(names, types)])
             else:
                 schema = _csv.string_schema(names)
-        return DataFrame(tokens.map(_csv.row_reader(schema, options)), schema, self._spark)
+        return DataFrame(tokens.flatMap(_csv.row_reader(schema, options)), schema, self._spark)
 
 
 # -- writing ---------------------------------------------------------------------------------------
@@ -438,9 +441,9 @@ class DataFrameWriter:
         if path is None:
             raise not_supported("DataFrameWriter.save without a path", "Kindling writes files only")
         source = (self._format or self._df.sparkSession._sql_conf("spark.sql.sources.default")).lower()
-        writers = {"text": self._write_text, "json": self._write_json}
+        writers = {"text": self._write_text, "json": self._write_json, "csv": self._write_csv}
         if source not in writers:
-            raise not_supported("DataFrameWriter format %r" % source, "Kindling writes only text and json files")
+            raise not_supported("DataFrameWriter format %r" % source, "Kindling writes only text, json and csv files")
         writers[source](path)
 
     def text(self, path, compression=None, lineSep=None):
@@ -457,8 +460,21 @@ class DataFrameWriter:
         self.options(compression=compression, lineSep=lineSep, ignoreNullFields=ignoreNullFields)
         self._write_json(path)
 
-    def csv(self, path, *args, **kwargs):
-        raise not_supported("DataFrameWriter.csv", "Kindling writes only text and json files")
+    def csv(self, path, mode=None, compression=None, sep=None, quote=None, escape=None,
+            header=None, nullValue=None, escapeQuotes=None, quoteAll=None, dateFormat=None,
+            timestampFormat=None, ignoreLeadingWhiteSpace=None, ignoreTrailingWhiteSpace=None,
+            charToEscapeQuoteEscaping=None, encoding=None, emptyValue=None, lineSep=None):
+        self.mode(mode)
+        for name, value in (("dateFormat", dateFormat), ("timestampFormat", timestampFormat),
+                            ("encoding", encoding), ("charToEscapeQuoteEscaping", charToEscapeQuoteEscaping)):
+            if value is not None:
+                raise not_supported("DataFrameWriter.csv option %s" % name, "Kindling writes Spark's default format")
+        self.options(compression=compression, sep=sep, quote=quote, escape=escape, header=header,
+                     nullValue=nullValue, escapeQuotes=escapeQuotes, quoteAll=quoteAll,
+                     ignoreLeadingWhiteSpace=ignoreLeadingWhiteSpace,
+                     ignoreTrailingWhiteSpace=ignoreTrailingWhiteSpace, emptyValue=emptyValue,
+                     lineSep=lineSep)
+        self._write_csv(path)
 
     # -- the job ---------------------------------------------------------------------------------
 
@@ -496,18 +512,48 @@ class DataFrameWriter:
 
         self._run(path, ".json", encode)
 
+    def _write_csv(self, path):
+        known = ("compression", "sep", "delimiter", "quote", "escape", "header", "nullValue",
+                 "escapeQuotes", "quoteAll", "ignoreLeadingWhiteSpace", "ignoreTrailingWhiteSpace",
+                 "emptyValue", "lineSep")
+        self._check_options(known, "csv")
+        schema = self._df.schema
+        for field in schema.fields:
+            if isinstance(field.dataType, (ArrayType, MapType, StructType)):
+                raise AnalysisException(
+                    "[UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE] The CSV datasource doesn't support the "
+                    "column `%s` of the type \"%s\". SQLSTATE: 0A000"
+                    % (field.name, field.dataType.simpleString().upper()),
+                    errorClass="UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE")
+        o = self._options.lookup
+        writer = _csv.CsvWriter(
+            sep=o("sep", o("delimiter", ",")), quote=o("quote", '"'), escape=o("escape", "\\"),
+            null_value=o("nullValue", ""), empty_value=o("emptyValue", '""'),
+            escape_quotes=o("escapeQuotes", "true").lower() == "true",
+            quote_all=o("quoteAll", "false").lower() == "true",
+            trim_leading=o("ignoreLeadingWhiteSpace", "true").lower() == "true",
+            trim_trailing=o("ignoreTrailingWhiteSpace", "true").lower() == "true")
+        sep = o("lineSep", "\n").encode("utf-8")
+        types = [f.dataType for f in schema.fields]
+        header = o("header", "false").lower() == "true"
+        header_line = (writer.line(list(schema.names), [StringType()] * len(types)).encode("utf-8") + sep
+                       if header else None)
+        self._run(path, ".csv", lambda row: writer.line(row, types).encode("utf-8") + sep, header_line)
+
     def _check_options(self, known, source):
         for key in self._options:
             if not any(key.lower() == k.lower() for k in known):
                 raise not_supported("the %s writer option %r" % (source, key), "Kindling does not implement it")
 
-    def _run(self, path, extension, encode):
+    def _run(self, path, extension, encode, header=None):
         codec = (self._options.lookup("compression") or "none").lower()
         if codec not in ("none", "uncompressed", "gzip"):
             raise not_supported("compression %r" % codec, "Kindling writes uncompressed or gzip files")
         if codec == "gzip":
             extension += ".gz"
         target = os.path.abspath(path[len("file:"):] if path.startswith("file:") else path)
+        job = str(uuid.uuid4())
+        out_dir = target
         if os.path.exists(target):
             if self._mode == "errorifexists":
                 raise AnalysisException(
@@ -517,10 +563,12 @@ class DataFrameWriter:
             if self._mode == "ignore":
                 return
             if self._mode == "overwrite":
-                shutil.rmtree(target) if os.path.isdir(target) else os.unlink(target)
-        staging = os.path.join(target, "_temporary", "0")
+                # The new files are made beside the old ones and replace them only when the job
+                # has succeeded: the job may be reading what it overwrites (Spark allows that).
+                out_dir = os.path.join(os.path.dirname(target),
+                                       ".%s-%s.overwrite" % (os.path.basename(target), job))
+        staging = os.path.join(out_dir, "_temporary", "0")
         os.makedirs(staging, exist_ok=True)
-        job = str(uuid.uuid4())
         gzipped = codec == "gzip"
 
         def task(index, rows):
@@ -530,7 +578,9 @@ class DataFrameWriter:
             directory = os.path.join(staging, "task_%05d" % index)
             os.makedirs(directory, exist_ok=True)
             name = "part-%05d-%s-c000%s" % (index, job, extension)
-            chunks = [] if first is None else [encode(first)]
+            chunks = [] if header is None else [header]
+            if first is not None:
+                chunks.append(encode(first))
             chunks.extend(encode(r) for r in rows)
             data = b"".join(chunks)
             if gzipped:
@@ -543,7 +593,14 @@ class DataFrameWriter:
             for index, name in sorted(written):
                 directory = os.path.join(staging, "task_%05d" % index)
                 for f in (name, "." + name + ".crc"):
-                    os.replace(os.path.join(directory, f), os.path.join(target, f))
+                    os.replace(os.path.join(directory, f), os.path.join(out_dir, f))
+        except BaseException:
+            if out_dir != target:
+                shutil.rmtree(out_dir, ignore_errors=True)
+            raise
         finally:
-            shutil.rmtree(os.path.join(target, "_temporary"), ignore_errors=True)
-        _write_with_crc(os.path.join(target, "_SUCCESS"), b"")
+            shutil.rmtree(os.path.join(out_dir, "_temporary"), ignore_errors=True)
+        _write_with_crc(os.path.join(out_dir, "_SUCCESS"), b"")
+        if out_dir != target:
+            shutil.rmtree(target) if os.path.isdir(target) else os.unlink(target)
+            os.replace(out_dir, target)

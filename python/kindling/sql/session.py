@@ -10,6 +10,7 @@
 A session has its own runtime settings (``spark.conf``) and hands out DataFrames, which are
 RDDs of Rows plus a schema (no SQL engine, no optimizer: see docs/sql-parity.md).
 """
+import os
 import threading
 
 from kindling.conf import SparkConf
@@ -94,6 +95,11 @@ class SparkSession:
             conf = SparkConf()
             for k, v in self._options.items():
                 conf.set(k, v)
+            # What pyspark's launcher (spark-submit pyspark-shell) fills in for a script run with
+            # plain python: a builder needs neither master nor appName.
+            if not os.environ.get("PYSPARK_GATEWAY_PORT"):
+                conf.setIfMissing("spark.master", "local[*]")
+                conf.setIfMissing("spark.app.name", "pyspark-shell")
             return conf
 
     _instantiatedSession = None
@@ -115,7 +121,6 @@ class SparkSession:
         else:
             self._session_conf = {}
         self._apply_options(options or {})
-        from kindling.sql import _rdd_hook  # noqa: F401  (RDD.toDF needs a session class)
 
         with SparkSession._lock:
             if default is None or default._sc._kctx is None:

@@ -758,8 +758,8 @@ def _parse_datatype_string(text):
 
 def _create_row(fields, values):
     """A Row with these field names (the unpickling entry point, ``Row.__reduce__``)."""
-    row = Row(*values)
-    row.__fields__ = fields
+    row = tuple.__new__(Row, values)
+    row.__dict__["__fields__"] = fields  # what Row.__setattr__ does, without the call
     return row
 
 

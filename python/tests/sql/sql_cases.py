@@ -612,3 +612,111 @@ def write_mode_error(ns):
 @case
 def write_text_two_strings(ns):
     ns.spark.createDataFrame([("a", "b")], ["v", "w"]).write.text(os.path.join(ns.tmp, "x"))
+
+
+@case
+def dataframe_union_by_name_missing(ns):
+    a = ns.spark.createDataFrame([(1, 2)], ["a", "b"])
+    a.unionByName(ns.spark.createDataFrame([(1, 3)], ["a", "c"]))
+
+
+@case
+def dataframe_todf_count(ns):
+    ns.spark.createDataFrame([(1, 2)], ["a", "b"]).toDF("x")
+
+
+@case
+def session_conf_core(ns):
+    ns.spark.conf.set("spark.master", "local[3]")
+
+
+@case
+def range_partitions(ns):
+    for args in [(10,), (0, 10, 3), (5, 0, -2), (0, 7, 1, 3)]:
+        df = ns.spark.range(*args)
+        ns.out += [repr(args), repr(df.rdd.getNumPartitions()), repr(df.rdd.glom().collect()), repr(df.schema)]
+
+
+@case
+def read_more_formats(ns):
+    import gzip
+
+    gz = os.path.join(ns.tmp, "g", "a.txt.gz")
+    write(gz, gzip.compress(b"one\ntwo\r\nthree"))
+    ns.out += [repr(ns.spark.read.text(gz).collect())]
+    ml = write(os.path.join(ns.tmp, "m.json"), '[\n {"a": 1, "b": [1, 2]},\n {"a": 2}\n]\n')
+    df = ns.spark.read.json(ml, multiLine=True)
+    ns.out += [df.schema.simpleString(), repr(df.collect())]
+    c = write(os.path.join(ns.tmp, "c.csv"), '# comment\nx;y;z\n"q;1";NA;3\n\n4;"say \\"hi\\"";\n')
+    df = ns.spark.read.csv(c, sep=";", header=True, comment="#", nullValue="NA", inferSchema=True)
+    df.printSchema()
+    ns.out += [repr(df.collect())]
+
+
+@case
+def write_json_gzip(ns):
+    out = os.path.join(ns.tmp, "jz")
+    ns.spark.createDataFrame([(1, "a")], ["n", "s"]).coalesce(1).write.json(out, compression="gzip")
+    ns.out += [repr(_layout(out)), repr(ns.spark.read.json(out).collect())]
+
+
+@case
+def read_empty_files(ns):
+    d = os.path.join(ns.tmp, "e")
+    write(os.path.join(d, "empty.txt"), "")
+    df = ns.spark.read.text(d)
+    ns.out += [repr(df.collect()), repr(df.rdd.getNumPartitions())]
+    write(os.path.join(d, "one.txt"), "x\n")
+    df = ns.spark.read.text(d)
+    ns.out += [repr(df.collect()), repr(df.rdd.getNumPartitions())]
+
+
+@case
+def write_overwrite_own_input(ns):
+    out = os.path.join(ns.tmp, "self")
+    ns.spark.createDataFrame([("a",)], ["v"]).write.text(out)
+    df = ns.spark.read.text(out).select("value").distinct()
+    try:
+        df.write.mode("overwrite").text(out)
+    finally:
+        ns.out += [repr(sorted(os.listdir(out)) != []), repr(ns.spark.read.text(out).collect())]
+
+
+ARTICLE_INPUT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))), "examples", "data", "corpus", "kiln.txt")
+
+
+@case
+def article_wordcount(ns):
+    """The article's program (examples/session_wordcount.py) on this case's session."""
+    import operator
+
+    lines = ns.spark.read.text(ARTICLE_INPUT).rdd.map(lambda r: r[0])
+    words = lines.flatMap(lambda line: line.split(" "))
+    counts = words.map(lambda w: (w, 1)).reduceByKey(operator.add)
+    for word, count in counts.collect():
+        ns.out.append("%s: %i" % (word, count))
+
+
+@case
+def write_csv(ns):
+    df = ns.spark.createDataFrame([
+        (1, "plain", 1.5, True, decimal.Decimal("2.50"), datetime.date(2020, 1, 2)),
+        (2, "a,b", None, False, None, None),
+        (3, 'say "hi"', 1e20, None, decimal.Decimal("0.10"), None),
+        (4, "", -0.0, True, None, None),
+        (5, "  padded  ", float("nan"), True, None, None),
+        (6, "line\nbreak", 2.0, False, None, None),
+        (None, "back\\slash", 3.0, None, None, None),
+    ], "n int, s string, d double, b boolean, dec decimal(5,2), dt date").coalesce(1)
+    out = os.path.join(ns.tmp, "csv-out")
+    df.write.csv(out)
+    ns.out += [repr(_layout(out)), repr(_contents(out))]
+    df.write.mode("overwrite").csv(out, header=True, sep=";", nullValue="NULL")
+    ns.out += [repr(_contents(out))]
+    ns.out += [repr(ns.spark.read.csv(out, header=True, sep=";", nullValue="NULL", inferSchema=True).collect())]
+
+
+@case
+def write_csv_array(ns):
+    ns.spark.createDataFrame([([1],)], "a array<int>").write.csv(os.path.join(ns.tmp, "x"))

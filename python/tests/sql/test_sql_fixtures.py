@@ -6,6 +6,7 @@ import json
 import pytest
 
 import sql_case_runner
+from sql_session_fixture import spark, sql_module_session  # noqa: F401  (the fixtures)
 from sql_cases import CASES
 
 with open(sql_case_runner.fixture_path()) as _f:

@@ -6,6 +6,7 @@ import pickle
 import pytest
 
 from kindling.sql._errors import PySparkNotImplementedError
+from sql_session_fixture import spark, sql_module_session  # noqa: F401  (the fixtures)
 
 
 def test_session_and_getOrCreate_share_one_context(spark):
@@ -175,3 +176,55 @@ def test_functions_and_column_are_refused_by_name():
         kindling.sql.Column
     with pytest.raises(AttributeError):
         kindling.sql.NoSuchThing
+
+
+def test_the_article_program_prints_what_pyspark_printed():
+    """examples/session_wordcount.py, run as a program on Kindling, prints the lines pyspark
+    4.2.1 printed for the same program (case article_wordcount of the fixtures)."""
+    import json
+    import subprocess
+    import sys
+
+    import sql_case_runner
+
+    with open(sql_case_runner.fixture_path()) as f:
+        expected = json.load(f)["cases"]["article_wordcount"]["out"]
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    env.pop("PYSPARK_GATEWAY_PORT", None)
+    done = subprocess.run([sys.executable, os.path.join(root, "examples", "session_wordcount.py")],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == expected
+    assert len(expected) > 400
+
+
+def test_csv_modes(spark, tmp_path):
+    path = tmp_path / "m.csv"
+    path.write_text("1,a\n2\nx,c\n4,d,extra\n5,e\n")
+    read = lambda mode: spark.read.csv(str(path), schema="n int, s string", mode=mode)  # noqa: E731
+    assert [tuple(r) for r in read("PERMISSIVE").collect()] == [
+        (1, "a"), (2, None), (None, "c"), (4, "d"), (5, "e")]
+    assert [tuple(r) for r in read("DROPMALFORMED").collect()] == [(1, "a"), (5, "e")]
+    with pytest.raises(Exception, match="MALFORMED_RECORD_IN_PARSING.*Parse Mode: FAILFAST"):
+        read("FAILFAST").collect()
+
+
+def test_builder_needs_neither_master_nor_app_name(spark):
+    """As pyspark run with plain python: local[*] and the app name pyspark-shell."""
+    from kindling.sql import SparkSession
+
+    spark.stop()
+    with SparkSession.builder.config("spark.ui.showConsoleProgress", "false").getOrCreate() as s:
+        assert s.sparkContext.master == "local[*]"
+        assert s.conf.get("spark.app.name") == "pyspark-shell"
+        assert s.range(4).count() == 4
+
+
+def test_checkpoints_keep_the_rows(spark, tmp_path):
+    df = spark.createDataFrame([(1, "a"), (2, "b")], ["n", "s"])
+    spark.sparkContext.setCheckpointDir(str(tmp_path / "cp"))
+    saved = df.checkpoint()
+    assert saved.rdd.isCheckpointed()
+    assert saved.collect() == df.collect() and saved.columns == ["n", "s"]
+    assert df.localCheckpoint().orderBy("n").collect() == df.collect()
