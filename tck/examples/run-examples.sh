@@ -7,7 +7,8 @@
 #   2. fetches dev.kindling:kindling-tck:<version>:jar:cli from that repository and runs the CLI
 #      on the same worker with --capability simpleMode (exit status 0 = TCK PASSED).
 # Never touches ~/.m2: the throwaway repository is seeded with a copy of it (set KINDLING_M2_SEED
-# to another directory, or to "" to start empty and download). Usage: tck/examples/run-examples.sh
+# to another directory, or to "" to start empty); what the seed lacks is downloaded into the
+# throwaway copy (KINDLING_M2_OFFLINE=1: no downloads). Usage: tck/examples/run-examples.sh
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -18,9 +19,9 @@ trap 'rm -rf "$work"' EXIT
 repo="$work/m2"
 seed="${KINDLING_M2_SEED-$HOME/.m2/repository}"
 offline=()
+[ "${KINDLING_M2_OFFLINE:-}" = 1 ] && offline=(-o)  # only when the seed holds every plugin
 if [ -n "$seed" ] && [ -d "$seed" ]; then
   cp -r "$seed" "$repo"
-  offline=(-o)
 else
   mkdir -p "$repo"
 fi

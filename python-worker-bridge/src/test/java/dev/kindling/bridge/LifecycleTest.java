@@ -513,7 +513,7 @@ class LifecycleTest {
         }));
       }
       for (java.util.concurrent.Future<?> fu : all) {
-        fu.get(60, TimeUnit.SECONDS);
+        fu.get(TimeFactor.seconds(60), TimeUnit.SECONDS);
       }
     } finally {
       pool.shutdownNow();
