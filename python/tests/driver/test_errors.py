@@ -2,6 +2,7 @@
 import inspect
 import io
 import json
+import os
 import pickle
 import re
 import threading
@@ -12,6 +13,7 @@ from py4j.protocol import Py4JJavaError
 
 from kindling import SparkConf, SparkContext, SparkJobError
 from kindling.progress import ConsoleProgressBar
+from kindling.protocol import time_factor
 
 
 @pytest.mark.spec("GW-5.6")
@@ -97,13 +99,40 @@ def test_stop_iteration_in_user_code_fails_the_task(sc):
         sc.parallelize([1, 2]).map(stopper).collect()
 
 
-def test_cancel_job_group(sc):
+def _marking_then_waiting(started_dir, release, limit):
+    """A task body that marks (a file per element) that it runs, then waits for ``release``."""
+    def body(x):
+        import os as _os
+        import time as _time
+        open(_os.path.join(started_dir, "started-%d" % x), "w").close()
+        deadline = _time.monotonic() + limit
+        while not _os.path.exists(release) and _time.monotonic() < deadline:
+            _time.sleep(0.02)
+        return x
+    return body
+
+
+def _await_started(started_dir, limit):
+    """Waits (bounded) until a task has marked that it runs: the observed start of the job."""
+    deadline = time.monotonic() + limit
+    while not os.listdir(started_dir):
+        assert time.monotonic() < deadline, "no task of the job started within %.0f s" % limit
+        time.sleep(0.02)
+
+
+def test_cancel_job_group(sc, tmp_path):
     outcome = {}
+    started = tmp_path / "started"
+    started.mkdir()
+    release = tmp_path / "release"
+    # The running tasks wait until the group is cancelled, then end: the job must still fail (an
+    # engine that kills them at once and one that only stops the tasks not yet started both do).
+    body = _marking_then_waiting(str(started), str(release), time_factor.scaled(60))
 
     def run():
         sc.setJobGroup("slow-group", "a slow job", True)
         try:
-            sc.parallelize(range(4), 4).map(lambda x: time.sleep(3) or x).collect()
+            sc.parallelize(range(4), 4).map(body).collect()
             outcome["result"] = "finished"
         except Exception as e:
             outcome["error"] = e
@@ -112,23 +141,31 @@ def test_cancel_job_group(sc):
 
     t = threading.Thread(target=run)
     t.start()
-    time.sleep(1.0)
-    sc.cancelJobGroup("slow-group")
-    t.join(60)
+    try:
+        _await_started(str(started), time_factor.scaled(60))
+        sc.cancelJobGroup("slow-group")
+    finally:
+        release.touch()
+    t.join(time_factor.scaled(60))
     assert not t.is_alive()
     assert "error" in outcome, outcome
     assert "cancel" in str(outcome["error"]).lower()
     assert sc.parallelize([1]).count() == 1
 
 
-def test_status_and_progress_bar_while_a_job_runs(sc, backend):
+def test_status_and_progress_bar_while_a_job_runs(sc, backend, tmp_path):
     if backend == "fake":
         pytest.skip("the fake entry point reports no job status")
     done = threading.Event()
+    started = tmp_path / "started"
+    started.mkdir()
+    release = tmp_path / "release"
+    # The tasks run until the test has seen the job (or a bounded wait ends): no race with its end.
+    body = _marking_then_waiting(str(started), str(release), time_factor.scaled(60))
 
     def run():
         try:
-            sc.parallelize(range(4), 4).map(lambda x: time.sleep(2.5) or x).count()
+            sc.parallelize(range(4), 4).map(body).count()
         finally:
             done.set()
 
@@ -137,16 +174,20 @@ def test_status_and_progress_bar_while_a_job_runs(sc, backend):
     out = io.StringIO()
     bar = ConsoleProgressBar(sc._status_json, stream=out)
     seen = None
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not done.is_set():
-        status = json.loads(sc._status_json())
-        if status["stages"]:
-            seen = status
-        bar.refresh()
-        if "[Stage" in out.getvalue():
-            break
-        time.sleep(0.1)
-    t.join(60)
+    try:
+        _await_started(str(started), time_factor.scaled(60))
+        deadline = time.monotonic() + time_factor.scaled(20)
+        while time.monotonic() < deadline and not done.is_set():
+            status = json.loads(sc._status_json())
+            if status["stages"]:
+                seen = status
+            bar.refresh()
+            if "[Stage" in out.getvalue():
+                break
+            time.sleep(0.1)
+    finally:
+        release.touch()
+    t.join(time_factor.scaled(60))
     assert seen is not None and seen["jobs"], "no active job seen in statusJson()"
     assert "[Stage" in out.getvalue() and "/ 4]" in out.getvalue()
     tracker = sc.statusTracker()

@@ -3,6 +3,8 @@ import subprocess
 import sys
 import time
 
+from kindling.protocol import time_factor
+
 
 def pid_gone(pid):
     """True when ``pid`` no longer runs (a zombie counts as gone: it runs no code)."""
@@ -15,7 +17,8 @@ def pid_gone(pid):
 
 
 def wait_until(predicate, timeout, step=0.02):
-    deadline = time.monotonic() + timeout
+    """Polls ``predicate`` until it holds or ``timeout`` (times KINDLING_TIME_FACTOR) seconds pass."""
+    deadline = time.monotonic() + time_factor.scaled(timeout)
     while time.monotonic() < deadline:
         if predicate():
             return True
@@ -24,5 +27,5 @@ def wait_until(predicate, timeout, step=0.02):
 
 
 def run_python(code, env=None, timeout=60, **kwargs):
-    return subprocess.run([sys.executable, "-c", code], env=env, timeout=timeout,
+    return subprocess.run([sys.executable, "-c", code], env=env, timeout=time_factor.scaled(timeout),
                           capture_output=True, text=True, **kwargs)

@@ -14,10 +14,11 @@ import pytest
 import worker_jvm as jvm
 from worker_jvm import Daemon, SockFile
 from kindling.protocol.auth import client_handshake, new_secret, server_handshake
+from kindling.protocol import time_factor
 from kindling.protocol.errors import ProtocolError
 
 PROFILE = "spark-4.2"
-TIMEOUT = 20.0
+TIMEOUT = time_factor.scaled(20.0)
 
 
 def _identity_task(values, split=0, broadcasts=None):
@@ -250,17 +251,23 @@ def test_WRK_3_10_kill_by_pid_on_stdin(daemon):
 
 
 @pytest.mark.spec("WRK-3.10")
-def test_WRK_3_10_eof_on_stdin_kills_all_children(daemon):
+def test_WRK_3_10_eof_on_stdin_kills_all_children(daemon, tmp_path):
     conns = [daemon.connect() for _ in range(3)]
     pids = [pid for _, _, pid in conns]
-    # one busy in a task, two idle between tasks
+    busy = str(tmp_path / "busy")
+
+    # one busy in a task (it marks that it runs: the observed event the test waits for), two idle
     def slow(s, it):
         import time as _t
+        open(busy, "w").close()
         _t.sleep(60)
         return it
 
     conns[0][0].sendall(jvm.task_bytes(PROFILE, jvm.header(PROFILE, jvm.command(slow)), b""))
-    time.sleep(0.2)
+    deadline = time.monotonic() + TIMEOUT
+    while not os.path.exists(busy):
+        assert time.monotonic() < deadline, "the task never started"
+        time.sleep(0.01)
     daemon.proc.stdin.close()
     assert jvm.wait_exit(daemon.proc, TIMEOUT) == 0
     for pid in pids:

@@ -18,6 +18,7 @@ from kindling.protocol.header import (
     AddedBroadcast, BroadcastSection, DecryptionServer, ResourceInfo, TaskContextInfo, TaskHeader,
     encode_task_header,
 )
+from kindling.protocol import time_factor
 from kindling.protocol.profiles import Profile
 from kindling.serializers import AutoBatchedSerializer, CloudPickleSerializer, CPickleSerializer
 
@@ -241,14 +242,14 @@ def read_exact_fd(fd, n, timeout):
 
 
 def connect(port, timeout=10.0):
-    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    sock = socket.create_connection(("127.0.0.1", port), timeout=time_factor.scaled(timeout))
     sock.settimeout(timeout)
     return sock
 
 
 def process_gone(pid, timeout=10.0):
-    """True once ``pid`` no longer exists at all (exited and reaped) within ``timeout``."""
-    deadline = time.monotonic() + timeout
+    """True once ``pid`` no longer exists at all (exited and reaped) within ``timeout`` (scaled)."""
+    deadline = time.monotonic() + time_factor.scaled(timeout)
     while time.monotonic() < deadline:
         try:
             os.kill(pid, 0)
@@ -268,7 +269,7 @@ def process_state(pid):
     return stat.rsplit(")", 1)[1].split()[0]
 
 
-TIMEOUT = 20.0
+TIMEOUT = time_factor.scaled(20.0)
 
 
 class SockFile:
@@ -329,8 +330,8 @@ class Daemon:
 
 def wait_exit(proc, timeout=20.0):
     try:
-        return proc.wait(timeout=timeout)
+        return proc.wait(timeout=time_factor.scaled(timeout))
     except subprocess.TimeoutExpired:
         proc.kill()
-        proc.wait(timeout=5)
+        proc.wait(timeout=time_factor.scaled(5))
         raise

@@ -3,6 +3,7 @@ package dev.kindling.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +40,7 @@ class CancellationAndConcurrencyTest {
           engine.setJobGroup("g1", "a slow job", true);
           return blocking(engine, started, killed).collect();
         });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(TimeFactor.seconds(10), TimeUnit.SECONDS)).isTrue();
         assertThat(engine.activeJobs()).singleElement().satisfies(j -> {
           assertThat(j.jobGroup()).isEqualTo("g1");
           assertThat(j.stageIds()).hasSize(1);
@@ -50,7 +51,7 @@ class CancellationAndConcurrencyTest {
         });
         engine.cancelJobGroup("other");
         engine.cancelJobGroup("g1");
-        assertThatThrownBy(() -> job.get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> job.get(TimeFactor.seconds(10), TimeUnit.SECONDS))
             .hasCauseInstanceOf(JobCancelledException.class)
             .hasMessageContaining("part of cancelled job group g1");
         assertThat(killed.get()).isEqualTo(2);
@@ -86,9 +87,9 @@ class CancellationAndConcurrencyTest {
             return it;
           }, false).count();
         });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(TimeFactor.seconds(10), TimeUnit.SECONDS)).isTrue();
         engine.cancelJobGroup("polite");
-        assertThatThrownBy(() -> job.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
+        assertThatThrownBy(() -> job.get(TimeFactor.seconds(10), TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
         assertThat(killed.get()).isEqualTo(2);
         assertThat(interrupted.get()).isZero();
       } finally {
@@ -114,16 +115,16 @@ class CancellationAndConcurrencyTest {
         ExecutorService driver = Executors.newSingleThreadExecutor();
         try {
           Future<?> job = driver.submit(() -> blocking(engine, started, killed).count());
-          assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+          assertThat(started.await(TimeFactor.seconds(10), TimeUnit.SECONDS)).isTrue();
           if (all) {
             engine.cancelAllJobs();
           } else {
-            engine.awaitEventsDelivered(java.time.Duration.ofSeconds(5));
+            engine.awaitEventsDelivered(TimeFactor.scale(java.time.Duration.ofSeconds(5)));
             synchronized (jobIds) {
               engine.cancelJob(jobIds.get(jobIds.size() - 1));
             }
           }
-          assertThatThrownBy(() -> job.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
+          assertThatThrownBy(() -> job.get(TimeFactor.seconds(10), TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
           assertThat(killed.get()).isEqualTo(2);
         } finally {
           driver.shutdownNow();
@@ -140,9 +141,9 @@ class CancellationAndConcurrencyTest {
     ExecutorService driver = Executors.newSingleThreadExecutor();
     try {
       Future<?> job = driver.submit(() -> blocking(engine, started, killed).count());
-      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(started.await(TimeFactor.seconds(10), TimeUnit.SECONDS)).isTrue();
       engine.stop();
-      assertThatThrownBy(() -> job.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
+      assertThatThrownBy(() -> job.get(TimeFactor.seconds(10), TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
       assertThatThrownBy(() -> engine.parallelize(TestEngines.frames("x"), 1).count())
           .isInstanceOf(EngineException.class).hasMessageContaining("stopped");
     } finally {
@@ -182,7 +183,7 @@ class CancellationAndConcurrencyTest {
           }));
         }
         for (Future<Long> f : results) {
-          assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo(6 * 200L);
+          assertThat(f.get(TimeFactor.seconds(60), TimeUnit.SECONDS)).isEqualTo(6 * 200L);
         }
       } finally {
         drivers.shutdownNow();

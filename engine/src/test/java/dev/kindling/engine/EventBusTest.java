@@ -2,6 +2,7 @@ package dev.kindling.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindling.protocol.TimeFactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,7 +21,7 @@ class EventBusTest {
       engine.setJobGroup("grp", "two stages", false);
       Dataset ds = engine.range(0, 3, 1, 3).mapPartitions(ShuffleTest.generate(5, 16), false).partitionBy(2, 0);
       assertThat(ds.count()).isEqualTo(15);
-      assertThat(engine.awaitEventsDelivered(java.time.Duration.ofSeconds(10))).isTrue();
+      assertThat(engine.awaitEventsDelivered(TimeFactor.scale(java.time.Duration.ofSeconds(10)))).isTrue();
 
       assertThat(events.get(0)).isInstanceOfSatisfying(EngineEvent.JobStart.class, s -> {
         assertThat(s.stageIds()).hasSize(2);
@@ -78,7 +79,7 @@ class EventBusTest {
       } catch (JobFailedException expected) {
         // checked below through the events
       }
-      assertThat(engine.awaitEventsDelivered(java.time.Duration.ofSeconds(10))).isTrue();
+      assertThat(engine.awaitEventsDelivered(TimeFactor.scale(java.time.Duration.ofSeconds(10)))).isTrue();
       assertThat(events).filteredOn(e -> e instanceof EngineEvent.TaskEnd).hasSize(2)
           .allSatisfy(e -> assertThat(((EngineEvent.TaskEnd) e).failure()).isEqualTo("bad record"));
       assertThat(events).filteredOn(e -> e instanceof EngineEvent.StageCompleted).singleElement()

@@ -3,6 +3,7 @@ package dev.kindling.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.auth.SocketAuth;
 import java.io.DataInputStream;
 import java.net.InetAddress;
@@ -34,7 +35,7 @@ class MoreSourcesTest {
       // Served as key then value, both as UTF-8 strings.
       ServeHandle<Void> h = engine.wholeTextFiles(dir.resolve("b.txt").toString(), 1).serveCollect();
       try (Socket s = new Socket(InetAddress.getLoopbackAddress(), h.port())) {
-        s.setSoTimeout(10_000);
+        s.setSoTimeout((int) TimeFactor.millis(10_000));
         SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), h.secret());
         DataInputStream in = new DataInputStream(s.getInputStream());
         in.readNBytes(in.readInt());

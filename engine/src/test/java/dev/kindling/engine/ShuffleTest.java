@@ -2,6 +2,7 @@ package dev.kindling.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindling.protocol.TimeFactor;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -250,7 +251,7 @@ class ShuffleTest {
 
   static boolean awaitEvents(Engine engine) {
     try {
-      return engine.awaitEventsDelivered(java.time.Duration.ofSeconds(10));
+      return engine.awaitEventsDelivered(TimeFactor.scale(java.time.Duration.ofSeconds(10)));
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }

@@ -3,6 +3,7 @@ package dev.kindling.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.auth.SocketAuth;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -24,7 +25,7 @@ class SocketServeTest {
 
   private static Socket connect(ServeHandle<?> info) throws IOException {
     Socket s = new Socket(InetAddress.getLoopbackAddress(), info.port());
-    s.setSoTimeout(10_000);
+    s.setSoTimeout((int) TimeFactor.millis(10_000));
     return s;
   }
 
@@ -119,14 +120,14 @@ class SocketServeTest {
       try (Socket s = connect(mute)) {
         // closed after the auth timeout; the server goes on waiting until the accept timeout
         assertThat(s.getInputStream().read()).isEqualTo(-1);
-        assertThatThrownBy(() -> mute.getResult(java.time.Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> mute.getResult(TimeFactor.scale(java.time.Duration.ofSeconds(10))))
             .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class)
             .hasMessageContaining("1 connection(s) rejected");
       }
       ServeHandle<Void> idle = engine.parallelize(TestEngines.frames("a"), 1).serveToLocalIterator();
       try (Socket s = connect(idle)) {
         SocketAuth.clientHandshake(s.getInputStream(), s.getOutputStream(), idle.secret());
-        assertThatThrownBy(() -> idle.getResult(java.time.Duration.ofSeconds(10)))
+        assertThatThrownBy(() -> idle.getResult(TimeFactor.scale(java.time.Duration.ofSeconds(10))))
             .hasRootCauseInstanceOf(java.net.SocketTimeoutException.class);
       }
     }
@@ -137,7 +138,7 @@ class SocketServeTest {
     Engine engine = TestEngines.local(tmp);
     ServeHandle<Void> waiting = engine.parallelize(TestEngines.frames("a"), 1).serveCollect();
     engine.stop();
-    assertThatThrownBy(() -> waiting.getResult(java.time.Duration.ofSeconds(5)))
+    assertThatThrownBy(() -> waiting.getResult(TimeFactor.scale(java.time.Duration.ofSeconds(5))))
         .isNotInstanceOf(java.util.concurrent.TimeoutException.class);
   }
 

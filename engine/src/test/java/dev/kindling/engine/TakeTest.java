@@ -2,6 +2,7 @@ package dev.kindling.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindling.protocol.TimeFactor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -82,7 +83,7 @@ class TakeTest {
 
   private static boolean awaitEvents(Engine engine) {
     try {
-      return engine.awaitEventsDelivered(java.time.Duration.ofSeconds(10));
+      return engine.awaitEventsDelivered(TimeFactor.scale(java.time.Duration.ofSeconds(10)));
     } catch (InterruptedException e) {
       throw new AssertionError(e);
     }

@@ -3,6 +3,7 @@ package dev.kindling.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.Profile;
 import java.io.DataInputStream;
 import java.io.IOException;
@@ -116,7 +117,7 @@ class EntryPointTest {
       other.complete(c.getLocalProperty("k"));
     });
     t.start();
-    assertThat(other.get(10, TimeUnit.SECONDS)).isEqualTo("other");
+    assertThat(other.get(TimeFactor.seconds(10), TimeUnit.SECONDS)).isEqualTo("other");
     assertThat(c.getLocalProperty("k")).isEqualTo("main");
   }
 
@@ -169,12 +170,12 @@ class EntryPointTest {
   @Test
   void GW_5_7_accumulatorForwarderSpeaksWrk10_4() throws Exception {
     try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      server.setSoTimeout(10_000);
+      server.setSoTimeout((int) TimeFactor.millis(10_000));
       AccumulatorForwarder fwd = new AccumulatorForwarder(server.getLocalPort(), "sekrit", 10_000);
       CompletableFuture<List<String>> seen = CompletableFuture.supplyAsync(() -> {
         List<String> got = new ArrayList<>();
         try (Socket s = server.accept()) {
-          s.setSoTimeout(10_000);
+          s.setSoTimeout((int) TimeFactor.millis(10_000));
           DataInputStream in = new DataInputStream(s.getInputStream());
           byte[] secret = new byte[6];
           in.readFully(secret);
@@ -197,7 +198,7 @@ class EntryPointTest {
       fwd.onTaskUpdates(1, List.of("a".getBytes(StandardCharsets.UTF_8), "bb".getBytes(StandardCharsets.UTF_8)));
       fwd.onTaskUpdates(2, List.of());
       fwd.onTaskUpdates(3, List.of("c".getBytes(StandardCharsets.UTF_8)));
-      assertThat(seen.get(10, TimeUnit.SECONDS))
+      assertThat(seen.get(TimeFactor.seconds(10), TimeUnit.SECONDS))
           .containsExactly("sekrit", "count 2", "a", "bb", "count 1", "c");
       fwd.close();
     }

@@ -1,5 +1,6 @@
 package dev.kindling.gateway;
 
+import dev.kindling.protocol.TimeFactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ final class GatewayProcess implements AutoCloseable {
   public void close() throws InterruptedException {
     if (process.isAlive()) {
       process.destroyForcibly();
-      process.waitFor(5, TimeUnit.SECONDS);
+      process.waitFor(TimeFactor.seconds(5), TimeUnit.SECONDS);
     }
   }
 }

@@ -41,7 +41,7 @@ class ConstantsDriftTest {
     try {
       Process p = new ProcessBuilder("python3", "--version").redirectErrorStream(true).start();
       p.getInputStream().readAllBytes();
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+      return p.waitFor(TimeFactor.seconds(10), TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
       return false;
     } catch (InterruptedException e) {
@@ -56,7 +56,7 @@ class ConstantsDriftTest {
     Path script = specDir().resolve("tools/gen_constants.py").toAbsolutePath();
     Process p = new ProcessBuilder("python3", script.toString(), "--check").redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("gen_constants.py finished").isTrue();
+    assertThat(p.waitFor(TimeFactor.seconds(60), TimeUnit.SECONDS)).as("gen_constants.py finished").isTrue();
     assertThat(p.exitValue()).as("gen_constants.py --check output:\n" + out).isZero();
   }
 

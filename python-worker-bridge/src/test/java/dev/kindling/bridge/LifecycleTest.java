@@ -362,7 +362,7 @@ class LifecycleTest {
     for (long pid : pids) {
       assertThat(Testkit.alive(pid)).as("pid %d after stop", pid).isFalse();
     }
-    assertThat(ms).as("stop time").isLessThan(10_000);
+    assertThat(ms).as("stop time").isLessThan(TimeFactor.millis(10_000));
   }
 
   @Test
@@ -378,7 +378,7 @@ class LifecycleTest {
 
   @Test
   void WRK_3_9_pidTimeoutRestartsTheDaemonAndRetriesOnce() throws Exception {
-    WorkerFactory f = factory(Testkit.conf(BridgeConfig.CONNECT_TIMEOUT, "1s",
+    WorkerFactory f = factory(Testkit.conf(BridgeConfig.CONNECT_TIMEOUT, TimeFactor.millis(1000) + "ms",
         BridgeConfig.KILL_TIMEOUT, "500ms", BridgeConfig.REUSE, "false"));
     PythonRunner r = new PythonRunner(f);
     try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
@@ -396,13 +396,16 @@ class LifecycleTest {
 
   @Test
   void WRK_3_9_aDaemonThatNeverForksFailsAfterOneRetry() throws Exception {
-    WorkerFactory f = factory(Testkit.conf(BridgeConfig.CONNECT_TIMEOUT, "500ms",
+    // The connect timeout also bounds the daemon's start (its port): short enough to keep the test
+    // quick, long enough (and scaled) that a loaded machine still starts the daemon within it.
+    long connectMs = TimeFactor.millis(2000);
+    WorkerFactory f = factory(Testkit.conf(BridgeConfig.CONNECT_TIMEOUT, connectMs + "ms",
         BridgeConfig.KILL_TIMEOUT, "300ms"), "BRIDGE_TESTKIT_DAEMON_NO_FORK", "1");
     PythonRunner r = new PythonRunner(f);
     assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
         .isInstanceOf(WorkerLaunchException.class)
         .hasMessageContaining("cannot connect to the Python daemon after a restart")
-        .hasMessageContaining("WRK-3.9: timed out after 500 ms waiting for the daemon-forked Python worker's pid");
+        .hasMessageContaining("WRK-3.9: timed out after " + connectMs + " ms waiting for the daemon-forked Python worker's pid");
   }
 
   @org.junit.jupiter.params.ParameterizedTest
@@ -465,12 +468,12 @@ class LifecycleTest {
   @Test
   void WRK_2_6_simpleWorkerThatNeverSendsItsSecret() {
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false",
-        BridgeConfig.CONNECT_TIMEOUT, "700ms"), "BRIDGE_TESTKIT_SILENT", "1"));
+        BridgeConfig.CONNECT_TIMEOUT, TimeFactor.millis(700) + "ms"), "BRIDGE_TESTKIT_SILENT", "1"));
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
         .isInstanceOf(WorkerLaunchException.class)
         .hasMessageContaining("WRK-3.3: Python worker failed to connect back");
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(8000);
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(TimeFactor.millis(8000));
   }
 
   @Test
@@ -513,7 +516,7 @@ class LifecycleTest {
         }));
       }
       for (java.util.concurrent.Future<?> fu : all) {
-        fu.get(60, TimeUnit.SECONDS);
+        fu.get(TimeFactor.seconds(60), TimeUnit.SECONDS);
       }
     } finally {
       pool.shutdownNow();

@@ -1,5 +1,6 @@
 package dev.kindling.engine.bench;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.engine.Dataset;
 import dev.kindling.engine.Engine;
 import dev.kindling.engine.EngineConf;
@@ -63,7 +64,7 @@ public final class ShuffleBench {
           throw new IllegalStateException("lost records: " + n);
         }
       }
-      engine.awaitEventsDelivered(java.time.Duration.ofSeconds(10));
+      engine.awaitEventsDelivered(TimeFactor.scale(java.time.Duration.ofSeconds(10)));
     } finally {
       if (Files.exists(dir)) {
         try (var s = Files.walk(dir)) {

@@ -3,6 +3,7 @@ package dev.kindling.protocol.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.ProtocolException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -37,7 +38,7 @@ class SocketAuthTest {
       }
     });
     SocketAuth.clientHandshake(clientIn, c2s, secret);
-    server.get(10, TimeUnit.SECONDS);
+    server.get(TimeFactor.seconds(10), TimeUnit.SECONDS);
   }
 
   private static String server(String clientHex, String secret) {

@@ -9,6 +9,7 @@ import dev.kindling.tck.property.Gen;
 import dev.kindling.tck.property.Gens;
 import dev.kindling.tck.property.Property;
 import dev.kindling.tck.property.PropertyFailure;
+import dev.kindling.tck.py4j.Py4JText;
 import dev.kindling.tck.worker.Procs;
 import dev.kindling.tck.worker.RuleFailure;
 import dev.kindling.tck.worker.TckParameters;
@@ -85,48 +86,24 @@ public abstract class GatewayRules extends GatewayVerification {
     return s;
   }
 
+  // The raw Py4J client is the TCK's one (Py4JText); these forward to it.
+
   static void send(Socket s, String text) throws IOException {
-    s.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
-    s.getOutputStream().flush();
+    Py4JText.send(s, text);
   }
 
   /** One reply line without its LF; null at end of stream. */
   static String readLine(Socket s) throws IOException {
-    InputStream in = s.getInputStream();
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    while (true) {
-      int c;
-      try {
-        c = in.read();
-      } catch (SocketTimeoutException e) {
-        throw e;
-      } catch (IOException e) {
-        c = -1; // reset by the peer counts as closed
-      }
-      if (c < 0) {
-        return b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
-      }
-      if (c == '\n') {
-        return b.toString(StandardCharsets.UTF_8);
-      }
-      b.write(c);
-    }
+    return Py4JText.readLine(s);
   }
 
   /** True when the peer closes (or resets) within the timeout without sending more. */
   static boolean closedAfter(Socket s) throws IOException {
-    try {
-      int c = s.getInputStream().read();
-      return c < 0;
-    } catch (SocketTimeoutException e) {
-      return false;
-    } catch (IOException e) {
-      return true;
-    }
+    return Py4JText.closedAfter(s);
   }
 
   static String auth(String secret) {
-    return "A\n" + secret + "\n";
+    return Py4JText.auth(secret);
   }
 
   static String setProperty(String key) {
@@ -785,21 +762,11 @@ public abstract class GatewayRules extends GatewayVerification {
 
   /** Escapes a Py4J string value (backslash, CR, LF; nothing else). */
   static String py4jEscape(String v) {
-    return v.replace("\\", "\\\\").replace("\r", "\\r").replace("\n", "\\n");
+    return Py4JText.escape(v);
   }
 
   static String py4jUnescape(String v) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < v.length(); i++) {
-      char c = v.charAt(i);
-      if (c == '\\' && i + 1 < v.length()) {
-        char n = v.charAt(++i);
-        b.append(n == 'n' ? '\n' : n == 'r' ? '\r' : n);
-      } else {
-        b.append(c);
-      }
-    }
-    return b.toString();
+    return Py4JText.unescape(v);
   }
 
   /** A new connection, authenticated with the published secret. */
@@ -812,12 +779,7 @@ public abstract class GatewayRules extends GatewayVerification {
 
   /** {@code c <target> <method> <typed args...> e}; the raw reply line. */
   static String call(Socket s, String target, String method, String... typedArgs) throws IOException {
-    StringBuilder b = new StringBuilder("c\n").append(target).append('\n').append(method).append('\n');
-    for (String a : typedArgs) {
-      b.append(a).append('\n');
-    }
-    send(s, b.append("e\n").toString());
-    return readLine(s);
+    return Py4JText.call(s, target, method, typedArgs);
   }
 
   /** The value part of a success reply ({@code !y<type><value>} → {@code <type><value>}). */
@@ -844,8 +806,7 @@ public abstract class GatewayRules extends GatewayVerification {
 
   /** A {@code java.util.HashMap} built on the JVM with {@code put} calls; its object id. */
   static String javaMap(Socket s, Map<String, String> entries) throws IOException {
-    send(s, "i\njava.util.HashMap\ne\n");
-    String reply = readLine(s);
+    String reply = Py4JText.construct(s, "java.util.HashMap");
     NothingObserved.unless(reply != null && reply.startsWith("!y") && reply.length() > 3,
         "the gateway does not construct java.util.HashMap: " + reply);
     String id = reply.substring(3);
@@ -1001,8 +962,7 @@ public abstract class GatewayRules extends GatewayVerification {
 
   /** {@code java.util.ArrayList} of typed values; its object id. */
   static String javaList(Socket s, List<String> typedValues) throws IOException {
-    send(s, "i\njava.util.ArrayList\ne\n");
-    String id = ref("GW-5.6", "new java.util.ArrayList", readLine(s));
+    String id = ref("GW-5.6", "new java.util.ArrayList", Py4JText.construct(s, "java.util.ArrayList"));
     for (String v : typedValues) {
       call(s, id, "add", v);
     }

@@ -3,6 +3,7 @@ package dev.kindling.tck.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.header.BroadcastSection;
@@ -75,7 +76,7 @@ class HeaderBoolsTest {
       in.write(header);
     }
     byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+    if (!p.waitFor(TimeFactor.seconds(30), TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("the probe parser did not finish within 30 s");
     }

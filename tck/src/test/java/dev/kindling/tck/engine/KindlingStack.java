@@ -1,7 +1,6 @@
 package dev.kindling.tck.engine;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -60,24 +59,10 @@ final class KindlingStack {
     if (!Files.isRegularFile(root.resolve("python/kindling/context.py"))) {
       return "kindling.context does not exist yet (the Python driver is not written)";
     }
-    if (System.getenv("KINDLING_GATEWAY_CLASSPATH") == null && !gatewayJarBuilt(root)) {
-      return "the gateway jar is not built (mvn -B -pl gateway -am package)";
+    if (System.getenv("KINDLING_GATEWAY_CLASSPATH") == null
+        && dev.kindling.tck.conninfo.KindlingGatewayJvm.classpath().isEmpty()) {
+      return dev.kindling.tck.conninfo.KindlingGatewayJvm.skipReason();
     }
     return null;
-  }
-
-  private static boolean gatewayJarBuilt(Path root) {
-    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root.resolve("gateway"), "target*")) {
-      for (Path d : dirs) {
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(d, "kindling-gateway-*.jar")) {
-          if (jars.iterator().hasNext()) {
-            return true;
-          }
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
   }
 }

@@ -2,6 +2,7 @@ package dev.kindling.tck.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.Profile;
 import dev.kindling.tck.TckConfig;
 import dev.kindling.tck.runner.KnownFailures;
@@ -65,7 +66,7 @@ class RealSparkEngineTest {
   private static String pysparkVersion(Path python) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(python.toString(), "-c", "import pyspark; print(pyspark.__version__)")
         .redirectErrorStream(true).start();
-    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+    if (!p.waitFor(TimeFactor.seconds(120), TimeUnit.SECONDS)) {
       p.destroyForcibly();
       throw new AssertionError("python did not answer: " + python);
     }

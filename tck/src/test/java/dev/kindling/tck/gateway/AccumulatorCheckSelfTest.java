@@ -3,6 +3,7 @@ package dev.kindling.tck.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.worker.RuleFailure;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -226,7 +227,7 @@ class AccumulatorCheckSelfTest {
     try (DriverAccumulatorServer server = DriverAccumulatorServer.start(Duration.ofSeconds(5))) {
       assertThat(server.secret()).matches("[0-9a-f]{64}");
       try (Socket jvm = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-        jvm.setSoTimeout(5000);
+        jvm.setSoTimeout((int) TimeFactor.millis(5000));
         DataOutputStream out = new DataOutputStream(jvm.getOutputStream());
         out.write(server.secret().getBytes(StandardCharsets.UTF_8));
         byte[] u = update(1, 5);
@@ -241,7 +242,7 @@ class AccumulatorCheckSelfTest {
       assertThat(DriverAccumulatorServer.await(() -> server.batches().size() == 2, Duration.ofSeconds(5))).isTrue();
       assertThat(server.violations()).isEmpty();
       try (Socket jvm = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-        jvm.setSoTimeout(5000);
+        jvm.setSoTimeout((int) TimeFactor.millis(5000));
         jvm.getOutputStream().write("x".repeat(64).getBytes(StandardCharsets.UTF_8));
         InputStream in = jvm.getInputStream();
         assertThat(in.read()).as("closed after a wrong secret, nothing acknowledged").isEqualTo(-1);
@@ -274,7 +275,7 @@ class AccumulatorCheckSelfTest {
   void loopbackServer_idleConnectionBetweenBatchesIsFine() throws Exception {
     try (DriverAccumulatorServer server = DriverAccumulatorServer.start(Duration.ofMillis(200))) {
       try (Socket jvm = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
-        jvm.setSoTimeout(5000);
+        jvm.setSoTimeout((int) TimeFactor.millis(5000));
         DataOutputStream out = new DataOutputStream(jvm.getOutputStream());
         out.write(server.secret().getBytes(StandardCharsets.UTF_8));
         out.flush();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.worker.Procs;
 import dev.kindling.tck.worker.RuleFailure;
 import java.io.ByteArrayInputStream;
@@ -120,7 +121,7 @@ class OneShotChecksTest {
     open.add(server);
     Thread t = new Thread(() -> {
       try (Socket c = server.accept()) {
-        c.setSoTimeout(5000);
+        c.setSoTimeout((int) TimeFactor.millis(5000));
         DataInputStream in = new DataInputStream(c.getInputStream());
         DataOutputStream out = new DataOutputStream(c.getOutputStream());
         int next = 0;
@@ -296,7 +297,7 @@ class OneShotChecksTest {
 
   private static void serve(Socket c, ServerBreak brk) {
     try (c) {
-      c.setSoTimeout(5000);
+      c.setSoTimeout((int) TimeFactor.millis(5000));
       DataOutputStream out = new DataOutputStream(c.getOutputStream());
       if (brk == ServerBreak.WRITES_BEFORE_SECRET) {
         out.write(OneShotStreams.frames(ITEMS));
@@ -324,7 +325,7 @@ class OneShotChecksTest {
       OneShotServerChecks.loopbackOnly(port);
     }
     try (Socket c = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      c.setSoTimeout(5000);
+      c.setSoTimeout((int) TimeFactor.millis(5000));
       OneShotServerChecks.silentBeforeSecret(c, QUIET);
       assertThat(OneShotServerChecks.authenticate(c, SECRET)).isEqualTo("ok");
       OneShotServerChecks.otherClientGetsNothing(port, SECRET, QUIET, "while the first is served");
