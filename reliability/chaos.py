@@ -138,6 +138,9 @@ def _context(master="local[2,4]", **conf):
 
     c = SparkConf(loadDefaults=False).setMaster(master).setAppName("reliability")
     c.set("spark.ui.showConsoleProgress", "false").set("spark.local.dir", os.environ["KINDLING_RELIABILITY_DIR"])
+    # Idle pooled workers hold a socket each until they expire (WRK-3.16): expire them quickly so
+    # the fd and thread counts measured after a scenario show leaks, not the pool.
+    c.set("kindling.python.worker.idleTimeout", "2s")
     for k, v in conf.items():
         c.set(k, v)
     return SparkContext(conf=c)
@@ -166,9 +169,19 @@ def _thread_names(pid):
     return names
 
 
+def _fd_targets(pid):
+    out = []
+    for fd in os.listdir("/proc/%d/fd" % pid):
+        try:
+            out.append(os.readlink("/proc/%d/fd/%s" % (pid, fd)))
+        except OSError:
+            pass
+    return out
+
+
 def _jvm_counts(sc):
     pid = _jvm_pid(sc)
-    return count("/proc/%d/fd" % pid), count("/proc/%d/task" % pid), _thread_names(pid)
+    return count("/proc/%d/fd" % pid), count("/proc/%d/task" % pid), _thread_names(pid), _fd_targets(pid)
 
 
 def _settle(sc, base, limit=15.0):
@@ -176,7 +189,7 @@ def _settle(sc, base, limit=15.0):
     the names of the extra threads."""
     deadline = time.monotonic() + limit
     while True:
-        fds, threads, names = _jvm_counts(sc)
+        fds, threads, names, targets = _jvm_counts(sc)
         over = (max(0, fds - base[0]), max(0, threads - base[1]))
         if over == (0, 0) or time.monotonic() > deadline:
             extra = list(names)
@@ -185,6 +198,12 @@ def _settle(sc, base, limit=15.0):
                     extra.remove(n)
             if over[1]:
                 print("EXTRA-THREADS", json.dumps(extra), flush=True)
+            if over[0]:
+                more = list(targets)
+                for t in base[3]:
+                    if t in more:
+                        more.remove(t)
+                print("EXTRA-FDS", json.dumps(more), flush=True)
             return over
         time.sleep(0.2)
 
@@ -443,6 +462,9 @@ def run(name, short, python, timeout):
             extra = next((l for l in out.splitlines() if l.startswith("EXTRA-THREADS")), None)
             if extra:
                 print("  %s: JVM threads above the baseline: %s" % (name, extra.split(" ", 1)[1]), file=sys.stderr)
+            extra = next((l for l in out.splitlines() if l.startswith("EXTRA-FDS")), None)
+            if extra:
+                print("  %s: JVM fds above the baseline: %s" % (name, extra.split(" ", 1)[1]), file=sys.stderr)
             if line:
                 r = json.loads(line.split(" ", 1)[1])
                 result, fds, threads = r["result"], r["fds"], r["threads"]
