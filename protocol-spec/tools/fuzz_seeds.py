@@ -4,9 +4,8 @@
     python3 protocol-spec/tools/fuzz_seeds.py
 
 Writes one file per vector into
-protocol-spec/src/test/resources/dev/kindling/protocol/fuzz/DecoderFuzzTestInputs/<method>/ (the
-Jazzer JUnit regression inputs of DecoderFuzzTest) and python/tests/fuzz_corpus/<decoder>/ (the
-Python fuzzers' seeds). Idempotent: file names are the vector names. Regression vectors for crashes
+protocol-spec/src/test/resources/dev/kindling/protocol/fuzz/DecoderFuzzTestInputs/<method>/: the
+Jazzer JUnit regression inputs of DecoderFuzzTest, which python/tests/decoder_fuzz.py also seeds from. Idempotent: file names are the vector names. Regression vectors for crashes
 found by fuzzing live in the vectors themselves, so they are seeded here too.
 """
 import json
@@ -17,7 +16,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SPEC = os.path.dirname(HERE)
 ROOT = os.path.dirname(SPEC)
 JAVA = os.path.join(SPEC, "src/test/resources/dev/kindling/protocol/fuzz/DecoderFuzzTestInputs")
-PY = os.path.join(ROOT, "python/tests/fuzz_corpus")
 ALL = ["spark-3.5", "spark-4.1", "spark-4.2", "spark-4.3"]
 
 # vector suite -> [(corpus name, profile or None)]
@@ -28,18 +26,13 @@ TARGETS = {
                     ("headerSpark42", "spark-4.2"), ("headerSpark43InitMessage", "spark-4.3")],
     "worker-output": [("outputSpark35", "spark-3.5"), ("outputSpark42", "spark-4.2")],
 }
-PY_NAMES = {"connInfo": "conn_info", "frames": "frames", "headerSpark35": "header_spark_3_5",
-            "headerSpark41": "header_spark_4_1", "headerSpark42": "header_spark_4_2",
-            "headerSpark43InitMessage": "header_spark_4_3", "outputSpark35": "output_spark_3_5",
-            "outputSpark42": "output_spark_4_2", "authServer": "auth_server", "authClient": "auth_client"}
 
 
 def _write(target, name, data):
-    for base, sub in ((JAVA, target), (PY, PY_NAMES[target])):
-        d = os.path.join(base, sub)
-        os.makedirs(d, exist_ok=True)
-        with open(os.path.join(d, re.sub(r"[^A-Za-z0-9_.-]", "_", name)), "wb") as f:
-            f.write(data)
+    d = os.path.join(JAVA, target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, re.sub(r"[^A-Za-z0-9_.-]", "_", name)), "wb") as f:
+        f.write(data)
 
 
 def main():

@@ -1,8 +1,9 @@
 """Hypothesis byte fuzzing of every Python decoder of ``kindling.protocol``.
 
-Inputs are the committed seeds (``python/tests/fuzz_corpus/<decoder>/``, made from the golden
-vectors by ``protocol-spec/tools/fuzz_seeds.py``) put through byte-level mutations, and plain
-random bytes. The property, for every decoder and every input:
+Inputs are the committed seeds (the Java fuzzers' corpus,
+``protocol-spec/src/test/resources/dev/kindling/protocol/fuzz/DecoderFuzzTestInputs/``, made from
+the golden vectors by ``protocol-spec/tools/fuzz_seeds.py``) put through byte-level mutations, and
+plain random bytes. The property, for every decoder and every input:
 
 * it returns, or raises ``ProtocolError`` whose ``rule_id`` is a rule of the specs and whose
   message starts with it; any other exception is a finding;
@@ -38,7 +39,14 @@ from kindling.protocol.output import WorkerOutputDecoder  # noqa: E402
 from kindling.protocol.profiles import Profile  # noqa: E402
 from kindling.protocol.wire import READ_CHUNK  # noqa: E402
 
-CORPUS = os.path.join(HERE, "fuzz_corpus")
+# One corpus for both languages: the Jazzer regression inputs of DecoderFuzzTest.
+CORPUS = os.path.join(REPO_ROOT, "protocol-spec", "src", "test", "resources", "dev", "kindling", "protocol",
+                      "fuzz", "DecoderFuzzTestInputs")
+#: Python decoder name -> the corpus directory (the Java @FuzzTest method of the same decoder)
+CORPUS_DIRS = {"conn_info": "connInfo", "auth_server": "authServer", "auth_client": "authClient",
+               "frames": "frames", "header_spark_3_5": "headerSpark35", "header_spark_4_1": "headerSpark41",
+               "header_spark_4_2": "headerSpark42", "header_spark_4_3": "headerSpark43InitMessage",
+               "output_spark_3_5": "outputSpark35", "output_spark_4_2": "outputSpark42"}
 SMALL = Limits(max_frame_bytes=1 << 16, max_header_count=64, max_header_string_bytes=1 << 12,
                max_conf_entries=64, max_accumulator_updates=64, max_secret_bytes=256,
                max_init_message_bytes=1 << 16)
@@ -81,7 +89,7 @@ DECODERS = {
 
 def seeds(decoder):
     out = []
-    for path in sorted(glob.glob(os.path.join(CORPUS, decoder, "*"))):
+    for path in sorted(glob.glob(os.path.join(CORPUS, CORPUS_DIRS.get(decoder, decoder), "*"))):
         with open(path, "rb") as f:
             data = f.read()
         if len(data) <= 1 << 16:  # the big boundary vectors add time, not coverage
