@@ -184,9 +184,10 @@ def _jvm_counts(sc):
     return count("/proc/%d/fd" % pid), count("/proc/%d/task" % pid), _thread_names(pid), _fd_targets(pid)
 
 
-def _settle(sc, base, limit=15.0):
-    """JVM fd and thread counts above ``base`` once they stop falling (bounded by ``limit``), and
-    the names of the extra threads."""
+def _settle(sc, base, limit=75.0):
+    """JVM fd and thread counts above ``base`` once they are back to it, or after ``limit``
+    seconds, and the names of the extra threads. The limit covers the 60 s an idle thread of a
+    cached pool (the JVM's task writers) lives before it ends: such a thread is not a leak."""
     deadline = time.monotonic() + limit
     while True:
         fds, threads, names, targets = _jvm_counts(sc)
