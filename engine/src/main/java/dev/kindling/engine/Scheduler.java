@@ -86,14 +86,9 @@ final class Scheduler {
 
     activeJobs.put(job.jobId, job);
     engine.status().jobStarted(job.jobId, job.group(), List.copyOf(stageIds));
-    List<EngineEvent.StageInfo> infos = new ArrayList<>();
-    for (int id : stageIds) {
-      Stage s = id == result.id ? result : byShuffle.values().stream().filter(x -> x.id == id).findFirst().orElseThrow();
-      infos.add(new EngineEvent.StageInfo(id, s.name(), s == result ? partitions.length : s.dataset.numPartitions(),
-          s.parents.stream().map(x -> x.id).toList(), datasetsOf(s)));
-    }
     engine.events().post(new EngineEvent.JobStart(job.jobId, List.copyOf(stageIds), job.group(),
-        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(), infos, job.properties));
+        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(),
+        StageInfos.ofJob(result, partitions.length, byShuffle.values()), job.properties));
     String failure = null;
     try {
       if (engine.isStopped()) {
@@ -155,30 +150,6 @@ final class Scheduler {
       }
     }
     return List.copyOf(parents);
-  }
-
-  /** The stage's datasets for events: its own, then narrow ancestors depth first, not past shuffles. */
-  private static List<EngineEvent.DatasetInfo> datasetsOf(Stage stage) {
-    List<EngineEvent.DatasetInfo> out = new ArrayList<>();
-    Set<Integer> visited = new HashSet<>();
-    Deque<Dataset> todo = new ArrayDeque<>();
-    todo.push(stage.dataset);
-    while (!todo.isEmpty()) {
-      Dataset d = todo.pop();
-      if (!visited.add(d.id())) {
-        continue;
-      }
-      List<Dependency> deps = d.dependencies();
-      StorageLevel level = d.storageLevel();
-      out.add(new EngineEvent.DatasetInfo(d.id(), d.name(), d.numPartitions(),
-          deps.stream().map(x -> x.parent.id()).toList(), level.useMemory(), level.useDisk()));
-      for (int i = deps.size() - 1; i >= 0; i--) {
-        if (!(deps.get(i) instanceof Dependency.Shuffle)) {
-          todo.push(deps.get(i).parent);
-        }
-      }
-    }
-    return out;
   }
 
   private Stage shuffleStage(Dependency.Shuffle dep, Map<Integer, Stage> byShuffle) {
@@ -290,7 +261,7 @@ final class Scheduler {
     job.setWakeup(queue);
     engine.status().stageStarted(job.jobId, stage.id, stageAttempt, stage.name(), remaining);
     engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), remaining,
-        System.currentTimeMillis(), stage.parents.stream().map(x -> x.id).toList(), datasetsOf(stage)));
+        System.currentTimeMillis(), StageInfos.parentIds(stage), StageInfos.datasetsOf(stage)));
     int[] failures = new int[n];
     String failure = null;
     Reporter reporter = reporter(job);
