@@ -121,7 +121,8 @@ def model_from_log(events):
             info = e["Stage Info"]
             stages[(info["Stage ID"], info["Stage Attempt ID"])] = {
                 "numTasks": info["Number of Tasks"], "numCompleteTasks": 0, "numFailedTasks": 0,
-                "numKilledTasks": 0, "name": info["Stage Name"]}
+                "numKilledTasks": 0, "name": info["Stage Name"],
+                "rddIds": sorted(r["RDD ID"] for r in info["RDD Info"])}
         elif kind == "SparkListenerStageCompleted":
             info = e["Stage Info"]
             stages[(info["Stage ID"], info["Stage Attempt ID"])]["status"] = (
@@ -253,6 +254,7 @@ def compare_with_log(app_id, model, view):
     for s in hs_stages:
         mine = stages[(s["stageId"], s["attemptId"])]
         got = pick(s, mine.keys())
+        got["rddIds"] = sorted(got["rddIds"] or [])
         expect(got == mine, "%s stage %d.%d: History Server %s, Kindling log %s"
                % (app_id, s["stageId"], s["attemptId"], got, mine))
     expect(sorted(hs_tasks) == sorted(tasks), "%s: task ids differ: History Server %s, log %s"

@@ -19,14 +19,29 @@ public sealed interface EngineEvent {
   String PROCESS_LOCAL = "PROCESS_LOCAL";
 
   /**
+   * A dataset a stage computes (Spark's {@code RDDInfo}): the stage's own dataset first, then its
+   * narrow ancestors, depth first, up to (not into) the map side of shuffles.
+   *
+   * @param parentIds ids of the datasets it depends on, shuffle parents included
+   */
+  record DatasetInfo(int id, String name, int numPartitions, List<Integer> parentIds, boolean useMemory,
+      boolean useDisk) {
+    public DatasetInfo {
+      parentIds = List.copyOf(parentIds);
+    }
+  }
+
+  /**
    * A stage as a job sees it at its start (Spark's {@code StageInfo} in {@code SparkListenerJobStart}).
    *
    * @param numTasks partitions of the stage (for the result stage: the partitions the job asked for)
    * @param parentIds ids of the shuffle-map stages this stage reads
+   * @param datasets the datasets the stage computes, its own first
    */
-  record StageInfo(int stageId, String name, int numTasks, List<Integer> parentIds) {
+  record StageInfo(int stageId, String name, int numTasks, List<Integer> parentIds, List<DatasetInfo> datasets) {
     public StageInfo {
       parentIds = List.copyOf(parentIds);
+      datasets = List.copyOf(datasets);
     }
   }
 
@@ -51,11 +66,13 @@ public sealed interface EngineEvent {
   /**
    * @param numTasks tasks this attempt runs (on a resubmission, only the missing partitions)
    * @param parentIds ids of the shuffle-map stages this stage reads
+   * @param datasets the datasets the stage computes, its own first (see {@link DatasetInfo})
    */
   record StageSubmitted(int jobId, int stageId, int attempt, String name, int numTasks, long timeMillis,
-      List<Integer> parentIds) implements EngineEvent {
+      List<Integer> parentIds, List<DatasetInfo> datasets) implements EngineEvent {
     public StageSubmitted {
       parentIds = List.copyOf(parentIds);
+      datasets = List.copyOf(datasets);
     }
   }
 

@@ -94,14 +94,9 @@ final class Scheduler {
 
     activeJobs.put(job.jobId, job);
     engine.status().jobStarted(job.jobId, job.group(), List.copyOf(stageIds));
-    List<EngineEvent.StageInfo> infos = new ArrayList<>();
-    for (int id : stageIds) {
-      Stage s = id == result.id ? result : byShuffle.values().stream().filter(x -> x.id == id).findFirst().orElseThrow();
-      infos.add(new EngineEvent.StageInfo(id, s.name(), s == result ? partitions.length : s.dataset.numPartitions(),
-          s.parents.stream().map(x -> x.id).toList()));
-    }
     engine.events().post(new EngineEvent.JobStart(job.jobId, List.copyOf(stageIds), job.group(),
-        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(), infos, job.properties));
+        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(),
+        StageInfos.ofJob(result, partitions.length, byShuffle.values()), job.properties));
     String failure = null;
     try {
       if (engine.isStopped()) {
@@ -296,7 +291,7 @@ final class Scheduler {
     job.setWakeup(queue);
     engine.status().stageStarted(job.jobId, stage.id, stageAttempt, stage.name(), remaining);
     engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), remaining,
-        System.currentTimeMillis(), stage.parents.stream().map(x -> x.id).toList()));
+        System.currentTimeMillis(), StageInfos.parentIds(stage), StageInfos.datasetsOf(stage)));
     int[] failures = new int[n];
     String failure = null;
     Reporter reporter = reporter(job);

@@ -189,6 +189,15 @@ class TaskMetricsTest {
       assertThat(result.stageId()).isGreaterThan(mapStage);
       assertThat(result.numTasks()).isEqualTo(2);
       assertThat(result.name()).startsWith("result ");
+      // The result stage computes values <- shuffled; the map stage mapPartitions <- range.
+      assertThat(result.datasets()).extracting(EngineEvent.DatasetInfo::id).containsExactly(ds.id(),
+          result.datasets().get(1).id());
+      assertThat(result.datasets().get(0).parentIds()).containsExactly(result.datasets().get(1).id());
+      EngineEvent.StageInfo map = start.stages().stream().filter(s -> s.stageId() == mapStage).findFirst().orElseThrow();
+      assertThat(map.datasets()).hasSize(2);
+      assertThat(result.datasets().get(1).parentIds()).containsExactly(map.datasets().get(0).id());
+      assertThat(map.datasets().get(1).parentIds()).isEmpty();
+      assertThat(map.datasets()).allSatisfy(d -> assertThat(d.numPartitions()).isEqualTo(2));
     }
   }
 

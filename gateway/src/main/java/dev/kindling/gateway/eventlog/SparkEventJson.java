@@ -15,7 +15,7 @@ import java.util.Map;
  * {@code JsonProtocol} writes it, so Spark's History Server replays Kindling's log. The shapes are
  * pinned by {@code SparkEventJsonTest} against an event log written by pip pyspark 4.2.1.
  *
- * <p>What Kindling does not have is written as Spark writes its absence: no RDD infos, no
+ * <p>What Kindling does not have is written as Spark writes its absence: no call sites, no
  * accumulables (as with {@code spark.eventLog.includeTaskMetricsAccumulators=false}), zero task
  * executor metrics (as Spark's local mode with metrics polling off), no remote or push-based
  * shuffle, and an empty stack trace for failures (a Python traceback is in the description).
@@ -153,7 +153,7 @@ final class SparkEventJson {
       g.writeNumberField("Submission Time", e.timeMillis());
       g.writeArrayFieldStart("Stage Infos");
       for (EngineEvent.StageInfo s : e.stages()) {
-        stageInfo(g, s.stageId(), 0, s.name(), s.numTasks(), s.parentIds(), null, null, null);
+        stageInfo(g, s.stageId(), 0, s.name(), s.numTasks(), s.parentIds(), s.datasets(), null, null, null);
       }
       g.writeEndArray();
       g.writeArrayFieldStart("Stage IDs");
@@ -168,7 +168,8 @@ final class SparkEventJson {
   static String stageSubmitted(EngineEvent.StageSubmitted e, Map<String, String> properties) {
     return event("SparkListenerStageSubmitted", g -> {
       g.writeFieldName("Stage Info");
-      stageInfo(g, e.stageId(), e.attempt(), e.name(), e.numTasks(), e.parentIds(), e.timeMillis(), null, null);
+      stageInfo(g, e.stageId(), e.attempt(), e.name(), e.numTasks(), e.parentIds(), e.datasets(), e.timeMillis(),
+          null, null);
       map(g, "Properties", properties);
     });
   }
@@ -177,18 +178,21 @@ final class SparkEventJson {
     return event("SparkListenerStageCompleted", g -> {
       g.writeFieldName("Stage Info");
       stageInfo(g, e.stageId(), e.attempt(), submitted.name(), submitted.numTasks(), submitted.parentIds(),
-          submitted.timeMillis(), e.timeMillis(), e.failure());
+          submitted.datasets(), submitted.timeMillis(), e.timeMillis(), e.failure());
     });
   }
 
   private static void stageInfo(JsonGenerator g, int id, int attempt, String name, int numTasks, List<Integer> parents,
-      Long submitted, Long completed, String failure) throws IOException {
+      List<EngineEvent.DatasetInfo> datasets, Long submitted, Long completed, String failure) throws IOException {
     g.writeStartObject();
     g.writeNumberField("Stage ID", id);
     g.writeNumberField("Stage Attempt ID", attempt);
     g.writeStringField("Stage Name", name);
     g.writeNumberField("Number of Tasks", numTasks);
     g.writeArrayFieldStart("RDD Info");
+    for (EngineEvent.DatasetInfo d : datasets) {
+      rddInfo(g, d);
+    }
     g.writeEndArray();
     g.writeArrayFieldStart("Parent IDs");
     for (int p : parents) {
@@ -210,6 +214,33 @@ final class SparkEventJson {
     g.writeNumberField("Resource Profile Id", 0);
     g.writeBooleanField("Shuffle Push Enabled", false);
     g.writeNumberField("Shuffle Push Mergers Count", 0);
+    g.writeEndObject();
+  }
+
+  /** Spark's RDDInfo; cached partition counts and sizes are not tracked per stage here (0). */
+  private static void rddInfo(JsonGenerator g, EngineEvent.DatasetInfo d) throws IOException {
+    g.writeStartObject();
+    g.writeNumberField("RDD ID", d.id());
+    g.writeStringField("Name", d.name());
+    g.writeStringField("Callsite", "");
+    g.writeArrayFieldStart("Parent IDs");
+    for (int p : d.parentIds()) {
+      g.writeNumber(p);
+    }
+    g.writeEndArray();
+    g.writeObjectFieldStart("Storage Level");
+    g.writeBooleanField("Use Disk", d.useDisk());
+    g.writeBooleanField("Use Memory", d.useMemory());
+    g.writeBooleanField("Use Off Heap", false);
+    g.writeBooleanField("Deserialized", false);
+    g.writeNumberField("Replication", 1);
+    g.writeEndObject();
+    g.writeBooleanField("Barrier", false);
+    g.writeStringField("DeterministicLevel", "DETERMINATE");
+    g.writeNumberField("Number of Partitions", d.numPartitions());
+    g.writeNumberField("Number of Cached Partitions", 0);
+    g.writeNumberField("Memory Size", 0);
+    g.writeNumberField("Disk Size", 0);
     g.writeEndObject();
   }
 

@@ -113,14 +113,17 @@ class SparkEventJsonTest {
     assertLike(SparkEventJson.applicationEnd(9, 0), sparkEvent("SparkListenerApplicationEnd"));
   }
 
+  private static final List<EngineEvent.DatasetInfo> DATASETS = List.of(
+      new EngineEvent.DatasetInfo(12, "values", 2, List.of(11), true, false),
+      new EngineEvent.DatasetInfo(11, "shuffled", 2, List.of(10), false, false));
   private static final EngineEvent.StageSubmitted SUBMITTED =
-      new EngineEvent.StageSubmitted(3, 7, 0, "result x", 2, 1000, List.of(5, 6));
+      new EngineEvent.StageSubmitted(3, 7, 0, "result x", 2, 1000, List.of(5, 6), DATASETS);
 
   @Test
   void jobAndStageEventsHaveSparksShape() throws IOException {
     EngineEvent.JobStart start = new EngineEvent.JobStart(3, List.of(6, 7), "g", "d", 1000,
-        List.of(new EngineEvent.StageInfo(6, "shuffle-map y", 4, List.of()),
-            new EngineEvent.StageInfo(7, "result x", 2, List.of(6))),
+        List.of(new EngineEvent.StageInfo(6, "shuffle-map y", 4, List.of(), List.of()),
+            new EngineEvent.StageInfo(7, "result x", 2, List.of(6), DATASETS)),
         Map.of("spark.job.description", "d"));
     JsonNode sparkStart = sparkEvent("SparkListenerJobStart", e -> e.get("Stage IDs").size() == 2);
     assertLike(SparkEventJson.jobStart(start), sparkStart);
@@ -129,6 +132,13 @@ class SparkEventJsonTest {
     assertThat(ours.get("Stage Infos").get(1).get("Parent IDs").toString()).isEqualTo("[6]");
     assertThat(ours.get("Stage Infos").get(0).get("Number of Tasks").asInt()).isEqualTo(4);
     assertThat(ours.get("Stage Infos").get(0).has("Submission Time")).isFalse();
+    JsonNode rdd = ours.get("Stage Infos").get(1).get("RDD Info").get(0);
+    assertThat(rdd.get("RDD ID").asInt()).isEqualTo(12);
+    assertThat(rdd.get("Name").asText()).isEqualTo("values");
+    assertThat(rdd.get("Parent IDs").toString()).isEqualTo("[11]");
+    assertThat(rdd.get("Number of Partitions").asInt()).isEqualTo(2);
+    assertThat(rdd.get("Storage Level").get("Use Memory").asBoolean()).isTrue();
+    assertThat(rdd.get("Storage Level").get("Use Disk").asBoolean()).isFalse();
 
     assertLike(SparkEventJson.stageSubmitted(SUBMITTED, Map.of("k", "v")), sparkEvent("SparkListenerStageSubmitted"));
     assertLike(SparkEventJson.stageCompleted(SUBMITTED, new EngineEvent.StageCompleted(3, 7, 0, null, 2000)),
