@@ -301,3 +301,26 @@ def test_status_tracker_forgets_beyond_retained_jobs(jvm_context):
     t = sc.statusTracker()
     known = [i for i in range(8) if t.getJobInfo(i) is not None]
     assert 7 in known and len(known) <= 5 and 0 not in known
+
+
+def test_pages_escape_what_the_program_wrote(jvm_context):
+    sc = jvm_context(master="local[1]")
+    sc.setJobGroup("<b>grp</b>", "<script>alert('x')</script>")
+    sc.parallelize([1]).count()
+    wait_jobs_done(sc, 1)
+    for page in ("/jobs/", "/jobs/job/?id=0"):
+        status, ctype, body = get(sc.uiWebUrl + page)
+        assert status == 200 and ctype.startswith("text/html")
+        assert "<script>alert" not in body and "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in body
+        assert "<b>grp</b>" not in body
+    for page in ("/stages/", "/stages/stage/?id=0&attempt=0", "/storage/", "/environment/", "/executors/"):
+        assert get(sc.uiWebUrl + page)[0] == 200, page
+    assert get(sc.uiWebUrl + "/stages/stage/?id=9")[0] == 404
+    assert get(sc.uiWebUrl + "/jobs/job/?id=x")[0] == 404
+
+
+def test_environment_redacts_secrets(jvm_context):
+    sc = jvm_context(master="local[1]", **{"spark.my.password": "hunter2", "spark.some.token": "t0k"})
+    props = dict(get_json(api(sc) + "/environment")["sparkProperties"])
+    assert props["spark.my.password"] == props["spark.some.token"] == "*********(redacted)"
+    assert "hunter2" not in get(sc.uiWebUrl + "/environment/")[2]

@@ -43,17 +43,31 @@ def browser():
 
 
 def _until(driver, what, fn, seconds=30):
+    """Waits for ``fn(driver)`` to be truthy. The pages replace their content every two seconds,
+    so an element can go stale between finding and reading it: that just means try again."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
     return WebDriverWait(driver, seconds * float(os.environ.get("KINDLING_TIME_FACTOR", "1") or "1"),
-                         poll_frequency=0.1).until(lambda d: fn(d), message="waiting for " + what)
+                         poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: fn(d), message="waiting for " + what)
+
+
+def _texts(driver, css):
+    return [e.text for e in driver.find_elements("css selector", css)]
+
+
+def _attrs(driver, css, name):
+    return [e.get_attribute(name) for e in driver.find_elements("css selector", css)]
+
+
+def _click(driver, css, what):
+    _until(driver, what, lambda d: d.find_element("css selector", css).click() or True)
 
 
 def test_the_jobs_page_follows_a_running_job_to_its_stage_and_tasks(backend, own_context, browser, tmp_path):
     if backend != "jvm":
         pytest.skip("the web UI is the JVM's")
-    from selenium.webdriver.common.by import By
-
     os.makedirs(OUT_DIR, exist_ok=True)
     sc = own_context(master="local[2]", **{"spark.ui.port": "0"})
     release = str(tmp_path / "release")
@@ -75,8 +89,11 @@ def test_the_jobs_page_follows_a_running_job_to_its_stage_and_tasks(backend, own
     def run():
         sc.setJobGroup("browser", "word counts while a browser watches")
         rdd = sc.parallelize(range(200), 4).map(gated).reduceByKey(lambda a, b: a + b, 2)
-        result["counts"] = sorted(rdd.collect())
+        result["counts"] = sorted(rdd.collect())  # the collect_line below names this line
 
+    import inspect
+
+    collect_line = inspect.getsourcelines(run)[1] + 3
     t = threading.Thread(target=run)
     t.start()
     try:
@@ -84,26 +101,23 @@ def test_the_jobs_page_follows_a_running_job_to_its_stage_and_tasks(backend, own
         wait_for(lambda: get_json(base + "/api/v1/applications/%s/stages?status=active" % sc.applicationId),
                  "the map stage to run")
         browser.get(base + "/jobs/")
-        row = _until(browser, "the running job in Active Jobs", lambda d: d.find_elements(
-            By.CSS_SELECTOR, "#active-jobs a.job-link"))
-        assert "reduceByKey" in row[0].text or "result" in row[0].text or row[0].text
-        assert browser.find_element(By.CSS_SELECTOR, "#active-jobs .progress")
+        names = _until(browser, "the running job in Active Jobs", lambda d: _texts(d, "#active-jobs a.job-link"))
+        assert names[0].startswith("collect at ") and names[0].endswith("test_ui_browser.py:%d" % collect_line)
+        assert _until(browser, "its progress bar", lambda d: _texts(d, "#active-jobs .progress"))
         browser.save_screenshot(os.path.join(OUT_DIR, "jobs-running.png"))
 
-        row[0].click()
-        _until(browser, "the job page's DAG", lambda d: d.find_elements(By.CSS_SELECTOR, "#dag .stage-node"))
-        nodes = browser.find_elements(By.CSS_SELECTOR, "#dag .stage-node")
-        assert [n.get_attribute("data-stage") for n in nodes] == ["0", "1"]
-        assert nodes[0].get_attribute("data-status") == "ACTIVE"
-        assert browser.find_elements(By.CSS_SELECTOR, "#dag line.edge")
+        _click(browser, "#active-jobs a.job-link", "the job link")
+        stages = _until(browser, "the job page's DAG", lambda d: _attrs(d, "#dag .stage-node", "data-stage"))
+        assert stages == ["0", "1"]
+        assert _attrs(browser, "#dag .stage-node", "data-status")[0] == "ACTIVE"
+        assert _until(browser, "the DAG's edge", lambda d: d.find_elements("css selector", "#dag line.edge"))
         browser.save_screenshot(os.path.join(OUT_DIR, "job-dag.png"))
 
-        browser.find_element(By.CSS_SELECTOR, "#job-stages a.stage-link").click()
+        _click(browser, "#job-stages a.stage-link", "the first stage's link")
         rows = _until(browser, "the running tasks in the task table",
-                      lambda d: len(d.find_elements(By.CSS_SELECTOR, "#task-table tbody tr")) >= 2
-                      and d.find_elements(By.CSS_SELECTOR, "#task-table tbody tr"))
-        assert "RUNNING" in rows[0].text
-        assert browser.find_elements(By.CSS_SELECTOR, "#timeline .task-row")
+                      lambda d: (lambda r: r if len(r) >= 2 else None)(_texts(d, "#task-table tbody tr")))
+        assert "RUNNING" in rows[0]
+        assert _until(browser, "timeline rows", lambda d: d.find_elements("css selector", "#timeline .task-row"))
         browser.save_screenshot(os.path.join(OUT_DIR, "stage-running.png"))
 
         open(release, "w").close()
@@ -111,27 +125,26 @@ def test_the_jobs_page_follows_a_running_job_to_its_stage_and_tasks(backend, own
         assert result["counts"] == [(0, 40), (1, 40), (2, 40), (3, 40), (4, 40)]
         # The page refreshes itself: the stage turns COMPLETE without a reload.
         _until(browser, "the stage to complete on the open page",
-               lambda d: d.find_element(By.ID, "stage-status").text == "COMPLETE")
+               lambda d: _texts(d, "#stage-status") == ["COMPLETE"])
         _until(browser, "every task SUCCESS in the table", lambda d: all(
-            "SUCCESS" in r.text for r in d.find_elements(By.CSS_SELECTOR, "#task-table tbody tr")))
-        rows = browser.find_elements(By.CSS_SELECTOR, "#task-table tbody tr")
-        assert len(rows) == 4
-        phases = {r.get_attribute("class").split()[-1] for r in browser.find_elements(By.CSS_SELECTOR, "#timeline rect.phase")}
+            "SUCCESS" in r for r in _texts(d, "#task-table tbody tr")))
+        assert len(_until(browser, "the task rows", lambda d: _texts(d, "#task-table tbody tr"))) == 4
+        phases = _until(browser, "the timeline's phases", lambda d: {
+            c.split()[-1] for c in _attrs(d, "#timeline rect.phase", "class")})
         assert {"phase-boot", "phase-init", "phase-compute"} <= phases, phases
-        metrics = browser.find_element(By.ID, "summary-metrics").text
+        metrics = _until(browser, "the summary metrics", lambda d: _texts(d, "#summary-metrics"))[0]
         assert "Duration" in metrics and "Shuffle Write Records" in metrics
         browser.save_screenshot(os.path.join(OUT_DIR, "stage-done.png"))
 
         browser.get(base + "/jobs/")
-        _until(browser, "the job under Completed Jobs",
-               lambda d: d.find_elements(By.CSS_SELECTOR, "#completed-jobs a.job-link"))
+        _until(browser, "the job under Completed Jobs", lambda d: _texts(d, "#completed-jobs a.job-link"))
         browser.save_screenshot(os.path.join(OUT_DIR, "jobs-done.png"))
         for page, marker in (("/storage/", "rdd-table"), ("/environment/", "sparkProperties"),
                              ("/executors/", "python-workers")):
             browser.get(base + page)
-            assert browser.find_element(By.ID, marker)
-        workers = browser.find_elements(By.CSS_SELECTOR, "#python-workers tbody tr")
-        assert workers and "yes" in workers[0].text
+            assert _until(browser, page, lambda d: d.find_elements("id", marker))
+        workers = _until(browser, "the Python workers", lambda d: _texts(d, "#python-workers tbody tr"))
+        assert workers and "yes" in workers[0]
         browser.save_screenshot(os.path.join(OUT_DIR, "executors.png"))
     finally:
         if not os.path.exists(release):

@@ -7,6 +7,7 @@ import dev.kindling.engine.AppStatusStore.JobView;
 import dev.kindling.engine.AppStatusStore.StageState;
 import dev.kindling.engine.AppStatusStore.StageView;
 import dev.kindling.engine.Engine;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,16 +22,34 @@ import java.util.Objects;
  */
 public final class StatusTrackerBridge {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** How long a query waits for the events posted before it to reach the store. */
+  static final Duration SETTLE = Duration.ofSeconds(1);
+  private final Engine engine;
   private final AppStatusStore store;
 
   StatusTrackerBridge(Engine engine) {
+    this.engine = engine;
     this.store = engine.statusStore();
+  }
+
+  /**
+   * Lets the store catch up with what already happened (a job that returned to the driver has
+   * posted its end), so a query right after an action sees it finished; boundedly, as Spark's
+   * tracker promises no more than weak consistency.
+   */
+  private AppStatusStore settled() {
+    try {
+      engine.awaitEventsDelivered(SETTLE);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return store;
   }
 
   /** Jobs of {@code group}, or with no group when it is null; newest first. */
   public List<Integer> getJobIdsForGroup(String group) {
     List<Integer> out = new ArrayList<>();
-    for (JobView j : store.jobs()) {
+    for (JobView j : settled().jobs()) {
       if (Objects.equals(j.jobGroup(), group)) {
         out.add(j.jobId());
       }
@@ -40,7 +59,7 @@ public final class StatusTrackerBridge {
 
   public List<Integer> getActiveJobIds() {
     List<Integer> out = new ArrayList<>();
-    for (JobView j : store.jobs()) {
+    for (JobView j : settled().jobs()) {
       if (j.status() == AppStatusStore.JobState.RUNNING) {
         out.add(j.jobId());
       }
@@ -50,7 +69,7 @@ public final class StatusTrackerBridge {
 
   public List<Integer> getActiveStageIds() {
     List<Integer> out = new ArrayList<>();
-    for (StageView s : store.stages()) {
+    for (StageView s : settled().stages()) {
       if (s.status() == StageState.ACTIVE) {
         out.add(s.stageId());
       }
@@ -60,7 +79,7 @@ public final class StatusTrackerBridge {
 
   /** {@code {"jobId", "stageIds", "status"}}, or null for a job never seen or no longer retained. */
   public String getJobInfo(int jobId) throws JsonProcessingException {
-    JobView j = store.job(jobId);
+    JobView j = settled().job(jobId);
     if (j == null) {
       return null;
     }
@@ -73,7 +92,7 @@ public final class StatusTrackerBridge {
 
   /** The stage's latest attempt as SparkStageInfo's fields, or null. */
   public String getStageInfo(int stageId) throws JsonProcessingException {
-    List<StageView> attempts = store.stageAttempts(stageId);
+    List<StageView> attempts = settled().stageAttempts(stageId);
     if (attempts.isEmpty()) {
       return null;
     }

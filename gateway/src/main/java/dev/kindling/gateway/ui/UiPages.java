@@ -229,7 +229,8 @@ final class UiPages {
         case "SKIPPED" -> "#eeeeee";
         default -> "#fff8e1";
       };
-      String label = p.name().length() > 32 ? p.name().substring(0, 31) + "\u2026" : p.name();
+      String shortName = shortSite(p.name());
+      String label = shortName.length() > 32 ? shortName.substring(0, 31) + "\u2026" : shortName;
       b.append("<a href=\"/stages/stage/?id=").append(p.stageId()).append("&amp;attempt=")
           .append(s == null ? 0 : s.attempt()).append("\"><g class=\"stage-node\" data-stage=\"").append(p.stageId())
           .append("\" data-status=\"").append(status).append("\"><rect x=\"").append(x).append("\" y=\"").append(y)
@@ -241,6 +242,17 @@ final class UiPages {
           .append(p.numTasks()).append(" tasks</text><title>").append(esc(p.name())).append("</title></g></a>");
     }
     return b.append("</svg>").toString();
+  }
+
+  /** "reduceByKey at /long/path/wc.py:47" as "reduceByKey at wc.py:47", for the DAG's boxes. */
+  static String shortSite(String name) {
+    int at = name.indexOf(" at ");
+    if (at < 0) {
+      return name;
+    }
+    String where = name.substring(at + 4);
+    int slash = Math.max(where.lastIndexOf('/'), where.lastIndexOf('\\'));
+    return slash < 0 ? name : name.substring(0, at + 4) + where.substring(slash + 1);
   }
 
   private static int depth(int id, Map<Integer, EngineEvent.StageInfo> byId, Map<Integer, Integer> memo, int guard) {
@@ -506,13 +518,19 @@ final class UiPages {
       List<String> names = new ArrayList<>();
       WorkerRun w = t.metrics() == null || t.metrics().workerRuns().isEmpty() ? null
           : t.metrics().workerRuns().get(0);
-      if (w != null && w.startMillis() > 0 && w.bootMillis() >= w.startMillis() && w.initMillis() >= w.bootMillis()
-          && w.finishMillis() >= w.initMillis()) {
-        addPhase(phases, names, "setup", t.launchTime(), w.startMillis());
-        addPhase(phases, names, "boot", w.startMillis(), w.bootMillis());
-        addPhase(phases, names, "init", w.bootMillis(), w.initMillis());
-        addPhase(phases, names, "compute", w.initMillis(), w.finishMillis());
-        addPhase(phases, names, "finish", w.finishMillis(), end);
+      if (w != null && w.startMillis() > 0 && w.bootMillis() > 0 && w.initMillis() > 0 && w.finishMillis() > 0) {
+        // The worker stamps with its own clock: a worker forked ahead of the request (or a few ms
+        // of clock skew) can report a boot before the JVM's start. Clamp, so phases never overlap.
+        long start = Math.max(t.launchTime(), w.startMillis());
+        long boot = Math.max(start, w.bootMillis());
+        long init = Math.max(boot, w.initMillis());
+        long done = Math.max(init, w.finishMillis());
+        long last = Math.max(done, end);
+        addPhase(phases, names, "setup", t.launchTime(), start);
+        addPhase(phases, names, "boot", start, boot);
+        addPhase(phases, names, "init", boot, init);
+        addPhase(phases, names, "compute", init, done);
+        addPhase(phases, names, "finish", done, last);
       } else {
         addPhase(phases, names, "compute", t.launchTime(), end);
       }
