@@ -85,9 +85,9 @@ public final class FrameWriter {
       return 4L + b.length;
     }
     long n = StreamedUtf8.encodedLength(s);
-    if (n > limits.maxFrameBytes()) {
+    if (n > maxFrameBytes) {
       throw new ProtocolException(
-          "WRK-5.4", "refusing to write a string of " + n + " UTF-8 bytes, maximum " + limits.maxFrameBytes());
+          "WRK-5.4", "refusing to write a string of " + n + " UTF-8 bytes, maximum " + maxFrameBytes);
     }
     putInt(0, (int) n);
     out.write(buf, 0, 4);
