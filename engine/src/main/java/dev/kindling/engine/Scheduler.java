@@ -57,7 +57,6 @@ final class Scheduler {
   private final AtomicInteger nextJobId = new AtomicInteger();
   private final AtomicInteger nextStageId = new AtomicInteger();
   private final AtomicLong nextTaskId = new AtomicLong();
-  private final Map<Integer, Integer> shuffleStageIds = new ConcurrentHashMap<>();
   private final Map<Integer, AtomicInteger> stageAttempts = new ConcurrentHashMap<>();
   private final Map<Integer, ActiveJob> activeJobs = new ConcurrentHashMap<>();
 
@@ -155,10 +154,11 @@ final class Scheduler {
   private Stage shuffleStage(Dependency.Shuffle dep, Map<Integer, Stage> byShuffle) {
     Stage s = byShuffle.get(dep.shuffleId);
     if (s == null) {
-      // A shuffle keeps its stage id across jobs, as in Spark, so events show the reuse.
+      // A new stage id per job, as Spark's DAGScheduler once the job that computed the shuffle has
+      // ended: a later job lists the map stage under its own id and skips it (its outputs exist),
+      // so the stage that ran keeps its record (Spark's UI shows one complete, one skipped).
       List<Stage> parents = parentStages(dep.parent, byShuffle);
-      int id = shuffleStageIds.computeIfAbsent(dep.shuffleId, k -> nextStageId.getAndIncrement());
-      s = new Stage(id, dep.parent, dep, parents);
+      s = new Stage(nextStageId.getAndIncrement(), dep.parent, dep, parents);
       byShuffle.put(dep.shuffleId, s);
     }
     return s;
