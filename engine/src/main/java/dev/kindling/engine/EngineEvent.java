@@ -8,9 +8,10 @@ import java.util.List;
  * TaskStart/TaskEnd pairs, StageCompleted, and finally JobEnd. A stage listed in JobStart that
  * never gets a StageSubmitted was skipped (its shuffle output already existed), as in Spark.
  *
- * <p>Times are epoch milliseconds. Ids: job and stage ids count from 0 per engine; a shuffle's map
- * stage keeps its id across jobs; stage attempts count from 0 per stage; task attempt ids are
- * unique per engine. Everything here is immutable except {@link TaskEnd#metrics()}, which is
+ * <p>Times are epoch milliseconds. Ids: job and stage ids count from 0 per engine and are never
+ * reused; a stage's parents have lower ids than it; a later job that reads an existing shuffle lists
+ * its map stage under a new id and skips it (as Spark); stage attempts count from 0 per stage (a
+ * resubmission after a fetch failure is the next attempt); task attempt ids are unique per engine. Everything here is immutable except {@link TaskEnd#metrics()}, which is
  * complete when the event is posted and not written afterwards.
  */
 public sealed interface EngineEvent {
