@@ -6,6 +6,7 @@
 Runs, on master local[2,2] (two slots, two attempts per task as Spark's local[N,F]):
   1. map        parallelize(range(100), 4).map(...).collect()
   2. shuffle    reduceByKey over 3 partitions, collect (two stages)
+     shuffle-reused  the same RDD collected again: its map stage is skipped
   3. cache      a cached RDD counted, then summed (the second job reads the cache)
   4. retry      a task whose first attempt fails and second succeeds
   5. failed     a task that fails both attempts: the job fails
@@ -30,9 +31,13 @@ def run_jobs(sc, mod, work):
     assert sc.parallelize(range(100), 4).map(lambda x: x * 2).collect() == [x * 2 for x in range(100)]
 
     sc.setJobDescription("shuffle")
-    counts = sorted(sc.parallelize(range(100), 4).map(lambda x: (x % 10, 1))
-                    .reduceByKey(lambda a, b: a + b, 3).collect())
+    reduced = sc.parallelize(range(100), 4).map(lambda x: (x % 10, 1)).reduceByKey(lambda a, b: a + b, 3)
+    counts = sorted(reduced.collect())
     assert counts == [(k, 10) for k in range(10)], counts
+
+    sc.setJobDescription("shuffle-reused")
+    # The map output exists: this job's map stage is listed but skipped.
+    assert sorted(reduced.collect()) == counts
 
     sc.setJobDescription("cache")
     cached = sc.parallelize(range(50), 2).map(lambda x: x + 1).cache()

@@ -13,7 +13,7 @@
 3. For the plain run, rebuilds jobs, stages and tasks from the Kindling log lines and requires the
    History Server's REST API (/applications/<id>/jobs, /stages, /stages/<id>/<attempt>/taskList) to
    return exactly those: statuses, stage ids, task counts, and every task's metrics. It also checks
-   what the program itself knows (9 jobs, their descriptions and outcomes, the 50 input lines per
+   what the program itself knows (10 jobs, their descriptions and outcomes, the 50 input lines per
    split and the bytes each split reads as Spark counts them, 30 output records and the part files'
    bytes, shuffle records written = read, one retried attempt, two failed, two killed).
 4. For the zstd and lz4 runs, requires the same jobs, stages and task counts and the same record
@@ -38,8 +38,8 @@ import urllib.request
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 FACTOR = float(os.environ.get("KINDLING_TIME_FACTOR", "1") or 1)
-DESCRIPTIONS = ["map", "shuffle", "cache", "cache", "retry", "failed", "text", "save", "cancelled"]
-JOB_STATUSES = ["SUCCEEDED"] * 5 + ["FAILED", "SUCCEEDED", "SUCCEEDED", "FAILED"]
+DESCRIPTIONS = ["map", "shuffle", "shuffle-reused", "cache", "cache", "retry", "failed", "text", "save", "cancelled"]
+JOB_STATUSES = ["SUCCEEDED"] * 6 + ["FAILED", "SUCCEEDED", "SUCCEEDED", "FAILED"]
 
 
 class CheckFailed(Exception):
@@ -114,15 +114,26 @@ def model_from_log(events):
                                  "numCompletedTasks": 0, "numFailedTasks": 0, "numKilledTasks": 0}
             for s in e["Stage IDs"]:
                 stage_job[s] = e["Job ID"]
+            # A listed stage that is never submitted before the job ends was skipped (its map output
+            # existed); the History Server shows it as SKIPPED, as Spark's UI does.
+            for info in e["Stage Infos"]:
+                stages.setdefault((info["Stage ID"], info["Stage Attempt ID"]), {
+                    "numTasks": info["Number of Tasks"], "numCompleteTasks": 0, "numFailedTasks": 0,
+                    "numKilledTasks": 0, "name": info["Stage Name"],
+                    "rddIds": sorted(r["RDD ID"] for r in info["RDD Info"]), "status": "PENDING"})
         elif kind == "SparkListenerJobEnd":
             jobs[e["Job ID"]]["status"] = ("SUCCEEDED" if e["Job Result"]["Result"] == "JobSucceeded"
                                            else "FAILED")
+            for sid in jobs[e["Job ID"]]["stageIds"]:
+                for key, st in stages.items():
+                    if key[0] == sid and st["status"] == "PENDING":
+                        st["status"] = "SKIPPED"
         elif kind == "SparkListenerStageSubmitted":
             info = e["Stage Info"]
             stages[(info["Stage ID"], info["Stage Attempt ID"])] = {
                 "numTasks": info["Number of Tasks"], "numCompleteTasks": 0, "numFailedTasks": 0,
                 "numKilledTasks": 0, "name": info["Stage Name"],
-                "rddIds": sorted(r["RDD ID"] for r in info["RDD Info"])}
+                "rddIds": sorted(r["RDD ID"] for r in info["RDD Info"]), "status": "ACTIVE"}
         elif kind == "SparkListenerStageCompleted":
             info = e["Stage Info"]
             stages[(info["Stage ID"], info["Stage Attempt ID"])]["status"] = (
@@ -288,11 +299,15 @@ def check_program_facts(app_id, summary, view):
     expect([j.get("description") for j in jobs] == DESCRIPTIONS,
            "%s: job descriptions %s" % (app_id, [j.get("description") for j in jobs]))
     expect([j["status"] for j in jobs] == JOB_STATUSES, "%s: job statuses %s" % (app_id, [j["status"] for j in jobs]))
-    expect([len(j["stageIds"]) for j in jobs] == [1, 2, 1, 1, 1, 1, 1, 1, 1],
+    expect([len(j["stageIds"]) for j in jobs] == [1, 2, 2, 1, 1, 1, 1, 1, 1, 1],
            "%s: stages per job %s" % (app_id, [len(j["stageIds"]) for j in jobs]))
     by = {d: j for d, j in zip(DESCRIPTIONS, jobs)}
     expect(by["map"]["numCompletedTasks"] == 4 and by["shuffle"]["numCompletedTasks"] == 7,
            "%s: map/shuffle task counts %s" % (app_id, [by["map"], by["shuffle"]]))
+    reused = by["shuffle-reused"]
+    expect((reused["numSkippedStages"], reused["numSkippedTasks"], reused["numCompletedTasks"]) == (1, 4, 3)
+           and not set(reused["stageIds"]) & set(by["shuffle"]["stageIds"]),
+           "%s: the reused shuffle's map stage is skipped: %s" % (app_id, reused))
     expect((by["retry"]["numCompletedTasks"], by["retry"]["numFailedTasks"]) == (2, 1),
            "%s: retry job counts %s" % (app_id, by["retry"]))
     expect(by["failed"]["numFailedTasks"] == 2, "%s: failed job counts %s" % (app_id, by["failed"]))
@@ -305,6 +320,7 @@ def check_program_facts(app_id, summary, view):
     text = stage_of(by["text"])
     expect(len(text) == 1, "%s: text job stages %s" % (app_id, text))
     size = summary["textFile"]["bytes"]
+    # (As Spark: the skipped map stage has a new id; the one that ran stays COMPLETE.)
     # Two splits [0, size/2) and [size/2, size). As Hadoop's LineRecordReader (and Spark 4.2.1, measured on
     # this file: 26 + 24 records, 390 + 195 bytes): a split owns the lines that start at or before its
     # end, the second skips its first partial line, and each reads from its start to the end of a
@@ -327,7 +343,7 @@ def check_program_facts(app_id, summary, view):
            and sum(s["outputBytes"] for s in save) == summary["saved"]["bytes"],
            "%s: save output %s, files have %s" % (app_id, [pick(s, ["outputRecords", "outputBytes"]) for s in save],
                                                  summary["saved"]))
-    shuffle = stage_of(by["shuffle"])
+    shuffle = [s for s in stage_of(by["shuffle"]) if s["status"] == "COMPLETE"]
     written = sum(s["shuffleWriteRecords"] for s in shuffle)
     expect(written > 0 and written == sum(s["shuffleReadRecords"] for s in shuffle)
            and sum(s["shuffleWriteBytes"] for s in shuffle) == sum(s["shuffleReadBytes"] for s in shuffle),

@@ -8,10 +8,12 @@ import java.util.List;
  * TaskStart/TaskEnd pairs, StageCompleted, and finally JobEnd. A stage listed in JobStart that
  * never gets a StageSubmitted was skipped (its shuffle output already existed), as in Spark.
  *
- * <p>Times are epoch milliseconds. Ids: job and stage ids count from 0 per engine; a shuffle's map
- * stage's id is shared by the jobs
- * running at once and, as in Spark, a later job gets a new one (a skipped stage when the output exists); stage attempts count from 0 per stage; task attempt ids are
- * unique per engine. Everything here is immutable except {@link TaskEnd#metrics()}, which is
+ * <p>Times are epoch milliseconds. Ids: job and stage ids count from 0 per engine and are never
+ * reused; a stage's parents have lower ids than it; a shuffle's map stage is shared by the jobs
+ * running at once and, as in Spark, a later job lists it under a new id and skips it when its
+ * output exists; stage attempts count from 0 per stage (a resubmission after a fetch failure is
+ * the next attempt); task attempt ids are unique per engine. Everything here is immutable except
+ * {@link TaskEnd#metrics()}, which is
  * complete when the event is posted and not written afterwards.
  */
 public sealed interface EngineEvent {

@@ -319,6 +319,26 @@ class TaskMetricsTest {
   }
 
   @Test
+  void aLaterJobListsTheReusedMapStageUnderANewIdAndSkipsIt() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      List<EngineEvent> events = record(engine);
+      Dataset ds = engine.range(0, 2, 1, 2).mapPartitions(keyed(), false).partitionBy(2, 0).values();
+      assertThat(ds.count()).isEqualTo(6);
+      assertThat(ds.count()).isEqualTo(6);
+      assertThat(engine.awaitEventsDelivered(Duration.ofSeconds(30))).isTrue();
+      List<EngineEvent.JobStart> starts = events.stream().filter(e -> e instanceof EngineEvent.JobStart)
+          .map(e -> (EngineEvent.JobStart) e).toList();
+      List<Integer> submitted = events.stream().filter(e -> e instanceof EngineEvent.StageSubmitted)
+          .map(e -> ((EngineEvent.StageSubmitted) e).stageId()).toList();
+      assertThat(starts).hasSize(2);
+      // As Spark: ids are never reused, so the second job's map stage (skipped) is not the first's.
+      assertThat(starts.get(0).stageIds()).doesNotContainAnyElementsOf(starts.get(1).stageIds());
+      assertThat(submitted).containsExactly(starts.get(0).stageIds().get(0), starts.get(0).stageIds().get(1),
+          starts.get(1).stageIds().get(1));
+    }
+  }
+
+  @Test
   void workerRunsAddTheirSpillToTheTaskAndKeepTheirOrder() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
       List<EngineEvent> events = record(engine);

@@ -246,6 +246,6 @@ class SparkEventJsonTest {
   void theFixtureIsTheRealThing() {
     Iterator<JsonNode> it = spark.iterator();
     assertThat(it.next().get("Spark Version").asText()).isEqualTo("4.2.1");
-    assertThat(spark.stream().filter(e -> e.get("Event").asText().equals("SparkListenerJobStart")).count()).isEqualTo(9);
+    assertThat(spark.stream().filter(e -> e.get("Event").asText().equals("SparkListenerJobStart")).count()).isEqualTo(10);
   }
 }
