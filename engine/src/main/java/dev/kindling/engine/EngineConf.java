@@ -132,7 +132,8 @@ public final class EngineConf {
   Duration authTimeout() { return duration("kindling.serve.authTimeout", "10s"); }
   Duration idleTimeout() { return duration("kindling.serve.idleTimeout", "10min"); }
   Duration killTimeout() { return duration("kindling.task.killTimeout", "10s"); }
-  long storageMemoryBytes() { return bytes("kindling.storage.memoryBytes", Runtime.getRuntime().maxMemory() / 5); }
+  /** Memory budget of cached blocks ({@code kindling.storage.memoryBytes}). */
+  public long storageMemoryBytes() { return bytes("kindling.storage.memoryBytes", Runtime.getRuntime().maxMemory() / 5); }
   long spillThresholdBytes() { return bytes("kindling.shuffle.spillThresholdBytes", 64L << 20); }
   long shuffleMemoryBytes() { return bytes("kindling.shuffle.memoryBytes", Runtime.getRuntime().maxMemory() * 3 / 10); }
   long maxFrameBytes() { return bytes("kindling.parallelize.maxFrameBytes", 1L << 30); }
@@ -166,7 +167,8 @@ public final class EngineConf {
     }
   }
 
-  long bytes(String key, long fallback) {
+  /** A byte size ("64m", "1g", "512"; no unit = bytes) under {@code key}, or {@code fallback}. */
+  public long bytes(String key, long fallback) {
     String raw = settings.get(key);
     if (raw == null) {
       return fallback;

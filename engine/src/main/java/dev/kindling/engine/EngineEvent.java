@@ -8,10 +8,10 @@ import java.util.List;
  * TaskStart/TaskEnd pairs, StageCompleted, and finally JobEnd. A stage listed in JobStart that
  * never gets a StageSubmitted was skipped (its shuffle output already existed), as in Spark.
  *
- * <p>Times are epoch milliseconds. Ids: job and stage ids count from 0 per engine; a shuffle's map
- * stage's id is shared by the jobs
- * running at once and, as in Spark, a later job gets a new one (a skipped stage when the output exists); stage attempts count from 0 per stage; task attempt ids are
- * unique per engine. Everything here is immutable except {@link TaskEnd#metrics()}, which is
+ * <p>Times are epoch milliseconds. Ids: job and stage ids count from 0 per engine and are never
+ * reused; a stage's parents have lower ids than it; a later job that reads an existing shuffle lists
+ * its map stage under a new id and skips it (as Spark); stage attempts count from 0 per stage (a
+ * resubmission after a fetch failure is the next attempt); task attempt ids are unique per engine. Everything here is immutable except {@link TaskEnd#metrics()}, which is
  * complete when the event is posted and not written afterwards.
  */
 public sealed interface EngineEvent {
@@ -19,14 +19,29 @@ public sealed interface EngineEvent {
   String PROCESS_LOCAL = "PROCESS_LOCAL";
 
   /**
+   * A dataset a stage computes (Spark's {@code RDDInfo}): the stage's own dataset first, then its
+   * narrow ancestors, depth first, up to (not into) the map side of shuffles.
+   *
+   * @param parentIds ids of the datasets it depends on, shuffle parents included
+   */
+  record DatasetInfo(int id, String name, int numPartitions, List<Integer> parentIds, boolean useMemory,
+      boolean useDisk) {
+    public DatasetInfo {
+      parentIds = List.copyOf(parentIds);
+    }
+  }
+
+  /**
    * A stage as a job sees it at its start (Spark's {@code StageInfo} in {@code SparkListenerJobStart}).
    *
    * @param numTasks partitions of the stage (for the result stage: the partitions the job asked for)
    * @param parentIds ids of the shuffle-map stages this stage reads
+   * @param datasets the datasets the stage computes, its own first
    */
-  record StageInfo(int stageId, String name, int numTasks, List<Integer> parentIds) {
+  record StageInfo(int stageId, String name, int numTasks, List<Integer> parentIds, List<DatasetInfo> datasets) {
     public StageInfo {
       parentIds = List.copyOf(parentIds);
+      datasets = List.copyOf(datasets);
     }
   }
 
@@ -51,11 +66,13 @@ public sealed interface EngineEvent {
   /**
    * @param numTasks tasks this attempt runs (on a resubmission, only the missing partitions)
    * @param parentIds ids of the shuffle-map stages this stage reads
+   * @param datasets the datasets the stage computes, its own first (see {@link DatasetInfo})
    */
   record StageSubmitted(int jobId, int stageId, int attempt, String name, int numTasks, long timeMillis,
-      List<Integer> parentIds) implements EngineEvent {
+      List<Integer> parentIds, List<DatasetInfo> datasets) implements EngineEvent {
     public StageSubmitted {
       parentIds = List.copyOf(parentIds);
+      datasets = List.copyOf(datasets);
     }
   }
 
@@ -79,8 +96,10 @@ public sealed interface EngineEvent {
    *     failed attempts too, up to the failure
    * @param killed true when the attempt failed because it was killed (job cancelled, stage failed)
    *     rather than by an error of its own (Spark's {@code TaskKilled} versus {@code ExceptionFailure})
+   * @param failureClass the class name of the error when not successful (for a Python error, the
+   *     bridge's exception class), else null
    */
   record TaskEnd(int stageId, int stageAttempt, int partition, int attempt, long taskAttemptId,
       boolean successful, String failure, TaskMetrics metrics, int index, long launchTimeMillis,
-      long finishTimeMillis, String locality, boolean killed) implements EngineEvent {}
+      long finishTimeMillis, String locality, boolean killed, String failureClass) implements EngineEvent {}
 }

@@ -57,9 +57,6 @@ final class Scheduler {
   private final AtomicInteger nextJobId = new AtomicInteger();
   private final AtomicInteger nextStageId = new AtomicInteger();
   private final AtomicLong nextTaskId = new AtomicLong();
-  private final Map<Integer, Integer> shuffleStageIds = new ConcurrentHashMap<>();
-  /** How many running jobs use each shuffle's stage; guarded by {@code shuffleStageIds}. */
-  private final Map<Integer, Integer> shuffleStageUsers = new HashMap<>();
   private final Map<Integer, AtomicInteger> stageAttempts = new ConcurrentHashMap<>();
   private final Map<Integer, ActiveJob> activeJobs = new ConcurrentHashMap<>();
 
@@ -79,13 +76,9 @@ final class Scheduler {
     checkBroadcasts(ds);
     ActiveJob job = new ActiveJob(nextJobId.getAndIncrement(), engine.localProperties());
     Map<Integer, Stage> byShuffle = new HashMap<>();
-    // Parents first, as Spark's DAGScheduler numbers them: the result stage gets the last id.
-    List<Stage> resultParents;
-    synchronized (shuffleStageIds) {
-      resultParents = parentStages(ds, byShuffle);
-      byShuffle.keySet().forEach(id -> shuffleStageUsers.merge(id, 1, Integer::sum));
-    }
-    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, resultParents);
+    // Parents first, as Spark's DAGScheduler: a stage's id is above those of the stages it reads.
+    List<Stage> parents = parentStages(ds, byShuffle);
+    Stage result = new Stage(nextStageId.getAndIncrement(), ds, null, parents);
     result.callSite = job.properties.get(Engine.CALL_SITE);
     Set<Integer> stageIds = new TreeSet<>();
     stageIds.add(result.id);
@@ -93,14 +86,9 @@ final class Scheduler {
 
     activeJobs.put(job.jobId, job);
     engine.status().jobStarted(job.jobId, job.group(), List.copyOf(stageIds));
-    List<EngineEvent.StageInfo> infos = new ArrayList<>();
-    for (int id : stageIds) {
-      Stage s = id == result.id ? result : byShuffle.values().stream().filter(x -> x.id == id).findFirst().orElseThrow();
-      infos.add(new EngineEvent.StageInfo(id, s.name(), s == result ? partitions.length : s.dataset.numPartitions(),
-          s.parents.stream().map(x -> x.id).toList()));
-    }
     engine.events().post(new EngineEvent.JobStart(job.jobId, List.copyOf(stageIds), job.group(),
-        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(), infos, job.properties));
+        job.properties.get(Engine.JOB_DESCRIPTION), System.currentTimeMillis(),
+        StageInfos.ofJob(result, partitions.length, byShuffle.values()), job.properties));
     String failure = null;
     try {
       if (engine.isStopped()) {
@@ -119,7 +107,6 @@ final class Scheduler {
       throw e;
     } finally {
       activeJobs.remove(job.jobId);
-      releaseShuffleStages(byShuffle.keySet());
       engine.status().jobEnded(job.jobId);
       engine.events().post(new EngineEvent.JobEnd(job.jobId, failure == null, failure, System.currentTimeMillis()));
     }
@@ -168,26 +155,14 @@ final class Scheduler {
   private Stage shuffleStage(Dependency.Shuffle dep, Map<Integer, Stage> byShuffle) {
     Stage s = byShuffle.get(dep.shuffleId);
     if (s == null) {
-      // As in Spark: a shuffle's stage is shared by the jobs running at once (ids of its parents
-      // come first); once no running job needs it, a later job gets a new stage id, skipped
-      // when the shuffle output is still there.
+      // A new stage id per job, as Spark's DAGScheduler once the job that computed the shuffle has
+      // ended: a later job lists the map stage under its own id and skips it (its outputs exist),
+      // so the stage that ran keeps its record (Spark's UI shows one complete, one skipped).
       List<Stage> parents = parentStages(dep.parent, byShuffle);
-      int id = shuffleStageIds.computeIfAbsent(dep.shuffleId, k -> nextStageId.getAndIncrement());
-      s = new Stage(id, dep.parent, dep, parents);
+      s = new Stage(nextStageId.getAndIncrement(), dep.parent, dep, parents);
       byShuffle.put(dep.shuffleId, s);
     }
     return s;
-  }
-
-  private void releaseShuffleStages(Set<Integer> shuffleIds) {
-    synchronized (shuffleStageIds) {
-      for (int id : shuffleIds) {
-        if (shuffleStageUsers.merge(id, -1, Integer::sum) <= 0) {
-          shuffleStageUsers.remove(id);
-          shuffleStageIds.remove(id);
-        }
-      }
-    }
   }
 
   private void checkBroadcasts(Dataset ds) {
@@ -287,7 +262,7 @@ final class Scheduler {
     job.setWakeup(queue);
     engine.status().stageStarted(job.jobId, stage.id, stageAttempt, stage.name(), remaining);
     engine.events().post(new EngineEvent.StageSubmitted(job.jobId, stage.id, stageAttempt, stage.name(), remaining,
-        System.currentTimeMillis(), stage.parents.stream().map(x -> x.id).toList()));
+        System.currentTimeMillis(), StageInfos.parentIds(stage), StageInfos.datasetsOf(stage)));
     int[] failures = new int[n];
     String failure = null;
     Reporter reporter = reporter(job);
@@ -405,7 +380,8 @@ final class Scheduler {
         engine.events().post(new EngineEvent.TaskEnd(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
             c.attemptNumber(), c.taskAttemptId(), failure == null,
             failure == null ? null : JobFailedException.describe(failure), c.metrics(), t.index, t.launchMillis,
-            t.finishMillis, EngineEvent.PROCESS_LOCAL, failure != null && c.isKilled()));
+            t.finishMillis, EngineEvent.PROCESS_LOCAL, failure != null && c.isKilled(),
+            failure == null ? null : failure.getClass().getName()));
       }
     };
   }

@@ -5,7 +5,10 @@ package dev.kindling.engine;
  * it. Times are epoch milliseconds: {@code startMillis} when the JVM began the run (before asking
  * for a worker), then the worker's own boot, init and finish stamps from its timing section
  * (WRK-6.2); the phases a timeline draws are boot = {@code bootMillis - startMillis}, init =
- * {@code initMillis - bootMillis}, compute + finish = {@code finishMillis - initMillis}.
+ * {@code initMillis - bootMillis}, compute + finish = {@code finishMillis - initMillis}. A worker
+ * that did not finish its part (the task failed or was killed, or its output was not read to the
+ * end) has boot, init, finish and processing -1: only its pid, reuse and the records and bytes so
+ * far are known.
  *
  * @param pid the worker's process id as it reported it
  * @param reused true when the worker had already served another task (taken from the idle pool)

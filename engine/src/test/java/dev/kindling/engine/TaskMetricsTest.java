@@ -185,8 +185,19 @@ class TaskMetricsTest {
       assertThat(start.stages()).hasSize(2);
       EngineEvent.StageInfo result = start.stages().stream().filter(s -> s.stageId() != mapStage).findFirst().orElseThrow();
       assertThat(result.parentIds()).containsExactly(mapStage);
+      // As Spark's DAGScheduler numbers them: parents first.
+      assertThat(result.stageId()).isGreaterThan(mapStage);
       assertThat(result.numTasks()).isEqualTo(2);
       assertThat(result.name()).startsWith("result ");
+      // The result stage computes values <- shuffled; the map stage mapPartitions <- range.
+      assertThat(result.datasets()).extracting(EngineEvent.DatasetInfo::id).containsExactly(ds.id(),
+          result.datasets().get(1).id());
+      assertThat(result.datasets().get(0).parentIds()).containsExactly(result.datasets().get(1).id());
+      EngineEvent.StageInfo map = start.stages().stream().filter(s -> s.stageId() == mapStage).findFirst().orElseThrow();
+      assertThat(map.datasets()).hasSize(2);
+      assertThat(result.datasets().get(1).parentIds()).containsExactly(map.datasets().get(0).id());
+      assertThat(map.datasets().get(1).parentIds()).isEmpty();
+      assertThat(map.datasets()).allSatisfy(d -> assertThat(d.numPartitions()).isEqualTo(2));
     }
   }
 
@@ -269,6 +280,8 @@ class TaskMetricsTest {
       assertThat(ends).extracting(EngineEvent.TaskEnd::failure)
           .containsExactly("attempt 0 fails", "attempt 1 fails", null);
       assertThat(ends).extracting(EngineEvent.TaskEnd::taskAttemptId).doesNotHaveDuplicates();
+      assertThat(ends).extracting(EngineEvent.TaskEnd::failureClass)
+          .containsExactly("java.lang.IllegalStateException", "java.lang.IllegalStateException", null);
       List<EngineEvent.TaskStart> starts = events.stream().filter(e -> e instanceof EngineEvent.TaskStart)
           .map(e -> (EngineEvent.TaskStart) e).toList();
       assertThat(starts).extracting(EngineEvent.TaskStart::attempt).containsExactly(0, 1, 2);
@@ -302,6 +315,26 @@ class TaskMetricsTest {
       EngineEvent.TaskEnd end = taskEnds(engine, events).get(0);
       assertThat(end.successful()).isFalse();
       assertThat(end.killed()).isTrue();
+    }
+  }
+
+  @Test
+  void aLaterJobListsTheReusedMapStageUnderANewIdAndSkipsIt() throws Exception {
+    try (Engine engine = TestEngines.local(tmp)) {
+      List<EngineEvent> events = record(engine);
+      Dataset ds = engine.range(0, 2, 1, 2).mapPartitions(keyed(), false).partitionBy(2, 0).values();
+      assertThat(ds.count()).isEqualTo(6);
+      assertThat(ds.count()).isEqualTo(6);
+      assertThat(engine.awaitEventsDelivered(Duration.ofSeconds(30))).isTrue();
+      List<EngineEvent.JobStart> starts = events.stream().filter(e -> e instanceof EngineEvent.JobStart)
+          .map(e -> (EngineEvent.JobStart) e).toList();
+      List<Integer> submitted = events.stream().filter(e -> e instanceof EngineEvent.StageSubmitted)
+          .map(e -> ((EngineEvent.StageSubmitted) e).stageId()).toList();
+      assertThat(starts).hasSize(2);
+      // As Spark: ids are never reused, so the second job's map stage (skipped) is not the first's.
+      assertThat(starts.get(0).stageIds()).doesNotContainAnyElementsOf(starts.get(1).stageIds());
+      assertThat(submitted).containsExactly(starts.get(0).stageIds().get(0), starts.get(0).stageIds().get(1),
+          starts.get(1).stageIds().get(1));
     }
   }
 

@@ -7,6 +7,7 @@ import dev.kindling.bridge.WorkerFactory;
 import dev.kindling.bridge.WorkerKey;
 import dev.kindling.engine.Engine;
 import dev.kindling.engine.JobStatus;
+import dev.kindling.gateway.eventlog.EventLog;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -48,6 +49,7 @@ public final class KindlingContext {
   private final Path filesDir;
   private final Map<WorkerKey, WorkerFactory> factories = new ConcurrentHashMap<>();
   private final Runnable onStop;
+  private final EventLog eventLog;
   private AccumulatorForwarder accumulators;
   private final dev.kindling.gateway.ui.UiServer ui;
   private volatile boolean stopped;
@@ -72,6 +74,17 @@ public final class KindlingContext {
       FileDatasets.deleteTree(tempDir);
       throw Errors.translate("createContext", e);
     }
+    try {
+      this.eventLog = EventLog.startIfEnabled(engine.conf(), new EventLog.App(appName(), applicationId(), startTime(),
+          sparkUser(), KindlingVersion.get(), conf.values.getOrDefault("spark.driver.host", "localhost"), conf.values));
+    } catch (IOException | RuntimeException e) {
+      engine.stop();
+      FileDatasets.deleteTree(tempDir);
+      throw new KindlingException("cannot start the event log: " + e.getMessage(), e);
+    }
+    if (eventLog != null) {
+      engine.addListener(eventLog);
+    }
     this.ui = WebUi.start(this, conf.values, engine, factories.values());
   }
 
@@ -83,6 +96,11 @@ public final class KindlingContext {
   /** Finished and running jobs and stages, for {@code sc.statusTracker()}. */
   public StatusTrackerBridge statusTracker() {
     return new StatusTrackerBridge(engine);
+  }
+
+  private static String sparkUser() {
+    String u = System.getenv("SPARK_USER");
+    return u != null && !u.isEmpty() ? u : System.getProperty("user.name", "");
   }
 
   // ---- 5.2 context
@@ -148,6 +166,10 @@ public final class KindlingContext {
       engine.stop();
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "stopping the engine: " + e.getMessage(), e);
+    }
+    if (eventLog != null) {
+      // After the engine's stop its event bus has delivered every event: the end goes last.
+      eventLog.stop(System.currentTimeMillis(), 0);
     }
     synchronized (this) {
       if (accumulators != null) {

@@ -84,8 +84,16 @@ final class PythonFunction implements PartitionFunction {
     }
     b.broadcasts(files);
     TaskRun run = runner.get().run(b.build(), new InputAdapter(input));
+    boolean[] recorded = new boolean[1];
     ctx.onKill(run::cancel);
-    ctx.onCompletion(run::close);
+    ctx.onCompletion(() -> {
+      run.close();
+      // Failed, killed or not read to the end (take): the worker's pid and reuse still count.
+      if (!recorded[0]) {
+        recorded[0] = true;
+        ctx.metrics().addWorkerRun(workerRun(run.partialMetrics()));
+      }
+    });
     return new Iterator<>() {
       private boolean finished;
 
@@ -101,6 +109,7 @@ final class PythonFunction implements PartitionFunction {
         for (byte[] update : run.accumulatorUpdates()) {
           ctx.addAccumulatorUpdate(update);
         }
+        recorded[0] = true;
         ctx.metrics().addWorkerRun(workerRun(run.metrics()));
         return false;
       }

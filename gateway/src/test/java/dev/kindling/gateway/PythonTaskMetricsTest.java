@@ -116,7 +116,7 @@ class PythonTaskMetricsTest {
   }
 
   @Test
-  void aFailedPythonTaskEndsWithoutAWorkerRun() throws Exception {
+  void aFailedPythonTaskRecordsItsWorkerWithoutTimes() throws Exception {
     String py = python();
     BridgeConfig config = BridgeConfig.fromMap(Map.of());
     List<EngineEvent> events = Collections.synchronizedList(new ArrayList<>());
@@ -135,7 +135,40 @@ class PythonTaskMetricsTest {
       assertThat(end.successful()).isFalse();
       assertThat(end.killed()).isFalse();
       assertThat(end.failure()).contains("metrics test failure");
-      assertThat(end.metrics().workerRuns()).isEmpty();
+      assertThat(end.metrics().workerRuns()).hasSize(1);
+      WorkerRun w = end.metrics().workerRuns().get(0);
+      assertThat(w.pid()).isPositive().isNotEqualTo(ProcessHandle.current().pid());
+      assertThat(w.reused()).isFalse();
+      assertThat(w.tasksServed()).isEqualTo(1);
+      assertThat(w.startMillis()).isBetween(end.launchTimeMillis(), end.finishTimeMillis());
+      assertThat(List.of(w.bootMillis(), w.initMillis(), w.finishMillis(), w.processingMillis()))
+          .containsOnly(-1L);
+      assertThat(w.recordsReceived()).isZero();
+    }
+  }
+
+  @Test
+  void aTakeThatStopsReadingStillRecordsTheWorker() throws Exception {
+    String py = python();
+    BridgeConfig config = BridgeConfig.fromMap(Map.of());
+    List<EngineEvent> events = Collections.synchronizedList(new ArrayList<>());
+    try (Engine engine = new Engine(Map.of("spark.master", "local[1]", "spark.local.dir", tmp.toString()));
+        WorkerFactory factory = new WorkerFactory(WorkerKey.of(py, Map.of(), config), config)) {
+      engine.addListener(events::add);
+      PythonRunner runner = new PythonRunner(factory);
+      PythonFunction fn = new PythonFunction(() -> runner, command("echo_then_pid"), List.of(), pythonVersion(),
+          Set.of(), tmp.toString());
+      Dataset ds = engine.parallelize(List.of(bytes("a"), bytes("b"), bytes("c")), 1).mapPartitions(fn, false);
+      assertThat(ds.take(1)).hasSize(1);
+      assertThat(engine.awaitEventsDelivered(Duration.ofSeconds(30))).isTrue();
+      EngineEvent.TaskEnd end = events.stream().filter(e -> e instanceof EngineEvent.TaskEnd)
+          .map(e -> (EngineEvent.TaskEnd) e).findFirst().orElseThrow();
+      assertThat(end.successful()).isTrue();
+      assertThat(end.metrics().workerRuns()).singleElement().satisfies(w -> {
+        assertThat(w.pid()).isPositive();
+        assertThat(w.recordsReceived()).isGreaterThanOrEqualTo(1);
+        assertThat(w.tasksServed()).isEqualTo(1);
+      });
     }
   }
 

@@ -211,6 +211,39 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
     return metrics;
   }
 
+  /**
+   * What is known of a task that did not finish successfully (it failed, was cancelled, or its
+   * output was not read to the end): the worker's pid and reuse, the records and bytes each way so
+   * far; boot, init and finish stamps and durations are -1 unless the timing section (WRK-6.2)
+   * arrived. After a successful finish, the same as {@link #metrics()}.
+   */
+  public TaskMetrics partialMetrics() {
+    if (succeeded) {
+      return metrics;
+    }
+    // A task that did not finish was not counted in tasksServed; it was this worker's next task.
+    int served = worker.tasksServed + 1;
+    boolean timed = timing != null;
+    return new TaskMetrics(
+        timed ? timing.boot() - startMillis : -1,
+        timed ? timing.init() - timing.boot() : -1,
+        timed ? timing.finish() - timing.init() : -1,
+        timed && timing.processing() != null ? timing.processing() : -1,
+        spill != null ? spill.memory() : 0,
+        spill != null ? spill.disk() : 0,
+        input.bytes(),
+        input.records(),
+        bytesRead,
+        recordsRead,
+        served,
+        largestFrame,
+        worker.pid,
+        startMillis,
+        timed ? timing.boot() : -1,
+        timed ? timing.init() : -1,
+        timed ? timing.finish() : -1);
+  }
+
   /** The pickled {@code (accumulatorId, update)} pairs of the finished task (WRK-6.4, WRK-6.7). */
   public List<byte[]> accumulatorUpdates() {
     if (!succeeded) {
