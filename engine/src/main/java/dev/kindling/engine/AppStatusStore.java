@@ -148,8 +148,8 @@ public final class AppStatusStore implements EngineListener {
     long shuffleWriteRecords;
     long diskSpilled;
     long resultRecords;
-    /** By task id; insertion order is launch order. */
-    final LinkedHashMap<Long, Task> tasks = new LinkedHashMap<>();
+    /** By task id (ids are handed out in launch order; start events may arrive out of it). */
+    final TreeMap<Long, Task> tasks = new TreeMap<>();
 
     Stage(int stageId, int attempt) {
       this.stageId = stageId;
@@ -543,7 +543,7 @@ public final class AppStatusStore implements EngineListener {
     return s == null ? null : s.view();
   }
 
-  /** Tasks of a stage attempt in launch order, from {@code offset}, at most {@code length}. */
+  /** Tasks of a stage attempt by task id, from {@code offset}, at most {@code length}. */
   public synchronized List<TaskView> tasks(int stageId, int attempt, int offset, int length) {
     Stage s = stages.get(new StageKey(stageId, attempt));
     if (s == null) {
