@@ -54,7 +54,10 @@ public final class AppStatusStore implements EngineListener {
       int numActiveTasks, int numCompletedTasks, int numSkippedTasks, int numFailedTasks,
       int numKilledTasks, int numCompletedIndices, int numActiveStages, int numCompletedStages,
       int numSkippedStages, int numFailedStages, Map<String, Integer> killedTasksSummary,
-      List<EngineEvent.StageInfo> plan) {}
+      List<EngineEvent.StageInfo> plan, List<String> jobTags) {}
+
+  /** Spark's local property holding a job's tags, comma-separated ({@code SparkContext.SPARK_JOB_TAGS}). */
+  public static final String JOB_TAGS = "spark.job.tags";
 
   /** A stage attempt with its aggregated task metrics (sums over finished tasks). */
   public record StageView(int stageId, int attempt, String name, StageState status, int numTasks,
@@ -80,6 +83,7 @@ public final class AppStatusStore implements EngineListener {
     final long submitted;
     final List<Integer> stageIds;
     final List<EngineEvent.StageInfo> plan;
+    final List<String> tags;
     final Set<Integer> submittedStages = new HashSet<>();
     final Set<Long> completedIndices = new HashSet<>();
     final Map<String, Integer> killedSummary = new TreeMap<>();
@@ -104,6 +108,9 @@ public final class AppStatusStore implements EngineListener {
       submitted = e.timeMillis();
       stageIds = List.copyOf(e.stageIds());
       plan = List.copyOf(e.stages());
+      String t = e.properties().get(JOB_TAGS);
+      tags = t == null || t.isBlank() ? List.of()
+          : java.util.Arrays.stream(t.split(",")).map(String::trim).filter(x -> !x.isEmpty()).sorted().toList();
       for (EngineEvent.StageInfo p : plan) {
         numTasks += p.numTasks();
       }
@@ -112,7 +119,7 @@ public final class AppStatusStore implements EngineListener {
     JobView view() {
       return new JobView(jobId, description, group, submitted, completed, stageIds, status, failure,
           numTasks, active, done, skippedTasks, failed, killed, completedIndices.size(), activeStages,
-          completedStages, skippedStages, failedStages, Map.copyOf(killedSummary), plan);
+          completedStages, skippedStages, failedStages, Map.copyOf(killedSummary), plan, tags);
     }
   }
 
@@ -141,8 +148,8 @@ public final class AppStatusStore implements EngineListener {
     long shuffleWriteRecords;
     long diskSpilled;
     long resultRecords;
-    /** By task id; insertion order is launch order. */
-    final LinkedHashMap<Long, Task> tasks = new LinkedHashMap<>();
+    /** By task id (ids are handed out in launch order; start events may arrive out of it). */
+    final TreeMap<Long, Task> tasks = new TreeMap<>();
 
     Stage(int stageId, int attempt) {
       this.stageId = stageId;
@@ -536,7 +543,7 @@ public final class AppStatusStore implements EngineListener {
     return s == null ? null : s.view();
   }
 
-  /** Tasks of a stage attempt in launch order, from {@code offset}, at most {@code length}. */
+  /** Tasks of a stage attempt by task id, from {@code offset}, at most {@code length}. */
   public synchronized List<TaskView> tasks(int stageId, int attempt, int offset, int length) {
     Stage s = stages.get(new StageKey(stageId, attempt));
     if (s == null) {

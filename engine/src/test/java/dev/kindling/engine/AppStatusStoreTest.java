@@ -27,6 +27,7 @@ class AppStatusStoreTest {
   void finishedJobsStagesAndTasksStayKnown() throws Exception {
     try (Engine engine = TestEngines.local(tmp)) {
       engine.setJobGroup("grp", "two stages", false);
+      engine.setLocalProperty(AppStatusStore.JOB_TAGS, "b,a");
       Dataset shuffled = engine.range(0, 3, 1, 3).mapPartitions(ShuffleTest.generate(5, 16), false).partitionBy(2, 0);
       assertThat(shuffled.count()).isEqualTo(15);
       assertThat(shuffled.count()).isEqualTo(15);
@@ -37,6 +38,7 @@ class AppStatusStoreTest {
       AppStatusStore.JobView first = store.job(0);
       assertThat(first.status()).isEqualTo(JobState.SUCCEEDED);
       assertThat(first.jobGroup()).isEqualTo("grp");
+      assertThat(first.jobTags()).containsExactly("a", "b");
       assertThat(first.description()).isEqualTo("two stages");
       assertThat(first.stageIds()).containsExactly(0, 1);
       assertThat(first.numTasks()).isEqualTo(5);

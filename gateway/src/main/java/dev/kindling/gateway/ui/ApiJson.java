@@ -103,7 +103,7 @@ final class ApiJson {
     if (j.jobGroup() != null) {
       m.put("jobGroup", j.jobGroup());
     }
-    m.put("jobTags", List.of());
+    m.put("jobTags", j.jobTags());
     m.put("status", j.status().name());
     m.put("numTasks", j.numTasks());
     m.put("numActiveTasks", j.numActiveTasks());
