@@ -18,15 +18,23 @@ CHROMEDRIVER = shutil.which("chromedriver")
 OUT_DIR = os.environ.get("KINDLING_UI_SCREENSHOTS") or os.path.join(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "target", "ui-screenshots")
 
+_MISSING = ("headless Chromium is not installed (need 'chromium' and 'chromedriver' on PATH; "
+            "run .ci/install-chromium or apt-get install chromium chromium-driver)")
+# CI sets KINDLING_REQUIRE_BROWSER=1: there a missing browser fails the test instead of skipping it.
+_REQUIRED = os.environ.get("KINDLING_REQUIRE_BROWSER") == "1"
+
 pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or CHROMEDRIVER is None,
-    reason="headless Chromium is not installed (need 'chromium' and 'chromedriver' on PATH; "
-           "run .ci/install-chromium or apt-get install chromium chromium-driver)")
+    (CHROMIUM is None or CHROMEDRIVER is None) and not _REQUIRED, reason=_MISSING)
 
 
 @pytest.fixture
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (python/requirements-dev.txt)")
+    if CHROMIUM is None or CHROMEDRIVER is None:
+        pytest.fail(_MISSING + ", and KINDLING_REQUIRE_BROWSER=1 requires it")
+    if _REQUIRED:
+        import selenium.webdriver as webdriver
+    else:
+        webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (python/requirements-dev.txt)")
     from selenium.webdriver.chrome.service import Service
 
     opts = webdriver.ChromeOptions()
