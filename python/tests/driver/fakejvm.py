@@ -357,6 +357,19 @@ class FakeContext:
         index = [(d, p) for d in parts for p in range(d.numPartitions())]
         kinds = {d.elementKind() for d in parts}
         kind = kinds.pop() if len(kinds) == 1 else "bytes"
+        partitioners = {d.partitioned_by for d in parts}
+        if len(partitioners) == 1 and None not in partitioners:
+            # As Spark's PartitionerAwareUnionRDD: partition i holds every part's partition i.
+            def aligned(p, stage):
+                out = []
+                for d in parts:
+                    out.extend(d.partition(p, stage))
+                return out
+
+            ds = FakeDataset(self, kind, parts[0].numPartitions(), aligned,
+                             "PartitionerAwareUnionDataset", parts)
+            ds.partitioned_by = parts[0].partitioned_by
+            return ds
         return FakeDataset(self, kind, len(index), lambda p, s: index[p][0].partition(index[p][1], s),
                            "UnionDataset", parts)
 

@@ -1,6 +1,7 @@
 """Behaviours a PySpark program sees, with the expected values taken from pip pyspark 4.2.1
 (each test says what PySpark gives; ``fidelity/differential.sh`` compares random pipelines
 against the real library)."""
+import operator
 import os
 import pickle
 import subprocess
@@ -553,3 +554,15 @@ def test_unpicklable_instance_of_a_bound_method_is_named(sc):
         sc.parallelize([1]).map(holder.__call__).collect()
     assert str(info.value).endswith(
         "(the attribute 'lock' of the _CallableWithLock object whose method is used as a function)")
+
+
+def test_union_of_rdds_partitioned_the_same_way_keeps_the_partitions(sc):
+    # Found by the differential tests (fake backend): Spark's union of RDDs with one partitioner
+    # is partition-aware, so pyspark 4.2.1 gives 1 partition for this cogroup, not 2.
+    empty = sc.parallelize([], 1).keyBy(lambda x: x % 2).aggregateByKey(0, operator.add, operator.add)
+    assert empty.cogroup(empty.filter(lambda kv: kv[1] > 0)).getNumPartitions() == 1
+    reduced = sc.parallelize(range(10), 2).map(lambda x: (x % 3, x)).reduceByKey(operator.add, 3)
+    evens = reduced.filter(lambda kv: kv[1] % 2 == 0)
+    union = reduced.union(evens)
+    assert union.getNumPartitions() == 3
+    assert union.glom().collect() == [a + b for a, b in zip(reduced.glom().collect(), evens.glom().collect())]
