@@ -40,6 +40,7 @@ class _StubContext:
         self._entry = entry_point
         self._temp = tempfile.mkdtemp(prefix="kindling-tck-driver-")
         self.worker_envs = []
+        self.local_properties = {}
 
     def conf(self):
         return {}
@@ -63,6 +64,13 @@ class _StubContext:
 
     def partitionBy(self, dataset, num_partitions, partition_func_id):
         return _StubDataset()
+
+    def setLocalProperty(self, key, value):
+        # The driver keeps Spark's call site ("collect at app.py:12") as a local property.
+        self.local_properties[key] = value
+
+    def getLocalProperty(self, key):
+        return self.local_properties.get(key)
 
     def stop(self):
         pass
