@@ -307,16 +307,30 @@ def install_kindling_accumulator_recorder():
         return orig_serve(self, _RecordingConn(conn, log))
 
     orig_read_secret = getattr(AccumulatorServer, "_read_secret", None)
+    orig_start_serving = getattr(AccumulatorServer, "_start_serving", None)
+    reading = {}  # id(conn) -> the accept loop's [bytes so far, deadline] while _read_secret runs
+
+    def _secret_event(self, got):
+        return {"dir": "in", "secret": True, "len": len(got), "matches": got == self.secret}
+
+    def _start_serving(self, conn):
+        # The accept loop hands a connection on from inside _read_secret, before _serve's thread
+        # starts: the log (with the bytes the loop read as the secret) must exist before that.
+        state = reading.pop(id(conn), None)
+        if state is not None:
+            log = {"events": [_secret_event(self, state[0])], "secretSeen": True}
+            ACCUMULATOR_LOGS.append(log)
+            secret_logs[id(conn)] = log
+        return orig_start_serving(self, conn)
 
     def _read_secret(self, sel, pending, conn):
         state = pending.get(conn)
+        if state is not None:
+            reading[id(conn)] = state
         orig_read_secret(self, sel, pending, conn)
-        if state is not None and conn not in pending:  # secret complete, wrong, or cut off
-            got = state[0]
-            log = {"events": [{"dir": "in", "secret": True, "len": len(got),
-                               "matches": got == self.secret}], "secretSeen": True}
-            ACCUMULATOR_LOGS.append(log)
-            secret_logs[id(conn)] = log
+        if reading.pop(id(conn), None) is not None and conn not in pending:
+            # closed without being served: a wrong secret, or cut off
+            ACCUMULATOR_LOGS.append({"events": [_secret_event(self, state[0])], "secretSeen": True})
 
     def _read_exactly(self, conn, n, *args, **kwargs):
         data = orig_read(self, conn, n, *args, **kwargs)
@@ -332,8 +346,9 @@ def install_kindling_accumulator_recorder():
 
     AccumulatorServer._serve = _serve
     AccumulatorServer._read_exactly = _read_exactly
-    if orig_read_secret is not None:
+    if orig_read_secret is not None and orig_start_serving is not None:
         AccumulatorServer._read_secret = _read_secret
+        AccumulatorServer._start_serving = _start_serving
 
 
 ACCUMULATOR_LOGS = []
