@@ -10,6 +10,9 @@ composed command pickled (WRK-8.1) and handed to ``pythonDataset``::
       .partitionBy(n)           add_shuffle_key (WRK-10.1) -> KindlingContext.partitionBy
       .mapPartitions(h)         PipelinedRDD over the shuffled Dataset
       .collect()                collectAndServe -> one-shot server (WRK-9.1, 9.2)
+
+Implements WRK-8.1 (the composed command tuple a PipelinedRDD pickles), WRK-10.1 (add_shuffle_key's
+8-byte key frame before each pickled group) and WRK-10.3 (portable_hash).
 """
 import bisect
 import copy

@@ -16,6 +16,9 @@ Differences from PySpark, all on malformed input only: a frame length is checked
 ``max_frame_bytes`` before it is read (WRK-5.4), a negative length that is not END_OF_DATA_SECTION
 or NULL is rejected (WRK-5.3; PySpark would read to the end of the stream), and end of stream
 inside a frame raises ``ProtocolError`` instead of silently ending the stream (WRK-5.5).
+
+Implements WRK-5.7 (input read up to END_OF_DATA_SECTION, NULL as None) and WRK-8.4 to WRK-8.8:
+the worker and the driver share these classes, as PySpark's do.
 """
 import itertools
 import marshal

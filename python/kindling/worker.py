@@ -21,6 +21,11 @@ worker modules whose name starts with ``pyspark``; PySpark 3.5's ignores the set
 ``pyspark`` is importable, broadcasts, accumulators, the task context and SparkFiles are mirrored
 into PySpark's registries (see ``kindling.worker_util``), and the wire profile follows
 ``pyspark.__version__`` unless ``KINDLING_PROTOCOL_PROFILE`` says otherwise.
+
+Implements WRK-3.4 (a simple-mode worker connects back, authenticates, writes its pid and serves
+one task), WRK-4.4.2 (the SparkFiles root, with it and every include importable), WRK-7.5 (a failed exception
+frame write ends the worker quietly: the JVM has gone), WRK-8.2 (the command, or the broadcast
+holding it) and WRK-8.3 (dump_stream of func over load_stream).
 """
 import faulthandler
 import importlib
