@@ -399,8 +399,13 @@ class RDD:
         a shuffle, spilling to disk when ``spark.python.worker.memory`` is exceeded."""
         if numPartitions is None:
             numPartitions = self._defaultReducePartitions()
-        memory = self._memory_limit()
         agg = Aggregator(createCombiner, mergeValue, mergeCombiners)
+        return self._combine_shuffle_merge(agg, numPartitions, partitionFunc, ExternalMerger)
+
+    def _combine_shuffle_merge(self, agg, numPartitions, partitionFunc, merger_class):
+        """combineByKey's and groupByKey's plan: combine each partition's values (a merger at 90%
+        of the worker memory), shuffle the combiners by key, merge them with ``merger_class``."""
+        memory = self._memory_limit()
 
         def combine_locally(iterator):
             merger = ExternalMerger(agg, memory * 0.9)
@@ -411,7 +416,7 @@ class RDD:
         shuffled = locally.partitionBy(numPartitions, partitionFunc)
 
         def merge_combiners(iterator):
-            merger = ExternalMerger(agg, memory)
+            merger = merger_class(agg, memory)
             merger.mergeCombiners(iterator)
             return merger.items()
 
@@ -449,23 +454,9 @@ class RDD:
             a.extend(b)
             return a
 
-        memory = self._memory_limit()
         agg = Aggregator(create, merge_value, merge_combiners)
-
-        def combine(iterator):
-            merger = ExternalMerger(agg, memory * 0.9)
-            merger.mergeValues(iterator)
-            return merger.items()
-
-        locally = self.mapPartitions(combine, preservesPartitioning=True)
-        shuffled = locally.partitionBy(numPartitions, partitionFunc)
-
-        def group(iterator):
-            merger = ExternalGroupBy(agg, memory)
-            merger.mergeCombiners(iterator)
-            return merger.items()
-
-        return shuffled.mapPartitions(group, True).mapValues(ResultIterable)
+        return self._combine_shuffle_merge(agg, numPartitions, partitionFunc,
+                                           ExternalGroupBy).mapValues(ResultIterable)
 
     def groupBy(self, f, numPartitions=None, partitionFunc=portable_hash):
         return self.map(lambda x: (f(x), x)).groupByKey(numPartitions, partitionFunc)

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -58,7 +59,7 @@ public final class KindlingContext {
   private final EventLog eventLog;
   private AccumulatorForwarder accumulators;
   private final dev.kindling.gateway.ui.UiServer ui;
-  private volatile boolean stopped;
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
   KindlingContext(ContextConf conf, Runnable onStop) {
     this.conf = conf;
@@ -154,16 +155,13 @@ public final class KindlingContext {
   }
 
   public boolean isStopped() {
-    return stopped;
+    return stopped.get();
   }
 
   /** Stops jobs, workers and the engine, deletes the scratch directory; idempotent. */
   public void stop() {
-    synchronized (this) {
-      if (stopped) {
-        return;
-      }
-      stopped = true;
+    if (!stopped.compareAndSet(false, true)) {
+      return;
     }
     // Workers first: a running task then fails at once instead of holding up the engine's stop,
     // and no new worker starts because stopped is already set.
@@ -448,7 +446,7 @@ public final class KindlingContext {
     // Called on the task's slot thread, which belongs to one executor.
     WorkerFactories workers =
         executors.computeIfAbsent(Engine.currentExecutorId(), id -> new WorkerFactories(bridgeConfig));
-    if (stopped) {
+    if (stopped.get()) {
       // stop() may have passed this executor's entry already: close what this call added.
       workers.close();
       checkRunning();
@@ -595,7 +593,7 @@ public final class KindlingContext {
   }
 
   private void checkRunning() {
-    if (stopped) {
+    if (stopped.get()) {
       throw new KindlingException("the context has been stopped");
     }
   }
