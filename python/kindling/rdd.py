@@ -787,17 +787,8 @@ class RDD:
 
     def fold(self, zeroValue, op):
         """Folds each partition from ``zeroValue``, then the partial results (also from
-        ``zeroValue``) on the driver."""
-        op = fail_on_stopiteration(op)
-
-        def func(iterator):
-            acc = zeroValue
-            for obj in iterator:
-                acc = op(acc, obj)
-            yield acc
-
-        vals = self.mapPartitions(func).collect()
-        return reduce(op, vals, zeroValue)
+        ``zeroValue``) on the driver: ``aggregate`` with ``op`` on both levels."""
+        return self.aggregate(zeroValue, op, op)
 
     def aggregate(self, zeroValue, seqOp, combOp):
         seqOp = fail_on_stopiteration(seqOp)
