@@ -111,6 +111,17 @@ def _take_up_to(n):
     return take
 
 
+def _key_sorter(memory, keyfunc, ascending):
+    """The per-partition sort of sortByKey and repartitionAndSortWithinPartitions: pairs by
+    ``keyfunc(key)``, spilling past 90% of the worker memory."""
+
+    def sort_partition(iterator):
+        sort = ExternalSorter(memory * 0.9).sorted
+        return iter(sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=(not ascending)))
+
+    return sort_partition
+
+
 class RDD:
     """A dataset of Python objects, split into partitions computed by Python workers."""
 
@@ -623,11 +634,7 @@ class RDD:
                                            ascending=True, keyfunc=lambda x: x):
         if numPartitions is None:
             numPartitions = self._defaultReducePartitions()
-        memory = self._memory_limit()
-
-        def sort_partition(iterator):
-            sort = ExternalSorter(memory * 0.9).sorted
-            return iter(sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=(not ascending)))
+        sort_partition = _key_sorter(self._memory_limit(), keyfunc, ascending)
 
         return self.partitionBy(numPartitions, partitionFunc).mapPartitions(sort_partition, True)
 
@@ -636,11 +643,7 @@ class RDD:
         keys per partition), then sorts each partition (spilling when memory is short)."""
         if numPartitions is None:
             numPartitions = self._defaultReducePartitions()
-        memory = self._memory_limit()
-
-        def sort_partition(iterator):
-            sort = ExternalSorter(memory * 0.9).sorted
-            return iter(sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=(not ascending)))
+        sort_partition = _key_sorter(self._memory_limit(), keyfunc, ascending)
 
         if numPartitions == 1:
             rdd = self.coalesce(1) if self.getNumPartitions() > 1 else self
