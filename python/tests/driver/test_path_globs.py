@@ -22,6 +22,7 @@ PYSPARK_4_2_1 = {
     "whole_brace": [["D/a.txt", "a1\na2\n"], ["D/b.txt", "b1\n"]],
     "whole_list": [["D/a.txt", "a1\na2\n"], ["D/b.txt", "b1\n"], ["D/c.txt", "c1\n"]],
     "whole_mapped": [["a.txt", 6], ["b.txt", 3]],
+    "whole_partitions": [1, 2, 2, 3],
 }
 
 _PROGRAM = '''
@@ -50,6 +51,8 @@ def run(sc, d):
         # the (path, content) pairs as a Python function's input
         "whole_mapped": sorted(sc.wholeTextFiles(d + "/{a,b}.txt")
                                .map(lambda kv: [kv[0].rsplit("/", 1)[1], len(kv[1])]).collect()),
+        # files packed by size into partitions (the gateway's old copy made min(m, files))
+        "whole_partitions": [sc.wholeTextFiles(d, m).getNumPartitions() for m in (1, 2, 3, 5)],
     }
     try:
         sc.wholeTextFiles(d + "/{x,y}.txt").collect()
