@@ -20,6 +20,9 @@ is exchanged: the socket file's permissions guard it, as in PySpark. An update f
 id the driver does not know is skipped, as PySpark 4.x does (an accumulator of a stopped context).
 This is the driver's only update server; ``kindling.accumulators._start_update_server`` (PySpark's
 name) builds one.
+
+Implements WRK-10.5 (exactly the secret's length read, compared in constant time) and WRK-10.8
+(secrets read by the accept loop's selector, not a thread per connection).
 """
 import collections
 import hmac

@@ -7,6 +7,8 @@ plain pickle of the value (loaded lazily on first ``value``) or from the JVM's d
 
 The driver side (creating a broadcast through the gateway, unpersist, destroy) plugs in through
 ``Broadcast._driver_init`` and the ``_jbroadcast`` / ``_pickle_registry`` attributes.
+
+Implements WRK-10.6: ``Broadcast.dump`` writes exactly one plain pickle of the value, unframed.
 """
 import gc
 import pickle

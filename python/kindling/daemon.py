@@ -14,6 +14,12 @@
 
 The daemon is in its own process group. SIGTERM or end of stream on stdin terminates every
 child, reaps them and exits; SIGCHLD reaps finished children as they go, so none stays a zombie.
+
+Implements WRK-3.6 (own process group, loopback listener, port on stdout), WRK-3.8 (one forked
+child per connection), WRK-3.10 (a pid on stdin kills that worker, end of stdin kills all),
+WRK-3.13 (with reuse a child serves the next task on the same connection, with no new pid or
+authentication, else reads to end of stream and exits) and WRK-3.18 (a bound on connections
+still authenticating).
 """
 import errno
 import gc

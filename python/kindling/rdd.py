@@ -10,6 +10,9 @@ composed command pickled (WRK-8.1) and handed to ``pythonDataset``::
       .partitionBy(n)           add_shuffle_key (WRK-10.1) -> KindlingContext.partitionBy
       .mapPartitions(h)         PipelinedRDD over the shuffled Dataset
       .collect()                collectAndServe -> one-shot server (WRK-9.1, 9.2)
+
+Implements WRK-8.1 (the composed command tuple a PipelinedRDD pickles), WRK-10.1 (add_shuffle_key's
+8-byte key frame before each pickled group) and WRK-10.3 (portable_hash).
 """
 import bisect
 import copy
@@ -106,6 +109,17 @@ def _take_up_to(n):
     def take(iterator):
         return itertools.islice(iterator, n)
     return take
+
+
+def _key_sorter(memory, keyfunc, ascending):
+    """The per-partition sort of sortByKey and repartitionAndSortWithinPartitions: pairs by
+    ``keyfunc(key)``, spilling past 90% of the worker memory."""
+
+    def sort_partition(iterator):
+        sort = ExternalSorter(memory * 0.9).sorted
+        return iter(sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=(not ascending)))
+
+    return sort_partition
 
 
 class RDD:
@@ -425,8 +439,13 @@ class RDD:
         a shuffle, spilling to disk when ``spark.python.worker.memory`` is exceeded."""
         if numPartitions is None:
             numPartitions = self._defaultReducePartitions()
-        memory = self._memory_limit()
         agg = Aggregator(createCombiner, mergeValue, mergeCombiners)
+        return self._combine_shuffle_merge(agg, numPartitions, partitionFunc, ExternalMerger)
+
+    def _combine_shuffle_merge(self, agg, numPartitions, partitionFunc, merger_class):
+        """combineByKey's and groupByKey's plan: combine each partition's values (a merger at 90%
+        of the worker memory), shuffle the combiners by key, merge them with ``merger_class``."""
+        memory = self._memory_limit()
 
         def combine_locally(iterator):
             merger = ExternalMerger(agg, memory * 0.9)
@@ -437,7 +456,7 @@ class RDD:
         shuffled = locally.partitionBy(numPartitions, partitionFunc)
 
         def merge_combiners(iterator):
-            merger = ExternalMerger(agg, memory)
+            merger = merger_class(agg, memory)
             merger.mergeCombiners(iterator)
             return merger.items()
 
@@ -475,23 +494,9 @@ class RDD:
             a.extend(b)
             return a
 
-        memory = self._memory_limit()
         agg = Aggregator(create, merge_value, merge_combiners)
-
-        def combine(iterator):
-            merger = ExternalMerger(agg, memory * 0.9)
-            merger.mergeValues(iterator)
-            return merger.items()
-
-        locally = self.mapPartitions(combine, preservesPartitioning=True)
-        shuffled = locally.partitionBy(numPartitions, partitionFunc)
-
-        def group(iterator):
-            merger = ExternalGroupBy(agg, memory)
-            merger.mergeCombiners(iterator)
-            return merger.items()
-
-        return shuffled.mapPartitions(group, True).mapValues(ResultIterable)
+        return self._combine_shuffle_merge(agg, numPartitions, partitionFunc,
+                                           ExternalGroupBy).mapValues(ResultIterable)
 
     def groupBy(self, f, numPartitions=None, partitionFunc=portable_hash):
         return self.map(lambda x: (f(x), x)).groupByKey(numPartitions, partitionFunc)
@@ -658,11 +663,7 @@ class RDD:
                                            ascending=True, keyfunc=lambda x: x):
         if numPartitions is None:
             numPartitions = self._defaultReducePartitions()
-        memory = self._memory_limit()
-
-        def sort_partition(iterator):
-            sort = ExternalSorter(memory * 0.9).sorted
-            return iter(sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=(not ascending)))
+        sort_partition = _key_sorter(self._memory_limit(), keyfunc, ascending)
 
         return self.partitionBy(numPartitions, partitionFunc).mapPartitions(sort_partition, True)
 
@@ -671,11 +672,7 @@ class RDD:
         keys per partition), then sorts each partition (spilling when memory is short)."""
         if numPartitions is None:
             numPartitions = self._defaultReducePartitions()
-        memory = self._memory_limit()
-
-        def sort_partition(iterator):
-            sort = ExternalSorter(memory * 0.9).sorted
-            return iter(sort(iterator, key=lambda kv: keyfunc(kv[0]), reverse=(not ascending)))
+        sort_partition = _key_sorter(self._memory_limit(), keyfunc, ascending)
 
         if numPartitions == 1:
             rdd = self.coalesce(1) if self.getNumPartitions() > 1 else self
@@ -822,17 +819,8 @@ class RDD:
 
     def fold(self, zeroValue, op):
         """Folds each partition from ``zeroValue``, then the partial results (also from
-        ``zeroValue``) on the driver."""
-        op = fail_on_stopiteration(op)
-
-        def func(iterator):
-            acc = zeroValue
-            for obj in iterator:
-                acc = op(acc, obj)
-            yield acc
-
-        vals = self.mapPartitions(func).collect()
-        return reduce(op, vals, zeroValue)
+        ``zeroValue``) on the driver: ``aggregate`` with ``op`` on both levels."""
+        return self.aggregate(zeroValue, op, op)
 
     def aggregate(self, zeroValue, seqOp, combOp):
         seqOp = fail_on_stopiteration(seqOp)

@@ -16,6 +16,9 @@ Differences from PySpark, all on malformed input only: a frame length is checked
 ``max_frame_bytes`` before it is read (WRK-5.4), a negative length that is not END_OF_DATA_SECTION
 or NULL is rejected (WRK-5.3; PySpark would read to the end of the stream), and end of stream
 inside a frame raises ``ProtocolError`` instead of silently ending the stream (WRK-5.5).
+
+Implements WRK-5.7 (input read up to END_OF_DATA_SECTION, NULL as None) and WRK-8.4 to WRK-8.8:
+the worker and the driver share these classes, as PySpark's do.
 """
 import itertools
 import marshal
@@ -131,6 +134,22 @@ def _special_in_data(code):
     raise ProtocolError("WRK-5.3", "unexpected special length %d in a data stream" % code)
 
 
+def _frame_bodies(stream, max_bytes):
+    """The frame bodies of a load_stream, None for NULL, up to END_OF_DATA_SECTION or a clean end
+    of stream (WRK-5.7); the decoder is called inline, this loop being every record's path."""
+    while True:
+        try:
+            body = read_frame(stream, max_bytes)
+        except EOFError:
+            return
+        if body.__class__ is int:
+            try:
+                body = _special_in_data(body)
+            except EOFError:
+                return
+        yield body
+
+
 class Serializer:
     """Turns a stream of objects into bytes and back. Equal when of the same class with the same
     attributes (PySpark compares serializers to decide whether a reserialization is needed)."""
@@ -182,24 +201,11 @@ class FramedSerializer(Serializer):
                 return
 
     def _load_frames(self, stream):
-        # The per-record loop of every worker and collect stream: local bindings, no call layers
+        # The per-record loop of every worker and collect stream: local bindings, one generator
         # between the frame decoder and ``loads``.
         loads = self.loads
-        max_bytes = self.max_frame_bytes
-        while True:
-            try:
-                body = read_frame(stream, max_bytes)
-            except EOFError:
-                return
-            if body.__class__ is int:
-                try:
-                    body = _special_in_data(body)
-                except EOFError:
-                    return
-                if body is None:
-                    yield None
-                    continue
-            yield loads(body)
+        for body in _frame_bodies(stream, self.max_frame_bytes):
+            yield None if body is None else loads(body)
 
     def _write_with_length(self, obj, stream):
         serialized = self.dumps(obj)
@@ -446,18 +452,9 @@ class UTF8Deserializer(Serializer):
         return body.decode("utf-8") if self.use_unicode else body
 
     def load_stream(self, stream):
-        max_bytes = self.max_frame_bytes
         use_unicode = self.use_unicode
-        while True:
-            try:
-                body = read_frame(stream, max_bytes)
-            except EOFError:
-                return
-            if body.__class__ is int:
-                try:
-                    body = _special_in_data(body)
-                except EOFError:
-                    return
+        for body in _frame_bodies(stream, self.max_frame_bytes):
+            if body is None:
                 yield None
             elif use_unicode:
                 yield body.decode("utf-8")

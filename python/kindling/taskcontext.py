@@ -1,25 +1,8 @@
 """``TaskContext``: what a running task knows about itself (WRK-4.3)."""
 
+from kindling.resource.information import ResourceInformation
+
 __all__ = ["TaskContext", "ResourceInformation"]
-
-
-class ResourceInformation:
-    """A resource (for example GPUs) given to a task: its name and addresses."""
-
-    def __init__(self, name, addresses):
-        self._name = name
-        self._addresses = list(addresses)
-
-    @property
-    def name(self):
-        return self._name
-
-    @property
-    def addresses(self):
-        return self._addresses
-
-    def __repr__(self):
-        return "ResourceInformation(%r, %r)" % (self._name, self._addresses)
 
 
 class TaskContext:

@@ -21,6 +21,11 @@ worker modules whose name starts with ``pyspark``; PySpark 3.5's ignores the set
 ``pyspark`` is importable, broadcasts, accumulators, the task context and SparkFiles are mirrored
 into PySpark's registries (see ``kindling.worker_util``), and the wire profile follows
 ``pyspark.__version__`` unless ``KINDLING_PROTOCOL_PROFILE`` says otherwise.
+
+Implements WRK-3.4 (a simple-mode worker connects back, authenticates, writes its pid and serves
+one task), WRK-4.4.2 (the SparkFiles root, with it and every include importable), WRK-7.5 (a failed exception
+frame write ends the worker quietly: the JVM has gone), WRK-8.2 (the command, or the broadcast
+holding it) and WRK-8.3 (dump_stream of func over load_stream).
 """
 import faulthandler
 import importlib
@@ -37,14 +42,10 @@ from kindling.files import SparkFiles
 from kindling.protocol.constants import Env, EvalTypes, SpecialLengths
 from kindling.protocol.errors import ProtocolError
 from kindling.protocol.frames import frame_input
-from kindling.protocol.header import (
-    AddedBroadcast, BroadcastSection, DecryptionServer, ResourceInfo, TaskContextInfo, TaskHeader,
-    decode_task_header,
-)
+from kindling.protocol.header import decode_task_header
 from kindling.protocol.limits import DEFAULT_LIMITS
 from kindling.protocol.output import Spill, Timing, WorkerOutputEncoder
 from kindling.protocol.profiles import Profile
-from kindling.protocol.wire import WireReader
 from kindling.serializers import CPickleSerializer, read_int, read_long, write_int
 from kindling.taskcontext import ResourceInformation, TaskContext
 
@@ -268,63 +269,16 @@ def _decode_header_spark_3_5(infile, limits=DEFAULT_LIMITS):
     """Reads a spark-3.5 header (WRK-4.1 .. 4.9, layout of WRK-4.3.1) and fetches decryption-server
     broadcasts as soon as their ids are read: Spark 3.5's JVM writes the eval type and the command
     only after that exchange, so reading the whole header first would deadlock. Returns
-    ``(header, fetched)``. Same bounds and rule ids as ``kindling.protocol.header``.
+    ``(header, fetched)``. The decoding is ``kindling.protocol.header``'s, fetching in its
+    ``on_broadcasts`` hook.
 
         | i32 split | utf pyVer | bool barrier | i32 port | blob secret | i32 stage | i32 part |
         | i32 attempt | i64 tid | i32 cpus | resources | props | utf files | includes |
         | broadcasts [exchange with the decryption server here] | i32 evalType | blob command |
     """
-    r = WireReader(infile)
-
-    def utf(field):
-        return r.read_utf(limits.max_header_string_bytes, "WRK-4.9", field)
-
-    def count(field):
-        return r.read_count(limits.max_header_count, "WRK-4.9", field)
-
-    split = r.read_int("split index")
-    if split == -1:
-        return TaskHeader(split_index=-1), {}
-    python_version = utf("python version")
-    is_barrier = r.read_bool("isBarrier")
-    port = r.read_int("barrier port")
-    try:
-        secret = r.read_blob(limits.max_header_string_bytes, "WRK-4.9", "barrier secret").decode("utf-8")
-    except UnicodeDecodeError:
-        raise ProtocolError("WRK-1.3", "barrier secret is not valid UTF-8") from None
-    stage_id = r.read_int("stageId")
-    partition_id = r.read_int("partitionId")
-    attempt_number = r.read_int("attemptNumber")
-    task_attempt_id = r.read_long("taskAttemptId")
-    cpus = r.read_int("cpus")
-    resources = {}
-    for _ in range(count("resource count")):
-        key = utf("resource key")
-        name = utf("resource name")
-        resources[key] = ResourceInfo(name, [utf("resource address") for _ in range(count("resource address count"))])
-    props = {}
-    for _ in range(count("local property count")):
-        key = utf("local property key")
-        props[key] = utf("local property value")
-    context = TaskContextInfo(is_barrier, port, secret, stage_id, partition_id, attempt_number,
-                              task_attempt_id, cpus, resources, props)
-    files_dir = utf("spark files dir")
-    includes = [utf("python include") for _ in range(count("python include count"))]
-    needs_server = r.read_bool("needsDecryptionServer")
-    n = count("broadcast count")
-    server = DecryptionServer(r.read_int("decryption server port"), utf("decryption server secret")) \
-        if needs_server else None
-    section = BroadcastSection(server, [], [])
-    for _ in range(n):
-        value = r.read_long("broadcast id")
-        if value < 0:
-            section.removed.append(-value - 1)
-        else:
-            section.added.append(AddedBroadcast(value, None if server else utf("broadcast path")))
-    fetched = _fetch_decrypted(section)
-    eval_type = r.read_int("eval type")
-    command = r.read_blob(limits.max_header_string_bytes, "WRK-4.9", "command")
-    header = TaskHeader(split, python_version, context, files_dir, includes, section, eval_type, {}, {}, command)
+    fetched = {}
+    header = decode_task_header(infile, Profile.SPARK_3_5, limits,
+                                on_broadcasts=lambda section: fetched.update(_fetch_decrypted(section)))
     return header, fetched
 
 

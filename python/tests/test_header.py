@@ -285,3 +285,9 @@ def test_WRK_4_3_4_non_barrier_context_per_profile():
         assert (ctx.is_barrier, ctx.conn_info, ctx.secret) == (False, conn_info, secret)
         header = TaskHeader(3, "3.11", ctx, "/f", [], BroadcastSection(), 0, {}, {}, COMMAND)
         assert decode_task_header(stream(encode_task_header_bytes(header, profile)), profile) == header
+
+
+def test_on_broadcasts_is_refused_inside_an_init_message():
+    # The hook exists for Spark 3.5's streamed header; an init message is read whole first.
+    with pytest.raises(ValueError, match="on_broadcasts"):
+        decode_task_header(io.BytesIO(b""), Profile.SPARK_4_3, on_broadcasts=lambda section: None)

@@ -204,12 +204,16 @@ def read_init_message(infile, limits=DEFAULT_LIMITS):
     return r.read_exact(n, "init message")
 
 
-def decode_task_header(infile, profile=Profile.DEFAULT, limits=DEFAULT_LIMITS):
+def decode_task_header(infile, profile=Profile.DEFAULT, limits=DEFAULT_LIMITS, on_broadcasts=None):
     """Reads one task header for ``profile`` (WRK-4.1 .. WRK-4.9; on spark-4.3 from an init
-    message, WRK-4.10)."""
+    message, WRK-4.10). ``on_broadcasts(section)``, when given, runs as soon as the broadcast
+    section is read, before the rest: Spark 3.5's JVM writes the eval type and the command only
+    after the worker fetched decryption-server broadcasts."""
     profile = Profile.parse(profile)
     if not profile.init_message:
-        return _decode_body(infile, profile, limits)
+        return _decode_body(infile, profile, limits, on_broadcasts)
+    if on_broadcasts is not None:
+        raise ValueError("on_broadcasts needs a profile without an init message")
     body = read_init_message(infile, limits)
     stream = io.BytesIO(body)
     try:
@@ -227,7 +231,7 @@ def decode_task_header(infile, profile=Profile.DEFAULT, limits=DEFAULT_LIMITS):
     return header
 
 
-def _decode_body(infile, profile, limits):
+def _decode_body(infile, profile, limits, on_broadcasts=None):
     h = _HeaderReader(infile, limits)
     r = h.r
     split = r.read_int("split index")
@@ -241,6 +245,8 @@ def _decode_body(infile, profile, limits):
     files_dir = h.utf("spark files dir")
     includes = [h.utf("python include") for _ in range(h.count("python include count"))]
     broadcasts = _decode_broadcasts(h)
+    if on_broadcasts is not None:
+        on_broadcasts(broadcasts)
     eval_type = r.read_int("eval type")
     runner_conf, eval_conf = {}, {}
     if profile.has_conf_maps:

@@ -30,7 +30,20 @@ def _new_id():
         return next(_next_id)
 
 
-class ResourceProfile:
+class _Requests:
+    """``taskResources`` and ``executorResources`` of a profile and of its builder: copies of the
+    requests by resource name."""
+
+    @property
+    def taskResources(self):
+        return dict(self._task_resource_requests)
+
+    @property
+    def executorResources(self):
+        return dict(self._executor_resource_requests)
+
+
+class ResourceProfile(_Requests):
     """Executor and task requests of a stage; ``id`` is known once a context exists."""
 
     def __init__(self, _java_resource_profile=None, _exec_req=None, _task_req=None, _id=None):
@@ -47,14 +60,6 @@ class ResourceProfile:
                 raise RuntimeError("SparkContext must be created to get the profile id.")
             return self._id
 
-    @property
-    def taskResources(self):
-        return dict(self._task_resource_requests)
-
-    @property
-    def executorResources(self):
-        return dict(self._executor_resource_requests)
-
     def _is_task_only(self):
         # Spark's builder makes a TaskResourceProfile when no executor resource is asked for.
         return not self._executor_resource_requests
@@ -68,7 +73,7 @@ class ResourceProfile:
                                _task_req=self._task_resource_requests, _id=_new_id())
 
 
-class ResourceProfileBuilder:
+class ResourceProfileBuilder(_Requests):
     """Collects requests with ``require`` and makes a profile with ``build`` (a property, as in
     PySpark)."""
 
@@ -91,14 +96,6 @@ class ResourceProfileBuilder:
 
     def clearTaskResourceRequests(self):
         self._task_resource_requests = {}
-
-    @property
-    def taskResources(self):
-        return dict(self._task_resource_requests)
-
-    @property
-    def executorResources(self):
-        return dict(self._executor_resource_requests)
 
     @property
     def build(self):

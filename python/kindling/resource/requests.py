@@ -8,14 +8,12 @@ __all__ = ["ExecutorResourceRequest", "ExecutorResourceRequests", "TaskResourceR
            "TaskResourceRequests"]
 
 
-class ExecutorResourceRequest:
-    """One executor resource: name, amount, discovery script and vendor."""
+class _ResourceRequest:
+    """A resource's name and amount, what executor and task requests have in common."""
 
-    def __init__(self, resourceName, amount, discoveryScript="", vendor=""):
+    def __init__(self, resourceName, amount):
         self._name = resourceName
         self._amount = amount
-        self._discovery_script = discoveryScript
-        self._vendor = vendor
 
     @property
     def resourceName(self):
@@ -24,6 +22,15 @@ class ExecutorResourceRequest:
     @property
     def amount(self):
         return self._amount
+
+
+class ExecutorResourceRequest(_ResourceRequest):
+    """One executor resource: name, amount, discovery script and vendor."""
+
+    def __init__(self, resourceName, amount, discoveryScript="", vendor=""):
+        super().__init__(resourceName, amount)
+        self._discovery_script = discoveryScript
+        self._vendor = vendor
 
     @property
     def discoveryScript(self):
@@ -76,20 +83,11 @@ class ExecutorResourceRequests:
         return dict(self._executor_resources)
 
 
-class TaskResourceRequest:
+class TaskResourceRequest(_ResourceRequest):
     """One task resource: name and (fractional) amount."""
 
     def __init__(self, resourceName, amount):
-        self._name = resourceName
-        self._amount = float(amount)
-
-    @property
-    def resourceName(self):
-        return self._name
-
-    @property
-    def amount(self):
-        return self._amount
+        super().__init__(resourceName, float(amount))
 
 
 class TaskResourceRequests:

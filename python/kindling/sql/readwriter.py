@@ -70,7 +70,25 @@ _CSV_OPTIONS = ("sep", "delimiter", "header", "inferSchema", "quote", "escape", 
                 "samplingRatio", "lineSep")
 
 
-class DataFrameReader:
+class _OptionUtils:
+    """``format``, ``option`` and ``options`` of the reader and the writer (PySpark's OptionUtils
+    role): each returns ``self`` for chaining."""
+
+    def format(self, source):
+        self._format = source
+        return self
+
+    def option(self, key, value):
+        self._options.put(key, value)
+        return self
+
+    def options(self, **options):
+        for k, v in options.items():
+            self._options.put(k, v)
+        return self
+
+
+class DataFrameReader(_OptionUtils):
     """``spark.read``: ``format``/``schema``/``option(s)`` then ``load`` or ``text``/``json``/``csv``."""
 
     def __init__(self, spark):
@@ -78,10 +96,6 @@ class DataFrameReader:
         self._format = None
         self._schema = None
         self._options = _CaseInsensitiveOptions()
-
-    def format(self, source):
-        self._format = source
-        return self
 
     def schema(self, schema):
         if isinstance(schema, str):
@@ -93,15 +107,6 @@ class DataFrameReader:
                 "[NOT_STR_OR_STRUCT] Argument `schema` should be a str or StructType, got %s."
                 % type(schema).__name__, errorClass="NOT_STR_OR_STRUCT")
         self._schema = schema
-        return self
-
-    def option(self, key, value):
-        self._options.put(key, value)
-        return self
-
-    def options(self, **options):
-        for k, v in options.items():
-            self._options.put(k, v)
         return self
 
     def load(self, path=None, format=None, schema=None, **options):
@@ -367,7 +372,7 @@ def _write_with_crc(path, data):
         f.write(_hadoop_crc(data))
 
 
-class DataFrameWriter:
+class DataFrameWriter(_OptionUtils):
     """``df.write``: ``mode``/``format``/``option(s)`` then ``save`` or ``text``/``json``/``csv``."""
 
     def __init__(self, df):
@@ -386,19 +391,6 @@ class DataFrameWriter:
                 "include \"append\", \"overwrite\", \"ignore\", \"error\", \"errorifexists\", and "
                 "\"default\". SQLSTATE: 42000" % saveMode, errorClass="INVALID_SAVE_MODE")
         self._mode = _MODES[key]
-        return self
-
-    def format(self, source):
-        self._format = source
-        return self
-
-    def option(self, key, value):
-        self._options.put(key, value)
-        return self
-
-    def options(self, **options):
-        for k, v in options.items():
-            self._options.put(k, v)
         return self
 
     def partitionBy(self, *cols):

@@ -225,48 +225,39 @@ class ShortType(IntegralType):
         return "smallint"
 
 
-class DayTimeIntervalType(AtomicType):
+class _IntervalType(AtomicType):
+    """An interval over a range of its type's fields, ``startField`` to ``endField`` (codes of
+    ``_fields``, coarsest first); with neither given, the whole range."""
+    _fields = {}
+
+    def __init__(self, startField=None, endField=None):
+        first, last = min(self._fields), max(self._fields)
+        startField = first if startField is None and endField is None else startField
+        endField = last if endField is None and startField == first else (
+            startField if endField is None else endField)
+        self.startField, self.endField = startField, endField
+
+    def _str(self):
+        if self.startField == self.endField:
+            return "interval %s" % self._fields[self.startField]
+        return "interval %s to %s" % (self._fields[self.startField], self._fields[self.endField])
+
+    simpleString = jsonValue = _str
+
+    def __repr__(self):
+        return "%s(%d, %d)" % (self.__class__.__name__, self.startField, self.endField)
+
+
+class DayTimeIntervalType(_IntervalType):
     """``interval day to second`` (fields 0 = DAY .. 3 = SECOND)."""
     DAY, HOUR, MINUTE, SECOND = 0, 1, 2, 3
     _fields = {0: "day", 1: "hour", 2: "minute", 3: "second"}
 
-    def __init__(self, startField=None, endField=None):
-        startField = self.DAY if startField is None and endField is None else startField
-        endField = self.SECOND if endField is None and startField == self.DAY else (
-            startField if endField is None else endField)
-        self.startField, self.endField = startField, endField
 
-    def _str(self):
-        if self.startField == self.endField:
-            return "interval %s" % self._fields[self.startField]
-        return "interval %s to %s" % (self._fields[self.startField], self._fields[self.endField])
-
-    simpleString = jsonValue = _str
-
-    def __repr__(self):
-        return "DayTimeIntervalType(%d, %d)" % (self.startField, self.endField)
-
-
-class YearMonthIntervalType(AtomicType):
+class YearMonthIntervalType(_IntervalType):
     """``interval year to month`` (fields 0 = YEAR, 1 = MONTH)."""
     YEAR, MONTH = 0, 1
     _fields = {0: "year", 1: "month"}
-
-    def __init__(self, startField=None, endField=None):
-        startField = self.YEAR if startField is None and endField is None else startField
-        endField = self.MONTH if endField is None and startField == self.YEAR else (
-            startField if endField is None else endField)
-        self.startField, self.endField = startField, endField
-
-    def _str(self):
-        if self.startField == self.endField:
-            return "interval %s" % self._fields[self.startField]
-        return "interval %s to %s" % (self._fields[self.startField], self._fields[self.endField])
-
-    simpleString = jsonValue = _str
-
-    def __repr__(self):
-        return "YearMonthIntervalType(%d, %d)" % (self.startField, self.endField)
 
 
 class ArrayType(DataType):

@@ -1,11 +1,9 @@
 package dev.kindling.engine;
 
-import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Deque;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,19 +35,13 @@ final class CacheLocations {
    */
   void jobSubmitted(Dataset ds) {
     remembered.clear();
-    Set<Integer> visited = new HashSet<>();
-    Deque<Dataset> todo = new ArrayDeque<>();
-    todo.push(ds);
-    while (!todo.isEmpty()) {
-      Dataset d = todo.pop();
-      if (!visited.add(d.id())) {
-        continue;
-      }
+    Lineage.walk(ds, d -> {
+      List<Dataset> next = new ArrayList<>();
       if (d.storageLevel() != StorageLevel.NONE) {
         BitSet s = stored(d);
         remembered.put(d.id(), s);
         if (s.cardinality() == d.numPartitions()) {
-          continue;
+          return next;
         }
       }
       for (Dependency dep : d.dependencies()) {
@@ -59,9 +51,10 @@ final class CacheLocations {
             continue;
           }
         }
-        todo.push(dep.parent);
+        next.add(dep.parent);
       }
-    }
+      return next;
+    });
   }
 
   private BitSet stored(Dataset d) {

@@ -1,21 +1,15 @@
 package dev.kindling.engine;
 
 import java.util.Iterator;
-import java.util.List;
-import java.util.NoSuchElementException;
-import java.util.Optional;
 
 /**
  * Spark's PairwiseRDD: the Python side emits each pair as two frames, an 8-byte big-endian
  * partition key and the pickled pair, and this turns them back into keyed records. Implements
  * WRK-10.2 (with {@link Partitioner} for the placement).
  */
-final class PairwiseDataset extends Dataset {
-  private final Dataset parent;
-
+final class PairwiseDataset extends PerRecordDataset {
   PairwiseDataset(Dataset parent) {
-    super(parent.engine);
-    this.parent = parent;
+    super(parent);
   }
 
   @Override
@@ -24,48 +18,19 @@ final class PairwiseDataset extends Dataset {
   }
 
   @Override
-  public int numPartitions() {
-    return parent.numPartitions();
-  }
-
-  @Override
-  public Optional<Partitioner> partitioner() {
-    return parent.partitioner();
-  }
-
-  @Override
-  List<Dependency> dependencies() {
-    return List.of(Dependency.Narrow.oneToOne(parent));
-  }
-
-  @Override
-  Iterator<Object> compute(int p, TaskContext ctx) throws Exception {
-    Iterator<Object> in = parent.iterator(p, ctx);
-    return new Iterator<>() {
-      @Override
-      public boolean hasNext() {
-        return in.hasNext();
-      }
-
-      @Override
-      public Object next() {
-        if (!in.hasNext()) {
-          throw new NoSuchElementException();
-        }
-        Object key = in.next();
-        if (!(key instanceof byte[] k) || k.length != 8) {
-          throw new EngineException("PairwiseRDD: unexpected value: key frame must be 8 bytes, got " + describe(key));
-        }
-        if (!in.hasNext()) {
-          throw new EngineException("PairwiseRDD: unexpected value: odd number of frames, key without a payload");
-        }
-        Object value = in.next();
-        if (!(value instanceof byte[] v)) {
-          throw new EngineException("PairwiseRDD: unexpected value: payload must be a byte frame, got " + describe(value));
-        }
-        return new KeyedRecord(bigEndianLong(k), v);
-      }
-    };
+  Object nextRecord(Iterator<Object> in) {
+    Object key = in.next();
+    if (!(key instanceof byte[] k) || k.length != 8) {
+      throw new EngineException("PairwiseRDD: unexpected value: key frame must be 8 bytes, got " + describe(key));
+    }
+    if (!in.hasNext()) {
+      throw new EngineException("PairwiseRDD: unexpected value: odd number of frames, key without a payload");
+    }
+    Object value = in.next();
+    if (!(value instanceof byte[] v)) {
+      throw new EngineException("PairwiseRDD: unexpected value: payload must be a byte frame, got " + describe(value));
+    }
+    return new KeyedRecord(bigEndianLong(k), v);
   }
 
   static long bigEndianLong(byte[] b) {

@@ -6,28 +6,13 @@ import java.util.Iterator;
 import java.util.List;
 
 /** Records handed over by the driver, cut into slices exactly as Spark's ParallelCollectionRDD. */
-final class ParallelDataset extends Dataset {
+final class ParallelDataset extends SlicedDataset {
   private final List<Object> data;
-  private final int numSlices;
 
   ParallelDataset(Engine engine, List<?> data, int numSlices) {
-    super(engine);
-    if (numSlices < 1) {
-      throw new IllegalArgumentException("Positive number of partitions required, got " + numSlices);
-    }
+    super(engine, numSlices);
     // Records may be null (PySpark serves None as a NULL length), so no List.copyOf.
     this.data = Collections.unmodifiableList(new ArrayList<>(data));
-    this.numSlices = numSlices;
-  }
-
-  @Override
-  public int numPartitions() {
-    return numSlices;
-  }
-
-  @Override
-  List<Dependency> dependencies() {
-    return List.of();
   }
 
   @Override
@@ -36,6 +21,6 @@ final class ParallelDataset extends Dataset {
   }
 
   static int sliceStart(int i, long length, int numSlices) {
-    return (int) (i * length / numSlices);
+    return (int) slicePosition(i, length, numSlices);
   }
 }

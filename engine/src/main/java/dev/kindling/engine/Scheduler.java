@@ -1,10 +1,7 @@
 package dev.kindling.engine;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -150,22 +147,17 @@ final class Scheduler {
 
   private List<Stage> parentStages(Dataset ds, Map<Integer, Stage> byShuffle) {
     Set<Stage> parents = new LinkedHashSet<>();
-    Set<Integer> visited = new HashSet<>();
-    Deque<Dataset> todo = new ArrayDeque<>();
-    todo.push(ds);
-    while (!todo.isEmpty()) {
-      Dataset d = todo.pop();
-      if (!visited.add(d.id())) {
-        continue;
-      }
+    Lineage.walk(ds, d -> {
+      List<Dataset> narrow = new ArrayList<>();
       for (Dependency dep : d.dependencies()) {
         if (dep instanceof Dependency.Shuffle s) {
           parents.add(shuffleStage(s, byShuffle));
         } else {
-          todo.push(dep.parent);
+          narrow.add(dep.parent);
         }
       }
-    }
+      return narrow;
+    });
     return List.copyOf(parents);
   }
 
@@ -195,19 +187,12 @@ final class Scheduler {
   }
 
   private void checkBroadcasts(Dataset ds) {
-    Set<Integer> visited = new HashSet<>();
-    Deque<Dataset> todo = new ArrayDeque<>();
-    todo.push(ds);
-    while (!todo.isEmpty()) {
-      Dataset d = todo.pop();
-      if (!visited.add(d.id())) {
-        continue;
-      }
+    Lineage.walk(ds, d -> {
       if (d instanceof MapPartitionsDataset m) {
         m.function.broadcastIds().forEach(engine.broadcasts()::requireLive);
       }
-      d.dependencies().forEach(dep -> todo.push(dep.parent));
-    }
+      return Lineage.parents(d);
+    });
   }
 
   private void ensureShuffle(ActiveJob job, Stage stage) {

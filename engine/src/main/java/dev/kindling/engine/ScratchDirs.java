@@ -43,6 +43,11 @@ public final class ScratchDirs {
     Files.writeString(dir.resolve(OWNER_FILE), self.pid() + " " + start + "\n", StandardCharsets.US_ASCII);
   }
 
+  /** Deletes a scratch directory (or any tree under one) and everything in it; best effort. */
+  public static void delete(Path dir) {
+    Files2.deleteRecursively(dir);
+  }
+
   /**
    * Removes the stale scratch directories under {@code parent}; returns those removed. Never
    * throws: a sweep that fails leaves the directories where they were.

@@ -21,7 +21,10 @@ import java.util.logging.Logger;
  * <p>A socket {@link Py4JHandshake} rejects is reset (SO_LINGER 0, as Py4J does) and never
  * reaches Py4J, so no command from it can run (the enforcement half of GW-2.3 to GW-2.5). At
  * most {@code limits.maxPendingGatewayHandshakes} sockets are in their handshake at once; one more
- * resets the oldest, whose thread then ends (GW-2.7).
+ * resets the oldest, whose thread then ends.
+ *
+ * <p>Implements GW-2.7 (the bound on pending handshakes, so a flood of silent sockets cannot
+ * exhaust the JVM's threads).
  */
 final class HandshakeGate {
   private static final Logger LOG = Logger.getLogger(HandshakeGate.class.getName());

@@ -3,7 +3,7 @@ package dev.kindling.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kindling.bridge.BridgeConfig;
 import dev.kindling.bridge.PythonRunner;
-import dev.kindling.bridge.WorkerFactory;
+import dev.kindling.bridge.WorkerFactories;
 import dev.kindling.bridge.WorkerKey;
 import dev.kindling.engine.Engine;
 import dev.kindling.engine.ScratchDirs;
@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -48,16 +49,17 @@ public final class KindlingContext {
   private final Engine engine;
   private final Path tempDir;
   private final Path filesDir;
-  /** One worker pool per interpreter/environment and executor (local-cluster has several). */
-  private final Map<PoolKey, WorkerFactory> factories = new ConcurrentHashMap<>();
+  /**
+   * The bridge's worker factories of each executor (local-cluster has several), as each Spark
+   * executor's SparkEnv keeps its own pythonWorkers: one pool per interpreter/environment there.
+   */
+  private final Map<String, WorkerFactories> executors = new ConcurrentHashMap<>();
   private final Map<String, Long> archives = new LinkedHashMap<>();
-
-  private record PoolKey(WorkerKey key, String executorId) {}
   private final Runnable onStop;
   private final EventLog eventLog;
   private AccumulatorForwarder accumulators;
   private final dev.kindling.gateway.ui.UiServer ui;
-  private volatile boolean stopped;
+  private final AtomicBoolean stopped = new AtomicBoolean();
 
   KindlingContext(ContextConf conf, Runnable onStop) {
     this.conf = conf;
@@ -77,7 +79,7 @@ public final class KindlingContext {
     try {
       this.engine = new Engine(conf.values);
     } catch (RuntimeException e) {
-      FileDatasets.deleteTree(tempDir);
+      ScratchDirs.delete(tempDir);
       throw Errors.translate("createContext", e);
     }
     try {
@@ -85,13 +87,17 @@ public final class KindlingContext {
           sparkUser(), KindlingVersion.get(), conf.values.getOrDefault("spark.driver.host", "localhost"), conf.values));
     } catch (IOException | RuntimeException e) {
       engine.stop();
-      FileDatasets.deleteTree(tempDir);
+      ScratchDirs.delete(tempDir);
       throw new KindlingException("cannot start the event log: " + e.getMessage(), e);
     }
     if (eventLog != null) {
       engine.addListener(eventLog);
     }
-    this.ui = WebUi.start(this, conf.values, engine, factories.values());
+    this.ui = WebUi.start(this, conf.values, engine, () -> {
+      List<Long> pids = new ArrayList<>();
+      executors.values().forEach(w -> pids.addAll(w.daemonPids()));
+      return pids;
+    });
   }
 
   private static String sparkUser() {
@@ -149,27 +155,23 @@ public final class KindlingContext {
   }
 
   public boolean isStopped() {
-    return stopped;
+    return stopped.get();
   }
 
   /** Stops jobs, workers and the engine, deletes the scratch directory; idempotent. */
   public void stop() {
-    synchronized (this) {
-      if (stopped) {
-        return;
-      }
-      stopped = true;
+    if (!stopped.compareAndSet(false, true)) {
+      return;
     }
     // Workers first: a running task then fails at once instead of holding up the engine's stop,
     // and no new worker starts because stopped is already set.
-    for (WorkerFactory f : factories.values()) {
+    for (WorkerFactories w : executors.values()) {
       try {
-        f.close();
+        w.close();
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "stopping Python workers: " + e.getMessage(), e);
       }
     }
-    factories.clear();
     if (ui != null) {
       ui.close();
     }
@@ -187,7 +189,7 @@ public final class KindlingContext {
         accumulators.close();
       }
     }
-    FileDatasets.deleteTree(tempDir);
+    ScratchDirs.delete(tempDir);
     onStop.run();
   }
 
@@ -313,7 +315,7 @@ public final class KindlingContext {
       if (!dest.getParent().equals(filesDir.normalize())) {
         throw new KindlingException("addArchive: bad directory name '" + dirName + "' in " + path);
       }
-      FileDatasets.deleteTree(dest);
+      ScratchDirs.delete(dest);
       Archives.unpack(source, dest);
       archives.put(key, System.currentTimeMillis());
       return null;
@@ -408,7 +410,7 @@ public final class KindlingContext {
   public Dataset wholeTextFiles(String path, int minPartitions) {
     checkRunning();
     return wrap(Errors.call("wholeTextFiles",
-        () -> FileDatasets.wholeTextFiles(engine, path, minPartitions)), Dataset.STRING_PAIR,
+        () -> engine.wholeTextFiles(path, minPartitions)), Dataset.STRING_PAIR,
         "wholeTextFiles at " + path);
   }
 
@@ -442,8 +444,14 @@ public final class KindlingContext {
   private PythonRunner runnerFor(WorkerKey key) {
     checkRunning();
     // Called on the task's slot thread, which belongs to one executor.
-    PoolKey pool = new PoolKey(key, Engine.currentExecutorId());
-    return new PythonRunner(factories.computeIfAbsent(pool, k -> new WorkerFactory(k.key(), bridgeConfig)));
+    WorkerFactories workers =
+        executors.computeIfAbsent(Engine.currentExecutorId(), id -> new WorkerFactories(bridgeConfig));
+    if (stopped.get()) {
+      // stop() may have passed this executor's entry already: close what this call added.
+      workers.close();
+      checkRunning();
+    }
+    return workers.runner(key);
   }
 
   public Dataset partitionBy(Dataset keyed, int numPartitions, long partitionFuncId) {
@@ -493,9 +501,10 @@ public final class KindlingContext {
         List.of(left, right), false);
   }
 
+  /** One partition per part file, as the engine's frame files; {@code minPartitions} is only a hint. */
   public Dataset pickleFile(String path, int minPartitions) {
     checkRunning();
-    return wrap(Errors.call("pickleFile", () -> FileDatasets.pickleFile(engine, path, minPartitions)),
+    return wrap(Errors.call("pickleFile", () -> engine.frameFile(path)),
         Dataset.BYTES, "pickleFile at " + path);
   }
 
@@ -537,7 +546,7 @@ public final class KindlingContext {
   public void saveAsPickleFile(Dataset ds, String path) {
     checkRunning();
     Errors.call("saveAsPickleFile", () -> {
-      FileDatasets.saveAsPickleFile(ds.engine, path);
+      ds.engine.saveAsFrameFile(path);
       return null;
     });
   }
@@ -584,7 +593,7 @@ public final class KindlingContext {
   }
 
   private void checkRunning() {
-    if (stopped) {
+    if (stopped.get()) {
       throw new KindlingException("the context has been stopped");
     }
   }
@@ -593,7 +602,4 @@ public final class KindlingContext {
     return engine;
   }
 
-  int workerFactoryCount() {
-    return factories.size();
-  }
 }

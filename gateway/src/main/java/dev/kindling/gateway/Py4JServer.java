@@ -24,6 +24,8 @@ import py4j.Py4JPythonClientPerThread;
  * secret check itself is {@link HandshakeGate}'s: Py4J is built without a token and only ever sees
  * sockets that already authenticated, because Py4J reads its lines unbounded (GW-2.5) and compares
  * tokens with {@code String.equals}.
+ *
+ * <p>Implements CONN-3.4: the server socket is bound to the loopback address, never a wildcard.
  */
 public final class Py4JServer {
   /** Read timeout of the handshake, like Spark's {@code SocketAuthHelper} (10 s). */

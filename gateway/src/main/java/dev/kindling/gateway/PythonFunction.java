@@ -7,6 +7,7 @@ import dev.kindling.bridge.TaskRun;
 import dev.kindling.bridge.TaskSpec;
 import dev.kindling.engine.KeyedRecord;
 import dev.kindling.engine.PartitionFunction;
+import dev.kindling.engine.StringPair;
 import dev.kindling.engine.TaskContext;
 import dev.kindling.engine.WorkerRun;
 import java.nio.ByteBuffer;
@@ -158,6 +159,9 @@ final class PythonFunction implements PartitionFunction {
       }
       if (o instanceof Long l) {
         return Long.toString(l);
+      }
+      if (o instanceof StringPair p) {
+        return new KeyValue(p.key(), p.value());
       }
       throw new KindlingException("a Python task cannot take records of type " + o.getClass().getName());
     }

@@ -1,15 +1,13 @@
 package dev.kindling.gateway;
 
-import dev.kindling.bridge.WorkerFactory;
 import dev.kindling.engine.Engine;
 import dev.kindling.gateway.ui.UiApp;
 import dev.kindling.gateway.ui.UiServer;
 import dev.kindling.protocol.Profile;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Starts the context's web UI and prints its address on stderr, once, as Spark logs where its UI
@@ -20,16 +18,10 @@ final class WebUi {
   private WebUi() {}
 
   static UiServer start(KindlingContext ctx, Map<String, String> conf, Engine engine,
-      Collection<WorkerFactory> factories) {
+      Supplier<List<Long>> daemonPids) {
     UiApp app = new UiApp(ctx.applicationId(), ctx.appName(), ctx.startTime(),
         System.getProperty("user.name", "unknown"), sparkVersion(conf), Map.copyOf(conf), engine,
-        engine.conf().slots(), System.currentTimeMillis(), () -> {
-          List<Long> pids = new ArrayList<>();
-          for (WorkerFactory f : factories) {
-            f.daemonPid().ifPresent(pids::add);
-          }
-          return pids;
-        });
+        engine.conf().slots(), System.currentTimeMillis(), daemonPids);
     try {
       UiServer ui = UiServer.start(app);
       if (ui != null) {

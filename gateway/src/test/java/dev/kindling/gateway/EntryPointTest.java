@@ -159,6 +159,29 @@ class EntryPointTest {
         .hasMessageContaining("already exists");
   }
 
+  /** Hadoop's path rule: commas separate paths except inside a {a,b} glob (once a PatternSyntaxException). */
+  @Test
+  void GW_5_3_braceGlobsInTextFileAndWholeTextFiles() throws IOException {
+    KindlingContext c = context("local[2]");
+    Path d = Files.createDirectories(dir.resolve("d"));
+    Files.writeString(d.resolve("a.txt"), "a1\na2\n");
+    Files.writeString(d.resolve("b.txt"), "b1\n");
+    Files.writeString(d.resolve("c.txt"), "c1\n");
+    assertThat(c.textFile(d + "/{a,b}.txt", 2).engine.collect()).containsExactlyInAnyOrder("a1", "a2", "b1");
+    assertThat(c.textFile(d + "/a.txt," + d + "/{b,c}.txt", 2).engine.collect())
+        .containsExactlyInAnyOrder("a1", "a2", "b1", "c1");
+    List<String> pairs = new ArrayList<>();
+    for (Object o : c.wholeTextFiles(d + "/{a,b}.txt", 2).engine.collect()) {
+      dev.kindling.engine.StringPair p = (dev.kindling.engine.StringPair) o;
+      pairs.add(p.key() + "=" + p.value());
+    }
+    assertThat(pairs).containsExactlyInAnyOrder("file:" + d.resolve("a.txt") + "=a1\na2\n",
+        "file:" + d.resolve("b.txt") + "=b1\n");
+    assertThat(c.wholeTextFiles(d + "/a.txt," + d + "/{b,c}.txt", 1).engine.collect()).hasSize(3);
+    assertThatThrownBy(() -> c.wholeTextFiles(d + "/{x,y}.txt", 1)).isInstanceOf(KindlingException.class)
+        .hasMessageContaining("matches 0 files");
+  }
+
   @Test
   void GW_4_2_missingInputIsOneSentence() {
     KindlingContext c = context("local[2]");

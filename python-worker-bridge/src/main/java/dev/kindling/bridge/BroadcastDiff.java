@@ -8,9 +8,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The broadcast section's content for one task on one connection. Implements WRK-3.15 and
- * WRK-4.5.5: only ids sent earlier and no longer needed are removed, only needed ids not yet sent
- * are added.
+ * The broadcast section's content for one task on one connection. Implements WRK-3.15,
+ * WRK-4.5.5 and WRK-4.5.6: only ids sent earlier on this connection and no longer needed are
+ * removed (Spark's worker fails on an unknown id), only needed ids not yet sent are added.
  */
 final class BroadcastDiff {
   final List<Long> removed;

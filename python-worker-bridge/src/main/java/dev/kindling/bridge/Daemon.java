@@ -17,11 +17,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One running daemon process ({@code python -m <daemonModule> <workerModule>}, WRK-3.12).
- * Implements WRK-3.7 (port read within a bound, checked, errors carry the daemon's stderr),
+ * One running daemon process ({@code python -m <daemonModule> <workerModule>}).
+ * Implements WRK-3.12 (the worker module is always passed as the first argument), WRK-3.7 (port read within a bound, checked, errors carry the daemon's stderr),
  * WRK-3.9 (pid read within a bound, then client authentication), WRK-3.11 (kill one worker by
  * writing its pid to the daemon's stdin) and stops the daemon with stdin EOF, SIGTERM and, after a
- * bound, SIGKILL (WRK-3.10 is the daemon's side).
+ * bound, SIGKILL. WRK-3.10 is the daemon's side.
  *
  * <pre>
  *   daemon stdout: +-----------+

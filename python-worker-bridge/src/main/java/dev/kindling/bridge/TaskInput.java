@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * Everything the JVM sends for one task, written in slices so that either I/O model can pace it:
  * the header, then the input elements, then the end markers. Implements WRK-4.3.4 (never a barrier
- * task; the bytes are protocol-spec's {@link TaskHeaderCodec}), WRK-5.1 (element encodings) and
+ * task, the bytes are protocol-spec's {@link TaskHeaderCodec}), WRK-5.1 (element encodings) and
  * WRK-5.2 (END_OF_DATA_SECTION then END_OF_STREAM, flushed by the caller). Every frame goes
  * through protocol-spec's {@link FrameWriter}, the codec the golden vectors test.
  *

@@ -7,7 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@link WorkerFactory} per {@link WorkerKey}, created on first use, as Spark's
- * {@code SparkEnv.pythonWorkers} keeps them; {@link #close()} stops them all.
+ * {@code SparkEnv.pythonWorkers} keeps them (one such map per executor); {@link #close()} stops
+ * them all, including one a racing {@link #get} creates while it runs.
  */
 public final class WorkerFactories implements AutoCloseable {
   private final BridgeConfig config;
@@ -23,7 +24,23 @@ public final class WorkerFactories implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("worker factories are closed");
     }
-    return factories.computeIfAbsent(key, k -> new WorkerFactory(k, config));
+    WorkerFactory f = factories.computeIfAbsent(key, k -> new WorkerFactory(k, config));
+    if (closed) {
+      // close() ran while this factory was being made: it may have missed it, so stop it here.
+      factories.remove(key, f);
+      f.close();
+      throw new IllegalStateException("worker factories are closed");
+    }
+    return f;
+  }
+
+  /** The pids of the factories' running daemons (for the UI's executor page). */
+  public List<Long> daemonPids() {
+    List<Long> pids = new ArrayList<>();
+    for (WorkerFactory f : factories.values()) {
+      f.daemonPid().ifPresent(pids::add);
+    }
+    return pids;
   }
 
   /** A runner on the factory for {@code key}. */
@@ -36,6 +53,21 @@ public final class WorkerFactories implements AutoCloseable {
     closed = true;
     List<WorkerFactory> all = new ArrayList<>(factories.values());
     factories.clear();
-    all.forEach(WorkerFactory::close);
+    RuntimeException first = null;
+    for (WorkerFactory f : all) {
+      try {
+        f.close();
+      } catch (RuntimeException e) {
+        // Keep stopping the others: one factory that fails to stop must not leave daemons behind.
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 }

@@ -19,7 +19,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Accepts on a listener until one client presents the right secret, so a local process that
  * connects first (with nothing, garbage or a wrong secret) cannot take the place of the real client.
- * Implements WRK-2.9 (keep accepting until a client authenticates or the accept deadline ends;
+ * Implements WRK-2.9 (keep accepting until a client authenticates or the accept deadline ends,
  * wrong clients are answered "err" and closed without affecting the others) and WRK-2.10 (at most
  * {@code limits.maxPendingAuthConnections} unauthenticated connections at once, the oldest closed
  * first; each bounded by the pre-auth timeout).

@@ -28,6 +28,9 @@ import java.util.HexFormat;
  * <p>Implements WRK-2.1, WRK-2.2, WRK-2.3 (bounded secret length), WRK-2.4 (a client accepts only
  * "ok") and WRK-2.5 (constant-time comparison). It works on streams; timeouts are the caller's
  * socket options (WRK-2.6).
+ *
+ * <p>Implements CONN-2.3: {@link #newSecret} is the launcher's only source of secrets, 256 bits
+ * from {@link SecureRandom}.
  */
 public final class SocketAuth {
   /** Longest secret a server will read (WRK-2.3); Spark's secrets are 64 bytes. */

@@ -41,7 +41,7 @@ import java.util.Map;
  *   a header running past N, or ending before it: WRK-4.10.4; end of stream inside N: WRK-1.5
  * </pre>
  *
- * <p>Implements WRK-4.1, WRK-4.2 (the fields; checking versions is the worker's job), WRK-4.3.1
+ * <p>Implements WRK-4.1, WRK-4.2 (the fields, checking versions is the worker's job), WRK-4.3.1
  * to WRK-4.3.3, WRK-4.3.5, WRK-4.4.1, WRK-4.5.1 to WRK-4.5.4, WRK-4.6, WRK-4.7, WRK-4.8, WRK-4.9
  * and WRK-4.10.1 to WRK-4.10.4. The
  * command blob is bounded by maxHeaderStringBytes like the header's strings.
