@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from kindling import jvm_leftovers
+from conftest import jvm_classpath_or_skip  # at import time: a later 'conftest' may be another directory's
 
 _DRIVER = r"""
 import json, os, signal, sys
@@ -46,7 +47,6 @@ def test_remove_only_touches_kindling_directories(tmp_path):
 
 @pytest.mark.spec("GW-3.2")
 def test_GW_3_2_jvm_killed_driver_removes_its_scratch(tmp_path):
-    from conftest import jvm_classpath_or_skip
 
     jvm_classpath_or_skip()
     local = tmp_path / "local"
@@ -86,7 +86,6 @@ sc.stop()
 
 
 def test_next_jvm_sweeps_scratch_of_a_killed_one(tmp_path):
-    from conftest import jvm_classpath_or_skip
 
     jvm_classpath_or_skip()
     local = tmp_path / "local"

@@ -10,6 +10,7 @@ import pytest
 
 from kindling import log_redaction
 from kindling.log_redaction import REDACTED, SecretRedactingFilter, redact
+from conftest import jvm_classpath_or_skip  # at import time: a later 'conftest' may be another directory's
 
 SECRET = "0123456789abcdef" * 4
 HEX64 = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")
@@ -77,7 +78,6 @@ print(json.dumps({"collected": got, "acc": acc.value, "secrets": secrets}))
 @pytest.mark.spec("WRK-2.7")
 @pytest.mark.parametrize("pinned", ["true", "false"])
 def test_WRK_2_7_debug_logging_driver_writes_no_secret(pinned):
-    from conftest import jvm_classpath_or_skip
 
     jvm_classpath_or_skip()
     env = dict(os.environ, PYSPARK_PIN_THREAD=pinned)

@@ -14,7 +14,7 @@ import pytest
 from kindling import SparkConf, SparkContext
 from kindling.statcounter import StatCounter
 
-from conftest import jvm_classpath_or_skip
+from conftest import FakeGateway, jvm_classpath_or_skip
 
 
 # -- builtin types and C functions as user functions -------------------------------------------
@@ -297,8 +297,6 @@ def test_sort_by_key_range_bounds_are_raw_sample_keys(sc):
 def test_a_gateway_without_auth_token_is_refused(backend, own_context):
     from py4j.java_gateway import GatewayParameters, JavaGateway
 
-    from conftest import FakeGateway
-
     insecure = JavaGateway(gateway_parameters=GatewayParameters(port=1, auto_convert=True))
     fake = FakeGateway()
     fake.gateway_parameters.auth_token = None
@@ -465,7 +463,6 @@ def test_custom_profiler_class(backend, own_context, capsys):
 
 
 def _context_with(backend, conf, **kwargs):
-    from conftest import FakeGateway
 
     c = SparkConf(loadDefaults=False).setMaster("local[2]").setAppName("profiles")
     c.set("spark.ui.showConsoleProgress", "false")
