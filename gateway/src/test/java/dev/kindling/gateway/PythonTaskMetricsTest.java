@@ -102,8 +102,13 @@ class PythonTaskMetricsTest {
         assertThat(w.diskBytesSpilled()).isEqualTo(300);
         assertThat(end.metrics().memoryBytesSpilled()).isEqualTo(1000);
         assertThat(end.metrics().diskBytesSpilled()).isEqualTo(300);
-        // The phases nest inside the engine's task: launch <= start <= boot <= init <= finish <= end.
-        assertThat(w.startMillis()).isBetween(end.launchTimeMillis(), w.bootMillis());
+        // The phases nest inside the engine's task: launch <= start <= boot <= init <= finish <= end,
+        // except that a reused worker takes its boot time before it blocks reading the next task
+        // (as pyspark.worker's main does), so its boot may precede this task's start.
+        assertThat(w.startMillis()).isGreaterThanOrEqualTo(end.launchTimeMillis());
+        if (i == 0) {
+          assertThat(w.bootMillis()).isGreaterThanOrEqualTo(w.startMillis());
+        }
         assertThat(w.bootMillis()).isLessThanOrEqualTo(w.initMillis());
         // The function sleeps 30 ms after its input: compute + finish covers it, as does the
         // worker's processing time (spark-4.2, the default profile, sends it).
