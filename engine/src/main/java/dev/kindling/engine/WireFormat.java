@@ -74,31 +74,13 @@ final class WireFormat {
     } else if (o instanceof byte[] b) {
       return 4L + b.length;
     } else if (o instanceof String s) {
-      return 4L + utf8Length(s);
+      return 4L + FrameWriter.utf8Length(s);
     } else if (o instanceof StringPair p) {
-      return 8L + utf8Length(p.key()) + utf8Length(p.value());
+      return 8L + FrameWriter.utf8Length(p.key()) + FrameWriter.utf8Length(p.value());
     } else if (o instanceof KeyedRecord k) {
       return 16L + k.payload().length;
     }
     return 0;
-  }
-
-  static long utf8Length(String s) {
-    long n = 0;
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c < 0x80) {
-        n++;
-      } else if (c < 0x800) {
-        n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-        n += 4;
-        i++;
-      } else {
-        n += 3;
-      }
-    }
-    return n;
   }
 
   static void writeAll(FrameWriter out, Iterator<?> it) throws IOException {

@@ -95,6 +95,14 @@ public final class FrameWriter {
     return 4L + n;
   }
 
+  /**
+   * The UTF-8 byte count {@link #writeUtf} writes for {@code s} (a lone surrogate counts as its
+   * one-byte {@code '?'}), without encoding it: what a result's size is on the wire.
+   */
+  public static long utf8Length(String s) {
+    return StreamedUtf8.encodedLength(s);
+  }
+
   /** The NULL special length (-5). */
   public void writeNull() throws IOException {
     writeSpecial(SpecialLength.NULL);
