@@ -68,6 +68,11 @@ end = time.time() + 60
 while time.time() < end and not t.getActiveJobsIds():
     time.sleep(0.05)
 out["activeJobs"] = t.getActiveJobsIds()
+# Both sleeping tasks running (stage 6 is the cancelled job's): the executor counts them.
+end = time.time() + 60
+while time.time() < end and (t.getStageInfo(6) is None or t.getStageInfo(6).numActiveTasks < 2):
+    time.sleep(0.05)
+out["runningTasksWhileBusy"] = [e.numRunningTasks for e in t.getExecutorInfos()]
 out["g2WhileRunning"] = t.getJobIdsForGroup("g2")
 sc.cancelJobGroup("g2")
 th.join(120)
@@ -80,5 +85,35 @@ out["jobs"] = [job(i) for i in range(7)]
 out["stages"] = [stage(i) for i in range(9) if i != 6]
 out["cancelledStage"] = (lambda s: None if s is None else s[:4])(stage(6))
 out["active"] = [t.getActiveJobsIds(), t.getActiveStageIds()]
+
+
+def executors():
+    # What holds in any JVM: one executor (local mode: the driver), typed fields, cache = on + off heap.
+    # Spark's storage memory also holds its own broadcast blocks (task binaries), so the cache is
+    # compared by how it moves with cache() and unpersist(), not by its size.
+    infos = t.getExecutorInfos()
+    e = infos[0]
+    return e, {"n": len(infos), "fields": list(type(e)._fields), "types": [type(v).__name__ for v in e],
+               "cacheIsOnPlusOff": e.cacheSize == e.usedOnHeapStorageMemory + e.usedOffHeapStorageMemory,
+               "offHeap": [e.usedOffHeapStorageMemory, e.totalOffHeapStorageMemory],
+               "usedWithinTotal": 0 <= e.usedOnHeapStorageMemory <= e.totalOnHeapStorageMemory,
+               "totalOnHeapPositive": e.totalOnHeapStorageMemory > 0}
+
+
+# The cancelled job's tasks may still be ending in Spark here (their count is racy), so the idle
+# count is read after the next job.
+before, out["executorsBeforeCache"] = executors()
+cached = sc.parallelize(range(10000), 2).cache()
+cached.count()
+settle(6)
+during, out["executorsCached"] = executors()
+cached.unpersist(blocking=True)
+# The store hears of removed blocks asynchronously in Spark: wait (boundedly) for it to.
+end = time.time() + 30
+while time.time() < end and executors()[0].cacheSize >= during.cacheSize:
+    time.sleep(0.05)
+after, out["executorsUnpersisted"] = executors()
+out["cacheMoves"] = [during.cacheSize > before.cacheSize, after.cacheSize < during.cacheSize]
+out["idleRunningTasks"] = [during.numRunningTasks, after.numRunningTasks]
 sc.stop()
 print(json.dumps(out))

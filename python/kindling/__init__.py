@@ -27,6 +27,7 @@ _EXPORTS = {
     "StatusTracker": "kindling.status",
     "SparkJobInfo": "kindling.status",
     "SparkStageInfo": "kindling.status",
+    "SparkExecutorInfo": "kindling.status",
 }
 
 __all__ = sorted(_EXPORTS)

@@ -7,7 +7,7 @@ through ``statusJson()``, which only knows running jobs."""
 import json
 from collections import namedtuple
 
-__all__ = ["SparkJobInfo", "SparkStageInfo", "StatusTracker"]
+__all__ = ["SparkJobInfo", "SparkStageInfo", "SparkExecutorInfo", "StatusTracker"]
 
 
 class SparkJobInfo(namedtuple("SparkJobInfo", "jobId stageIds status")):
@@ -18,6 +18,12 @@ class SparkStageInfo(namedtuple("SparkStageInfo",
                                 "stageId currentAttemptId name numTasks numActiveTasks "
                                 "numCompletedTasks numFailedTasks")):
     """A stage's progress."""
+
+
+class SparkExecutorInfo(namedtuple("SparkExecutorInfo",
+                                   "host port cacheSize numRunningTasks usedOnHeapStorageMemory "
+                                   "usedOffHeapStorageMemory totalOnHeapStorageMemory totalOffHeapStorageMemory")):
+    """An executor's address, cached bytes, running tasks and storage memory."""
 
 
 def parse_status(text):
@@ -98,3 +104,14 @@ class StatusTracker:
                                       int(s.get("numTasks", 0)), int(s.get("numActiveTasks", 0)),
                                       int(s.get("numCompletedTasks", 0)), int(s.get("numFailedTasks", 0)))
         return None
+
+    def getExecutorInfos(self):
+        """``SparkExecutorInfo`` of every known executor, the driver's included. Kindling runs
+        tasks from the driver's JVM, as Spark's local mode, so there is one: the driver. A gateway
+        without a status store answers an empty list."""
+        if self._jtracker is None:
+            return []
+        return [SparkExecutorInfo(str(e["host"]), int(e["port"]), int(e["cacheSize"]), int(e["numRunningTasks"]),
+                                  int(e["usedOnHeapStorageMemory"]), int(e["usedOffHeapStorageMemory"]),
+                                  int(e["totalOnHeapStorageMemory"]), int(e["totalOffHeapStorageMemory"]))
+                for e in json.loads(self._jtracker.getExecutorInfos())]

@@ -293,6 +293,46 @@ def test_status_tracker_knows_finished_failed_and_grouped_jobs(jvm_context):
     assert t.getActiveJobsIds() == [] and t.getActiveStageIds() == []
 
 
+def test_status_tracker_executor_infos_follow_the_cache_and_running_tasks(jvm_context, tmp_path):
+    """getExecutorInfos (pyspark 4.2.1's shape; fidelity/ui/status_tracker_diff.py compares with it):
+    the driver as the one executor, its running tasks, and cached bytes that come and go."""
+    sc = jvm_context(master="local[2]")
+    t = sc.statusTracker()
+    (idle,) = t.getExecutorInfos()
+    assert type(idle).__name__ == "SparkExecutorInfo" and idle._fields == (
+        "host", "port", "cacheSize", "numRunningTasks", "usedOnHeapStorageMemory", "usedOffHeapStorageMemory",
+        "totalOnHeapStorageMemory", "totalOffHeapStorageMemory")
+    assert (idle.cacheSize, idle.numRunningTasks, idle.usedOffHeapStorageMemory, idle.totalOffHeapStorageMemory) \
+        == (0, 0, 0, 0)
+    assert idle.totalOnHeapStorageMemory > 0 and idle.host
+    cached = sc.parallelize(range(10000), 2).cache()
+    assert cached.count() == 10000
+    wait_jobs_done(sc, 1)
+    (full,) = t.getExecutorInfos()
+    assert full.cacheSize > 0 and full.cacheSize == full.usedOnHeapStorageMemory <= full.totalOnHeapStorageMemory
+    assert full.cacheSize == sum(r["memoryUsed"] for r in get_json(api(sc) + "/storage/rdd"))
+    cached.unpersist(blocking=True)
+    assert t.getExecutorInfos()[0].cacheSize == 0
+    gate = os.path.join(tmp_path, "release")
+
+    def hold(x):  # a task that runs until the test has seen it running
+        import os as _os
+        import time as _time
+        end = _time.monotonic() + 120
+        while not _os.path.exists(gate) and _time.monotonic() < end:
+            _time.sleep(0.02)
+        return x
+
+    done = []
+    th = threading.Thread(target=lambda: done.append(sc.parallelize(range(2), 2).map(hold).count()))
+    th.start()
+    assert wait_for(lambda: t.getExecutorInfos()[0].numRunningTasks == 2, "two running tasks")
+    open(gate, "w").close()
+    th.join(120)
+    assert done == [2] and not th.is_alive()
+    assert wait_for(lambda: t.getExecutorInfos()[0].numRunningTasks == 0, "no running task")
+
+
 def test_status_tracker_forgets_beyond_retained_jobs(jvm_context):
     sc = jvm_context(master="local[1]", **{"spark.ui.retainedJobs": "5", "spark.ui.retainedStages": "5"})
     for _ in range(8):

@@ -7,6 +7,7 @@ import dev.kindling.engine.AppStatusStore.JobView;
 import dev.kindling.engine.AppStatusStore.StageState;
 import dev.kindling.engine.AppStatusStore.StageView;
 import dev.kindling.engine.Engine;
+import dev.kindling.engine.RddStorage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,5 +107,27 @@ public final class StatusTrackerBridge {
     m.put("numCompletedTasks", s.numCompleteTasks());
     m.put("numFailedTasks", s.numFailedTasks());
     return JSON.writeValueAsString(m);
+  }
+
+  /**
+   * The executors as SparkExecutorInfo's fields: one, the driver, since Kindling runs its tasks'
+   * Python workers from the driver's JVM as Spark's local mode does. Host as the REST API's
+   * {@code hostPort} gives it; port 0 because there is no block manager to listen on; the cache
+   * is the persisted blocks kept in the JVM's heap (Kindling keeps none off heap), and the
+   * storage capacity is the heap's maximum, as {@code memoryMetrics} reports them.
+   */
+  public String getExecutorInfos() throws JsonProcessingException {
+    AppStatusStore.Totals totals = settled().totals();
+    long cached = engine.storageStatus().stream().mapToLong(RddStorage::memoryUsed).sum();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("host", DriverAddress.host());
+    m.put("port", 0);
+    m.put("cacheSize", cached);
+    m.put("numRunningTasks", totals.activeTasks());
+    m.put("usedOnHeapStorageMemory", cached);
+    m.put("usedOffHeapStorageMemory", 0L);
+    m.put("totalOnHeapStorageMemory", Runtime.getRuntime().maxMemory());
+    m.put("totalOffHeapStorageMemory", 0L);
+    return JSON.writeValueAsString(List.of(m));
   }
 }

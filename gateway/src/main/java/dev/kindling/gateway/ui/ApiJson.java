@@ -5,9 +5,9 @@ import dev.kindling.engine.AppStatusStore.JobView;
 import dev.kindling.engine.AppStatusStore.StageView;
 import dev.kindling.engine.AppStatusStore.TaskView;
 import dev.kindling.engine.RddStorage;
+import dev.kindling.gateway.DriverAddress;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.text.SimpleDateFormat;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -37,15 +37,7 @@ final class ApiJson {
 
   ApiJson(UiApp app) {
     this.app = app;
-    this.host = hostName();
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLoopbackAddress().getHostAddress();
-    } catch (RuntimeException e) {
-      return "localhost";
-    }
+    this.host = DriverAddress.host();
   }
 
   /** Spark's date format in its JSON: {@code 2026-12-06T07:18:29.874GMT}. */
