@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.ProtocolException;
+import dev.kindling.protocol.TimeFactor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -92,7 +93,7 @@ class ConnInfoPublisherTest {
       }
     } finally {
       stop.set(true);
-      reader.join(10_000);
+      reader.join(TimeFactor.millis(10_000));
     }
     assertThat(problem.get()).as("a reader saw a partial or bad file").isNull();
     assertThat(seen.get()).isPositive();
