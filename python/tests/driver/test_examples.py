@@ -32,7 +32,8 @@ def test_examples_import_only_spark_context_and_conf(script):
                 assert top in sys.stdlib_module_names, "%s imports %s" % (script, name)
 
 
-def _run(args, timeout=180):
+def _run(args, timeout=None):
+    timeout = time_factor.scaled(180) if timeout is None else timeout
     jvm_classpath_or_skip()
     env = dict(os.environ)
     env.pop("PYSPARK_GATEWAY_PORT", None)
