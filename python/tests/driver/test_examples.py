@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from conftest import jvm_classpath_or_skip
+from kindling.protocol import time_factor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 EXAMPLES = os.path.join(ROOT, "examples")

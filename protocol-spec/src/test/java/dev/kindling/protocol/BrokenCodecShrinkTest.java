@@ -88,7 +88,7 @@ class BrokenCodecShrinkTest {
           .as("seed %d", seed)
           .contains("rerun with -D" + Property.SEED_PROPERTY + "=" + seed)
           .contains("counterexample: " + MINIMAL)
-          .contains("failure:        java.lang.AssertionError");
+          .contains("failure:        org.opentest4j.AssertionFailedError");
     }
   }
 

@@ -13,7 +13,6 @@ import dev.kindling.protocol.output.WorkerOutput;
 import dev.kindling.protocol.property.Gen;
 import dev.kindling.protocol.property.Gens;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +71,7 @@ final class ProtocolGens {
   static Gen<TaskContextInfo> context(Profile p) {
     Gen<Boolean> bool = Gens.booleans();
     Gen<List<Object[]>> resourceList =
-        Gens.lists(
+        Gens.<Object[]>lists(
             c -> new Object[] {
               str(4).generate(c), new ResourceInfo(str(4).generate(c), Gens.lists(str(3), 0, 3).generate(c))
             },
@@ -126,7 +125,7 @@ final class ProtocolGens {
   static Gen<TaskHeader> header(Profile p) {
     Gen<BroadcastSection.DecryptionServer> server =
         Gens.frequency(
-            Gens.weighted(3, Gens.constant(null)),
+            Gens.weighted(3, Gens.<BroadcastSection.DecryptionServer>constant(null)),
             Gens.weighted(1, Gens.zip(anyInt(), str(6), BroadcastSection.DecryptionServer::new)));
     return c -> {
       List<String> includes = Gens.lists(str(5), 0, 3).generate(c);
