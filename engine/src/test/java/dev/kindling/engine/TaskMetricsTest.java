@@ -229,7 +229,7 @@ class TaskMetricsTest {
       engine.parallelize(TestEngines.frames("a"), 1).mapPartitions((ctx, it) -> {
         long cpu0 = threads.getCurrentThreadCpuTime();
         long gc0 = gcMillis();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TimeFactor.seconds(20));
         // Burn 50 ms of this thread's CPU, and collect until the JVM's GC clock moved.
         while (threads.getCurrentThreadCpuTime() - cpu0 < 50_000_000L && System.nanoTime() < deadline) {
           Math.sqrt(System.nanoTime());

@@ -68,7 +68,7 @@ class HandshakeGateBoundTest {
       assertThat(c.readLine()).isEqualTo("!ysspark-4.2");
     }
     // threads: at most one per pending handshake (the evicted ones end when their socket resets)
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    long deadline = System.nanoTime() + TimeFactor.scale(java.time.Duration.ofSeconds(10)).toNanos();
     while (authThreads() > LIMIT && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }

@@ -39,6 +39,12 @@ class ScaledDeadlinesSourceTest {
       new Rule("a literal Duration handed to a wait",
           Pattern.compile("\\.(await\\w*|getResult|get|poll|waitFor\\w*|join)\\(\\s*(java\\.time\\.)?Duration\\.of\\w+\\("),
           "TimeFactor.scale(Duration.of...(n))"),
+      new Rule("a literal Duration handed to a wait after other arguments",
+          Pattern.compile("\\.(await\\w*|waitFor\\w*|getResult)\\([^;]*,\\s*(java\\.time\\.)?Duration\\.of\\w+\\(\\s*[0-9]"),
+          "TimeFactor.scale(Duration.of...(n))"),
+      new Rule("a deadline computed from a literal",
+          Pattern.compile("(nanoTime|currentTimeMillis)\\(\\)\\s*\\+\\s*(\\(?\\s*(java\\.time\\.)?Duration\\.of\\w+\\(\\s*[0-9]|[0-9]|TimeUnit\\.\\w+\\.to\\w+\\(\\s*[0-9])"),
+          "System.nanoTime() + TimeFactor.scale(Duration.of...(n)).toNanos()"),
       new Rule("assertTimeout with a literal Duration",
           Pattern.compile("assertTimeout(Preemptively)?\\(\\s*(java\\.time\\.)?Duration\\.of\\w+\\("),
           "assertTimeoutPreemptively(TimeFactor.scale(...), ...) or @ScaledTimeout"));
@@ -59,7 +65,9 @@ class ScaledDeadlinesSourceTest {
       "ss.setSoTimeout(200);",
       "DriverAccumulatorServer: the accept loop's poll interval (it re-checks close()), not a deadline",
       "assertThatThrownBy(() -> p.waitFor(Duration.ofMillis(300)))",
-      "TestEnvironmentTest: the wait must time out; 300 ms is the input under test, named in the message");
+      "TestEnvironmentTest: the wait must time out; 300 ms is the input under test, named in the message",
+      "long after = System.currentTimeMillis() + 60_000L;",
+      "WorkerVerificationRules: the upper end of a plausibility window for reported timestamps, not a wait");
 
   /** This file names the refused forms in its own samples. */
   static final String SELF = "protocol-spec/src/test/java/dev/kindling/protocol/ScaledDeadlinesSourceTest.java";
@@ -120,6 +128,9 @@ class ScaledDeadlinesSourceTest {
         "    s.setSoTimeout(5000);",
         "    engine.awaitEventsDelivered(Duration.ofSeconds(30));",
         "    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> {});",
+        "    long deadline = System.nanoTime() + 20_000_000_000L;",
+        "    assertThat(Server.await(() -> done(), Duration.ofSeconds(5))).isTrue();",
+        "    long ok = System.nanoTime() + TimeFactor.scale(Duration.ofSeconds(20)).toNanos();",
         "    latch.await(TimeFactor.seconds(10), TimeUnit.SECONDS);",
         "    engine.awaitEventsDelivered(TimeFactor.scale(Duration.ofSeconds(30)));",
         "    list.get(0); s.setSoTimeout(0); // 0 is 'no timeout', a list index is not a wait",
@@ -128,7 +139,7 @@ class ScaledDeadlinesSourceTest {
     List<String> found = offenders("T.java", source, JAVA_RULES);
     assertThat(found).extracting(f -> f.substring(0, f.indexOf(':', "T.java:".length())))
         .containsExactly("T.java:1", "T.java:2", "T.java:5", "T.java:6", "T.java:7", "T.java:8", "T.java:9",
-            "T.java:10");
+            "T.java:10", "T.java:11", "T.java:12");
     assertThat(offenders("junit-platform.properties", "junit.jupiter.execution.timeout.default = 2 m\n",
         List.of(JUNIT_DEFAULT_TIMEOUT))).hasSize(1);
   }

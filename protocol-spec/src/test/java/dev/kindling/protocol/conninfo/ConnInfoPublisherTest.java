@@ -86,7 +86,7 @@ class ConnInfoPublisherTest {
         ConnInfoPublisher.publish(target, new ConnInfo(1 + (i % 65535), SECRET));
       }
       // Let the reader look at the final file at least once.
-      long deadline = System.nanoTime() + 5_000_000_000L;
+      long deadline = System.nanoTime() + TimeFactor.scale(java.time.Duration.ofSeconds(5)).toNanos();
       int before = seen.get();
       while (seen.get() == before && System.nanoTime() < deadline) {
         Thread.sleep(1);
