@@ -13,7 +13,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A deadline on a test method, or on every test method of a class, that grows with the one
  * {@link TimeFactor}: the test fails once it has run for {@code value} {@code unit}s times the
  * factor. It replaces JUnit's {@code @Timeout}, whose value is a literal that a loaded machine
- * cannot stretch; {@code ScaledTimeoutSourceTest} keeps {@code @Timeout} out of the test sources.
+ * cannot stretch; {@code ScaledDeadlinesSourceTest} keeps {@code @Timeout} out of the test sources.
  *
  * <pre>{@code
  * @ScaledTimeout(60)          // 60 s at factor 1, 180 s with KINDLING_TIME_FACTOR=3
