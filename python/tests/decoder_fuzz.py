@@ -38,6 +38,7 @@ from kindling.protocol.limits import Limits  # noqa: E402
 from kindling.protocol.output import WorkerOutputDecoder  # noqa: E402
 from kindling.protocol.profiles import Profile  # noqa: E402
 from kindling.protocol.wire import READ_CHUNK  # noqa: E402
+from kindling.protocol import time_factor
 
 # One corpus for both languages: the Jazzer regression inputs of DecoderFuzzTest.
 CORPUS = os.path.join(REPO_ROOT, "protocol-spec", "src", "test", "resources", "dev", "kindling", "protocol",
@@ -147,8 +148,10 @@ def check(decoder, data):
     assert not big, "%s: a read of %d bytes (WRK-1.4: bound before reading)" % (decoder, big[0])
 
 
-def fuzz(decoder, examples, deadline_ms=5000):
-    """Runs ``examples`` inputs through ``decoder``; returns (inputs tried, seconds)."""
+def fuzz(decoder, examples, deadline_ms=None):
+    """Runs ``examples`` inputs through ``decoder``; returns (inputs tried, seconds). Each input must be
+    decoded within ``deadline_ms`` (default 5 s times the time factor)."""
+    deadline_ms = time_factor.scaled(5000) if deadline_ms is None else deadline_ms
     tried = [0]
 
     @settings(max_examples=examples, deadline=deadline_ms, database=None, derandomize=False,

@@ -7,6 +7,7 @@ import pytest
 
 from protocol_helpers import raises_rule, stream
 from kindling.protocol.auth import client_handshake, new_secret, server_handshake
+from kindling.protocol import time_factor
 
 OK = "000000026f6b"
 ERR = "00000003657272"
@@ -85,8 +86,8 @@ def test_WRK_2_7_new_secret_is_256_bit_lowercase_hex():
 def test_handshake_over_a_real_socket_pair():
     secret = new_secret()
     s1, s2 = socket.socketpair()
-    s1.settimeout(5)
-    s2.settimeout(5)
+    s1.settimeout(time_factor.scaled(5))
+    s2.settimeout(time_factor.scaled(5))
     errors = []
 
     def serve():
@@ -100,7 +101,7 @@ def test_handshake_over_a_real_socket_pair():
     t.start()
     with s2.makefile("rb") as rf, s2.makefile("wb") as wf:
         client_handshake(rf, wf, secret)
-    t.join(5)
+    t.join(time_factor.scaled(5))
     s1.close()
     s2.close()
     assert not errors

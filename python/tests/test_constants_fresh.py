@@ -8,11 +8,12 @@ import pytest
 from protocol_helpers import REPO_ROOT
 from kindling.protocol import constants
 from kindling.protocol.profiles import Profile
+from kindling.protocol import time_factor
 
 
 def test_generated_constants_are_fresh():
     tool = os.path.join(REPO_ROOT, "protocol-spec", "tools", "gen_constants.py")
-    result = subprocess.run([sys.executable, tool, "--check"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run([sys.executable, tool, "--check"], capture_output=True, text=True, timeout=time_factor.scaled(60))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 from protocol_helpers import REPO_ROOT
+from kindling.protocol import time_factor
 
 TOOL = os.path.join(REPO_ROOT, "bin", "rule-index")
 
@@ -21,7 +22,7 @@ def _tool():
 
 
 def test_rule_index_page_is_fresh():
-    result = subprocess.run([sys.executable, TOOL, "--check"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run([sys.executable, TOOL, "--check"], capture_output=True, text=True, timeout=time_factor.scaled(120))
     assert result.returncode == 0, result.stdout + result.stderr
 
 

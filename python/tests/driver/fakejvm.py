@@ -37,9 +37,10 @@ from kindling.protocol.output import (
     Accumulators, DataFrame, End, PythonException, Spill, Timing, WorkerOutputDecoder,
 )
 from kindling.protocol.profiles import Profile
+from kindling.protocol import time_factor
 
 PROFILE = Profile.SPARK_4_2
-TASK_TIMEOUT = 120.0
+TASK_TIMEOUT = time_factor.scaled(120.0)
 
 
 class FakeJavaException:
@@ -561,7 +562,7 @@ class FakeContext:
         with self._acc_lock:
             if self._acc_sock is None:
                 port, secret = self._acc_server
-                self._acc_sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+                self._acc_sock = socket.create_connection(("127.0.0.1", port), timeout=time_factor.scaled(10))
                 self._acc_sock.sendall(secret.encode("utf-8"))
             self._acc_sock.sendall(_i32(len(updates)) + b"".join(_i32(len(u)) + u for u in updates))
             ack = self._acc_sock.recv(1)
@@ -575,7 +576,7 @@ class FakeContext:
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
         listener.listen(1)
-        listener.settimeout(15)
+        listener.settimeout(time_factor.scaled(15))
         handle = FakeHandle()
 
         def serve():

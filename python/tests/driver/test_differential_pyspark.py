@@ -7,8 +7,8 @@ Skipped unless ``KINDLING_PYSPARK_PYTHON`` names a python with pyspark 4.2.1
 (``fidelity/differential.sh`` makes one and runs these). Knobs:
 ``KINDLING_DIFFERENTIAL_EXAMPLES`` (default 60), ``KINDLING_DIFFERENTIAL_SEED`` (default
 20261206), ``KINDLING_DIFFERENTIAL_JVM_LAYOUT=1`` (compare repartition/coalesce layouts
-exactly too), ``KINDLING_DIFFERENTIAL_REPORT`` (a file for counts), ``KINDLING_TCK_TIMEOUT_MS``
-(per pipeline on the pyspark side, default 120000).
+exactly too), ``KINDLING_DIFFERENTIAL_REPORT`` (a file for counts), ``KINDLING_TIME_FACTOR``
+(scales the 120 s deadline per pipeline on the pyspark side).
 """
 import collections
 import json
@@ -19,13 +19,14 @@ import threading
 
 import pytest
 from hypothesis import HealthCheck, given, seed, settings, strategies as st
+from kindling.protocol import time_factor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 PYSPARK_PYTHON = os.environ.get("KINDLING_PYSPARK_PYTHON")
 EXAMPLES = int(os.environ.get("KINDLING_DIFFERENTIAL_EXAMPLES", "60"))
 SEED = int(os.environ.get("KINDLING_DIFFERENTIAL_SEED", "20261206"))
 JVM_LAYOUT = os.environ.get("KINDLING_DIFFERENTIAL_JVM_LAYOUT", "") == "1"
-TIMEOUT = int(os.environ.get("KINDLING_TCK_TIMEOUT_MS", "120000")) / 1000.0
+TIMEOUT = time_factor.scaled(120.0)
 
 pytestmark = pytest.mark.skipif(
     not PYSPARK_PYTHON, reason="KINDLING_PYSPARK_PYTHON is not set (see fidelity/differential.sh)")
@@ -91,7 +92,7 @@ class _PySparkSide:
             self.proc.wait(timeout=TIMEOUT)
         except (OSError, subprocess.TimeoutExpired):
             self.proc.kill()
-            self.proc.wait(timeout=30)
+            self.proc.wait(timeout=time_factor.scaled(30))
 
 
 _COUNTS = collections.Counter()

@@ -12,6 +12,7 @@ import sys
 import pytest
 
 from conftest import jvm_classpath_or_skip
+from kindling.protocol import time_factor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 EXAMPLES = os.path.join(ROOT, "examples")
@@ -32,7 +33,8 @@ def test_examples_import_only_spark_context_and_conf(script):
                 assert top in sys.stdlib_module_names, "%s imports %s" % (script, name)
 
 
-def _run(args, timeout=180):
+def _run(args, timeout=None):
+    timeout = time_factor.scaled(180) if timeout is None else timeout
     jvm_classpath_or_skip()
     env = dict(os.environ)
     env.pop("PYSPARK_GATEWAY_PORT", None)

@@ -9,6 +9,7 @@ import pytest
 
 from kindling import jvm_leftovers
 from conftest import jvm_classpath_or_skip  # at import time: a later 'conftest' may be another directory's
+from kindling.protocol import time_factor
 
 _DRIVER = r"""
 import json, os, signal, sys
@@ -52,7 +53,7 @@ def test_GW_3_2_jvm_killed_driver_removes_its_scratch(tmp_path):
     local = tmp_path / "local"
     local.mkdir()
     proc = subprocess.run([sys.executable, "-c", _DRIVER, str(local)], capture_output=True, text=True,
-                          timeout=240)
+                          timeout=time_factor.scaled(240))
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert "GW-3.2" in out["error"]
@@ -91,12 +92,12 @@ def test_next_jvm_sweeps_scratch_of_a_killed_one(tmp_path):
     local = tmp_path / "local"
     local.mkdir()
     first = subprocess.run([sys.executable, "-c", _STALE_AFTER_KILL, str(local)], capture_output=True, text=True,
-                           timeout=240)
+                           timeout=time_factor.scaled(240))
     assert first.returncode == 0, first.stderr[-3000:]
     left = first.stdout.split()
     assert len(left) == 2 and all(os.path.isdir(d) for d in left), "the killed JVM left its directories"
     second = subprocess.run([sys.executable, "-c", _NEXT_JVM, str(local)], capture_output=True, text=True,
-                            timeout=240)
+                            timeout=time_factor.scaled(240))
     assert second.returncode == 0, second.stderr[-3000:]
     assert second.stdout.strip().splitlines()[-1] == "6"
     assert not any(os.path.exists(d) for d in left)

@@ -6,6 +6,7 @@ import os
 
 import pytest
 from py4j.protocol import Py4JJavaError
+from kindling.protocol import time_factor
 
 
 @pytest.fixture
@@ -121,8 +122,8 @@ def test_a_shuffle_of_an_rdd_with_no_partitions(jsc):
 # -- toLocalIterator(prefetchPartitions) ------------------------------------------------------
 
 def _deadline_seconds():
-    # the suite's one time factor (KINDLING_TCK_TIMEOUT_MS, default 5 s), doubled for a job start
-    return 2 * int(os.environ.get("KINDLING_TCK_TIMEOUT_MS", "5000")) / 1000.0
+    # 10 s for a job start, times the suite's one time factor (KINDLING_TIME_FACTOR)
+    return time_factor.scaled(10)
 
 
 def _marking(marker_dir):
@@ -170,7 +171,7 @@ def test_job_tags_are_per_thread_and_validated(jsc):
         seen = {}
         t = threading.Thread(target=lambda: seen.setdefault("tags", jsc.getJobTags()))
         t.start()
-        t.join(30)
+        t.join(time_factor.scaled(30))
         assert seen["tags"] == set()  # pyspark 4.2.1: a new thread starts without tags
         jsc.removeJobTag("a")
         jsc.removeJobTag("never-added")
@@ -227,10 +228,10 @@ def test_cancel_jobs_with_tag_cancels_only_that_tag(jsc, tmp_path):
             time.sleep(0.02)
         jsc.cancelJobsWithTag("other")  # not this job's tag
         jsc.cancelJobsWithTag("slow")
-        t.join(60)
+        t.join(time_factor.scaled(60))
     finally:
         open(release, "w").close()
-        t.join(60)
+        t.join(time_factor.scaled(60))
     # pyspark 4.2.1: "Job 1 cancelled part of cancelled job tags slow"
     assert "cancelled" in result["outcome"] and "part of cancelled job tags slow" in result["outcome"]
 

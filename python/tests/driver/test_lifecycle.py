@@ -8,6 +8,7 @@ import pytest
 from kindling import SparkConf, SparkContext
 
 from conftest import FakeGateway, jvm_classpath_or_skip, new_context
+from kindling.protocol import time_factor
 
 
 def test_master_and_app_name_are_required(backend, own_context):
@@ -97,6 +98,6 @@ def test_kindling_submit_gives_spark_submit_defaults(backend, own_context, tmp_p
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
     env.pop("PYSPARK_GATEWAY_PORT", None)
     result = subprocess.run([os.path.join(root, "bin", "kindling-submit"), str(app)], capture_output=True,
-                            text=True, timeout=120, env=env)
+                            text=True, timeout=time_factor.scaled(120), env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["local[*]", "my_app.py", "45"]

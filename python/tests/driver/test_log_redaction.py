@@ -11,6 +11,7 @@ import pytest
 from kindling import log_redaction
 from kindling.log_redaction import REDACTED, SecretRedactingFilter, redact
 from conftest import jvm_classpath_or_skip  # at import time: a later 'conftest' may be another directory's
+from kindling.protocol import time_factor
 
 SECRET = "0123456789abcdef" * 4
 HEX64 = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{64}(?![0-9A-Fa-f])")
@@ -82,7 +83,7 @@ def test_WRK_2_7_debug_logging_driver_writes_no_secret(pinned):
     jvm_classpath_or_skip()
     env = dict(os.environ, PYSPARK_PIN_THREAD=pinned)
     proc = subprocess.run([sys.executable, "-c", _DRIVER], env=env, capture_output=True, text=True,
-                          timeout=180)
+                          timeout=time_factor.scaled(180))
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     assert out["collected"] == [x * 2 for x in range(10)] and out["acc"] == 45

@@ -11,6 +11,7 @@ import os
 import subprocess
 
 import pytest
+from kindling.protocol import time_factor
 
 PYSPARK_PYTHON = "/work/main/fidelity/.venv-4.2.1/bin/python"
 
@@ -86,7 +87,7 @@ def test_same_as_pyspark(tmp_path):
     import inspect
     script.write_text(inspect.getsource(run) + _PROGRAM)
     done = subprocess.run([PYSPARK_PYTHON, str(script), "pyspark", d], capture_output=True, text=True,
-                          timeout=600)
+                          timeout=time_factor.scaled(600))
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     assert lines, done.stderr[-2000:]
     assert json.loads(lines[0][len("RESULT "):]) == PYSPARK_4_2_1

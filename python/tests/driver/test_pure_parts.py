@@ -29,6 +29,7 @@ from kindling.shuffle import (
 )
 from kindling.statcounter import StatCounter
 from kindling.storagelevel import StorageLevel
+from kindling.protocol import time_factor
 
 
 # -- portable_hash (WRK-10.3) ------------------------------------------------------------------
@@ -78,7 +79,7 @@ def test_WRK_10_3_portable_hash_string_stable_across_processes_with_seed():
     for _ in range(2):
         env = dict(os.environ, PYTHONHASHSEED="0")
         outs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                                timeout=60, check=True).stdout)
+                                timeout=time_factor.scaled(60), check=True).stdout)
     assert len(outs) == 1
 
 
@@ -303,7 +304,7 @@ def test_WRK_10_4_updates_applied_and_acknowledged():
     registry.update({1001: a, 1002: s})
     server = AccumulatorServer("s3cret", registry)
     try:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=time_factor.scaled(10)) as sock:
             sock.sendall(b"s3cret")
             _send_batch(sock, [(1001, 5), (1002, {"x"})])
             assert sock.recv(1) == b"\x01"
@@ -321,13 +322,13 @@ def test_WRK_10_5_wrong_secret_closes_without_applying():
     a = Accumulator(2001, 0, INT_ACCUMULATOR_PARAM)
     server = AccumulatorServer("right-secret", {2001: a})
     try:
-        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        with socket.create_connection(("127.0.0.1", server.port), timeout=time_factor.scaled(10)) as sock:
             sock.sendall(b"wrong-secret")  # same length
             try:
                 _send_batch(sock, [(2001, 5)])
             except OSError:
                 pass
-            sock.settimeout(10)
+            sock.settimeout(time_factor.scaled(10))
             try:
                 data = sock.recv(1)
             except ConnectionResetError:

@@ -15,6 +15,7 @@ from kindling import SparkConf, SparkContext
 from kindling.statcounter import StatCounter
 
 from conftest import FakeGateway, jvm_classpath_or_skip
+from kindling.protocol import time_factor
 
 
 # -- builtin types and C functions as user functions -------------------------------------------
@@ -94,7 +95,7 @@ def test_plain_python_app_gets_pyspark_shell_defaults(tmp_path):
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
     env.pop("PYSPARK_GATEWAY_PORT", None)
     env.pop("KINDLING_CONF", None)
-    result = subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=240,
+    result = subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=time_factor.scaled(240),
                             env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.splitlines() == [
@@ -116,7 +117,7 @@ def test_get_or_create_without_conf_in_a_fresh_process(tmp_path):
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
     env.pop("PYSPARK_GATEWAY_PORT", None)
     env.pop("KINDLING_CONF", None)
-    result = subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=240,
+    result = subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=time_factor.scaled(240),
                             env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["local[*]", "pyspark-shell", "client"]
@@ -499,7 +500,7 @@ def test_profile_dump_conf_dumps_at_exit(tmp_path):
         "print(rdd.id(), rdd.sum())\n" % str(dump))
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
     env.pop("PYSPARK_GATEWAY_PORT", None)
-    result = subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=240,
+    result = subprocess.run([sys.executable, str(app)], capture_output=True, text=True, timeout=time_factor.scaled(240),
                             env=env)
     assert result.returncode == 0, result.stderr[-3000:]
     rdd_id, total = result.stdout.split()

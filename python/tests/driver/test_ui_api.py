@@ -10,6 +10,7 @@ import threading
 import pytest
 
 from ui_helpers import api, get, get_json, shape_errors, wait_for, wait_jobs_done
+from kindling.protocol import time_factor
 
 FIXTURE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data",
                        "spark_api_v1_shapes_4.2.1.json")
@@ -150,7 +151,7 @@ def test_a_cancelled_job_is_failed_with_killed_tasks(jvm_context):
     wait_for(lambda: get_json(api(sc) + "/stages?status=active"), "an active stage")
     wait_for(lambda: get_json(api(sc) + "/jobs/0")["numActiveTasks"] == 2, "two running tasks")
     sc.cancelJobGroup("slow")
-    t.join(60)
+    t.join(time_factor.scaled(60))
     assert errors and not t.is_alive()
     job = wait_for(lambda: (lambda j: j if j["status"] != "RUNNING" and j["numKilledTasks"] == 2 else None)(
         get_json(api(sc) + "/jobs/0")), "the cancelled job")
@@ -204,7 +205,7 @@ def test_the_ui_is_read_only_and_loopback(jvm_context):
     import urllib.request
     req = urllib.request.Request(sc.uiWebUrl + "/api/v1/applications", data=b"x", method="POST")
     with pytest.raises(urllib.error.HTTPError) as e:
-        urllib.request.urlopen(req, timeout=10)
+        urllib.request.urlopen(req, timeout=time_factor.scaled(10))
     assert e.value.code == 405
 
 
@@ -235,7 +236,7 @@ def test_a_stalled_client_does_not_block_jobs(jvm_context):
     stalled = []
     try:
         for i in range(4):
-            s = socket.create_connection((host, int(port)), timeout=10)
+            s = socket.create_connection((host, int(port)), timeout=time_factor.scaled(10))
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             if i % 2:
                 s.sendall(b"GET /api/v1/applications/%s/stages?details=true HTTP/1.1\r\nHost: x\r\n\r\n"

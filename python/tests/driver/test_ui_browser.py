@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from ui_helpers import deadline, get_json, wait_for
+from kindling.protocol import time_factor
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -56,7 +57,7 @@ def _until(driver, what, fn, seconds=30):
     from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds * float(os.environ.get("KINDLING_TIME_FACTOR", "1") or "1"),
+    return WebDriverWait(driver, time_factor.scaled(seconds),
                          poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: fn(d), message="waiting for " + what)
 
@@ -157,4 +158,4 @@ def test_the_jobs_page_follows_a_running_job_to_its_stage_and_tasks(backend, own
     finally:
         if not os.path.exists(release):
             open(release, "w").close()
-        t.join(60)
+        t.join(time_factor.scaled(60))

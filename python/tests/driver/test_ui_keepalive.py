@@ -8,6 +8,7 @@ import pytest
 
 from kindling.ui import hold_ui_open, keep_alive_seconds
 from ui_helpers import deadline, get
+from kindling.protocol import time_factor
 
 
 def test_keep_alive_seconds_reads_env_then_conf():
@@ -57,4 +58,4 @@ def test_the_ui_answers_while_a_finished_app_keeps_it_open(backend, tmp_path, re
         assert "Completed Jobs (1)" in jobs
     finally:
         p.terminate()
-        p.wait(30)
+        p.wait(time_factor.scaled(30))

@@ -1,21 +1,21 @@
 """Helpers of the web UI / REST API tests: HTTP GETs against a context's UI and bounded waits."""
 import json
-import os
 import time
 import urllib.error
 import urllib.request
 
-TIME_FACTOR = float(os.environ.get("KINDLING_TIME_FACTOR", "1") or "1")
+from kindling.protocol import time_factor
 
 
 def deadline(seconds):
-    return time.monotonic() + seconds * TIME_FACTOR
+    return time.monotonic() + time_factor.scaled(seconds)
 
 
-def get(url, timeout=10):
-    """``(status, content type, body text)`` of a GET, errors included."""
+def get(url, timeout=None):
+    """``(status, content type, body text)`` of a GET, errors included; ``timeout`` is already scaled."""
+    timeout = time_factor.scaled(10) if timeout is None else timeout
     try:
-        with urllib.request.urlopen(url, timeout=timeout * TIME_FACTOR) as r:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
             return r.status, r.headers.get("Content-Type"), r.read().decode("utf-8")
     except urllib.error.HTTPError as e:
         return e.code, e.headers.get("Content-Type"), e.read().decode("utf-8")

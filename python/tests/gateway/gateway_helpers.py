@@ -26,6 +26,8 @@ def wait_until(predicate, timeout, step=0.02):
     return predicate()
 
 
-def run_python(code, env=None, timeout=60, **kwargs):
-    return subprocess.run([sys.executable, "-c", code], env=env, timeout=time_factor.scaled(timeout),
+def run_python(code, env=None, timeout=None, **kwargs):
+    """Runs ``code`` in a fresh interpreter; ``timeout`` is already scaled (default 60 s, scaled)."""
+    timeout = time_factor.scaled(60) if timeout is None else timeout
+    return subprocess.run([sys.executable, "-c", code], env=env, timeout=timeout,
                           capture_output=True, text=True, **kwargs)

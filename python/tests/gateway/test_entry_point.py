@@ -70,9 +70,9 @@ def python_dataset(ctx, parent, func, deserializer=BATCHED, serializer=BATCHED, 
 
 def read_served(sock_info, serializer=BATCHED):
     port, secret = sock_info[0], sock_info[1]
-    f, sock = local_connect_and_auth(port, secret, timeout=15)
+    f, sock = local_connect_and_auth(port, secret, timeout=time_factor.scaled(15))
     try:
-        sock.settimeout(30)
+        sock.settimeout(time_factor.scaled(30))
         return list(serializer.load_stream(f))
     finally:
         f.close()
@@ -166,7 +166,7 @@ def test_GW_5_2_context_accessors_and_local_properties_per_thread(ctx):
 
     t = threading.Thread(target=other)
     t.start()
-    t.join(30)
+    t.join(time_factor.scaled(30))
     assert seen == {"before": None, "after": "other"}
     assert ctx.getLocalProperty("k") == "main"
 
@@ -259,11 +259,11 @@ def test_GW_5_7_accumulator_updates_reach_the_driver_once_per_task(ctx):
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
     srv.listen(1)
-    srv.settimeout(30)
+    srv.settimeout(time_factor.scaled(30))
 
     def serve():
         conn, _ = srv.accept()
-        conn.settimeout(30)
+        conn.settimeout(time_factor.scaled(30))
         f = conn.makefile("rwb")
         assert f.read(len(secret)) == secret.encode()
         ready.set()
@@ -368,13 +368,13 @@ def test_GW_3_1_driver_sigkill_mid_job_takes_jvm_and_workers_down_within_2s(gate
         worker_pids = [int(p) for p in os.listdir(pid_dir)]
         assert not any(pid_gone(p) for p in worker_pids)
         os.kill(driver.pid, signal.SIGKILL)
-        driver.wait(timeout=5)
+        driver.wait(timeout=time_factor.scaled(5))
         assert wait_until(lambda: pid_gone(jvm_pid) and all(pid_gone(p) for p in worker_pids), 2.0), \
             "JVM or Python workers still alive 2 s after the driver died"
     finally:
         if driver.poll() is None:
             driver.kill()
-            driver.wait(timeout=5)
+            driver.wait(timeout=time_factor.scaled(5))
         driver.stdout.close()
 
 
@@ -397,9 +397,9 @@ def test_GW_5_5_to_local_iterator_speaks_wrk_9_3(ctx):
     from kindling.serializers import read_int, write_int
     src = parallelize(ctx, list(range(6)), 3, batch=1)
     info = ctx.toLocalIteratorAndServe(python_dataset(ctx, src, lambda s, it: it))
-    f, sock = local_connect_and_auth(info[0], info[1], timeout=15)
+    f, sock = local_connect_and_auth(info[0], info[1], timeout=time_factor.scaled(15))
     try:
-        sock.settimeout(30)
+        sock.settimeout(time_factor.scaled(30))
         partitions = []
         while True:
             write_int(1, f)
@@ -419,7 +419,7 @@ def test_GW_5_5_to_local_iterator_speaks_wrk_9_3(ctx):
 @pytest.mark.spec("GW-5.5", "WRK-9.1", "WRK-9.4")
 def test_GW_5_5_parallelize_server_returns_the_dataset(ctx):
     info = ctx.parallelizeServer(2)
-    f, sock = local_connect_and_auth(info[0], info[1], timeout=15)
+    f, sock = local_connect_and_auth(info[0], info[1], timeout=time_factor.scaled(15))
     try:
         for batch in ([1, 2], [3], [4, 5, 6]):
             data = PickleSerializer().dumps(batch)
@@ -551,7 +551,7 @@ def test_GW_3_3_shutdown_after_python_tasks_leaves_no_process_and_no_file(gatewa
         print(gw.proc.pid, *workers, flush=True)
         print(java_gateway.shutdown_gateway(gw), flush=True)
     """ % str(scratch))
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=time_factor.scaled(60))
     assert done.returncode == 0, done.stderr
     pids_line, code_line = done.stdout.splitlines()
     pids = [int(p) for p in pids_line.split()]
@@ -570,7 +570,7 @@ def test_GW_3_2_attached_driver_gets_clear_error_when_jvm_dies(gateway_classpath
         attached = java_gateway.launch_gateway()
         assert attached.proc is None and attached.entry_point.version()
         owner.proc.kill()
-        owner.proc.wait(timeout=5)
+        owner.proc.wait(timeout=time_factor.scaled(5))
         t0 = time.monotonic()
         with pytest.raises(GatewayGoneError, match="GW-3.2: .*cannot connect to its gateway port"):
             attached.entry_point.version()

@@ -5,6 +5,7 @@ import os
 import textwrap
 
 from gateway_helpers import run_python
+from kindling.protocol import time_factor
 
 DRIVER = textwrap.dedent("""
     import json, os, sys
@@ -33,7 +34,7 @@ def test_event_log_records_the_jobs_and_their_metrics(gateway_classpath, tmp_pat
     work = tmp_path / "work"
     work.mkdir()
     r = run_python(DRIVER.replace("sys.argv[1], sys.argv[2]", repr(str(log_dir)) + ", " + repr(str(work))),
-                   timeout=120)
+                   timeout=time_factor.scaled(120))
     assert r.returncode == 0, r.stderr[-3000:]
     out = json.loads(r.stdout.strip().splitlines()[-1])
     app = out["app"]

@@ -5,6 +5,7 @@ import pytest
 
 from kindling import java_gateway
 from kindling.java_gateway import GatewayLaunchError
+from kindling.protocol import time_factor
 
 
 def touch(path):
@@ -77,7 +78,7 @@ def test_read_conn_info_command_prints_port_or_names_the_rule(tmp_path):
     short = tmp_path / "short"
     short.write_bytes(b"\x00\x00")
     run = lambda p: subprocess.run([sys.executable, "-m", "kindling.java_gateway", "--read-conn-info",
-                                    str(p)], capture_output=True, text=True, timeout=60)
+                                    str(p)], capture_output=True, text=True, timeout=time_factor.scaled(60))
     ok = run(good)
     assert ok.returncode == 0 and ok.stdout.strip() == "4242"
     trailing = run(bad)

@@ -9,8 +9,9 @@ import uuid
 import pytest
 
 from kindling import java_gateway
+from kindling.protocol import time_factor
 
-TIMEOUT = 5.0
+TIMEOUT = time_factor.scaled(5.0)
 
 
 @pytest.fixture(params=["true", "false"], ids=["pinned", "unpinned"])

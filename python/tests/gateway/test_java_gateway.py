@@ -14,6 +14,7 @@ from kindling import java_gateway
 from kindling.java_gateway import GatewayGoneError, GatewayLaunchError
 
 from gateway_helpers import pid_gone, run_python, wait_until
+from kindling.protocol import time_factor
 
 PIN_MODES = ["true", "false"]
 
@@ -44,7 +45,7 @@ def test_GW_3_3_python_c_launches_calls_and_shuts_down_leaving_nothing(
         print(type(gw).__name__, gw.entry_point.version(), gw.entry_point.protocolProfile())
         print(g.shutdown_gateway(gw))
     """)
-    done = run_python(code, env=env, timeout=60)
+    done = run_python(code, env=env, timeout=time_factor.scaled(60))
     assert done.returncode == 0, done.stderr
     pid, kind, code_line = done.stdout.splitlines()
     assert kind.split()[0] == ("KindlingClientServer" if pin == "true" else "KindlingJavaGateway")
@@ -78,7 +79,7 @@ def test_CONN_1_1_attach_mode_starts_no_jvm(gateway, tmp_path):
         print(gw.proc, gw.entry_point.protocolProfile())
         g.shutdown_gateway(gw)
     """)
-    done = run_python(code, env=env, timeout=60)
+    done = run_python(code, env=env, timeout=time_factor.scaled(60))
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["None", "spark-4.2"]
     assert gateway.entry_point.version()  # the JVM is not shut down by an attached driver
@@ -195,14 +196,14 @@ def test_GW_3_1_driver_sigkill_takes_the_jvm_down_within_2s(gateway_classpath):
         jvm_pid = int(driver.stdout.readline())
         assert not pid_gone(jvm_pid)
         os.kill(driver.pid, signal.SIGKILL)
-        driver.wait(timeout=5)
+        driver.wait(timeout=time_factor.scaled(5))
         t0 = time.monotonic()
         assert wait_until(lambda: pid_gone(jvm_pid), 2.0), "JVM still alive 2 s after its driver died"
         assert time.monotonic() - t0 < 2.0
     finally:
         if driver.poll() is None:
             driver.kill()
-            driver.wait(timeout=5)
+            driver.wait(timeout=time_factor.scaled(5))
         driver.stdout.close()
 
 
@@ -214,13 +215,13 @@ def test_GW_3_2_jvm_killed_next_call_fails_clearly_within_2s(gateway_classpath, 
     try:
         assert gw.entry_point.version()
         gw.proc.kill()
-        gw.proc.wait(timeout=5)
+        gw.proc.wait(timeout=time_factor.scaled(5))
         t0 = time.monotonic()
         with pytest.raises(GatewayGoneError, match="GW-3.2: the Kindling JVM .* no longer reachable"):
             gw.entry_point.version()
         assert time.monotonic() - t0 < 2.0
     finally:
-        java_gateway.shutdown_gateway(gw, timeout=5)
+        java_gateway.shutdown_gateway(gw, timeout=time_factor.scaled(5))
 
 
 @pytest.mark.spec("GW-3.3")
@@ -245,7 +246,7 @@ def test_GW_1_1_pinned_mode_gives_each_python_thread_its_own_jvm_thread(gateway)
     record("main")
     t = threading.Thread(target=record, args=("other",))
     t.start()
-    t.join(30)
+    t.join(time_factor.scaled(30))
     assert names["main"][0] == names["main"][1]
     assert names["other"][0] == names["other"][1]
     assert names["main"][0] != names["other"][0]

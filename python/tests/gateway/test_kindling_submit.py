@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from gateway_helpers import pid_gone, wait_until
+from kindling.protocol import time_factor
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 SUBMIT = os.path.join(REPO, "bin", "kindling-submit")
@@ -37,7 +38,7 @@ def test_CONN_1_1_submit_runs_app_attached_and_propagates_exit_code(gateway_clas
         sys.exit(int(sys.argv[1]))
     """)
     done = subprocess.run([SUBMIT, app, "7", "two words"], env=submit_env(), capture_output=True,
-                          text=True, timeout=60)
+                          text=True, timeout=time_factor.scaled(60))
     assert done.returncode == 7, done.stderr
     assert done.stdout.strip() == "None spark-4.2 ['7', 'two words']"
 
@@ -51,7 +52,7 @@ def test_submit_secret_not_on_command_line(gateway_classpath, tmp_path):
             print(secret.encode() in f.read())
     """)
     done = subprocess.run([SUBMIT, app], env=submit_env(), capture_output=True, text=True,
-                          timeout=60)
+                          timeout=time_factor.scaled(60))
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
 
@@ -68,12 +69,12 @@ def test_submit_sigterm_stops_jvm_and_app(gateway_classpath, tmp_path):
     try:
         app_pid = int(proc.stdout.readline())
         proc.send_signal(signal.SIGTERM)  # the script exec'd java: this is the JVM
-        assert proc.wait(timeout=5) != 0
+        assert proc.wait(timeout=time_factor.scaled(5)) != 0
         assert wait_until(lambda: pid_gone(app_pid), 2.0)
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(timeout=5)
+            proc.wait(timeout=time_factor.scaled(5))
         proc.stdout.close()
 
 
@@ -89,12 +90,12 @@ def test_submit_jvm_sigkill_app_exits(gateway_classpath, tmp_path):
     try:
         app_pid = int(proc.stdout.readline())
         proc.kill()
-        proc.wait(timeout=5)
+        proc.wait(timeout=time_factor.scaled(5))
         assert wait_until(lambda: pid_gone(app_pid), 2.0), "app orphaned after the JVM was killed"
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(timeout=5)
+            proc.wait(timeout=time_factor.scaled(5))
         proc.stdout.close()
 
 
@@ -104,12 +105,12 @@ def test_submit_app_killed_by_signal_exit_status_128_plus_signal(gateway_classpa
         os.kill(os.getpid(), signal.SIGKILL)
     """)
     done = subprocess.run([SUBMIT, app], env=submit_env(), capture_output=True, text=True,
-                          timeout=60)
+                          timeout=time_factor.scaled(60))
     assert done.returncode == 128 + signal.SIGKILL
 
 
 def test_submit_missing_app_argument_is_usage_error():
-    done = subprocess.run([SUBMIT], env=submit_env(), capture_output=True, text=True, timeout=30)
+    done = subprocess.run([SUBMIT], env=submit_env(), capture_output=True, text=True, timeout=time_factor.scaled(30))
     assert done.returncode == 2
     assert "usage" in done.stderr
 
@@ -131,10 +132,10 @@ def test_submit_ctrl_c_to_process_group_stops_both(gateway_classpath, tmp_path):
     try:
         app_pid = int(proc.stdout.readline())
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal's Ctrl-C does
-        assert proc.wait(timeout=5) != 0
+        assert proc.wait(timeout=time_factor.scaled(5)) != 0
         assert wait_until(lambda: pid_gone(app_pid), 2.0)
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=5)
+            proc.wait(timeout=time_factor.scaled(5))
         proc.stdout.close()

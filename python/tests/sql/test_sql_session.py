@@ -7,6 +7,7 @@ import pytest
 
 from kindling.sql._errors import PySparkNotImplementedError
 from sql_session_fixture import spark, sql_module_session  # noqa: F401  (the fixtures)
+from kindling.protocol import time_factor
 
 
 def test_session_and_getOrCreate_share_one_context(spark):
@@ -193,7 +194,7 @@ def test_the_article_program_prints_what_pyspark_printed():
     env = dict(os.environ, PYTHONHASHSEED="0")
     env.pop("PYSPARK_GATEWAY_PORT", None)
     done = subprocess.run([sys.executable, os.path.join(root, "examples", "session_wordcount.py")],
-                          capture_output=True, text=True, timeout=300, env=env)
+                          capture_output=True, text=True, timeout=time_factor.scaled(300), env=env)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines() == expected
     assert len(expected) > 400

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from kindling.protocol import time_factor
 
 PYTHON_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -25,6 +26,6 @@ print(ser.loads(ser.dumps(lambda x: x * 6))(7))
 def test_serializers_fall_back_to_pysparks_vendored_cloudpickle():
     env = dict(os.environ, PYTHONPATH=PYTHON_DIR)
     out = subprocess.run([sys.executable, "-c", SCRIPT], env=env, capture_output=True, text=True,
-                         timeout=60)
+                         timeout=time_factor.scaled(60))
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "42"

@@ -10,8 +10,9 @@ import pytest
 from kindling import accumulator_server
 from kindling.accumulators import INT_ACCUMULATOR_PARAM, Accumulator, _start_update_server
 from kindling.protocol.auth import new_secret
+from kindling.protocol import time_factor
 
-TIMEOUT = 10.0
+TIMEOUT = time_factor.scaled(10.0)
 
 
 def batch(*pairs):

@@ -13,8 +13,9 @@ from kindling.accumulators import (
     FLOAT_ACCUMULATOR_PARAM, INT_ACCUMULATOR_PARAM, Accumulator, _accumulatorRegistry, _start_update_server,
 )
 from kindling.protocol.auth import new_secret
+from kindling.protocol import time_factor
 
-TIMEOUT = 10.0
+TIMEOUT = time_factor.scaled(10.0)
 
 
 def batch(*pairs):
@@ -110,7 +111,7 @@ def test_shutdown_stops_serving():
     assert time.monotonic() - started < TIMEOUT
     sock.close()
     with pytest.raises(OSError):
-        socket.create_connection(address[:2], timeout=2).close()
+        socket.create_connection(address[:2], timeout=time_factor.scaled(2)).close()
 
 
 def test_unix_socket_server_has_no_secret():

@@ -7,9 +7,10 @@ import worker_jvm as jvm
 from worker_jvm import Daemon, SockFile
 from kindling.daemon import MAX_PENDING_CHILDREN
 from kindling.protocol.constants import Limits
+from kindling.protocol import time_factor
 
 PROFILE = "spark-4.2"
-TIMEOUT = 20.0
+TIMEOUT = time_factor.scaled(20.0)
 
 
 def _identity_task(values):
@@ -64,6 +65,6 @@ def _stderr_so_far(daemon):
 def test_WRK_3_18_an_idle_child_gives_up_after_the_auth_timeout(daemon):
     # the fixture's daemon has SPARK_AUTH_SOCKET_TIMEOUT=5
     sock, pid = _idle(daemon)
-    assert jvm.process_gone(pid, 15.0), "the child waits at most SPARK_AUTH_SOCKET_TIMEOUT for the secret"
+    assert jvm.process_gone(pid, time_factor.scaled(15.0)), "the child waits at most SPARK_AUTH_SOCKET_TIMEOUT for the secret"
     assert sock.recv(1) == b""
     sock.close()

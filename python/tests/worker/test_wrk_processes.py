@@ -63,7 +63,7 @@ def test_WRK_3_4_simple_mode_auth_pid_and_one_task():
         listener.close()
         if proc.poll() is None:
             proc.kill()
-            proc.wait(5)
+            proc.wait(time_factor.scaled(5))
 
 
 @pytest.mark.spec("WRK-2.2", "WRK-3.4")
@@ -82,7 +82,7 @@ def test_simple_mode_bad_secret_worker_exits_and_jvm_sees_err():
         listener.close()
         if proc.poll() is None:
             proc.kill()
-            proc.wait(5)
+            proc.wait(time_factor.scaled(5))
 
 
 def test_simple_mode_exception_path_then_exit():
@@ -108,7 +108,7 @@ def test_simple_mode_exception_path_then_exit():
         listener.close()
         if proc.poll() is None:
             proc.kill()
-            proc.wait(5)
+            proc.wait(time_factor.scaled(5))
 
 
 # -- daemon -----------------------------------------------------------------------------------
@@ -326,7 +326,7 @@ def test_daemon_without_argument_uses_kindling_worker(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(5)
+            proc.wait(time_factor.scaled(5))
         proc.stdout.close()
         proc.stderr.close()
 
@@ -358,7 +358,7 @@ def test_daemon_unix_socket_mode_spark_4_1(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
-            proc.wait(5)
+            proc.wait(time_factor.scaled(5))
         proc.stdout.close()
         proc.stderr.close()
         shutil.rmtree(sock_dir, ignore_errors=True)
@@ -391,7 +391,7 @@ def test_daemon_prefers_ipv6_loopback_when_asked():
         sock.close()
     finally:
         proc.kill()
-        proc.wait(5)
+        proc.wait(time_factor.scaled(5))
         proc.stdout.close()
         proc.stderr.close()
 

@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 import worker_jvm as jvm
+from kindling.protocol import time_factor
 
 REAL = os.environ.get("KINDLING_REAL_PYSPARK")
 pytestmark = pytest.mark.skipif(
@@ -35,7 +36,7 @@ def probe(module, scenario, files_dir):
     env = jvm.child_env(KINDLING_PROTOCOL_PROFILE=None)
     env["PYTHONPATH"] = REAL + os.pathsep + env["PYTHONPATH"]
     proc = subprocess.run([jvm.PYTHON, PROBE, module, scenario, str(files_dir)], env=env, capture_output=True,
-                          timeout=120, text=True)
+                          timeout=time_factor.scaled(120), text=True)
     assert proc.returncode == 0, proc.stderr
     profile, code, hexdata = proc.stdout.strip().split(" ")
     return profile, code, jvm.parse_output(bytes.fromhex(hexdata), profile)
@@ -95,7 +96,7 @@ def test_daemons_and_workers_are_interchangeable(daemon_module, worker_module, t
         sock.close()
         d.proc.stdin.close()
         # PySpark's daemon ends with status 1 here (its shutdown(0) runs into shutdown(1)); ours 0.
-        assert jvm.wait_exit(d.proc, 20) in (0, 1)
-        assert jvm.process_gone(pid, 20)
+        assert jvm.wait_exit(d.proc, time_factor.scaled(20)) in (0, 1)
+        assert jvm.process_gone(pid, time_factor.scaled(20))
     finally:
         d.close()

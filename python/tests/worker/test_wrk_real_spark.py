@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 import worker_jvm as jvm
+from kindling.protocol import time_factor
 
 REAL = os.environ.get("KINDLING_REAL_PYSPARK")
 pytestmark = pytest.mark.skipif(
@@ -48,7 +49,7 @@ def test_real_spark_application(mode, confs):
     env = jvm.child_env(KINDLING_PROTOCOL_PROFILE=None, PYSPARK_PYTHON=jvm.PYTHON)
     env["PYTHONPATH"] = REAL + os.pathsep + env["PYTHONPATH"]
     proc = subprocess.run([jvm.PYTHON, JOB, mode] + confs, env=env, capture_output=True, text=True,
-                          timeout=900)
+                          timeout=time_factor.scaled(900))
     results = dict(line.split(" ", 2)[1:] for line in proc.stdout.splitlines() if line.startswith("RESULT "))
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert results == EXPECTED, proc.stderr[-3000:]

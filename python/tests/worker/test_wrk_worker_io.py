@@ -13,8 +13,9 @@ import pytest
 import worker_jvm as jvm
 from kindling.broadcast import _from_id
 from kindling.protocol.auth import new_secret, server_handshake
+from kindling.protocol import time_factor
 
-TIMEOUT = 20.0
+TIMEOUT = time_factor.scaled(20.0)
 
 
 class _Ref:

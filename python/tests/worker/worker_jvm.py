@@ -241,15 +241,18 @@ def read_exact_fd(fd, n, timeout):
     return data
 
 
-def connect(port, timeout=10.0):
-    sock = socket.create_connection(("127.0.0.1", port), timeout=time_factor.scaled(timeout))
+def connect(port, timeout=None):
+    """A loopback connection whose connect and reads wait ``timeout`` (already scaled; default 10 s scaled)."""
+    timeout = time_factor.scaled(10.0) if timeout is None else timeout
+    sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
     sock.settimeout(timeout)
     return sock
 
 
-def process_gone(pid, timeout=10.0):
-    """True once ``pid`` no longer exists at all (exited and reaped) within ``timeout`` (scaled)."""
-    deadline = time.monotonic() + time_factor.scaled(timeout)
+def process_gone(pid, timeout=None):
+    """True once ``pid`` no longer exists at all (exited and reaped) within ``timeout`` (already scaled)."""
+    timeout = time_factor.scaled(10.0) if timeout is None else timeout
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             os.kill(pid, 0)
@@ -320,7 +323,7 @@ class Daemon:
     def close(self):
         if self.proc.poll() is None:
             self.proc.kill()
-            self.proc.wait(5)
+            self.proc.wait(time_factor.scaled(5))
         for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
             try:
                 stream.close()
@@ -328,9 +331,11 @@ class Daemon:
                 pass
 
 
-def wait_exit(proc, timeout=20.0):
+def wait_exit(proc, timeout=None):
+    """``proc``'s exit code within ``timeout`` (already scaled; default 20 s scaled), else kill it and raise."""
+    timeout = time_factor.scaled(20.0) if timeout is None else timeout
     try:
-        return proc.wait(timeout=time_factor.scaled(timeout))
+        return proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=time_factor.scaled(5))

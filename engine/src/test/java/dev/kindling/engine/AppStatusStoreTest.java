@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kindling.engine.AppStatusStore.JobState;
 import dev.kindling.engine.AppStatusStore.StageState;
+import dev.kindling.protocol.TimeFactor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,7 +21,7 @@ class AppStatusStoreTest {
   @TempDir Path tmp;
 
   private static void drain(Engine engine) throws InterruptedException {
-    assertThat(engine.awaitEventsDelivered(Duration.ofSeconds(10))).isTrue();
+    assertThat(engine.awaitEventsDelivered(TimeFactor.scale(Duration.ofSeconds(10)))).isTrue();
   }
 
   @Test
@@ -120,17 +121,17 @@ class AppStatusStoreTest {
           engine.setJobGroup("slow", "cancel me", true);
           return engine.parallelize(TestEngines.frames("a", "b"), 2).mapPartitions((ctx, it) -> {
             started.countDown();
-            new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+            new CountDownLatch(1).await(TimeFactor.seconds(30), TimeUnit.SECONDS);
             return it;
           }, false).count();
         });
-        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(TimeFactor.seconds(10), TimeUnit.SECONDS)).isTrue();
         drain(engine);
         assertThat(engine.statusStore().job(0).status()).isEqualTo(JobState.RUNNING);
         assertThat(engine.statusStore().stage(0, 0).status()).isEqualTo(StageState.ACTIVE);
         assertThat(engine.statusStore().stage(0, 0).numActiveTasks()).isEqualTo(2);
         engine.cancelJobGroup("slow");
-        assertThatThrownBy(() -> job.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
+        assertThatThrownBy(() -> job.get(TimeFactor.seconds(10), TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
         drain(engine);
         AppStatusStore.JobView j = engine.statusStore().job(0);
         assertThat(j.status()).isEqualTo(JobState.FAILED);

@@ -76,7 +76,7 @@ class CancellationAndConcurrencyTest {
           return engine.parallelize(TestEngines.frames("a", "b"), 2).mapPartitions((ctx, it) -> {
             ctx.onKill(killed::incrementAndGet);
             started.countDown();
-            long deadline = System.nanoTime() + 30_000_000_000L;
+            long deadline = System.nanoTime() + TimeFactor.scale(java.time.Duration.ofSeconds(30)).toNanos();
             while (!ctx.isKilled() && System.nanoTime() < deadline) {
               Thread.onSpinWait();
             }

@@ -2,12 +2,14 @@ package dev.kindling.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindling.protocol.property.Gen;
+import dev.kindling.protocol.property.Gens;
+import dev.kindling.protocol.property.Property;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,10 +17,43 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Random lineage graphs give, partition by partition, what a direct in-memory evaluation of the
  * same operations gives. Tiny storage and spill budgets make eviction and spilling part of it.
+ * The graphs are generated {@link Plan}s, so a failure shrinks to a small graph and prints the seed
+ * that replays it ({@code -Dkindling.property.seed=N}).
  */
 class LineagePropertyTest {
   /** A dataset and its expected partitions. */
   private record Node(Dataset ds, List<List<Object>> parts, boolean keyed, Partitioner partitioner) {}
+
+  /**
+   * A source: {@code range(0, size)} made into byte records, or {@code parallelize} of
+   * {@code values} ("r" + value each); split into {@code slices}.
+   */
+  record Source(boolean range, int size, int slices, List<Integer> values) {
+    static Gen<Source> gen() {
+      return c -> Gens.integers(0, 3).generate(c) == 3
+          ? new Source(true, Gens.integers(0, 29).generate(c), Gens.integers(1, 4).generate(c), List.of())
+          : new Source(false, 0, Gens.integers(1, 5).generate(c), Gens.lists(Gens.integers(0, 999), 0, 39).generate(c));
+    }
+  }
+
+  /**
+   * One operation ({@code op}, see {@link #step}) on node {@code a} of the pool (modulo its size;
+   * {@code b} for a union), with parameters taken from {@code p} modulo their range.
+   */
+  record Step(int op, int a, int b, int p, boolean flag) {
+    static Gen<Step> gen() {
+      return c -> new Step(Gens.integers(0, 9).generate(c), Gens.integers(0, 63).generate(c),
+          Gens.integers(0, 63).generate(c), Gens.integers(0, 467).generate(c), Gens.booleans().generate(c));
+    }
+  }
+
+  /** Sources, then steps; then the last node and node {@code target} are checked, with take(k) for two k. */
+  record Plan(List<Source> sources, List<Step> steps, int target, int take0, int take1) {
+    static Gen<Plan> gen() {
+      return c -> new Plan(Gens.lists(Source.gen(), 1, 2).generate(c), Gens.lists(Step.gen(), 2, 8).generate(c),
+          Gens.integers(0, 63).generate(c), Gens.integers(0, 999).generate(c), Gens.integers(0, 999).generate(c));
+    }
+  }
 
   @TempDir Path tmp;
 
@@ -26,33 +61,28 @@ class LineagePropertyTest {
   void randomGraphsMatchInMemoryEvaluation() {
     try (Engine engine = TestEngines.local(tmp, "kindling.storage.memoryBytes", "2k",
         "kindling.shuffle.spillThresholdBytes", "1k")) {
-      for (long seed = 1; seed <= 300; seed++) {
-        try {
-          runOne(engine, new Random(seed));
-        } catch (AssertionError | RuntimeException e) {
-          throw new AssertionError("failing seed " + seed + ": " + e.getMessage(), e);
-        }
-      }
+      // Each replay while shrinking runs a few jobs: bound the attempts.
+      Property.forAll(Plan.gen()).tries(300).maxShrinkAttempts(2_000).checkAssert(plan -> runOne(engine, plan));
     }
   }
 
-  private void runOne(Engine engine, Random rnd) {
+  private void runOne(Engine engine, Plan plan) {
     List<Node> pool = new ArrayList<>();
-    int sources = 1 + rnd.nextInt(2);
-    for (int i = 0; i < sources; i++) {
-      pool.add(source(engine, rnd));
+    for (Source s : plan.sources()) {
+      pool.add(source(engine, s));
     }
-    int ops = 2 + rnd.nextInt(7);
-    for (int i = 0; i < ops; i++) {
-      Node n = step(engine, rnd, pool);
+    for (Step s : plan.steps()) {
+      Node n = step(engine, s, pool);
       if (n != null) {
         pool.add(n);
       }
     }
     // Check a few nodes, the last one always, so several jobs share shuffles and cached blocks.
     List<Node> targets = new ArrayList<>(List.of(pool.get(pool.size() - 1)));
-    targets.add(pool.get(rnd.nextInt(pool.size())));
-    for (Node t : targets) {
+    targets.add(pool.get(plan.target() % pool.size()));
+    int[] takes = {plan.take0(), plan.take1()};
+    for (int ti = 0; ti < targets.size(); ti++) {
+      Node t = targets.get(ti);
       int[] all = Actions.allPartitions(t.ds);
       List<List<Object>> got = engine.runJob(t.ds, all);
       assertThat(got).hasSize(t.parts.size());
@@ -62,17 +92,17 @@ class LineagePropertyTest {
       }
       List<Object> flat = flatten(t.parts);
       assertThat(t.ds.count()).isEqualTo(flat.size());
-      int k = rnd.nextInt(flat.size() + 2);
+      int k = takes[ti] % (flat.size() + 2);
       assertThat(TestEngines.showAll(t.ds.take(k)))
           .isEqualTo(TestEngines.showAll(flat.subList(0, Math.min(k, flat.size()))));
     }
   }
 
-  private Node source(Engine engine, Random rnd) {
-    if (rnd.nextInt(4) == 0) {
+  private Node source(Engine engine, Source src) {
+    if (src.range()) {
       // range, turned into byte records by a record function
-      int end = rnd.nextInt(30);
-      int slices = 1 + rnd.nextInt(4);
+      int end = src.size();
+      int slices = src.slices();
       Function<Object, Object> toBytes = o -> TestEngines.bytes("n" + o);
       List<List<Object>> parts = new ArrayList<>();
       for (int s = 0; s < slices; s++) {
@@ -84,12 +114,12 @@ class LineagePropertyTest {
       }
       return new Node(engine.range(0, end, 1, slices).mapPartitions(TestEngines.map(toBytes), false), parts, false, null);
     }
-    int n = rnd.nextInt(40);
+    int n = src.values().size();
     List<Object> data = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      data.add(TestEngines.bytes("r" + rnd.nextInt(1000)));
+    for (int v : src.values()) {
+      data.add(TestEngines.bytes("r" + v));
     }
-    int slices = 1 + rnd.nextInt(5);
+    int slices = src.slices();
     List<List<Object>> parts = new ArrayList<>();
     for (int s = 0; s < slices; s++) {
       parts.add(new ArrayList<>(data.subList(ParallelDataset.sliceStart(s, n, slices), ParallelDataset.sliceStart(s + 1, n, slices))));
@@ -97,11 +127,11 @@ class LineagePropertyTest {
     return new Node(engine.parallelize(data, slices), parts, false, null);
   }
 
-  private Node step(Engine engine, Random rnd, List<Node> pool) {
-    Node a = pool.get(rnd.nextInt(pool.size()));
-    switch (rnd.nextInt(10)) {
+  private Node step(Engine engine, Step step, List<Node> pool) {
+    Node a = pool.get(step.a() % pool.size());
+    switch (step.op()) {
       case 9: { // flaky: the first attempt of some partitions fails midway; retries must not change results
-        int salt = rnd.nextInt(3);
+        int salt = step.p() % 3;
         PartitionFunction fn = (ctx, it) -> {
           boolean fail = ctx.attemptNumber() == 0 && (ctx.partitionId() + salt) % 3 == 0;
           return new java.util.Iterator<>() {
@@ -156,13 +186,13 @@ class LineagePropertyTest {
       }
       case 0: { // map each byte record
         if (a.keyed) return null;
-        String suffix = "" + (char) ('a' + rnd.nextInt(26));
+        String suffix = "" + (char) ('a' + step.p() % 26);
         Function<Object, Object> f = o -> TestEngines.bytes(str(o) + suffix);
         return new Node(a.ds.mapPartitions(TestEngines.map(f), false), mapParts(a.parts, f), false, null);
       }
       case 1: { // filter, which may keep partitioning
-        int mod = 2 + rnd.nextInt(3);
-        boolean preserve = rnd.nextBoolean();
+        int mod = 2 + step.p() % 3;
+        boolean preserve = step.flag();
         PartitionFunction fn = (ctx, it) -> {
           List<Object> out = new ArrayList<>();
           it.forEachRemaining(o -> { if (hash(o) % mod != 0) out.add(o); });
@@ -178,7 +208,7 @@ class LineagePropertyTest {
       }
       case 2: { // key by a small, possibly negative key, through pairwise frames
         if (a.keyed) return null;
-        int spread = 1 + rnd.nextInt(9);
+        int spread = 1 + step.p() % 9;
         PartitionFunction fn = (ctx, it) -> {
           List<Object> out = new ArrayList<>();
           it.forEachRemaining(o -> { out.add(TestEngines.longFrame(key(o, spread))); out.add(o); });
@@ -189,8 +219,8 @@ class LineagePropertyTest {
       }
       case 3: { // partitionBy
         if (!a.keyed) return null;
-        int n = 1 + rnd.nextInt(4);
-        long pid = rnd.nextInt(2);
+        int n = 1 + step.p() % 4;
+        long pid = step.flag() ? 1 : 0;
         Partitioner part = new Partitioner(n, pid);
         Dataset ds = a.ds.partitionBy(n, pid);
         if (part.equals(a.partitioner)) {
@@ -214,7 +244,7 @@ class LineagePropertyTest {
         return new Node(a.ds.values(), mapParts(a.parts, o -> ((KeyedRecord) o).payload()), false, a.partitioner);
       }
       case 5: { // union with another node of the same kind
-        Node b = pool.get(rnd.nextInt(pool.size()));
+        Node b = pool.get(step.b() % pool.size());
         if (b.keyed != a.keyed) return null;
         if (a.parts.isEmpty() || b.parts.isEmpty()) return null;
         if (a.partitioner != null && a.partitioner.equals(b.partitioner)) {
@@ -234,7 +264,7 @@ class LineagePropertyTest {
         return new Node(a.ds.union(b.ds), parts, a.keyed, null);
       }
       case 6: { // coalesce
-        int n = 1 + rnd.nextInt(3);
+        int n = 1 + step.p() % 3;
         if (n >= a.parts.size()) return null;
         List<List<Object>> parts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -247,7 +277,7 @@ class LineagePropertyTest {
         return new Node(a.ds.coalesce(n), parts, a.keyed, null);
       }
       default: { // persist a fresh wrapper, so each level gets exercised
-        StorageLevel level = StorageLevel.values()[1 + rnd.nextInt(3)];
+        StorageLevel level = StorageLevel.values()[1 + step.p() % 3];
         Dataset ds = a.ds.mapPartitions((ctx, it) -> it, true).persist(level);
         return new Node(ds, a.parts, a.keyed, a.partitioner);
       }

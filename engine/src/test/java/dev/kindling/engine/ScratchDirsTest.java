@@ -2,6 +2,7 @@ package dev.kindling.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindling.protocol.TimeFactor;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ class ScratchDirsTest {
   /** A pid that certainly belonged to a process that has exited (and been reaped). */
   private static long deadPid() throws Exception {
     Process p = new ProcessBuilder("true").start();
-    assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor(TimeFactor.seconds(10), TimeUnit.SECONDS)).isTrue();
     return p.pid();
   }
 

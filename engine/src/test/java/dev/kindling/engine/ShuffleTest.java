@@ -223,7 +223,7 @@ class ShuffleTest {
       int keptId = ((ShuffledDataset) kept).shuffleId();
       int droppedId = runAndDropShuffle(engine);
       assertThat(files(shuffleDir, droppedId)).isNotEmpty();
-      long deadline = System.nanoTime() + 20_000_000_000L;
+      long deadline = System.nanoTime() + TimeFactor.scale(java.time.Duration.ofSeconds(20)).toNanos();
       while (!files(shuffleDir, droppedId).isEmpty() && System.nanoTime() < deadline) {
         System.gc();
         Thread.sleep(50);

@@ -3,6 +3,7 @@ package dev.kindling.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -40,7 +41,7 @@ class TaskMetricsTest {
   }
 
   private static List<EngineEvent.TaskEnd> taskEnds(Engine engine, List<EngineEvent> events) throws Exception {
-    assertThat(engine.awaitEventsDelivered(Duration.ofSeconds(30))).isTrue();
+    assertThat(engine.awaitEventsDelivered(TimeFactor.scale(Duration.ofSeconds(30)))).isTrue();
     synchronized (events) {
       return events.stream().filter(e -> e instanceof EngineEvent.TaskEnd).map(e -> (EngineEvent.TaskEnd) e)
           .sorted(Comparator.comparingInt(EngineEvent.TaskEnd::stageId).thenComparingInt(EngineEvent.TaskEnd::partition))
@@ -228,7 +229,7 @@ class TaskMetricsTest {
       engine.parallelize(TestEngines.frames("a"), 1).mapPartitions((ctx, it) -> {
         long cpu0 = threads.getCurrentThreadCpuTime();
         long gc0 = gcMillis();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TimeFactor.seconds(20));
         // Burn 50 ms of this thread's CPU, and collect until the JVM's GC clock moved.
         while (threads.getCurrentThreadCpuTime() - cpu0 < 50_000_000L && System.nanoTime() < deadline) {
           Math.sqrt(System.nanoTime());
@@ -306,9 +307,9 @@ class TaskMetricsTest {
       ExecutorService driver = Executors.newSingleThreadExecutor();
       try {
         Future<?> job = driver.submit(ds::count);
-        assertThat(started.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(started.await(TimeFactor.seconds(30), TimeUnit.SECONDS)).isTrue();
         engine.cancelAllJobs();
-        assertThatThrownBy(() -> job.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
+        assertThatThrownBy(() -> job.get(TimeFactor.seconds(30), TimeUnit.SECONDS)).hasCauseInstanceOf(JobCancelledException.class);
       } finally {
         driver.shutdownNow();
       }
@@ -325,7 +326,7 @@ class TaskMetricsTest {
       Dataset ds = engine.range(0, 2, 1, 2).mapPartitions(keyed(), false).partitionBy(2, 0).values();
       assertThat(ds.count()).isEqualTo(6);
       assertThat(ds.count()).isEqualTo(6);
-      assertThat(engine.awaitEventsDelivered(Duration.ofSeconds(30))).isTrue();
+      assertThat(engine.awaitEventsDelivered(TimeFactor.scale(Duration.ofSeconds(30)))).isTrue();
       List<EngineEvent.JobStart> starts = events.stream().filter(e -> e instanceof EngineEvent.JobStart)
           .map(e -> (EngineEvent.JobStart) e).toList();
       List<Integer> submitted = events.stream().filter(e -> e instanceof EngineEvent.StageSubmitted)

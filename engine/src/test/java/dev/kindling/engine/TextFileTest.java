@@ -3,6 +3,9 @@ package dev.kindling.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.property.Gen;
+import dev.kindling.protocol.property.Gens;
+import dev.kindling.protocol.property.Property;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,34 +70,50 @@ class TextFileTest {
     }
   }
 
-  @Test
-  void randomMultiWaySplitsReadEachLineExactlyOnce() throws IOException {
-    for (long seed = 1; seed <= 200; seed++) {
-      Random rnd = new Random(seed);
+  /** A line: some 'l's, its index (so lines differ), one of LF, CR, CRLF or LF LF. */
+  record Line(int ls, int terminator) {}
+
+  /** A file of generated lines, maybe an unterminated "tail", cut at the given byte offsets. */
+  record SplitCase(List<Line> lines, boolean tail, List<Integer> cuts) {
+    private static final String[] TERMINATORS = {"\n", "\r", "\r\n", "\n\n"};
+
+    byte[] content() {
       StringBuilder sb = new StringBuilder();
-      String[] terminators = {"\n", "\r", "\r\n", "\n\n"};
-      int lines = rnd.nextInt(30);
-      for (int i = 0; i < lines; i++) {
-        sb.append("l".repeat(rnd.nextInt(12))).append(i).append(terminators[rnd.nextInt(terminators.length)]);
+      for (int i = 0; i < lines.size(); i++) {
+        sb.append("l".repeat(lines.get(i).ls())).append(i).append(TERMINATORS[lines.get(i).terminator()]);
       }
-      if (rnd.nextBoolean()) {
+      if (tail) {
         sb.append("tail");
       }
-      byte[] content = sb.toString().getBytes(StandardCharsets.UTF_8);
-      Path f = tmp.resolve("r" + seed + ".txt");
+      return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Distinct cut offsets strictly inside the content, in order. */
+    int[] offsets(int length) {
+      return cuts.stream().mapToInt(c -> 1 + c % Math.max(1, length - 1)).filter(c -> c < length)
+          .distinct().sorted().toArray();
+    }
+  }
+
+  @Test
+  void randomMultiWaySplitsReadEachLineExactlyOnce() {
+    Gen<List<Line>> lines = Gens.lists(Gens.zip(Gens.integers(0, 11), Gens.integers(0, 3), Line::new), 0, 29);
+    Gen<List<Integer>> cuts = Gens.lists(Gens.integers(0, Integer.MAX_VALUE), 0, 5);
+    Gen<SplitCase> cases = c -> new SplitCase(lines.generate(c), Gens.booleans().generate(c), cuts.generate(c));
+    Property.forAll(cases).tries(200).checkAssert(c -> {
+      byte[] content = c.content();
+      Path f = Files.createTempFile(tmp, "r", ".txt");
       Files.write(f, content);
-      int[] cuts = rnd.ints(rnd.nextInt(6), 1, Math.max(2, content.length)).distinct().sorted().toArray();
       List<TextInput.Split> splits = new ArrayList<>();
       long prev = 0;
-      for (int c : cuts) {
-        if (c > prev && c < content.length) {
-          splits.add(new TextInput.Split(f, prev, c - prev, false));
-          prev = c;
-        }
+      for (int cut : c.offsets(content.length)) {
+        splits.add(new TextInput.Split(f, prev, cut - prev, false));
+        prev = cut;
       }
       splits.add(new TextInput.Split(f, prev, content.length - prev, false));
-      assertThat(read(splits)).as("seed %d cuts %s", seed, Arrays.toString(cuts)).isEqualTo(expectedLines(content));
-    }
+      assertThat(read(splits)).as("cuts %s", Arrays.toString(c.offsets(content.length))).isEqualTo(expectedLines(content));
+      Files.delete(f);
+    });
   }
 
   @Test

@@ -19,7 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -31,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * invalid one with the vector's rule (and a special length, which has no place in a parallelize
  * stream, with WRK-9.4).
  */
-@Timeout(30)
+@ScaledTimeout(30)
 class WireFormatVectorsTest {
   private static final HexFormat HEX = HexFormat.of();
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kindling.protocol.ProtocolConstants;
 import dev.kindling.protocol.Profile;
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.auth.SocketAuth;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,7 +34,7 @@ class HandshakeGateBoundTest {
   }
 
   private static boolean endedByServer(Socket s) throws IOException {
-    s.setSoTimeout(10_000);
+    s.setSoTimeout((int) TimeFactor.millis(10_000));
     try {
       return s.getInputStream().read() < 0;
     } catch (SocketTimeoutException e) {
@@ -67,7 +68,7 @@ class HandshakeGateBoundTest {
       assertThat(c.readLine()).isEqualTo("!ysspark-4.2");
     }
     // threads: at most one per pending handshake (the evicted ones end when their socket resets)
-    long deadline = System.nanoTime() + 10_000_000_000L;
+    long deadline = System.nanoTime() + TimeFactor.scale(java.time.Duration.ofSeconds(10)).toNanos();
     while (authThreads() > LIMIT && System.nanoTime() < deadline) {
       Thread.onSpinWait();
     }

@@ -12,6 +12,7 @@ import dev.kindling.engine.Dataset;
 import dev.kindling.engine.Engine;
 import dev.kindling.engine.EngineEvent;
 import dev.kindling.engine.WorkerRun;
+import dev.kindling.protocol.TimeFactor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * from the bridge through {@link PythonFunction} into the engine's {@code TaskEnd} event: the one
  * copy the status store and the event log read.
  */
-@Timeout(120)
+@ScaledTimeout(120)
 class PythonTaskMetricsTest {
   @TempDir Path tmp;
 
@@ -49,7 +50,7 @@ class PythonTaskMetricsTest {
     try (InputStream in = p.getInputStream()) {
       out = in.readAllBytes();
     }
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.waitFor(TimeFactor.seconds(60), TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(String.join(" ", cmd)).isZero();
     return out;
   }
@@ -81,7 +82,7 @@ class PythonTaskMetricsTest {
       assertThat(first).hasSize(4);
       int pid = Integer.parseInt(new String((byte[]) first.get(3), StandardCharsets.UTF_8));
       assertThat(new String((byte[]) second.get(3), StandardCharsets.UTF_8)).isEqualTo(Integer.toString(pid));
-      assertThat(engine.awaitEventsDelivered(Duration.ofSeconds(30))).isTrue();
+      assertThat(engine.awaitEventsDelivered(TimeFactor.scale(Duration.ofSeconds(30)))).isTrue();
 
       List<EngineEvent.TaskEnd> ends = events.stream().filter(e -> e instanceof EngineEvent.TaskEnd)
           .map(e -> (EngineEvent.TaskEnd) e).toList();
@@ -134,7 +135,7 @@ class PythonTaskMetricsTest {
           Set.of(), tmp.toString());
       Dataset ds = engine.parallelize(List.of(bytes("a")), 1).mapPartitions(fn, false);
       assertThatThrownBy(ds::collect).hasMessageContaining("metrics test failure");
-      assertThat(engine.awaitEventsDelivered(Duration.ofSeconds(30))).isTrue();
+      assertThat(engine.awaitEventsDelivered(TimeFactor.scale(Duration.ofSeconds(30)))).isTrue();
       EngineEvent.TaskEnd end = events.stream().filter(e -> e instanceof EngineEvent.TaskEnd)
           .map(e -> (EngineEvent.TaskEnd) e).findFirst().orElseThrow();
       assertThat(end.successful()).isFalse();
@@ -165,7 +166,7 @@ class PythonTaskMetricsTest {
           Set.of(), tmp.toString());
       Dataset ds = engine.parallelize(List.of(bytes("a"), bytes("b"), bytes("c")), 1).mapPartitions(fn, false);
       assertThat(ds.take(1)).hasSize(1);
-      assertThat(engine.awaitEventsDelivered(Duration.ofSeconds(30))).isTrue();
+      assertThat(engine.awaitEventsDelivered(TimeFactor.scale(Duration.ofSeconds(30)))).isTrue();
       EngineEvent.TaskEnd end = events.stream().filter(e -> e instanceof EngineEvent.TaskEnd)
           .map(e -> (EngineEvent.TaskEnd) e).findFirst().orElseThrow();
       assertThat(end.successful()).isTrue();

@@ -7,7 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 
 /**
  * Data far larger than every socket and pipe buffer through an echo worker (kindling.worker with a
@@ -24,7 +24,7 @@ class BigDataTest {
 
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"kindling.worker", "bridge_testkit"})
-  @Timeout(120)
+  @ScaledTimeout(120)
   void WRK_5_6_dataFarLargerThanTheBuffersStreamsWithBoundedBuffering(String worker) {
     stream(worker, 64L << 20, false);
   }
@@ -32,7 +32,7 @@ class BigDataTest {
   @org.junit.jupiter.api.Tag("long")
   @org.junit.jupiter.params.ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"kindling.worker", "bridge_testkit"})
-  @Timeout(600)
+  @ScaledTimeout(600)
   void WRK_5_6_oneGibibyteKeepsTheHeapFlat(String worker) {
     stream(worker, Long.getLong("kindling.bridge.bigBytes", 1L << 30), true);
   }

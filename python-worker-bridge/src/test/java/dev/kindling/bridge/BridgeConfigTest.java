@@ -8,9 +8,9 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 
-@Timeout(10)
+@ScaledTimeout(10)
 class BridgeConfigTest {
   @Test
   void defaultsAreSparks() {

@@ -17,10 +17,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 
 /** Tasks through daemon-forked test-kit workers: data paths, failures and reuse. */
-@Timeout(60)
+@ScaledTimeout(60)
 class DaemonModeTest {
   private WorkerFactory factory;
   private PythonRunner runner;

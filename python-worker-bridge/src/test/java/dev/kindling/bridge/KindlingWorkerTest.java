@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The bridge against Kindling's real Python side ({@code kindling.worker}, {@code kindling.daemon},
  * commands cloudpickled with {@code kindling.serializers.NoOpSerializer}).
  */
-@Timeout(60)
+@ScaledTimeout(60)
 class KindlingWorkerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -24,11 +24,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Worker launch, reuse, pool, cancellation, crashes and shutdown. */
-@Timeout(60)
+@ScaledTimeout(60)
 class LifecycleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final List<WorkerFactory> factories = new ArrayList<>();

@@ -11,10 +11,10 @@ import dev.kindling.protocol.Profile;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 
 /** The header and timing of each profile, as the test-kit worker parsed them. */
-@Timeout(60)
+@ScaledTimeout(60)
 class ProfilesTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * DIR holds Spark's {@code python/lib/*.zip} (used with {@code -Dkindling.python}) and PYTHON is an
  * interpreter with pyspark installed.
  */
-@Timeout(180)
+@ScaledTimeout(180)
 class PysparkCompatTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, byte[]> COMMANDS = new java.util.concurrent.ConcurrentHashMap<>();

@@ -9,13 +9,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 
 /**
  * WRK-2.9 / WRK-2.10 in simple mode: local processes that connect to the worker listener before the
  * real worker (silent, or with a wrong secret) do not make the launch fail.
  */
-@Timeout(60)
+@ScaledTimeout(60)
 class SimpleModeRaceTest {
   private WorkerFactory factory;
 

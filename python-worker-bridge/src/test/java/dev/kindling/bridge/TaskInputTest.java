@@ -17,11 +17,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-@Timeout(10)
+@ScaledTimeout(10)
 class TaskInputTest {
   private static TaskSpec spec() {
     return TaskSpec.builder().pythonVersion("3.11").splitIndex(3).stageId(1).partitionId(3)

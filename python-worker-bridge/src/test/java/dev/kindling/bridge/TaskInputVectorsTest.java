@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.kindling.protocol.ScaledTimeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * must come out of {@link TaskInput} byte for byte, between the header and the end markers
  * (WRK-5.1, WRK-5.2). So the vectors test the bytes the bridge really sends, not only the codec.
  */
-@Timeout(30)
+@ScaledTimeout(30)
 class TaskInputVectorsTest {
   private static final HexFormat HEX = HexFormat.of();
 

@@ -3,6 +3,7 @@ package dev.kindling.tck;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -66,7 +67,7 @@ class TestEnvironmentTest {
   @Test
   void waitForTimesOutAndCloseDestroys() throws InterruptedException {
     LaunchedProcess p = env.launch(List.of("sh", "-c", "echo starting >&2; exec sleep 30"), Map.of());
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    long deadline = System.nanoTime() + TimeFactor.scale(Duration.ofSeconds(30)).toNanos();
     while (!p.stderrTail().contains("starting") && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }

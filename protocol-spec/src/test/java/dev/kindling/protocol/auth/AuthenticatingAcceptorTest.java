@@ -3,6 +3,7 @@ package dev.kindling.protocol.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kindling.protocol.TimeFactor;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -41,7 +42,7 @@ class AuthenticatingAcceptorTest {
 
   private Socket connect(int port) throws IOException {
     Socket s = new Socket(InetAddress.getLoopbackAddress(), port);
-    s.setSoTimeout(10_000);
+    s.setSoTimeout((int) TimeFactor.millis(10_000));
     open.add(s);
     return s;
   }
@@ -88,7 +89,7 @@ class AuthenticatingAcceptorTest {
     Socket real = connect(port);
     sendSecret(real, SECRET);
     assertThat(reply(real)).isEqualTo("ok");
-    SocketChannel ch = won.get(10, TimeUnit.SECONDS);
+    SocketChannel ch = won.get(TimeFactor.seconds(10), TimeUnit.SECONDS);
     // the accepted channel is the real client's: bytes flow both ways, in blocking mode
     assertThat(ch.isBlocking()).isTrue();
     ch.socket().getOutputStream().write(42);
@@ -111,7 +112,7 @@ class AuthenticatingAcceptorTest {
       real.getOutputStream().flush();
     }
     assertThat(reply(real)).isEqualTo("ok");
-    assertThat(won.get(10, TimeUnit.SECONDS).isOpen()).isTrue();
+    assertThat(won.get(TimeFactor.seconds(10), TimeUnit.SECONDS).isOpen()).isTrue();
   }
 
   @Test
@@ -122,7 +123,7 @@ class AuthenticatingAcceptorTest {
     Socket wrong = connect(port);
     sendSecret(wrong, SECRET.substring(1) + "x");
     assertThat(reply(wrong)).isEqualTo("err");
-    assertThatThrownBy(() -> won.get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> won.get(TimeFactor.seconds(10), TimeUnit.SECONDS))
         .hasRootCauseInstanceOf(dev.kindling.protocol.ProtocolException.class)
         .hasMessageContaining("no client authenticated within 700 ms")
         .hasMessageContaining("1 connection(s) rejected")
@@ -145,7 +146,7 @@ class AuthenticatingAcceptorTest {
     Socket real = connect(port);
     sendSecret(real, SECRET);
     assertThat(reply(real)).isEqualTo("ok");
-    won.get(10, TimeUnit.SECONDS);
+    won.get(TimeFactor.seconds(10), TimeUnit.SECONDS);
     assertThat(acceptor.rejected()).isGreaterThanOrEqualTo(4);
     for (int i = 3; i < 6; i++) {
       assertThat(silent.get(i).getInputStream().read()).isEqualTo(-1);
@@ -163,7 +164,7 @@ class AuthenticatingAcceptorTest {
     Socket real = connect(port);
     sendSecret(real, SECRET);
     assertThat(reply(real)).isEqualTo("ok");
-    won.get(10, TimeUnit.SECONDS);
+    won.get(TimeFactor.seconds(10), TimeUnit.SECONDS);
   }
 
   @Test
@@ -173,6 +174,6 @@ class AuthenticatingAcceptorTest {
         .isInstanceOf(IOException.class).isNotInstanceOf(SocketTimeoutException.class);
     CompletableFuture<SocketChannel> won = acceptAsync(new AuthenticatingAcceptor(server, SECRET, 1000), 20_000);
     server.close();
-    assertThatThrownBy(() -> won.get(10, TimeUnit.SECONDS)).hasMessageContaining("listener was closed");
+    assertThatThrownBy(() -> won.get(TimeFactor.seconds(10), TimeUnit.SECONDS)).hasMessageContaining("listener was closed");
   }
 }

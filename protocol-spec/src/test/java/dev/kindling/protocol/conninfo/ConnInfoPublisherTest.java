@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.ProtocolException;
+import dev.kindling.protocol.TimeFactor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -85,14 +86,14 @@ class ConnInfoPublisherTest {
         ConnInfoPublisher.publish(target, new ConnInfo(1 + (i % 65535), SECRET));
       }
       // Let the reader look at the final file at least once.
-      long deadline = System.nanoTime() + 5_000_000_000L;
+      long deadline = System.nanoTime() + TimeFactor.scale(java.time.Duration.ofSeconds(5)).toNanos();
       int before = seen.get();
       while (seen.get() == before && System.nanoTime() < deadline) {
         Thread.sleep(1);
       }
     } finally {
       stop.set(true);
-      reader.join(10_000);
+      reader.join(TimeFactor.millis(10_000));
     }
     assertThat(problem.get()).as("a reader saw a partial or bad file").isNull();
     assertThat(seen.get()).isPositive();

@@ -3,10 +3,10 @@ package dev.kindling.tck.driver;
 import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.LaunchedProcess;
 import dev.kindling.tck.Verification;
-import dev.kindling.tck.property.Gen;
-import dev.kindling.tck.property.Gens;
-import dev.kindling.tck.property.Property;
-import dev.kindling.tck.property.PropertyFailure;
+import dev.kindling.protocol.property.Gen;
+import dev.kindling.protocol.property.Gens;
+import dev.kindling.protocol.property.Property;
+import dev.kindling.protocol.property.PropertyFailure;
 import dev.kindling.tck.worker.RuleFailure;
 import dev.kindling.tck.worker.TckParameters;
 import java.io.IOException;
@@ -744,7 +744,7 @@ public abstract class DriverRules extends Verification {
         .filter(b -> b.stream().flatMap(List::stream).mapToLong(Long::longValue).sum() != 0);
     long seed = Property.forAll(batches).effectiveSeed();
     List<List<Long>> sent = batches.generate(
-        dev.kindling.tck.property.Choices.random(new java.util.SplittableRandom(seed)));
+        dev.kindling.protocol.property.Choices.random(new java.util.SplittableRandom(seed)));
     long sum;
     try {
       sum = sendAccepted(a, sent);

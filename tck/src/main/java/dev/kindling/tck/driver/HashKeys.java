@@ -1,8 +1,8 @@
 package dev.kindling.tck.driver;
 
-import dev.kindling.tck.property.Gen;
+import dev.kindling.protocol.property.Gen;
 import dev.kindling.tck.worker.PortableHash;
-import dev.kindling.tck.property.Gens;
+import dev.kindling.protocol.property.Gens;
 import java.math.BigInteger;
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,6 +1,6 @@
 package dev.kindling.tck.gateway;
 
-import dev.kindling.tck.property.HexTrace;
+import dev.kindling.protocol.property.HexTrace;
 import dev.kindling.tck.worker.RuleFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

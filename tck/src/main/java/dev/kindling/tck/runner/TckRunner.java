@@ -3,7 +3,8 @@ package dev.kindling.tck.runner;
 import dev.kindling.protocol.spec.RuleCatalog;
 import dev.kindling.tck.Catalogs;
 import dev.kindling.tck.TckConfig;
-import dev.kindling.tck.property.Property;
+import dev.kindling.protocol.TimeFactor;
+import dev.kindling.protocol.property.Property;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -73,7 +74,8 @@ public final class TckRunner {
   public static TckResult run(Options options, PrintStream out) throws IOException {
     Map<String, String> params = new LinkedHashMap<>(options.config().toParameters());
     // A hung test must not hang the run; each wait inside a test has its own, shorter timeout.
-    params.put(DEFAULT_TEST_TIMEOUT, "300 s");
+    // Scaled like every other deadline of the kit (KINDLING_TIME_FACTOR).
+    params.put(DEFAULT_TEST_TIMEOUT, TimeFactor.seconds(300) + " s");
     params.putAll(options.extraParameters());
     TckConfig config = TckConfig.fromParameters(k -> Optional.ofNullable(params.get(k)), System.getenv());
     Files.createDirectories(options.reportDir());

@@ -8,8 +8,8 @@ import dev.kindling.protocol.header.TaskContextInfo;
 import dev.kindling.protocol.header.TaskHeader;
 import dev.kindling.protocol.output.Timing;
 import dev.kindling.protocol.output.WorkerOutput;
-import dev.kindling.tck.property.Gen;
-import dev.kindling.tck.property.Gens;
+import dev.kindling.protocol.property.Gen;
+import dev.kindling.protocol.property.Gens;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -1048,7 +1048,7 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     }
     check(more.bytes().length == 0, "WRK-7.2",
         "the worker wrote " + more.bytes().length + " bytes after the exception frame: "
-            + dev.kindling.tck.property.HexTrace.hex(Arrays.copyOf(more.bytes(), Math.min(32, more.bytes().length))), r);
+            + dev.kindling.protocol.property.HexTrace.hex(Arrays.copyOf(more.bytes(), Math.min(32, more.bytes().length))), r);
     ch.close();
   }
 

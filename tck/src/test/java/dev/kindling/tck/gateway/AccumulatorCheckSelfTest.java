@@ -239,7 +239,7 @@ class AccumulatorCheckSelfTest {
           assertThat(jvm.getInputStream().read()).as("ack of batch " + i).isEqualTo(1);
         }
       }
-      assertThat(DriverAccumulatorServer.await(() -> server.batches().size() == 2, Duration.ofSeconds(5))).isTrue();
+      assertThat(DriverAccumulatorServer.await(() -> server.batches().size() == 2, TimeFactor.scale(Duration.ofSeconds(5)))).isTrue();
       assertThat(server.violations()).isEmpty();
       try (Socket jvm = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
         jvm.setSoTimeout((int) TimeFactor.millis(5000));
@@ -247,7 +247,7 @@ class AccumulatorCheckSelfTest {
         InputStream in = jvm.getInputStream();
         assertThat(in.read()).as("closed after a wrong secret, nothing acknowledged").isEqualTo(-1);
       }
-      assertThat(DriverAccumulatorServer.await(() -> !server.violations().isEmpty(), Duration.ofSeconds(5))).isTrue();
+      assertThat(DriverAccumulatorServer.await(() -> !server.violations().isEmpty(), TimeFactor.scale(Duration.ofSeconds(5)))).isTrue();
       assertThatThrownBy(server::throwViolations).isInstanceOf(RuleFailure.class).hasMessageStartingWith("WRK-10.4: ");
       assertThat(server.connections()).isEqualTo(2);
     }
@@ -264,7 +264,7 @@ class AccumulatorCheckSelfTest {
         out.writeInt(u.length);
         out.write(u);
         out.flush();
-        assertThat(DriverAccumulatorServer.await(() -> !server.violations().isEmpty(), Duration.ofSeconds(5))).isTrue();
+        assertThat(DriverAccumulatorServer.await(() -> !server.violations().isEmpty(), TimeFactor.scale(Duration.ofSeconds(5)))).isTrue();
       }
       assertThatThrownBy(server::throwViolations)
           .isInstanceOf(RuleFailure.class).hasMessageStartingWith("WRK-10.4: ").hasMessageContaining("stalled");

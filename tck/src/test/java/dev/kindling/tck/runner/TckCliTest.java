@@ -6,7 +6,7 @@ import dev.kindling.protocol.Profile;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.conninfo.KindlingGatewayJvm;
 import dev.kindling.tck.driver.DriverTck;
-import dev.kindling.tck.property.Property;
+import dev.kindling.protocol.property.Property;
 import dev.kindling.tck.runner.fake.AbortedSetupVerification;
 import dev.kindling.tck.runner.fake.BrokenSetupVerification;
 import dev.kindling.tck.runner.fake.FakeWorkerVerification;

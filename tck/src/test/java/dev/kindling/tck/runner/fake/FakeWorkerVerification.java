@@ -6,8 +6,8 @@ import dev.kindling.protocol.spec.SpecRule;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
 import dev.kindling.tck.WorkerVerification;
-import dev.kindling.tck.property.Gens;
-import dev.kindling.tck.property.Property;
+import dev.kindling.protocol.property.Gens;
+import dev.kindling.protocol.property.Property;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

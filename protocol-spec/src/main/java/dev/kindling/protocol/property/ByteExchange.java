@@ -1,4 +1,4 @@
-package dev.kindling.tck.property;
+package dev.kindling.protocol.property;
 
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;

@@ -1,4 +1,4 @@
-package dev.kindling.tck.property;
+package dev.kindling.protocol.property;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,7 +59,7 @@ public final class Choices {
   }
 
   /** Replays {@code sequence}; draws past its end yield {@code 0}, the simplest choice. */
-  public static Choices replay(long[] sequence) {
+  static Choices replay(long[] sequence) {
     return new Choices(sequence.clone(), null);
   }
 
@@ -161,7 +161,7 @@ public final class Choices {
   }
 
   /** The choices consumed so far. */
-  public long[] sequence() {
+  long[] sequence() {
     return Arrays.copyOf(drawn, size);
   }
 

@@ -1,4 +1,4 @@
-package dev.kindling.tck.property;
+package dev.kindling.protocol.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.kindling.tck.property;
+package dev.kindling.protocol.property;
 
 import java.util.Optional;
 
@@ -84,7 +84,7 @@ public final class PropertyResult<T> {
     return status == Status.PASSED;
   }
 
-  /** The seed the run used; rerun with {@code -Dkindling.tck.seed=<seed>}. */
+  /** The seed the run used; rerun with {@code -Dkindling.property.seed=<seed>}. */
   public long seed() {
     return seed;
   }

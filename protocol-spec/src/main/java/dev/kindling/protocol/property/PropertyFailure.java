@@ -1,4 +1,4 @@
-package dev.kindling.tck.property;
+package dev.kindling.protocol.property;
 
 /** Thrown by {@link Property#check}: the message carries seed, shrink steps, counterexample and trace. */
 public final class PropertyFailure extends AssertionError {

@@ -1,4 +1,4 @@
-package dev.kindling.tck.property;
+package dev.kindling.protocol.property;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

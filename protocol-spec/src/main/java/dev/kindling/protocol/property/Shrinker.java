@@ -1,4 +1,4 @@
-package dev.kindling.tck.property;
+package dev.kindling.protocol.property;
 
 import java.util.ArrayList;
 import java.util.Arrays;

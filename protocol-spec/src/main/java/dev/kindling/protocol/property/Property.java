@@ -1,4 +1,4 @@
-package dev.kindling.tck.property;
+package dev.kindling.protocol.property;
 
 import dev.kindling.protocol.TimeFactor;
 import java.time.Duration;
@@ -21,14 +21,14 @@ import org.opentest4j.TestAbortedException;
  *
  * <p>Runs are reproducible: each run uses one seed, printed on failure. The system property
  * {@value #SEED_PROPERTY} overrides the seed set in code, so a failure seen in CI reruns locally
- * with {@code -Dkindling.tck.seed=N}. Without either, a fresh random seed is used.
+ * with {@code -Dkindling.property.seed=N}. Without either, a fresh random seed is used.
  *
  * <p>A case fails when the predicate returns {@code false} or throws; a case whose predicate
  * throws {@link TestAbortedException} (a failed assumption) is discarded like a filtered value.
  */
 public final class Property<T> {
   /** System property that overrides every property's seed. */
-  public static final String SEED_PROPERTY = "kindling.tck.seed";
+  public static final String SEED_PROPERTY = "kindling.property.seed";
 
   private final Gen<T> gen;
   private Long seed;

@@ -1,4 +1,4 @@
-package dev.kindling.tck.property;
+package dev.kindling.protocol.property;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.parallel.ResourceLock;
 import org.opentest4j.TestAbortedException;
 
-@ResourceLock("kindling.tck.seed")
+@ResourceLock("kindling.property.seed")
 class PropertyTest {
 
   @AfterEach
@@ -210,7 +210,7 @@ class PropertyTest {
                     .trace(b -> HexTrace.create().out(b).in(new byte[] {'o', 'k'}).toString())
                     .check(b -> b.length < 3))
         .isInstanceOf(PropertyFailure.class)
-        .hasMessageContaining("seed 123; rerun with -Dkindling.tck.seed=123")
+        .hasMessageContaining("seed 123; rerun with -Dkindling.property.seed=123")
         .hasMessageContaining("shrunk in ")
         .hasMessageContaining("counterexample: [00 00 00]")
         .hasMessageContaining("failure:        predicate returned false")
@@ -252,7 +252,7 @@ class PropertyTest {
     System.setProperty(Property.SEED_PROPERTY, "abc");
     assertThatThrownBy(() -> Property.forAll(Gens.booleans()).seed(1).check(b -> true))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("kindling.tck.seed must be a long, was 'abc'");
+        .hasMessageContaining("kindling.property.seed must be a long, was 'abc'");
   }
 
   @Test
