@@ -329,7 +329,7 @@ def test_status_tracker_executor_infos_follow_the_cache_and_running_tasks(jvm_co
     th.start()
     assert wait_for(lambda: t.getExecutorInfos()[0].numRunningTasks == 2, "two running tasks")
     open(gate, "w").close()
-    th.join(120)
+    th.join(time_factor.scaled(120))
     assert done == [2] and not th.is_alive()
     assert wait_for(lambda: t.getExecutorInfos()[0].numRunningTasks == 0, "no running task")
 
