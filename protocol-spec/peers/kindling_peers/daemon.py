@@ -25,7 +25,7 @@ import traceback
 from kindling_peers import breaks
 from kindling_peers.wire import read_exact, read_int, write_int, write_utf
 
-BROKEN = breaks.active(breaks.WORKER, "daemon")
+BROKEN = breaks.active(breaks.WORKER, "worker")
 MAX_SECRET_LENGTH = 1024
 
 
