@@ -1,11 +1,9 @@
 """Fixtures of the driver tests.
 
-``sc`` is a session-scoped SparkContext (local[2]) on each backend:
-
-* ``fake``: ``fakejvm.FakeGateway``, an in-Python stand-in for the gateway entry point that runs
-  the real worker (always available);
-* ``jvm``: the real Kindling JVM through ``kindling.java_gateway``. Skipped, with the build
-  command, only when the JVM jars are not built.
+``sc`` is a session-scoped SparkContext (local[2]) on the ``jvm`` backend: the real Kindling JVM
+through ``kindling.java_gateway``, skipped, with the build command, only when the JVM jars are not
+built. (The driver talks to no stand-in JVM: the JVM side's reference peer for the TCK is
+protocol-spec/peers/kindling_peers/gateway.py.)
 """
 import os
 import sys
@@ -13,8 +11,6 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from fakejvm import FakeGateway  # noqa: E402
 
 BUILD_HINT = ("the Kindling JVM jars are not built; build them with "
               "'mvn -B -pl gateway -am package' (or set KINDLING_GATEWAY_CLASSPATH)")
@@ -36,8 +32,6 @@ def new_context(backend, master="local[2]", app="kindling-driver-tests", **conf)
     c.set("spark.ui.showConsoleProgress", "false")
     for k, v in conf.items():
         c.set(k, v)
-    if backend == "fake":
-        return SparkContext(conf=c, gateway=FakeGateway())
     jvm_classpath_or_skip()
     return SparkContext(conf=c)
 
@@ -57,7 +51,7 @@ def stop_shared():
         active.stop()
 
 
-@pytest.fixture(scope="session", params=["fake", "jvm"])
+@pytest.fixture(scope="session", params=["jvm"])
 def backend(request):
     if request.param == "jvm":
         jvm_classpath_or_skip()

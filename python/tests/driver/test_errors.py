@@ -154,8 +154,6 @@ def test_cancel_job_group(sc, tmp_path):
 
 
 def test_status_and_progress_bar_while_a_job_runs(sc, backend, tmp_path):
-    if backend == "fake":
-        pytest.skip("the fake entry point reports no job status")
     done = threading.Event()
     started = tmp_path / "started"
     started.mkdir()

@@ -2,20 +2,28 @@
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 
 from kindling import SparkConf, SparkContext
 
-from conftest import FakeGateway, jvm_classpath_or_skip, new_context
+from conftest import jvm_classpath_or_skip, new_context
 from kindling.protocol import time_factor
+
+
+def _unused_gateway():
+    """An authenticated gateway's shape and nothing else: the context must refuse its conf before
+    it calls the JVM."""
+    return SimpleNamespace(gateway_parameters=SimpleNamespace(auth_token="0" * 64), jvm=None,
+                           entry_point=None, proc=None)
 
 
 def test_master_and_app_name_are_required(backend, own_context):
     with pytest.raises(RuntimeError, match=r"\[MASTER_URL_NOT_SET\]"):
-        SparkContext(conf=SparkConf(loadDefaults=False).setAppName("a"), gateway=FakeGateway())
+        SparkContext(conf=SparkConf(loadDefaults=False).setAppName("a"), gateway=_unused_gateway())
     with pytest.raises(RuntimeError, match=r"\[APPLICATION_NAME_NOT_SET\]"):
-        SparkContext(conf=SparkConf(loadDefaults=False).setMaster("local"), gateway=FakeGateway())
+        SparkContext(conf=SparkConf(loadDefaults=False).setMaster("local"), gateway=_unused_gateway())
     assert SparkContext._active_spark_context is None
 
 
@@ -48,21 +56,16 @@ def test_one_context_at_a_time_and_get_or_create(backend, own_context):
 def test_context_manager(backend, own_context):
     conf = SparkConf(loadDefaults=False).setMaster("local[2]").setAppName("cm")
     conf.set("spark.ui.showConsoleProgress", "false")
-    kwargs = {"gateway": FakeGateway()} if backend == "fake" else {}
-    if backend == "jvm":
-        jvm_classpath_or_skip()
-    with SparkContext(conf=conf, **kwargs) as sc:
+    jvm_classpath_or_skip()
+    with SparkContext(conf=conf) as sc:
         assert sc.parallelize([1, 2, 3]).count() == 3
     assert sc._stopped and SparkContext._active_spark_context is None
 
 
 def test_constructor_arguments(backend, own_context):
-    kwargs = {"gateway": FakeGateway()} if backend == "fake" else {}
-    if backend == "jvm":
-        jvm_classpath_or_skip()
+    jvm_classpath_or_skip()
     sc = SparkContext("local[2]", "args-app", environment={"MY_VAR": "42"}, batchSize=2,
-                      conf=SparkConf(loadDefaults=False).set("spark.ui.showConsoleProgress", "false"),
-                      **kwargs)
+                      conf=SparkConf(loadDefaults=False).set("spark.ui.showConsoleProgress", "false"))
     try:
         assert sc.appName == "args-app" and sc.master == "local[2]"
         assert sc.parallelize([0, 1]).map(lambda _: os.environ.get("MY_VAR")).collect() == ["42", "42"]
@@ -73,8 +76,6 @@ def test_constructor_arguments(backend, own_context):
 
 @pytest.mark.spec("GW-3.3")
 def test_jvm_stops_with_the_context(backend, own_context):
-    if backend == "fake":
-        pytest.skip("only the real JVM has a process")
     sc = own_context()
     proc = sc._gateway.proc
     temp = sc._temp_dir
@@ -85,8 +86,6 @@ def test_jvm_stops_with_the_context(backend, own_context):
 
 
 def test_kindling_submit_gives_spark_submit_defaults(backend, own_context, tmp_path):
-    if backend == "fake":
-        pytest.skip("needs the real JVM")
     jvm_classpath_or_skip()
     app = tmp_path / "my_app.py"
     app.write_text(

@@ -26,8 +26,6 @@ def test_parallelized_range_rejects_a_non_empty_input(sc):
 
 
 def test_many_range_tasks_reuse_a_few_workers(sc, backend):
-    if backend != "jvm":
-        pytest.skip("the fake JVM forks one worker per task by design")
     n = 200
     pids = sc.parallelize(range(n), n).map(lambda _: os.getpid()).distinct().collect()
     # local[2]: two tasks at a time, so two workers serve all of them when each is reused. A few

@@ -1,5 +1,5 @@
-"""A small, faithful stand-in for a PySpark worker and daemon, used by the JVM bridge's tests.
-
-It speaks the worker protocol of protocol-spec/spec/worker.md (all three profiles) so the JVM side
-can be tested before, and independently of, kindling.worker / kindling.daemon.
+"""Commands for the bridge's tests: user functions (funcs), raw-frame serializers and the command
+builder (make_command). They run on the reference worker and daemon of protocol-spec/peers
+(kindling_peers.worker, kindling_peers.daemon), which speak the worker protocol independently of
+kindling.worker / kindling.daemon; funcs reads what the worker saw from kindling_peers.state.
 """

@@ -5,7 +5,7 @@ import signal
 import sys
 import time
 
-from . import worker_state
+from kindling_peers import state as worker_state
 
 
 def echo(split, it):
@@ -36,7 +36,7 @@ def hang(split, it):
     for x in it:
         yield x
     # The test waits for this mark (an observed event) before it cancels or kills the task.
-    events = os.environ.get("BRIDGE_TESTKIT_EVENTS")
+    events = os.environ.get("KINDLING_PEER_EVENTS")
     if events:
         open(os.path.join(events, "hang-%d" % os.getpid()), "w").close()
     time.sleep(3600)

@@ -1,5 +1,5 @@
 """Raw-frame serializers: like PySpark's NoOpSerializer / framed byte passthrough."""
-from .wire import read_int, read_exact, write_int
+from kindling_peers.wire import read_exact, read_int, write_int
 
 
 class RawFrames:

@@ -65,13 +65,13 @@ public final class BridgeBench {
     }
     System.out.println("\n== latency, kindling.worker / kindling.daemon ==");
     latency(Map.of(), Map.of(), kindlingCommand("identity"));
-    Map<String, String> kit = Map.of(BridgeConfig.WORKER_MODULE, "bridge_testkit.worker",
-        BridgeConfig.DAEMON_MODULE, "bridge_testkit.daemon");
-    String kitPath = root.resolve("python-worker-bridge/src/test/python").toString();
-    System.out.println("\n== latency, bridge_testkit worker/daemon with TCP_NODELAY ==");
+    Map<String, String> kit = Map.of(BridgeConfig.WORKER_MODULE, "kindling_peers.worker",
+        BridgeConfig.DAEMON_MODULE, "kindling_peers.daemon");
+    String kitPath = testkitPath();
+    System.out.println("\n== latency, reference worker/daemon peers (protocol-spec/peers) with TCP_NODELAY ==");
     latency(kit, Map.of("PYTHONPATH", kitPath), testkitCommand("echo"));
-    System.out.println("\n== latency, bridge_testkit worker/daemon without TCP_NODELAY ==");
-    latency(kit, Map.of("PYTHONPATH", kitPath, "BRIDGE_TESTKIT_NAGLE", "1"), testkitCommand("echo"));
+    System.out.println("\n== latency, reference worker/daemon peers without TCP_NODELAY ==");
+    latency(kit, Map.of("PYTHONPATH", kitPath, "KINDLING_PEER_NAGLE", "1"), testkitCommand("echo"));
   }
 
   private static long payloadFor(int size) {
@@ -229,6 +229,12 @@ public final class BridgeBench {
     }
   }
 
+  /** The bridge's test commands and the reference peers they run on. */
+  private static String testkitPath() {
+    return root.resolve("python-worker-bridge/src/test/python") + java.io.File.pathSeparator
+        + root.resolve("protocol-spec/peers");
+  }
+
   private static byte[] testkitCommand(String name) {
     return run(python, "-m", "bridge_testkit.make_command", name);
   }
@@ -236,7 +242,7 @@ public final class BridgeBench {
   private static byte[] run(String... cmd) {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-      pb.environment().put("PYTHONPATH", root.resolve("python-worker-bridge/src/test/python").toString());
+      pb.environment().put("PYTHONPATH", testkitPath());
       Process p = pb.start();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (InputStream in = p.getInputStream()) {

@@ -23,7 +23,7 @@ class BigDataTest {
   private static final int FRAME = 64 * 1024;
 
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"kindling.worker", "bridge_testkit"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"kindling.worker", "kindling_peers.worker"})
   @ScaledTimeout(120)
   void WRK_5_6_dataFarLargerThanTheBuffersStreamsWithBoundedBuffering(String worker) {
     stream(worker, 64L << 20, false);
@@ -31,7 +31,7 @@ class BigDataTest {
 
   @org.junit.jupiter.api.Tag("long")
   @org.junit.jupiter.params.ParameterizedTest
-  @org.junit.jupiter.params.provider.ValueSource(strings = {"kindling.worker", "bridge_testkit"})
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"kindling.worker", "kindling_peers.worker"})
   @ScaledTimeout(600)
   void WRK_5_6_oneGibibyteKeepsTheHeapFlat(String worker) {
     stream(worker, Long.getLong("kindling.bridge.bigBytes", 1L << 30), true);

@@ -126,7 +126,7 @@ class LifecycleTest {
   @Test
   void WRK_3_11_interruptDuringForkLeavesTheDaemonAndItsOtherWorkers() throws Exception {
     Path events = Testkit.eventsDir();
-    WorkerFactory f = factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_HOLD_AFTER", "1", Testkit.EVENTS, events.toString());
+    WorkerFactory f = factory(Testkit.conf(), "KINDLING_PEER_HOLD_AFTER", "1", Testkit.EVENTS, events.toString());
     PythonRunner r = new PythonRunner(f);
     TaskRun running = hang(r);
     long daemonPid = f.daemonPid().orElseThrow();
@@ -226,7 +226,7 @@ class LifecycleTest {
   @Test
   void WRK_2_4_daemonChildRejectsTheJvmSecret() {
     PythonRunner r = new PythonRunner(
-        factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_EXPECT", "another-secret"));
+        factory(Testkit.conf(), Testkit.BREAK, "daemon_other_secret"));
     assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
         .isInstanceOf(WorkerLaunchException.class)
         .hasMessageContaining("WRK-2.4: authentication failed");
@@ -235,7 +235,7 @@ class LifecycleTest {
   @Test
   void WRK_2_2_simpleWorkerWithAWrongSecretIsRejected() {
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"),
-        "BRIDGE_TESTKIT_BAD_SECRET", "1"));
+        Testkit.BREAK, "wrong_secret"));
     assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
         .isInstanceOf(WorkerLaunchException.class)
         .hasMessageContaining("WRK-2.2: authentication failed: wrong secret");
@@ -244,10 +244,10 @@ class LifecycleTest {
   @Test
   void WRK_3_7_daemonWithABadPort() {
     PythonRunner r = new PythonRunner(
-        factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_BAD_PORT", "1"));
+        factory(Testkit.conf(), Testkit.BREAK, "daemon_bad_port"));
     assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
         .isInstanceOf(WorkerLaunchException.class)
-        .hasMessageContaining("WRK-3.7: Bad data in bridge_testkit.daemon's standard output. Invalid port number: 0");
+        .hasMessageContaining("WRK-3.7: Bad data in kindling_peers.daemon's standard output. Invalid port number: 0");
   }
 
   @Test
@@ -400,7 +400,7 @@ class LifecycleTest {
     // quick, long enough (and scaled) that a loaded machine still starts the daemon within it.
     long connectMs = TimeFactor.millis(2000);
     WorkerFactory f = factory(Testkit.conf(BridgeConfig.CONNECT_TIMEOUT, connectMs + "ms",
-        BridgeConfig.KILL_TIMEOUT, "300ms"), "BRIDGE_TESTKIT_DAEMON_NO_FORK", "1");
+        BridgeConfig.KILL_TIMEOUT, "300ms"), Testkit.BREAK, "daemon_never_forks");
     PythonRunner r = new PythonRunner(f);
     assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
         .isInstanceOf(WorkerLaunchException.class)
@@ -432,7 +432,7 @@ class LifecycleTest {
       assertThat(out.get("parentCmdline").asText()).doesNotContain(secret);
       if (daemon) {
         assertThat(out.get("parentCmdline").asText())
-            .isEqualTo(Testkit.python() + "\0-m\0bridge_testkit.daemon\0bridge_testkit.worker\0");
+            .isEqualTo(Testkit.python() + "\0-m\0kindling_peers.daemon\0kindling_peers.worker\0");
       }
     }
   }
@@ -451,7 +451,7 @@ class LifecycleTest {
   @Test
   void WRK_3_5_simpleWorkerWithANegativePid() {
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"),
-        "BRIDGE_TESTKIT_NEGATIVE_PID", "1"));
+        Testkit.BREAK, "negative_pid"));
     assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
         .isInstanceOf(WorkerLaunchException.class)
         .hasMessageContaining("WRK-3.5: Python failed to launch worker with code -7");
@@ -459,7 +459,7 @@ class LifecycleTest {
 
   @Test
   void WRK_3_5_daemonThatCannotFork() {
-    PythonRunner r = new PythonRunner(factory(Testkit.conf(), "BRIDGE_TESTKIT_DAEMON_NEGATIVE_PID", "1"));
+    PythonRunner r = new PythonRunner(factory(Testkit.conf(), Testkit.BREAK, "daemon_negative_pid"));
     assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
         .isInstanceOf(WorkerLaunchException.class)
         .hasMessageContaining("WRK-3.5: Python daemon failed to launch worker with code -12");
@@ -468,7 +468,7 @@ class LifecycleTest {
   @Test
   void WRK_2_6_simpleWorkerThatNeverSendsItsSecret() {
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false",
-        BridgeConfig.CONNECT_TIMEOUT, TimeFactor.millis(700) + "ms"), "BRIDGE_TESTKIT_SILENT", "1"));
+        BridgeConfig.CONNECT_TIMEOUT, TimeFactor.millis(700) + "ms"), Testkit.BREAK, "silent"));
     long t0 = System.nanoTime();
     assertThatThrownBy(() -> r.run(spec("echo").build(), List.of().iterator()))
         .isInstanceOf(WorkerLaunchException.class)
@@ -550,7 +550,7 @@ class LifecycleTest {
     PythonRunner r = new PythonRunner(factory(Testkit.conf()));
     try (TaskRun run = r.run(spec("env").build(), List.of().iterator())) {
       assertThat(JSON.readTree(drain(run).get(0)).get("parentCmdline").asText())
-          .isEqualTo(Testkit.python() + "\0-m\0bridge_testkit.daemon\0bridge_testkit.worker\0");
+          .isEqualTo(Testkit.python() + "\0-m\0kindling_peers.daemon\0kindling_peers.worker\0");
     }
   }
 

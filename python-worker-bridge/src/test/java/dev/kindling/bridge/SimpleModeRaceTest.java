@@ -27,9 +27,8 @@ class SimpleModeRaceTest {
   }
 
   private List<String> echoWithRacers(int silentRacers) throws Exception {
-    factory = Testkit.factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false",
-        BridgeConfig.WORKER_MODULE, "bridge_testkit.racing_worker"),
-        "BRIDGE_TESTKIT_RACERS", Integer.toString(silentRacers));
+    factory = Testkit.factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"),
+        "KINDLING_PEER_RACERS", Integer.toString(silentRacers));
     PythonRunner r = new PythonRunner(factory);
     try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("a"), utf8("b")).iterator())) {
       return strings(drain(run));

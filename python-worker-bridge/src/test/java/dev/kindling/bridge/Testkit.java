@@ -19,13 +19,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Test support: the venv's interpreter, the Python test kit (src/test/python/bridge_testkit, a
- * worker and daemon that speak the worker protocol), and cloudpickled commands built by that
- * interpreter.
+ * Test support: the venv's interpreter, the reference worker and daemon peers
+ * (protocol-spec/peers: {@value #WORKER}, {@value #DAEMON}, breakable with {@value #BREAK}), and
+ * cloudpickled commands built by that interpreter from src/test/python/bridge_testkit.
  */
 final class Testkit {
-  static final String WORKER = "bridge_testkit.worker";
-  static final String DAEMON = "bridge_testkit.daemon";
+  static final String WORKER = "kindling_peers.worker";
+  static final String DAEMON = "kindling_peers.daemon";
+  /** The variable naming the peers' breakages (protocol-spec/peers/README.md). */
+  static final String BREAK = "KINDLING_PEER_BREAK";
   private static final Map<String, byte[]> COMMANDS = new ConcurrentHashMap<>();
   private static volatile String version;
 
@@ -42,6 +44,18 @@ final class Testkit {
 
   static String testkitPath() {
     return Path.of("src/test/python").toAbsolutePath().toString();
+  }
+
+  /** protocol-spec/peers, from {@code -Dkindling.root} (the build passes it) or next to this module. */
+  static String peersPath() {
+    String root = System.getProperty("kindling.root", "");
+    Path base = root.isEmpty() || root.startsWith("${") ? Path.of("..") : Path.of(root);
+    return base.resolve("protocol-spec/peers").toAbsolutePath().normalize().toString();
+  }
+
+  /** The test commands and the reference peers. */
+  static String pythonPath() {
+    return testkitPath() + java.io.File.pathSeparator + peersPath();
   }
 
   static Map<String, String> conf(String... kv) {
@@ -66,7 +80,7 @@ final class Testkit {
   static WorkerFactory factory(Map<String, String> conf, String... extraEnv) {
     BridgeConfig config = BridgeConfig.fromMap(conf);
     Map<String, String> env = new HashMap<>();
-    env.put("PYTHONPATH", testkitPath());
+    env.put("PYTHONPATH", pythonPath());
     for (int i = 0; i < extraEnv.length; i += 2) {
       env.put(extraEnv[i], extraEnv[i + 1]);
     }
@@ -129,7 +143,7 @@ final class Testkit {
   private static byte[] run(String... cmd) {
     try {
       ProcessBuilder pb = new ProcessBuilder(cmd);
-      pb.environment().put("PYTHONPATH", testkitPath());
+      pb.environment().put("PYTHONPATH", pythonPath());
       pb.redirectError(ProcessBuilder.Redirect.INHERIT);
       Process p = pb.start();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -149,11 +163,11 @@ final class Testkit {
   }
 
   /** The variable naming the directory where the test kit's Python side marks events. */
-  static final String EVENTS = "BRIDGE_TESTKIT_EVENTS";
+  static final String EVENTS = "KINDLING_PEER_EVENTS";
 
   /**
    * A fresh directory for {@value #EVENTS}: {@code hang} marks {@code hang-<pid>} once it has
-   * produced its output and is about to hang; the test kit's daemon marks {@code held-<n>} when it
+   * produced its output and is about to hang; the reference daemon marks {@code held-<n>} when it
    * holds the n-th connection back without a pid.
    */
   static Path eventsDir() {

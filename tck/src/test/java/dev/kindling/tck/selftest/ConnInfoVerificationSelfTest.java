@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The conn-info reader rules against a correct and a deliberately lenient fake reader. */
+/** The conn-info reader rules against the reference reader peer, correct and deliberately lenient. */
 class ConnInfoVerificationSelfTest {
   private static final String[] READER_TESTS = {
     "required_CONN_4_2_shortFileRejected", "required_CONN_4_3_badPortRejected",
@@ -29,8 +29,8 @@ class ConnInfoVerificationSelfTest {
     p.put("kindling.tck.command", "none");
     p.put("kindling.tck.seed", "7");
     p.put(TckParameters.CONN_INFO_READER, String.join("\u001f",
-        FakeWorkers.python().toString(), FakeWorkers.fakesDir().resolve("fake_conn_info_reader.py").toString()));
-    p.put(TckParameters.ENV, "TCK_FAKE_BREAK=" + brk);
+        FakeWorkers.python().toString(), "-m", "kindling_peers.conn_info_reader"));
+    p.put(TckParameters.ENV, FakeWorkers.peerEnv(brk));
     return FakeWorkers.run(ConnInfoTck.class, p, READER_TESTS);
   }
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The engine verification against an engine that sends nothing ({@code fakes/fake_engine}: the
+ * The engine verification against an engine that sends nothing ({@code protocol-spec/peers/engines/sends_nothing}: the
  * RDD API computed in the driver's process, right answers, no worker ever launched). Every check
  * of what the engine sends must fail naming its rule; none may skip.
  */
@@ -35,7 +35,7 @@ class EngineVerificationSelfTest {
     p.put("kindling.tck.timeoutMs", "3000");
     p.put("kindling.tck.capabilities", "daemonMode");
     p.put(EngineSetup.LIBRARY, "pyspark");
-    p.put(EngineSetup.ENV, "PYTHONPATH=" + FakeWorkers.fakesDir().resolve("fake_engine"));
+    p.put(EngineSetup.ENV, "PYTHONPATH=" + FakeWorkers.peersDir().resolve("engines/sends_nothing"));
     p.put(EngineSetup.RECORDS_DIR, records.toString());
     p.put(EngineSetup.SESSION_TIMEOUT, "120000");
     return p;
@@ -62,13 +62,13 @@ class EngineVerificationSelfTest {
 
   /**
    * Kindling's stack with the secret removed from every worker's and daemon's environment
-   * ({@code fakes/secret_dropping_engine}): the secret checks fail, naming their rules.
+   * ({@code protocol-spec/peers/engines/drops_secret}): the secret checks fail, naming their rules.
    */
   @Test
   void engineThatDropsTheSecret_failsTheSecretChecks() {
     Path root = FakeWorkers.repoRoot();
     Map<String, String> p = inProcessEngine();
-    p.put(EngineSetup.ENV, "PYTHONPATH=" + FakeWorkers.fakesDir().resolve("secret_dropping_engine")
+    p.put(EngineSetup.ENV, "PYTHONPATH=" + FakeWorkers.peersDir().resolve("engines/drops_secret")
         + java.io.File.pathSeparator + root.resolve("python") + ",KINDLING_PROFILE=spark-4.2");
     p.put("kindling.tck.timeoutMs", "10000");
     String[] checks = {"required_WRK_2_7_secretStrongAndNotInArgv", "required_WRK_3_1_workerEnvironment"};

@@ -4,8 +4,6 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 
 import dev.kindling.tck.worker.TckParameters;
 import java.io.File;
-import java.net.URISyntaxException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,13 +46,27 @@ final class FakeWorkers {
     return py != null && Files.isExecutable(py);
   }
 
-  static Path fakesDir() {
-    URL u = FakeWorkers.class.getResource("/fakes/tck_fake_worker.py");
-    try {
-      return Path.of(u.toURI()).getParent();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
+  /**
+   * protocol-spec/peers: Kindling's reference protocol peers, breakable by name
+   * ({@value #BREAK}; see its README.md). From {@code -Dkindling.root} (Surefire and Failsafe
+   * pass it), else the repository around the working directory.
+   */
+  static Path peersDir() {
+    String root = System.getProperty("kindling.root", "");
+    Path base = root.isEmpty() || root.startsWith("${") ? repoRoot() : Path.of(root);
+    return base.resolve("protocol-spec/peers");
+  }
+
+  /** The variable naming a peer's breakages. */
+  static final String BREAK = "KINDLING_PEER_BREAK";
+
+  /** {@value TckParameters#ENV} for a peer run with {@code brk} (empty: unbroken) and {@code more}. */
+  static String peerEnv(String brk, String... more) {
+    StringBuilder sb = new StringBuilder(BREAK + "=" + brk + ",PYTHONPATH=" + peersDir());
+    for (String m : more) {
+      sb.append(',').append(m);
     }
+    return sb.toString();
   }
 
   /** Outcome of each selected test: null when it passed, else the failure message. */
@@ -112,20 +124,23 @@ final class FakeWorkers {
     return new Run(failures, skipped);
   }
 
-  /** Run parameters for the fake worker with {@code brk} (empty: no bug), daemon or simple mode. */
+  /**
+   * Run parameters for the reference worker peer with {@code brk} (empty: unbroken), daemon or
+   * simple mode, filling the kindling library's registries for the TCK's commands.
+   */
   static Map<String, String> fakeWorker(String brk, boolean daemon) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("kindling.tck.profile", "spark-4.2");
     List<String> cmd = daemon
-        ? List.of(python().toString(), "-m", "tck_fake_daemon", "tck_fake_worker")
-        : List.of(python().toString(), "-m", "tck_fake_worker");
+        ? List.of(python().toString(), "-m", "kindling_peers.daemon", "kindling_peers.worker")
+        : List.of(python().toString(), "-m", "kindling_peers.worker");
     p.put("kindling.tck.command", String.join("\u001f", cmd));
     p.put("kindling.tck.python", python().toString());
     p.put("kindling.tck.timeoutMs", "3000");
     p.put("kindling.tck.capabilities", daemon ? "daemonMode,reuse" : "simpleMode");
-    p.put(TckParameters.PYTHONPATH, fakesDir() + File.pathSeparator + repoRoot().resolve("python"));
+    p.put(TckParameters.PYTHONPATH, peersDir() + File.pathSeparator + repoRoot().resolve("python"));
     p.put(TckParameters.LIBRARY, "kindling");
-    p.put(TckParameters.ENV, "TCK_FAKE_BREAK=" + brk);
+    p.put(TckParameters.ENV, BREAK + "=" + brk + ",KINDLING_PEER_LIBRARY=kindling");
     p.put("kindling.tck.seed", "7");
     return p;
   }

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The launcher (conn-info) and gateway verifications against a fake launcher/gateway
- * ({@code fakes/fake_gateway.py}) with one deliberate bug each.
+ * The launcher (conn-info) and gateway verifications against the reference launcher/gateway
+ * peer ({@code protocol-spec/peers}: {@code kindling_peers.gateway}) with one deliberate break each.
  */
 class GatewayVerificationSelfTest {
   private static final String[] LAUNCHER_TESTS = {
@@ -40,10 +40,10 @@ class GatewayVerificationSelfTest {
   private static Map<String, String> params(String brk) {
     Map<String, String> p = new LinkedHashMap<>();
     p.put("kindling.tck.command", String.join("\u001f",
-        List.of(FakeWorkers.python().toString(), FakeWorkers.fakesDir().resolve("fake_gateway.py").toString())));
+        List.of(FakeWorkers.python().toString(), "-m", "kindling_peers.gateway")));
     p.put("kindling.tck.timeoutMs", "3000");
     p.put("kindling.tck.seed", "7");
-    p.put(TckParameters.ENV, "TCK_FAKE_BREAK=" + brk);
+    p.put(TckParameters.ENV, FakeWorkers.peerEnv(brk));
     return p;
   }
 

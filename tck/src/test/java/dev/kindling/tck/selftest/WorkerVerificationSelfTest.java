@@ -9,10 +9,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The worker verification run against deliberately broken fake workers
- * ({@code src/test/resources/fakes}): each bug must be caught, and only by the rule it breaks
- * (after the Reactive Streams TCK's {@code PublisherVerificationTest}). The same tests pass
- * against the unbroken fake.
+ * The worker verification run against the reference worker and daemon peers
+ * ({@code protocol-spec/peers}) with one deliberate break each: each break must be caught, and
+ * only by the rule it breaks (after the Reactive Streams TCK's {@code PublisherVerificationTest}).
+ * The same tests pass against the unbroken peers.
  */
 class WorkerVerificationSelfTest {
   private static final String[] TASK_TESTS = {

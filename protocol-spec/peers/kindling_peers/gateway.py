@@ -1,14 +1,12 @@
-"""A small launcher + gateway for the TCK's self-tests: publishes the conn-info file and serves the
-subset of Py4J's text protocol the TCK uses (authentication, System.setProperty/getProperty,
-t.version(), t.protocolProfile()). Correct by default; TCK_FAKE_BREAK names one bug:
+"""The reference JVM side for a driver: a launcher that publishes the conn-info file
+(conn-info.md 3) and a gateway serving the part of Py4J's text protocol the TCK uses
+(authentication, System.setProperty/getProperty, t.version(), t.protocolProfile()):
 
-    non_atomic         writes the conn-info file in place, in two steps (CONN-3.1)
-    mode_0644          leaves the file world-readable (CONN-3.2)
-    any_address        listens on 0.0.0.0 (CONN-3.4, GW-1.2)
-    secret_ignored     answers a wrong secret with an error line but keeps serving (GW-2.3)
-    no_auth_required   runs commands sent before authentication (GW-2.4)
-    pin_ignored        serves as a ClientServer whatever PYSPARK_PIN_THREAD says (GW-1.1)
-    silent             publishes the file and accepts connections, but never answers anything
+    _PYSPARK_DRIVER_CONN_INFO_PATH=<path> python -m kindling_peers.gateway
+
+``KINDLING_PEER_BREAK`` names breakages from :data:`kindling_peers.breaks.GATEWAY`
+(``non_atomic``, ``mode_0644``, ``any_address``, ``pin_ignored``, ``secret_ignored``,
+``no_auth_required``, ``silent``).
 
 Even unbroken it has no entry point: Py4J's constructor command (``i``, e.g. java.util.HashMap)
 and ``createContext`` are refused, so every entry-point check must fail against it.
@@ -25,14 +23,16 @@ import sys
 import threading
 import time
 
-BREAK = os.environ.get("TCK_FAKE_BREAK", "")
+from kindling_peers import breaks
+
+BROKEN = breaks.active(breaks.GATEWAY, "gateway")
 PROPS = {}
 
 
 def publish(path, port, secret):
     data = struct.pack("!ii", port, len(secret)) + secret.encode("utf-8")
     d = os.path.dirname(path)
-    if BREAK == "non_atomic":
+    if "non_atomic" in BROKEN:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
             os.write(fd, data[:4])
@@ -42,7 +42,7 @@ def publish(path, port, secret):
             os.close(fd)
         return
     tmp = os.path.join(d, ".conn_info.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if BREAK == "mode_0644" else 0o600)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if "mode_0644" in BROKEN else 0o600)
     try:
         os.write(fd, data)
     finally:
@@ -52,7 +52,7 @@ def publish(path, port, secret):
 
 def pinned():
     v = os.environ.get("PYSPARK_PIN_THREAD")
-    return BREAK == "pin_ignored" or v is None or v.lower() == "true"
+    return "pin_ignored" in BROKEN or v is None or v.lower() == "true"
 
 
 def stack():
@@ -91,7 +91,7 @@ def command(lines):
         v = PROPS.get(args[0])
         return "!yn" if v is None else "!ys" + v
     if target == "t" and method == "version":
-        return "!ys0.0.1-fake"
+        return "!ys0.0.1-reference-peer"
     if target == "t" and method == "protocolProfile":
         return "!ys" + os.environ.get("KINDLING_PROFILE", "spark-4.2")
     return "!xsno such method"
@@ -122,7 +122,7 @@ def serve(conn, secret):
         return lines
 
     try:
-        if BREAK == "silent":
+        if "silent" in BROKEN:
             while line() is not None:
                 pass
             return
@@ -130,7 +130,7 @@ def serve(conn, secret):
         if first is None:
             return
         if first != "A":
-            if BREAK == "no_auth_required":
+            if "no_auth_required" in BROKEN:
                 cmd = read_command(first)
                 if cmd:
                     f.write((command(cmd) + "\n").encode())
@@ -142,7 +142,7 @@ def serve(conn, secret):
             return
         if given is None or not hmac.compare_digest(given.encode(), secret.encode()):
             f.write(b"!xsAuthentication error: bad auth token received.\n")
-            if BREAK != "secret_ignored":
+            if "secret_ignored" not in BROKEN:
                 return
         else:
             f.write(b"!yv\n")
@@ -164,16 +164,16 @@ def serve(conn, secret):
 def main():
     path = os.environ.get("_PYSPARK_DRIVER_CONN_INFO_PATH")
     if not path:
-        print("fake_gateway: _PYSPARK_DRIVER_CONN_INFO_PATH is not set", file=sys.stderr)
+        print("kindling_peers.gateway: _PYSPARK_DRIVER_CONN_INFO_PATH is not set", file=sys.stderr)
         sys.exit(2)
     ls = socket.socket()
-    ls.bind(("0.0.0.0" if BREAK == "any_address" else "127.0.0.1", 0))
+    ls.bind(("0.0.0.0" if "any_address" in BROKEN else "127.0.0.1", 0))
     ls.listen(16)
     secret = secrets.token_hex(32)
     try:
         publish(path, ls.getsockname()[1], secret)
     except OSError as e:
-        print("fake_gateway: cannot publish %s: %s" % (path, e.strerror), file=sys.stderr)
+        print("kindling_peers.gateway: cannot publish %s: %s" % (path, e.strerror), file=sys.stderr)
         sys.exit(1)
 
     def watch_stdin():

@@ -1,3 +1,4 @@
+"""Big-endian integers and length-prefixed byte strings (worker.md 1), the peers' own codec."""
 import struct
 
 
