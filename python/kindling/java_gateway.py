@@ -22,7 +22,9 @@ Finding the JVM side, first match wins:
 4. a source checkout: the newest ``gateway/target*/kindling-gateway-*.jar`` with its ``lib/``
    directory, produced by ``mvn -B -pl gateway -am package``.
 
-Java is ``$JAVA_HOME/bin/java``, else ``java`` on ``PATH``.
+Java is ``$JAVA_HOME/bin/java``, else ``java`` on ``PATH``. When ``mvn package`` left an AppCDS
+archive next to the gateway jar and it matches that java and those jars, the JVM maps it
+(``kindling.cds``).
 
 Implements CONN-1.1, CONN-1.2, CONN-1.3, CONN-4.1 (bounded wait, exit code and output tail in
 the error), CONN-4.8, CONN-4.9, GW-1.3, GW-3.2 (``GatewayGoneError`` within about 0.5 s once the
@@ -46,7 +48,7 @@ from py4j.java_gateway import GatewayClient, GatewayParameters, JavaGateway
 from py4j.protocol import Py4JError, Py4JNetworkError
 from py4j import protocol as _proto
 
-from kindling import log_redaction
+from kindling import cds, log_redaction
 from kindling.protocol.conninfo import read_conn_info
 from kindling.protocol.errors import ProtocolError
 
@@ -431,7 +433,9 @@ def launch_gateway(conf=None, popen_kwargs=None):
     timeout = _start_timeout(conf, env)
     java = find_java(env)
     classpath = find_classpath(env)
-    command = [java] + _java_options(conf) + ["-cp", os.pathsep.join(classpath), MAIN_CLASS]
+    user_options = _java_options(conf)
+    cds_options, classpath = cds.archive_options(java, classpath, env, user_options)
+    command = [java] + cds_options + user_options + ["-cp", os.pathsep.join(classpath), MAIN_CLASS]
 
     conn_dir = tempfile.mkdtemp(prefix="kindling-gateway-")
     proc = None
