@@ -11,11 +11,13 @@
 #            here): the reference for what the package-time training covers
 #   base     another build: KINDLING_BENCH_BASE_CLASSPATH (its jars) and, if set,
 #            KINDLING_BENCH_BASE_PYTHONPATH (its python/), e.g. main's, for before/after
-#   noprestart  the archive, but the Python daemon started by the first task, not with the
-#            context (KINDLING_PRESTART_DAEMON=0)
-#   lazyui   neither the archive nor the pre-started daemon: against base, what the UI's lazy
-#            HTTP server (and the rest of this build) changes
-# Per idea: lazy UI = base -> lazyui, pre-started daemon = lazyui -> nocds, AppCDS = nocds -> cds.
+#   noprestart  KINDLING_PRESTART_DAEMON=0 (the default: same as cds)
+#   prestart the archive and the Python daemon started with the context (KINDLING_PRESTART_DAEMON=1,
+#            off by default)
+#   lazyui   neither the archive nor the pre-started daemon: against base, what the lazy UI server
+#            and the databind-free task header (and the rest of this build) change
+# Per idea: lazy pieces = base -> lazyui (= nocds), AppCDS = nocds -> cds, pre-started daemon =
+# cds -> prestart.
 # Env: KINDLING_BENCH_DIR (default /tmp/kindling-bench-coldstart).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -39,6 +41,7 @@ one() {  # variant
     base) env=(KINDLING_CDS=0 "KINDLING_GATEWAY_CLASSPATH=$KINDLING_BENCH_BASE_CLASSPATH")
           [ -n "${KINDLING_BENCH_BASE_PYTHONPATH:-}" ] && env+=("PYTHONPATH=$KINDLING_BENCH_BASE_PYTHONPATH") ;;
     noprestart) env=(KINDLING_PRESTART_DAEMON=0) ;;
+    prestart) env=(KINDLING_PRESTART_DAEMON=1) ;;
     lazyui) env=(KINDLING_CDS=0 KINDLING_PRESTART_DAEMON=0) ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac

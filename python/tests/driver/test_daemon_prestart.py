@@ -1,5 +1,6 @@
-"""Issue 16: the JVM starts the Python daemon while the context starts, not on the first task; the
-first job uses that daemon, and it goes with sc.stop() or with the JVM, as any daemon does."""
+"""Issue 16, KINDLING_PRESTART_DAEMON=1: the JVM starts the Python daemon while the context starts,
+not on the first task; the first job uses that daemon, and it goes with sc.stop() or with the JVM,
+as any daemon does. By default the first task starts it, as in PySpark."""
 import os
 import signal
 import time
@@ -66,7 +67,7 @@ def context(monkeypatch):
 
 
 def test_daemon_starts_with_the_context_and_the_first_job_uses_it(context):
-    sc = context()
+    sc = context(KINDLING_PRESTART_DAEMON="1")
     jvm = sc._gateway.proc.pid
     daemons = _wait(lambda: _daemons(jvm), 30)
     assert len(daemons) == 1, "no daemon started before the first job"
@@ -79,8 +80,10 @@ def test_daemon_starts_with_the_context_and_the_first_job_uses_it(context):
     assert all(_wait(lambda p=p: _gone(p), 10) for p, _ in workers)
 
 
-def test_switched_off_the_first_task_starts_the_daemon(context):
-    sc = context(KINDLING_PRESTART_DAEMON="0")
+@pytest.mark.parametrize("setting", [None, "0"])
+def test_by_default_or_switched_off_the_first_task_starts_the_daemon(context, monkeypatch, setting):
+    monkeypatch.delenv("KINDLING_PRESTART_DAEMON", raising=False)
+    sc = context(**({} if setting is None else {"KINDLING_PRESTART_DAEMON": setting}))
     jvm = sc._gateway.proc.pid
     sc.statusTracker().getActiveJobsIds()  # a round trip after the context's creation
     assert _daemons(jvm) == []
@@ -89,7 +92,7 @@ def test_switched_off_the_first_task_starts_the_daemon(context):
 
 
 def test_prestarted_daemon_goes_with_a_killed_jvm(context):
-    sc = context()
+    sc = context(KINDLING_PRESTART_DAEMON="1")
     proc = sc._gateway.proc
     daemons = _wait(lambda: _daemons(proc.pid), 30)
     assert len(daemons) == 1
