@@ -18,8 +18,11 @@
 #            and the databind-free task header (and the rest of this build) change
 # Per idea: lazy pieces = base -> lazyui (= nocds), AppCDS = nocds -> cds, pre-started daemon =
 # cds -> prestart.
-# Env: KINDLING_BENCH_DIR (default /tmp/kindling-bench-coldstart).
+# Env: KINDLING_BENCH_DIR (default /tmp/kindling-bench-coldstart). PYTHONDONTWRITEBYTECODE is
+# unset, as in a user's Python, which caches bytecode (with it every run compiles kindling's
+# sources: ~100 ms more CPU in the driver, more in the daemon); KINDLING_BENCH_NO_PYC=1 keeps it.
 set -euo pipefail
+[ "${KINDLING_BENCH_NO_PYC:-0}" = 1 ] || unset PYTHONDONTWRITEBYTECODE
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 runs="${1:-9}"
 variants="${2:-nocds cds}"
@@ -55,7 +58,7 @@ one() {  # variant
   echo "{\"variant\": \"$1\", \"load\": $l, \"wall_ms\": $(echo "$wall*1000/1" | bc), \"cpu_ms\": $(echo "($user+$sys)*1000/1" | bc), \"phases\": $out}" \
     | tee -a "$results"
 }
-echo "machine: $(nproc) cores; java $(java -version 2>&1 | head -1); runs $runs; variants $variants; results $results"
+echo "machine: $(nproc) cores; java $(java -version 2>&1 | head -1); runs $runs; variants $variants; bytecode cache $([ -n "${PYTHONDONTWRITEBYTECODE:-}" ] && echo off || echo on); results $results"
 ls -l "$root"/gateway/target/kindling-gateway-*.jsa 2>/dev/null || echo "no package-time archive (mvn -B -pl gateway -am package)"
 for _ in $(seq 1 "$runs"); do
   for v in $variants; do
