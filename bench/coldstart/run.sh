@@ -16,6 +16,8 @@
 #            off by default)
 #   lazyui   neither the archive nor the pre-started daemon: against base, what the lazy UI server
 #            and the databind-free task header (and the rest of this build) change
+#   c1, serialgc  the archive plus -XX:TieredStopAtLevel=1 (C1 only) or -XX:+UseSerialGC: what the
+#            JIT and the collector cost at start-up (not defaults: they change long jobs too)
 # Per idea: lazy pieces = base -> lazyui (= nocds), AppCDS = nocds -> cds, pre-started daemon =
 # cds -> prestart.
 # Env: KINDLING_BENCH_DIR (default /tmp/kindling-bench-coldstart). PYTHONDONTWRITEBYTECODE is
@@ -46,6 +48,8 @@ one() {  # variant
     noprestart) env=(KINDLING_PRESTART_DAEMON=0) ;;
     prestart) env=(KINDLING_PRESTART_DAEMON=1) ;;
     lazyui) env=(KINDLING_CDS=0 KINDLING_PRESTART_DAEMON=0) ;;
+    c1) opts="-XX:TieredStopAtLevel=1" ;;
+    serialgc) opts="-XX:+UseSerialGC" ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;
   esac
   l=$(cut -d' ' -f1 /proc/loadavg)

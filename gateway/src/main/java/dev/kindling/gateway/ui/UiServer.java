@@ -158,7 +158,12 @@ public final class UiServer implements AutoCloseable {
         }
       }
     } catch (IOException e) {
-      return; // closed meanwhile (or the listener failed: the UI then stays silent, as a dead port)
+      try {
+        server.close(); // closed meanwhile, or the listener failed: then refuse, never queue
+      } catch (IOException ignored) {
+        // Nothing more to do.
+      }
+      return;
     }
     synchronized (this) {
       try {
@@ -171,6 +176,7 @@ public final class UiServer implements AutoCloseable {
         System.err.println("kindling: the web UI did not start: " + e);
         try {
           first.close();
+          server.close(); // refuse the next clients instead of leaving them in the backlog
         } catch (IOException ignored) {
           // Going anyway.
         }
