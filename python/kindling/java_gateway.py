@@ -560,8 +560,9 @@ def shutdown_gateway(gateway, timeout=SHUTDOWN_TIMEOUT):
 
 
 def _main(argv):
-    """``python -m kindling.java_gateway --classpath``: prints the JVM classpath (used by
-    ``bin/kindling-submit``); ``--java`` prints the java executable; ``--read-conn-info PATH``
+    """``python -m kindling.java_gateway --classpath``: prints the JVM classpath; ``--java`` prints
+    the java executable; ``--launch-command`` prints java, the AppCDS options and ``-cp CLASSPATH``
+    one a line (used by ``bin/kindling-submit``); ``--read-conn-info PATH``
     reads a conn-info file as :func:`launch_gateway` does and prints its port, or exits 1 with the
     broken rule (the TCK's conn-info reader command)."""
     if len(argv) == 3 and argv[1] == "--read-conn-info":
@@ -578,10 +579,19 @@ def _main(argv):
         if argv[1:] == ["--java"]:
             print(find_java())
             return 0
+        if argv[1:] == ["--launch-command"]:
+            # bin/kindling-submit: java, the AppCDS options (kindling.cds), -cp CLASSPATH, one a
+            # line, in one interpreter start instead of one per item.
+            java = find_java()
+            user = shlex.split(os.environ.get("KINDLING_SUBMIT_JAVA_OPTS", ""))
+            options, classpath = cds.archive_options(java, find_classpath(), os.environ, user)
+            print("\n".join([java] + options + ["-cp", os.pathsep.join(classpath)]))
+            return 0
     except GatewayLaunchError as e:
         print("kindling: %s" % e, file=sys.stderr)
         return 1
-    print("usage: python -m kindling.java_gateway --classpath | --java | --read-conn-info PATH",
+    print("usage: python -m kindling.java_gateway --classpath | --java | --launch-command | "
+          "--read-conn-info PATH",
           file=sys.stderr)
     return 2
 

@@ -217,3 +217,39 @@ def test_an_archive_the_jvm_rejects_starts_quietly(tmp_path, kind):
     assert out.returncode == 0, out.stderr
     assert out.stdout == "exit 0\n"
     assert out.stderr == ""
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def test_launch_command_lists_java_cds_options_and_classpath():
+    java, classpath = _built_archive()
+    env = dict(os.environ)
+    out = subprocess.run([sys.executable, "-m", "kindling.java_gateway", "--launch-command"], env=env,
+                         capture_output=True, text=True, timeout=time_factor.scaled(60))
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.rstrip("\n").split("\n")
+    assert lines[0] == java and lines[-2] == "-cp"
+    options, cp = cds.archive_options(java, classpath, env, [])
+    assert lines[1:-2] == options and lines[-1] == os.pathsep.join(cp)
+    env["KINDLING_CDS"] = "0"
+    out = subprocess.run([sys.executable, "-m", "kindling.java_gateway", "--launch-command"], env=env,
+                         capture_output=True, text=True, timeout=time_factor.scaled(60))
+    assert out.stdout.rstrip("\n").split("\n") == [java, "-cp", os.pathsep.join(classpath)]
+
+
+def test_kindling_submit_maps_the_archive_too(tmp_path):
+    java, classpath = _built_archive()
+    if not cds.archive_options(java, classpath, {}, [])[0]:
+        pytest.fail("no usable package-time archive")
+    app = tmp_path / "app.py"
+    app.write_text("from kindling import SparkContext\n"
+                   "sc = SparkContext.getOrCreate()\nprint(sc.parallelize(range(10)).count())\nsc.stop()\n")
+    log = tmp_path / "classes.log"
+    env = dict(os.environ, KINDLING_SUBMIT_JAVA_OPTS="-Xlog:class+load=info:file=%s" % log)
+    env.pop("PYSPARK_GATEWAY_PORT", None)
+    out = subprocess.run([os.path.join(REPO, "bin", "kindling-submit"), str(app)], env=env,
+                         capture_output=True, text=True, timeout=time_factor.scaled(120))
+    assert out.returncode == 0 and out.stdout.strip().endswith("10"), out.stdout + out.stderr
+    shared = [line for line in log.read_text().splitlines() if "dev.kindling.gateway.KindlingGateway " in line]
+    assert shared and "shared objects file (top)" in shared[0], shared
