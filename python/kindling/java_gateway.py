@@ -22,7 +22,9 @@ Finding the JVM side, first match wins:
 4. a source checkout: the newest ``gateway/target*/kindling-gateway-*.jar`` with its ``lib/``
    directory, produced by ``mvn -B -pl gateway -am package``.
 
-Java is ``$JAVA_HOME/bin/java``, else ``java`` on ``PATH``.
+Java is ``$JAVA_HOME/bin/java``, else ``java`` on ``PATH``. When ``mvn package`` left an AppCDS
+archive next to the gateway jar and it matches that java and those jars, the JVM maps it
+(``kindling.cds``).
 
 Implements CONN-1.1, CONN-1.2, CONN-1.3, CONN-4.1 (bounded wait, exit code and output tail in
 the error), CONN-4.8, CONN-4.9, GW-1.3, GW-3.2 (``GatewayGoneError`` within about 0.5 s once the
@@ -46,7 +48,7 @@ from py4j.java_gateway import GatewayClient, GatewayParameters, JavaGateway
 from py4j.protocol import Py4JError, Py4JNetworkError
 from py4j import protocol as _proto
 
-from kindling import log_redaction
+from kindling import cds, log_redaction
 from kindling.protocol.conninfo import read_conn_info
 from kindling.protocol.errors import ProtocolError
 
@@ -431,7 +433,9 @@ def launch_gateway(conf=None, popen_kwargs=None):
     timeout = _start_timeout(conf, env)
     java = find_java(env)
     classpath = find_classpath(env)
-    command = [java] + _java_options(conf) + ["-cp", os.pathsep.join(classpath), MAIN_CLASS]
+    user_options = _java_options(conf)
+    cds_options, classpath = cds.archive_options(java, classpath, env, user_options)
+    command = [java] + cds_options + user_options + ["-cp", os.pathsep.join(classpath), MAIN_CLASS]
 
     conn_dir = tempfile.mkdtemp(prefix="kindling-gateway-")
     proc = None
@@ -556,8 +560,9 @@ def shutdown_gateway(gateway, timeout=SHUTDOWN_TIMEOUT):
 
 
 def _main(argv):
-    """``python -m kindling.java_gateway --classpath``: prints the JVM classpath (used by
-    ``bin/kindling-submit``); ``--java`` prints the java executable; ``--read-conn-info PATH``
+    """``python -m kindling.java_gateway --classpath``: prints the JVM classpath; ``--java`` prints
+    the java executable; ``--launch-command`` prints java, the AppCDS options and ``-cp CLASSPATH``
+    one a line (used by ``bin/kindling-submit``); ``--read-conn-info PATH``
     reads a conn-info file as :func:`launch_gateway` does and prints its port, or exits 1 with the
     broken rule (the TCK's conn-info reader command)."""
     if len(argv) == 3 and argv[1] == "--read-conn-info":
@@ -574,10 +579,19 @@ def _main(argv):
         if argv[1:] == ["--java"]:
             print(find_java())
             return 0
+        if argv[1:] == ["--launch-command"]:
+            # bin/kindling-submit: java, the AppCDS options (kindling.cds), -cp CLASSPATH, one a
+            # line, in one interpreter start instead of one per item.
+            java = find_java()
+            user = shlex.split(os.environ.get("KINDLING_SUBMIT_JAVA_OPTS", ""))
+            options, classpath = cds.archive_options(java, find_classpath(), os.environ, user)
+            print("\n".join([java] + options + ["-cp", os.pathsep.join(classpath)]))
+            return 0
     except GatewayLaunchError as e:
         print("kindling: %s" % e, file=sys.stderr)
         return 1
-    print("usage: python -m kindling.java_gateway --classpath | --java | --read-conn-info PATH",
+    print("usage: python -m kindling.java_gateway --classpath | --java | --launch-command | "
+          "--read-conn-info PATH",
           file=sys.stderr)
     return 2
 

@@ -441,6 +441,37 @@ public final class KindlingContext {
         Dataset.BYTES, "pythonDataset", List.of(parent), false);
   }
 
+  /**
+   * Starts the Python daemon for {@code (pythonExec, env)} on a background thread, so that the
+   * first job finds it running instead of waiting for an interpreter (issue 16); the driver calls
+   * it while it still has its own start-up to do. Local mode with daemon-forked workers only. A
+   * daemon that cannot start is left for the first task to report, as without this call;
+   * {@link #stop()} stops it like any other.
+   */
+  public void prestartPythonWorkers(String pythonExec, Map<String, String> env) {
+    checkRunning();
+    if (!bridgeConfig.useDaemon() || engine.conf().master().cluster()) {
+      return;
+    }
+    WorkerKey key = WorkerKey.of(pythonExec == null || pythonExec.isBlank() ? "python3" : pythonExec,
+        env == null ? Map.of() : env, bridgeConfig);
+    Thread t = new Thread(() -> {
+      try {
+        WorkerFactories workers =
+            executors.computeIfAbsent(Engine.currentExecutorId(), id -> new WorkerFactories(bridgeConfig));
+        if (stopped.get()) {
+          workers.close(); // stop() may have passed this entry already
+          return;
+        }
+        workers.get(key).prestart();
+      } catch (RuntimeException e) {
+        LOG.log(Level.FINE, "pre-starting the Python daemon: " + e.getMessage(), e);
+      }
+    }, "kindling-daemon-prestart");
+    t.setDaemon(true);
+    t.start();
+  }
+
   private PythonRunner runnerFor(WorkerKey key) {
     checkRunning();
     // Called on the task's slot thread, which belongs to one executor.

@@ -69,6 +69,18 @@ public final class WorkerFactory implements AutoCloseable {
     return daemon == null ? "" : daemon.stderrTail();
   }
 
+  /**
+   * Starts the daemon now (daemon mode, none running yet), so that the first task does not wait
+   * for an interpreter: a context calls it while its driver is busy elsewhere. A daemon that
+   * cannot start throws here as it would for that task, which starts it again.
+   */
+  public synchronized void prestart() {
+    if (closed || !config.useDaemon() || (daemon != null && daemon.isAlive())) {
+      return;
+    }
+    daemon = Daemon.start(key, config, secret);
+  }
+
   /** An idle worker that looks alive, or a new one. */
   PythonWorker acquire() {
     if (closed) {

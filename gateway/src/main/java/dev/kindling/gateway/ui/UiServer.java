@@ -12,8 +12,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -31,6 +31,9 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -57,14 +60,28 @@ public final class UiServer implements AutoCloseable {
   static final int IDLE_SECONDS = 60;
   static final int MAX_REQUEST_BYTES = 64 * 1024;
 
-  private final EventLoopGroup group;
-  private final Channel channel;
-  private final String url;
+  /** How often the first-client wait looks whether the UI was closed meanwhile. */
+  static final int ACCEPT_POLL_MILLIS = 500;
+  static final int BACKLOG = 128;
 
-  private UiServer(EventLoopGroup group, Channel channel, String url) {
-    this.group = group;
-    this.channel = channel;
+  private final UiApp app;
+  private final ServerSocketChannel server;
+  private final int port;
+  private final String url;
+  private final Thread firstClient;
+  // Set once, by the first client's thread, under this object's lock.
+  private EventLoopGroup group;
+  private Channel channel;
+  private boolean closed;
+
+  private UiServer(UiApp app, ServerSocketChannel server, String url) throws IOException {
+    this.app = app;
+    this.server = server;
+    this.port = ((InetSocketAddress) server.getLocalAddress()).getPort();
     this.url = url;
+    this.firstClient = new Thread(this::awaitFirstClient, "kindling-ui-accept");
+    firstClient.setDaemon(true);
+    firstClient.start();
   }
 
   /** The UI's address, {@code http://host:port}. */
@@ -73,7 +90,12 @@ public final class UiServer implements AutoCloseable {
   }
 
   public int port() {
-    return ((InetSocketAddress) channel.localAddress()).getPort();
+    return port;
+  }
+
+  /** Whether Netty serves the UI yet (it starts with the first client). */
+  synchronized boolean serving() {
+    return channel != null;
   }
 
   /**
@@ -88,24 +110,6 @@ public final class UiServer implements AutoCloseable {
     String host = conf.getOrDefault(HOST, conf.getOrDefault(BIND_ADDRESS, "127.0.0.1")).trim();
     int port = intSetting(conf, PORT, DEFAULT_PORT, 0, 65535);
     int retries = intSetting(conf, MAX_RETRIES, DEFAULT_MAX_RETRIES, 0, 1000);
-    AtomicInteger n = new AtomicInteger();
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, r -> {
-      Thread t = new Thread(r, "kindling-ui-" + n.getAndIncrement());
-      t.setDaemon(true);
-      return t;
-    }, NioIoHandler.newFactory());
-    UiRoutes routes = new UiRoutes(app);
-    ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
-                new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(routes));
-          }
-        });
     BindException last = null;
     int tries = port == 0 ? 1 : retries + 1;
     for (int i = 0; i < tries; i++) {
@@ -113,22 +117,100 @@ public final class UiServer implements AutoCloseable {
       if (p > 65535) {
         break;
       }
+      ServerSocketChannel ch = ServerSocketChannel.open();
       try {
-        Channel ch = b.bind(host, p).sync().channel();
-        int bound = ((InetSocketAddress) ch.localAddress()).getPort();
-        return new UiServer(group, ch, "http://" + urlHost(host) + ":" + bound);
-      } catch (Exception e) {
-        if (!(e instanceof BindException be)) {
-          group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-          throw new IOException("cannot start the web UI on " + host + ":" + p + ": " + e.getMessage(), e);
-        }
-        last = be;
-      } 
+        ch.bind(new InetSocketAddress(host, p), BACKLOG);
+        int bound = ((InetSocketAddress) ch.getLocalAddress()).getPort();
+        return new UiServer(app, ch, "http://" + urlHost(host) + ":" + bound);
+      } catch (BindException e) {
+        ch.close();
+        last = e;
+      } catch (IOException | RuntimeException e) {
+        ch.close();
+        throw new IOException("cannot start the web UI on " + host + ":" + p + ": " + e.getMessage(), e);
+      }
     }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     throw new IOException("cannot start the web UI: ports " + port + ".." + (port + tries - 1) + " on " + host
         + " are all in use (" + PORT + ", " + MAX_RETRIES + "=" + retries + ")"
         + (last == null ? "" : ": " + last.getMessage()), last);
+  }
+
+  /**
+   * Issue 16 (cold start): the port is bound by {@link #start}, so the address is known and
+   * clients queue in the backlog, but Netty, the routes and the JSON mapper are only loaded when
+   * the first client arrives; a job that nobody watches never pays for them. The wait polls
+   * {@link #ACCEPT_POLL_MILLIS} for {@link #close()}.
+   */
+  private void awaitFirstClient() {
+    SocketChannel first = null;
+    try {
+      server.socket().setSoTimeout(ACCEPT_POLL_MILLIS);
+      while (first == null) {
+        synchronized (this) {
+          if (closed) {
+            return;
+          }
+        }
+        try {
+          first = server.socket().accept().getChannel();
+        } catch (SocketTimeoutException e) {
+          // Look at closed again.
+        }
+      }
+    } catch (IOException e) {
+      try {
+        server.close(); // closed meanwhile, or the listener failed: then refuse, never queue
+      } catch (IOException ignored) {
+        // Nothing more to do.
+      }
+      return;
+    }
+    synchronized (this) {
+      try {
+        if (closed) {
+          first.close();
+          return;
+        }
+        serve(first);
+      } catch (IOException | RuntimeException e) {
+        System.err.println("kindling: the web UI did not start: " + e);
+        try {
+          first.close();
+          server.close(); // refuse the next clients instead of leaving them in the backlog
+        } catch (IOException ignored) {
+          // Going anyway.
+        }
+      }
+    }
+  }
+
+  /** Starts Netty on the bound listener and hands it the client that was accepted already. */
+  private void serve(SocketChannel first) {
+    AtomicInteger n = new AtomicInteger();
+    group = new MultiThreadIoEventLoopGroup(1, r -> {
+      Thread t = new Thread(r, "kindling-ui-" + n.getAndIncrement());
+      t.setDaemon(true);
+      return t;
+    }, NioIoHandler.newFactory());
+    UiRoutes routes = new UiRoutes(app);
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channelFactory((io.netty.channel.ChannelFactory<NioServerSocketChannel>) () -> new NioServerSocketChannel(server))
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+        .childHandler(new ChannelInitializer<io.netty.channel.socket.SocketChannel>() {
+          @Override
+          protected void initChannel(io.netty.channel.socket.SocketChannel ch) {
+            ch.pipeline().addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS),
+                new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES), new Handler(routes));
+          }
+        });
+    Channel ch = b.register().syncUninterruptibly().channel();
+    channel = ch;
+    // As the channel's own accept would: the acceptor the bootstrap installed sets the child up.
+    ch.eventLoop().execute(() -> {
+      ch.pipeline().fireChannelRead(new NioSocketChannel(ch, first));
+      ch.pipeline().fireChannelReadComplete();
+    });
   }
 
   private static String urlHost(String host) {
@@ -156,8 +238,29 @@ public final class UiServer implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
-    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    Channel ch;
+    EventLoopGroup g;
+    synchronized (this) {
+      closed = true;
+      ch = channel;
+      g = group;
+    }
+    try {
+      server.close();
+    } catch (IOException ignored) {
+      // Closing anyway.
+    }
+    if (ch != null) {
+      ch.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    if (g != null) {
+      g.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+    try {
+      firstClient.join(5_000); // closing the listener ends its accept at once
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

@@ -54,8 +54,14 @@ final class JsonTaskContextCodec {
           .build())
       .build();
 
-  private static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /**
+   * The tree mapper, for {@link #decode} only: a holder class, so that the JVM, which only encodes,
+   * never loads jackson-databind for its first task (issue 16, cold start).
+   */
+  private static final class Decoding {
+    static final ObjectMapper MAPPER = new ObjectMapper(FACTORY)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
 
   private JsonTaskContextCodec() {}
 
@@ -127,7 +133,7 @@ final class JsonTaskContextCodec {
       throws ProtocolException {
     JsonNode root;
     try (JsonParser p = FACTORY.createParser(json)) {
-      root = MAPPER.readTree(p);
+      root = Decoding.MAPPER.readTree(p);
       if (root != null && p.nextToken() != null) {
         throw new ProtocolException(RULE, "task context has content after the JSON object");
       }
