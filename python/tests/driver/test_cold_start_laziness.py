@@ -4,6 +4,8 @@
 answers exactly as before."""
 import urllib.request
 
+from kindling.protocol import time_factor
+
 from conftest import jvm_classpath_or_skip, stop_shared  # at import time: a later 'conftest' may be another directory's
 
 
@@ -31,7 +33,7 @@ def test_first_job_loads_neither_the_ui_server_nor_databind_and_the_ui_still_ans
         assert not [c for c in loaded if c.startswith("com.fasterxml.jackson.databind.")]
         assert "io.netty.channel.MultiThreadIoEventLoopGroup" not in loaded
         assert "io.netty.handler.codec.http.HttpServerCodec" not in loaded
-        with urllib.request.urlopen(url + "/api/v1/applications", timeout=60) as r:
+        with urllib.request.urlopen(url + "/api/v1/applications", timeout=time_factor.scaled(60)) as r:
             assert r.status == 200 and sc.applicationId in r.read().decode()
         loaded = _loaded(log)
         assert "io.netty.handler.codec.http.HttpServerCodec" in loaded, "the first client starts Netty"

@@ -5,14 +5,14 @@ import static dev.kindling.bridge.Testkit.spec;
 import static dev.kindling.bridge.Testkit.strings;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kindling.protocol.ScaledTimeout;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** Issue 16: a daemon started before the first task, which that task then forks from. */
-@Timeout(60)
+@ScaledTimeout(60)
 class WorkerFactoryPrestartTest {
 
   @Test
