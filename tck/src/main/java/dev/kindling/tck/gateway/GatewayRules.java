@@ -1,7 +1,6 @@
 package dev.kindling.tck.gateway;
 
 import dev.kindling.protocol.TimeFactor;
-import dev.kindling.tck.GatewayVerification;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.NothingObserved;
 import dev.kindling.tck.conninfo.PublishedConnInfo;
@@ -48,19 +47,9 @@ public abstract class GatewayRules extends GatewayVerification {
   private TckParameters params;
   private PublishedConnInfo launched;
 
-  protected Map<String, String> parameterOverrides() {
-    return Map.of();
-  }
-
   @BeforeEach
   final void readParameters(TckParameters fromRun) {
     params = fromRun.withOverrides(parameterOverrides());
-  }
-
-  protected Duration publishWait() {
-    Duration t = config().timeout();
-    Duration floor = TimeFactor.scale(Duration.ofSeconds(30));
-    return t.compareTo(floor) < 0 ? floor : t;
   }
 
   final PublishedConnInfo gateway() {
