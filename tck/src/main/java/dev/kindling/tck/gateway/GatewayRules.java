@@ -129,17 +129,6 @@ public abstract class GatewayRules extends GatewayVerification {
   // -- tests ------------------------------------------------------------------------------------
 
 
-  /** GW-1.2: loopback only, and the secret is required (see GW-2.4). */
-  @Test
-  void required_GW_1_2_loopbackOnly() {
-    Assumptions.assumeTrue(Procs.available(), "needs /proc/net/tcp");
-    List<String> addrs = Procs.listeningAddresses(gateway().port);
-    check(!addrs.isEmpty(), "GW-1.2", "no listening socket on port " + gateway().port);
-    for (String a : addrs) {
-      check(Procs.isLoopbackHex(a), "GW-1.2", "Py4J port bound to non-loopback address " + a);
-    }
-  }
-
   /** GW-2.2: the right secret gets exactly "!yv" and the connection stays open for commands. */
   @Test
   void required_GW_2_2_rightSecretAccepted() throws IOException {
@@ -334,33 +323,6 @@ public abstract class GatewayRules extends GatewayVerification {
         + kind + " (the serving thread runs " + stack.stream().filter(c -> c.startsWith("py4j.")).distinct().toList()
         + "), expected a " + expected + (expected.equals("ClientServer")
             ? " (py4j.ClientServerConnection)" : " (py4j.GatewayConnection)"));
-  }
-
-  /**
-   * GW-1.1: the serving thread of a pinned {@code ClientServer} runs
-   * {@code py4j.ClientServerConnection}, a {@code GatewayServer}'s runs {@code py4j.GatewayConnection}
-   * (py4j 0.10.9.9). The default launch (no {@code PYSPARK_PIN_THREAD}) and {@code TrUe} must be the
-   * former, {@code False} the latter; each extra JVM is stopped at the end.
-   */
-  @Test
-  void required_GW_1_1_pinnedThreadMode() throws IOException {
-    Map<String, String> runEnv = launchEnvironment(Map.of());
-    String inherited = runEnv.containsKey("PYSPARK_PIN_THREAD") ? runEnv.get("PYSPARK_PIN_THREAD") : System.getenv("PYSPARK_PIN_THREAD");
-    boolean pinned = inherited == null || inherited.equalsIgnoreCase("true");
-    try (Socket s = session()) {
-      expectServerKind(s, pinned ? "ClientServer" : "GatewayServer",
-          inherited == null ? "no PYSPARK_PIN_THREAD" : "PYSPARK_PIN_THREAD=" + inherited);
-    }
-    for (Map.Entry<String, String> mode : List.of(Map.entry("TrUe", "ClientServer"), Map.entry("False", "GatewayServer"))) {
-      PublishedConnInfo other = PublishedConnInfo.launch(env(), gatewayCommand(),
-          launchEnvironment(Map.of("PYSPARK_PIN_THREAD", mode.getKey())), publishWait());
-      try (Socket s = sessionTo(other)) {
-        expectServerKind(s, mode.getValue(), "PYSPARK_PIN_THREAD=" + mode.getKey());
-      } finally {
-        other.process.close();
-        deleteTree(other.dir);
-      }
-    }
   }
 
   private static void deleteTree(java.nio.file.Path dir) throws IOException {
