@@ -129,64 +129,6 @@ public abstract class GatewayRules extends GatewayVerification {
   // -- tests ------------------------------------------------------------------------------------
 
 
-  /** GW-2.2: the right secret gets exactly "!yv" and the connection stays open for commands. */
-  @Test
-  void required_GW_2_2_rightSecretAccepted() throws IOException {
-    String key = "kindling.tck.probe." + UUID.randomUUID();
-    try (Socket s = connect()) {
-      send(s, auth(gateway().secret));
-      String line = readLine(s);
-      check("!yv".equals(line), "GW-2.2", "reply " + line + " to the right secret, expected !yv");
-      send(s, setProperty(key));
-      String r = readLine(s);
-      check(r != null && r.startsWith("!y"), "GW-2.2", "a command after authentication got " + r);
-    }
-    check("!ys1".equals(getProperty(key)), "GW-2.2", "the probe command did not take effect after the right secret");
-  }
-
-  /** GW-2.3: a wrong or empty secret: error line, close, the next command never runs (property). */
-  @Test
-  void required_GW_2_3_wrongSecretRejected() {
-    String right = gateway().secret;
-    Gen<String> wrong = Gens.oneOf(
-        Gens.constant(""),
-        Gens.integers(0, right.length() - 1).map(i -> {
-          char[] c = right.toCharArray();
-          c[i] = c[i] == 'a' ? 'b' : 'a';
-          return new String(c);
-        }),
-        Gens.constant(right.substring(0, right.length() - 1)),
-        Gens.strings(40).filter(x -> !x.contains("\n")));
-    try {
-      Property.forAll(wrong.filter(w -> !w.equals(right))).tries(5).maxShrinkAttempts(10)
-          .checkAssert(w -> expectRejectedWithoutEffect("GW-2.3", auth(w), true));
-    } catch (PropertyFailure f) {
-      throw new RuleFailure("GW-2.3", f.getMessage(), f);
-    }
-  }
-
-  /** GW-2.4: a command before authentication is not executed: error line and close. */
-  @Test
-  void required_GW_2_4_commandBeforeAuthRejected() throws IOException {
-    expectRejectedWithoutEffect("GW-2.4", "", true);
-  }
-
-  /** GW-2.5: a secret line longer than maxGatewayLineBytes is rejected without executing anything. */
-  @Test
-  void required_GW_2_5_oversizedSecretLineRejected() throws IOException {
-    expectRejectedWithoutEffect("GW-2.5", "A\n" + "a".repeat(65_537) + "\n", false);
-  }
-
-  /** GW-2.6: the secret is not in the JVM's command line nor on its standard error. */
-  @Test
-  void required_GW_2_6_secretNotInCommandLineOrLogs() {
-    PublishedConnInfo g = gateway();
-    if (Procs.available()) {
-      check(!Procs.cmdline(g.process.process().pid()).contains(g.secret), "GW-2.6", "secret in the JVM's command line");
-    }
-    check(!g.process.stderrTail().contains(g.secret), "GW-2.6", "secret written to the JVM's standard error");
-  }
-
   /** GW-3.1: stdin end of stream: the JVM exits within 2 s. */
   @Test
   void stochastic_GW_3_1_exitWithinTwoSecondsOfStdinEof() throws IOException, InterruptedException {
