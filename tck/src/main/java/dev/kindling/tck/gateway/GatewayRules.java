@@ -129,17 +129,6 @@ public abstract class GatewayRules extends GatewayVerification {
   // -- tests ------------------------------------------------------------------------------------
 
 
-  /** GW-3.1: stdin end of stream: the JVM exits within 2 s. */
-  @Test
-  void stochastic_GW_3_1_exitWithinTwoSecondsOfStdinEof() throws IOException, InterruptedException {
-    // A gateway of its own: a rerun (stochastic tier) needs one whose stdin is still open.
-    PublishedConnInfo g = PublishedConnInfo.launch(env(), gatewayCommand(), launchEnvironment(Map.of()), publishWait());
-    g.process.stdin().close();
-    // GW-3.1's bound is 2 s; the 500 ms of slack on top of it scale with the time factor.
-    check(g.process.process().waitFor(2000 + TimeFactor.millis(500), TimeUnit.MILLISECONDS), "GW-3.1",
-        "the JVM did not exit within 2 s of stdin end of stream");
-  }
-
   /** GW-4.1: version() and protocolProfile() on the entry point {@code t}. */
   @Test
   void required_GW_4_1_versionAndProfile() throws IOException {
