@@ -129,61 +129,6 @@ public abstract class GatewayRules extends GatewayVerification {
   // -- tests ------------------------------------------------------------------------------------
 
 
-  /** GW-4.1: version() and protocolProfile() on the entry point {@code t}. */
-  @Test
-  void required_GW_4_1_versionAndProfile() throws IOException {
-    try (Socket s = connect()) {
-      send(s, auth(gateway().secret));
-      check("!yv".equals(readLine(s)), "GW-2.2", "the right secret was not accepted");
-      send(s, "c\nt\nversion\ne\n");
-      String v = readLine(s);
-      check(v != null && v.startsWith("!ys") && v.length() > 3, "GW-4.1", "version() returned " + v);
-      send(s, "c\nt\nprotocolProfile\ne\n");
-      String p = readLine(s);
-      check(("!ys" + profile().id()).equals(p), "GW-4.1",
-          "protocolProfile() returned " + p + ", expected " + profile().id() + " (launched with KINDLING_PROFILE)");
-    }
-  }
-
-  /**
-   * GW-4.2: an entry-point error reaches the client as a Py4J error whose message is one sentence:
-   * {@code createContext({"spark.master": "bogus[7]"})} (rejected by GW-5.1) through raw commands
-   * ({@code i\njava.util.HashMap}, {@code put}, {@code createContext}, then {@code getMessage} on
-   * the returned throwable reference).
-   */
-  @Test
-  void required_GW_4_2_errorsAreOneSentence() throws IOException {
-    try (Socket s = connect()) {
-      send(s, auth(gateway().secret));
-      check("!yv".equals(readLine(s)), "GW-2.2", "the right secret was not accepted");
-      send(s, "i\njava.util.HashMap\ne\n");
-      String map = readLine(s);
-      NothingObserved.unless(map != null && map.startsWith("!y") && map.length() > 3,
-          "the gateway does not construct java.util.HashMap: " + map);
-      String ref = map.substring(3);
-      send(s, "c\n" + ref + "\nput\nsspark.master\nsbogus[7]\ne\n");
-      readLine(s);
-      send(s, "c\nt\ncreateContext\nr" + ref + "\ne\n");
-      String err = readLine(s);
-      check(err != null && err.startsWith("!x"), "GW-4.2",
-          "createContext with spark.master bogus[7] did not fail as a Py4J error: " + err);
-      String message;
-      if (err.startsWith("!xr")) {
-        send(s, "c\n" + err.substring(3) + "\ngetMessage\ne\n");
-        String m = readLine(s);
-        check(m != null && m.startsWith("!ys"), "GW-4.2", "the error has no message: " + m);
-        message = m.substring(3);
-      } else {
-        message = err.length() > 3 ? err.substring(3) : "";
-      }
-      check(!message.isBlank(), "GW-4.2", "empty error message");
-      check(!message.contains("\\n"), "GW-4.2", "the message spans several lines: " + message);
-      check(!message.matches("^[\\w.$]+(Exception|Error)(:.*)?$"), "GW-4.2",
-          "the message is an exception class name, not a sentence: " + message);
-      check(message.length() <= 400, "GW-4.2", "the message is longer than a sentence: " + message);
-    }
-  }
-
   // -- GW-1.1 and the one-shot servers of WRK-9.1..9.3 -----------------------------------------
 
   /** The conf of a context for the one-shot server checks; {@code extra} added. */
