@@ -932,30 +932,6 @@ public abstract class GatewayRules extends GatewayVerification {
   record HeaderCase(String envKey, String envValue, String module, String token, List<Object> named,
       List<Object> unnamed, String wrongVer) {}
 
-  /**
-   * GW-5.4: a pythonDataset's task gets the {@code env} map, the {@code includes} (a zip shipped
-   * with {@code addFile}, holding a module only it provides: the task imports it), the broadcasts
-   * of {@code broadcastIds} with the values of their files (pickles built in Java; a second
-   * registered broadcast no dataset names must not reach the worker, WRK-4.5.5) and the driver's
-   * {@code pythonVer}: a dataset with a wrong one fails with the worker's version mismatch naming it.
-   * Generated names and values (seed printed on failure). Precondition as GW-5.6.
-   */
-  @Test
-  void required_GW_5_4_pythonDatasetHeader() throws IOException, InterruptedException {
-    List<String> base = buildCommands(List.of("identity"));
-    requireWorkers("GW-5.4", base.get(1), base.get(0));
-    String pythonVer = base.get(0);
-    Gen<HeaderCase> cases = Gens.zip(
-        Gens.zip(Gens.strings(UPPER_ALNUM, 4, 10), Gens.strings(Gens.integers(0x20, 0x7e), 0, 40),
-            (k, v) -> new String[] {"KINDLING_TCK_" + k, v}),
-        Gens.zip(Gens.zip(Gens.strings(LOWER_ALNUM, 6, 10), Gens.strings(LOWER_ALNUM, 8, 16), (m, t) -> new String[] {m, t}),
-            Gens.zip(Gens.zip(BROADCAST_VALUE, BROADCAST_VALUE, List::of), Gens.integers(10, 99), Map::entry),
-            Map::entry),
-        (e, r) -> new HeaderCase(e[0], e[1], "kindling_tck_inc_" + r.getKey()[0], r.getKey()[1],
-            r.getValue().getKey().get(0), r.getValue().getKey().get(1), "2." + r.getValue().getValue()));
-    jobProperty("GW-5.4", cases, 2, c -> checkHeaderCase(c, pythonVer));
-  }
-
   private void checkHeaderCase(HeaderCase c, String pythonVer) throws IOException, InterruptedException {
     String report = "report_header:" + c.envKey() + ":" + c.module();
     List<String> cmds = buildCommands(List.of("identity", report));
