@@ -676,52 +676,6 @@ public abstract class GatewayRules extends GatewayVerification {
     return out.toByteArray();
   }
 
-  /**
-   * GW-5.5: collectAndServe returns {@code [port, secret, handle]}, not the data; the one-shot
-   * server answers a wrong secret with "err" and sends nothing, and streams the elements only after
-   * the right one.
-   */
-  @Test
-  void required_GW_5_5_collectOnlyThroughAuthenticatedServer() throws IOException {
-    java.nio.file.Path dir = PublishedConnInfo.newDir();
-    try (Socket s = session()) {
-      List<byte[]> items = List.of("alpha".getBytes(StandardCharsets.UTF_8), new byte[0],
-          new byte[] {0, (byte) 0x80, (byte) 0xff, 10, 13}, "omega".repeat(50).getBytes(StandardCharsets.UTF_8));
-      java.nio.file.Path file = dir.resolve("frames");
-      java.nio.file.Files.write(file, frames(items));
-      String ctx = ref("GW-5.5", "createContext", createContext(s, "local[2]"));
-      String ds = ref("GW-5.5", "parallelizeFile", call(s, ctx, "parallelizeFile", "s" + py4jEscape(file.toString()), "i2"));
-
-      Object[] wrong = serveInfo(s, "GW-5.5", "collectAndServe", call(s, ctx, "collectAndServe", "r" + ds));
-      String secret = (String) wrong[1];
-      check(secret.length() >= 32, "GW-5.5", "the one-shot server's secret is too short: " + secret.length() + " chars");
-      try (Socket c = env().connect((Integer) wrong[0])) {
-        char[] w = secret.toCharArray();
-        w[0] = w[0] == 'a' ? 'b' : 'a';
-        String reply = OneShotServerChecks.authenticate(c, new String(w));
-        check("err".equals(reply), "GW-5.5", "the one-shot server answered a wrong secret with " + reply + ", expected err");
-        check(closedAfter(c), "GW-5.5", "the one-shot server sent data or stayed open after a wrong secret");
-      }
-
-      Object[] right = serveInfo(s, "GW-5.5", "collectAndServe", call(s, ctx, "collectAndServe", "r" + ds));
-      try (Socket c = env().connect((Integer) right[0])) {
-        String reply = OneShotServerChecks.authenticate(c, (String) right[1]);
-        check("ok".equals(reply), "GW-5.5", "the one-shot server answered the right secret with " + reply);
-        byte[] rest = c.getInputStream().readAllBytes();
-        check(java.util.Arrays.equals(frames(items), rest), "GW-5.5",
-            "the collected stream (" + rest.length + " bytes) is not the parallelized frames ("
-                + frames(items).length + " bytes)");
-      }
-      ok("GW-5.5", "ServeHandle.getResult()", call(s, (String) right[2], "getResult"));
-      ok("GW-5.5", "stop()", call(s, ctx, "stop"));
-      check(java.nio.file.Files.exists(file), "GW-5.5", "the JVM deleted the driver's parallelize file");
-    } finally {
-      try (var st = java.nio.file.Files.walk(dir)) {
-        st.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
-  }
-
   /** {@code java.util.ArrayList} of typed values; its object id. */
   static String javaList(Socket s, List<String> typedValues) throws IOException {
     String id = ref("GW-5.6", "new java.util.ArrayList", Py4JText.construct(s, "java.util.ArrayList"));
@@ -772,44 +726,6 @@ public abstract class GatewayRules extends GatewayVerification {
     return call(s, ctx, "pythonDataset", "r" + parent, "j" + commandB64, "r" + javaMap(s, workerEnv),
         "r" + javaList(s, List.of()), "s" + py4jEscape(pythonExecutable()), "s" + pythonVer,
         "r" + javaList(s, List.of()), "bfalse");
-  }
-
-  /**
-   * GW-5.6: a job whose Python command raises fails the calling thread's action with an error
-   * naming the stage, the partition and the number of attempts, and carrying the Python error.
-   * Precondition (else skipped): an identity command runs with the configured Python and
-   * {@code kindling.tck.pythonpath}.
-   */
-  @Test
-  void required_GW_5_6_jobFailureNamesStagePartitionAttempts() throws IOException, InterruptedException {
-    List<String> cmds = buildCommands(List.of("identity", "raise_at:0"));
-    java.nio.file.Path dir = PublishedConnInfo.newDir();
-    try (Socket s = session()) {
-      java.nio.file.Path file = dir.resolve("frames");
-      java.nio.file.Files.write(file, frames(List.of("x".getBytes(StandardCharsets.UTF_8), "y".getBytes(StandardCharsets.UTF_8))));
-      String ctx = ref("GW-5.6", "createContext", createContext(s, "local[1]"));
-      String ds = ref("GW-5.6", "parallelizeFile", call(s, ctx, "parallelizeFile", "s" + py4jEscape(file.toString()), "i1"));
-      String id = ref("GW-5.6", "pythonDataset(identity)", pythonDataset(s, ctx, ds, cmds.get(1), cmds.get(0)));
-      String good = call(s, ctx, "collectAndServe", "r" + id);
-      NothingObserved.unless(good != null && good.startsWith("!y"),
-          "the gateway cannot run Python workers with " + pythonExecutable()
-              + " (set --python and kindling.tck.pythonpath): " + errorMessage(s, good));
-      String bad = ref("GW-5.6", "pythonDataset(raise)", pythonDataset(s, ctx, ds, cmds.get(2), cmds.get(0)));
-      String r = call(s, ctx, "collectAndServe", "r" + bad);
-      check(r != null && r.startsWith("!x"), "GW-5.6", "collectAndServe of a failing job did not raise: " + r);
-      String m = errorMessage(s, r);
-      check(m.matches("(?is).*\\bstage\\s+\\d+.*"), "GW-5.6", "the job error does not name the stage: " + m);
-      check(m.matches("(?is).*\\b(task|partition)\\s+\\d+.*"), "GW-5.6", "the job error does not name the partition: " + m);
-      check(m.matches("(?is).*(failed\\s+\\d+\\s+times?|\\d+\\s+attempts?|attempts?\\W+\\d+).*"), "GW-5.6",
-          "the job error does not give the number of attempts: " + m);
-      check(m.contains("kindling-tck boom at element 0"), "GW-5.6",
-          "the job error does not include the Python exception of the last attempt: " + m);
-      ok("GW-5.6", "stop()", call(s, ctx, "stop"));
-    } finally {
-      try (var st = java.nio.file.Files.walk(dir)) {
-        st.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
-    }
   }
 
   // -- GW-5.4 and GW-5.7: what a pythonDataset's task gets, and where its accumulator updates go --
