@@ -961,25 +961,6 @@ public abstract class GatewayRules extends GatewayVerification {
     ledger.check(server.batches());
   }
 
-  /**
-   * GW-5.7: the TCK plays the driver's accumulator update server (WRK-10.4: raw secret bytes, then
-   * {@code i32 count} + blobs per batch, each acknowledged with 0x01). Generated tasks add
-   * generated deltas: per accumulator each successful task's update arrives exactly once (so the
-   * applied total is the sum of deltas); tasks whose first attempt fails after accumulating (on
-   * {@code local[2,2]}, when the gateway takes it) and a task that always fails contribute
-   * nothing — they fail in a second pythonDataset of the same task, after the first one returned
-   * its updates to the JVM, so the JVM holds a failed attempt's updates and must drop them; after a second {@code setAccumulatorServer} updates go to the new server only.
-   * Precondition as GW-5.6.
-   */
-  @Test
-  void required_GW_5_7_accumulatorUpdatesOncePerTask() throws IOException, InterruptedException {
-    List<String> cmds = buildCommands(List.of("identity", "accumulate",
-        "accumulate_then_raise:" + POISON_B + ":1", "accumulate_then_raise:" + POISON_C + ":99"));
-    requireWorkers("GW-5.7", cmds.get(1), cmds.get(0));
-    Gen<List<List<Map.Entry<Integer, Integer>>>> jobs = Gens.lists(TASK_INPUT, 2, 4);
-    jobProperty("GW-5.7", jobs, 2, tasks -> checkAccumulatorCase(tasks, cmds));
-  }
-
   private void checkAccumulatorCase(List<List<Map.Entry<Integer, Integer>>> tasks, List<String> cmds)
       throws IOException, InterruptedException {
     String pythonVer = cmds.get(0);
