@@ -31,7 +31,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(TckParameters.Resolver.class)
 public abstract class GatewayVerification extends Verification
-    implements GatewaySection, ServerModeRules, AuthenticationRules, LifecycleRules, EntryPointRules, ContextRules, DatasetRules, ActionRules, AccumulatorRules, OneShotServerRules {
+    implements ServerModeRules, AuthenticationRules, LifecycleRules, EntryPointRules, ContextRules, DatasetRules,
+        ActionRules, AccumulatorRules, OneShotServerRules {
   private GatewayUnderTest gateway;
 
   /** The command that starts the gateway under test. */
