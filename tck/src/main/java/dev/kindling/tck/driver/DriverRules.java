@@ -2,7 +2,6 @@ package dev.kindling.tck.driver;
 
 import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.LaunchedProcess;
-import dev.kindling.tck.Verification;
 import dev.kindling.tck.property.Gen;
 import dev.kindling.tck.property.Gens;
 import dev.kindling.tck.property.Property;
@@ -83,7 +82,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * pointing at the TCK's fake Py4J server ({@link FakePy4JServer}), exits early, or stalls.
  */
 @ExtendWith(TckParameters.Resolver.class)
-public abstract class DriverRules extends Verification {
+public abstract class DriverRules extends DriverVerification {
   /** Environment of the driver under test, with {@code {javaHome}} and {@code {startTimeoutSeconds}}. */
   public static final String DRIVER_ENV = "kindling.tck.driver.env";
   static final int START_TIMEOUT_SECONDS = 3;
