@@ -416,44 +416,6 @@ public abstract class DriverRules extends DriverVerification {
     check(r.value("list") != null, "GW-1.3", "the call with a list argument did not return: " + r);
   }
 
-  /**
-   * GW-1.3: pinned ({@code PYSPARK_PIN_THREAD=true}): py4j's ClientServer gives every Python
-   * thread its own connection (a thread-local one), so the second thread's call comes on a new
-   * connection and the main thread's later calls on its first one. (py4j's finalizer thread may
-   * open one more connection for its memory commands; only connections with calls count.)
-   */
-  @Test
-  void required_GW_1_3_pinnedThreadsGetTheirOwnConnection() {
-    FakePy4JServer server = new FakePy4JServer(env(), newSecret());
-    Run r = runThreads(server, true);
-    List<FakePy4JServer.Call> v = versionCalls(server);
-    check(v.get(1).connection() != v.get(0).connection(), "GW-1.3",
-        "with PYSPARK_PIN_THREAD=true a second thread's call came on the main thread's connection:"
-            + " the driver does not connect with ClientServer (pinned threads)" + describe(v));
-    check(v.get(2).connection() == v.get(0).connection(), "GW-1.3",
-        "with PYSPARK_PIN_THREAD=true the main thread's later call did not come on its own connection" + describe(v));
-    long withCalls = server.calls.stream().filter(c -> !c.text().startsWith("m\n"))
-        .map(FakePy4JServer.Call::connection).distinct().count();
-    check(withCalls == 2, "GW-1.3", "expected 2 connections with calls (one per thread), got " + withCalls
-        + describe(server.calls));
-    checkListAutoConverted(server, r);
-  }
-
-  /**
-   * GW-1.3: unpinned ({@code PYSPARK_PIN_THREAD=false}): py4j's JavaGateway keeps a pool of
-   * connections, so sequential calls from different threads share one authenticated connection.
-   */
-  @Test
-  void required_GW_1_3_unpinnedCallsShareOnePooledConnection() {
-    FakePy4JServer server = new FakePy4JServer(env(), newSecret());
-    Run r = runThreads(server, false);
-    long conns = server.calls.stream().map(FakePy4JServer.Call::connection).distinct().count();
-    check(conns == 1 && server.handshakes.size() == 1, "GW-1.3",
-        "with PYSPARK_PIN_THREAD=false sequential calls from two threads used " + server.handshakes.size()
-            + " connections: the driver does not connect with JavaGateway" + describe(server.calls));
-    checkListAutoConverted(server, r);
-  }
-
   /** Rule GW-3.2's message: says the JVM is unreachable/gone, not py4j's bare network errors. */
   static final java.util.regex.Pattern GONE_MESSAGE = java.util.regex.Pattern.compile(
       "(?is).*(no longer reachable|not reachable|unreachable|cannot reach|can't reach"
