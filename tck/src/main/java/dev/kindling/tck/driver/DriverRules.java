@@ -335,21 +335,6 @@ public abstract class DriverRules extends DriverVerification {
 
   // -- tests ------------------------------------------------------------------------------------
 
-  /** GW-2.1: every connection starts with "A", LF, the secret, LF, and no end-of-command line. */
-  @Test
-  void required_GW_2_1_authenticatesEveryConnectionFirst() {
-    FakePy4JServer server = new FakePy4JServer(env(), newSecret());
-    Run r = runDriver(FakeJvm.Behaviour.PUBLISH, server, attach(server, true));
-    check(!server.handshakes.isEmpty(), "GW-2.1", "the driver never connected: " + r);
-    for (String h : server.handshakes) {
-      check(("A\n" + server.secret).equals(h), "GW-2.1",
-          "a connection did not start with the authentication line: " + h.replace("\n", "\\n"));
-    }
-    check(!server.commands.isEmpty() && !server.commands.get(0).startsWith("e"), "GW-2.1",
-        "no command after the handshake, or an end-of-command line after it: " + server.commands);
-    expectVersionPrinted("GW-2.1", r);
-  }
-
   /** GW-3.3: stopping shuts the gateway down and waits for the JVM it started to exit. */
   @Test
   void required_GW_3_3_stopWaitsForTheJvm() {
