@@ -335,17 +335,6 @@ public abstract class DriverRules extends DriverVerification {
 
   // -- tests ------------------------------------------------------------------------------------
 
-  /** GW-3.3: stopping shuts the gateway down and waits for the JVM it started to exit. */
-  @Test
-  void required_GW_3_3_stopWaitsForTheJvm() {
-    FakePy4JServer server = new FakePy4JServer(env(), newSecret());
-    Run r = runDriver(FakeJvm.Behaviour.PUBLISH, server, Map.of());
-    expectVersionPrinted("GW-3.3", r);
-    check(Files.exists(fake().exited), "GW-3.3", "the driver exited before the JVM it started had exited");
-    Path dir = Path.of(fake().facts().get("path")).getParent();
-    check(!Files.exists(dir), "GW-3.3", "the driver left " + dir + " behind");
-  }
-
   // -- scenarios (KINDLING_TCK_DRIVER_SCENARIO) ------------------------------------------------
 
   private static Map<String, String> scenario(String name, Map<String, String> more) {
@@ -438,18 +427,6 @@ public abstract class DriverRules extends DriverVerification {
         + " ms to fail, more than 2 s: " + error);
     check(GONE_MESSAGE.matcher(error).matches(), "GW-3.2",
         "the next call's error does not say the JVM is no longer reachable: " + error);
-  }
-
-  /** GW-3.2: launched JVM dies: the next call fails within 2 s saying the JVM is unreachable. */
-  @Test
-  void required_GW_3_2_launchedJvmGoneNextCallFailsFast() {
-    checkGone(true);
-  }
-
-  /** GW-3.2: attached JVM's gateway closes: the next call fails within 2 s saying so. */
-  @Test
-  void required_GW_3_2_attachedJvmGoneNextCallFailsFast() {
-    checkGone(false);
   }
 
   // -- WRK-10.4/10.5: the driver's accumulator update server ---------------------------------------
