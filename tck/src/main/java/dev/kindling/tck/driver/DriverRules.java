@@ -607,25 +607,6 @@ public abstract class DriverRules extends DriverVerification {
     }
   }
 
-  /**
-   * WRK-10.3: {@code portable_hash} of None, bools, ints (around 2^61 - 1, the 64-bit limits and
-   * beyond) and nested tuples equals the spec's formula, computed here in Java; and the driver
-   * ships its {@code PYTHONHASHSEED} to workers (the environment of its {@code pythonDataset}).
-   */
-  @Test
-  void required_WRK_10_3_portableHashAndHashSeedShipped() {
-    Gen<HashCase> cases = Gens.zip(Gens.lists(HashKeys.keys(3), 10, 40),
-        Gens.longs(1, 4_294_967_295L), HashCase::new);
-    try {
-      Property.forAll(cases).tries(2).maxShrinkAttempts(12).shrinkTime(TimeFactor.scale(Duration.ofSeconds(20)))
-          .checkAssert(this::checkHashes);
-    } catch (PropertyFailure f) {
-      String rule = f.result().error().filter(e -> e instanceof RuleFailure)
-          .map(e -> ((RuleFailure) e).rule()).orElse("WRK-10.3");
-      throw new RuleFailure(rule, f.getMessage(), f);
-    }
-  }
-
   private void checkHashes(HashCase c) {
     FakePy4JServer server = new FakePy4JServer(env(), newSecret());
     String json = c.keys().stream().map(HashKeys::json).collect(java.util.stream.Collectors.joining(", ", "[", "]"));
