@@ -546,57 +546,6 @@ public abstract class DriverRules extends DriverVerification {
         + expected + ": acknowledged batches were not applied exactly once");
   }
 
-  /**
-   * WRK-10.5: the driver's accumulator server reads exactly the secret's length and closes on a
-   * mismatch (a wrong character, the right prefix with junk after it), applying nothing; the right
-   * secret followed at once by a batch is accepted. (Constant-time comparison is not observable
-   * from outside; it is the implementer's to show.)
-   */
-  @Test
-  void required_WRK_10_5_accumulatorServerChecksTheSecret() throws IOException {
-    Accumulators a = startAccumulators();
-    String right = a.secret();
-    Gen<String> wrong = Gens.oneOf(
-        Gens.integers(0, right.length() - 1).map(i -> {
-          char[] c = right.toCharArray();
-          c[i] = c[i] == 'a' ? 'b' : 'a';
-          return new String(c);
-        }),
-        Gens.integers(1, right.length()).map(k -> right.substring(0, right.length() - k) + "#".repeat(k)));
-    try {
-      Property.forAll(wrong).tries(6).maxShrinkAttempts(10).checkAssert(w -> expectRejected(a, w));
-    } catch (PropertyFailure f) {
-      String rule = f.result().error().filter(e -> e instanceof RuleFailure)
-          .map(e -> ((RuleFailure) e).rule()).orElse("WRK-10.5");
-      throw new RuleFailure(rule, f.getMessage(), f);
-    }
-    long sum = sendAccepted(a, List.of(List.of(42L)));
-    expectValue(a, sum, "WRK-10.5");
-  }
-
-  /**
-   * WRK-10.4 (the driver's half): batches on one connection after the secret are applied and each
-   * acknowledged with one byte 0x01; the accumulator ends at exactly their sum.
-   */
-  @Test
-  void required_WRK_10_4_driverAppliesAndAcknowledgesEachBatch() throws IOException {
-    Accumulators a = startAccumulators();
-    // A non-zero sum, so that a server acknowledging without applying cannot pass by chance.
-    Gen<List<List<Long>>> batches = Gens.lists(Gens.lists(Gens.longs(-1_000_000, 1_000_000), 0, 5), 1, 6)
-        .filter(b -> b.stream().flatMap(List::stream).mapToLong(Long::longValue).sum() != 0);
-    long seed = Property.forAll(batches).effectiveSeed();
-    List<List<Long>> sent = batches.generate(
-        dev.kindling.tck.property.Choices.random(new java.util.SplittableRandom(seed)));
-    long sum;
-    try {
-      sum = sendAccepted(a, sent);
-    } catch (RuleFailure f) {
-      throw new RuleFailure(f.rule(), f.getMessage().substring(f.rule().length() + 2)
-          + " (batches from seed " + seed + ", rerun with --seed " + seed + ")", f);
-    }
-    expectValue(a, sum, "WRK-10.4");
-  }
-
   // -- WRK-10.3: portable_hash and PYTHONHASHSEED --------------------------------------------------
 
   /** One run of the {@code hash} scenario: keys to hash and the PYTHONHASHSEED the driver gets. */
