@@ -69,7 +69,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(TckParameters.Resolver.class)
 public abstract class DriverVerification extends Verification
-    implements DriverSection, ConnInfoModeRules, ConnInfoReadingRules, GatewayServerModeRules, GatewayAuthenticationRules, GatewayLifecycleRules, PortableHashRules, AccumulatorServerRules {
+    implements ConnInfoModeRules, ConnInfoReadingRules, GatewayServerModeRules, GatewayAuthenticationRules,
+        GatewayLifecycleRules, PortableHashRules, AccumulatorServerRules {
   /** Environment of the driver under test, with {@code {javaHome}} and {@code {startTimeoutSeconds}}. */
   public static final String DRIVER_ENV = "kindling.tck.driver.env";
   /** Selects the driver program's scenario (absent: {@code version}). */
