@@ -59,9 +59,7 @@ class ScaledDeadlinesSourceTest {
    */
   static final Map<String, String> ALLOWED = Map.of(
       "return f.get(50, TimeUnit.MILLISECONDS);",
-      "DriverRules: a polling interval between checks of the run's own deadline (runLimit(), scaled)",
-      "return f.get(200, TimeUnit.MILLISECONDS);",
-      "DriverRules: grace for a result the exited driver already sent, inside the scaled runLimit() loop",
+      "DriverProcess: a polling interval between checks of the run's own deadline (runLimit(), scaled)",
       "ss.setSoTimeout(200);",
       "DriverAccumulatorServer: the accept loop's poll interval (it re-checks close()), not a deadline",
       "assertThatThrownBy(() -> p.waitFor(Duration.ofMillis(300)))",

@@ -2,7 +2,7 @@ package dev.kindling.tck.driver;
 
 /**
  * The runnable driver verification that {@code kindling-tck driver} discovers: configured entirely
- * from the run's configuration parameters. Rule tests, and the driver program's contract, live in
- * {@link DriverRules}.
+ * from the run's configuration parameters. The driver program's contract is in
+ * {@link DriverVerification}, the rule tests in the sections it implements.
  */
-public final class DriverTck extends DriverRules {}
+public final class DriverTck extends DriverVerification {}

@@ -2,7 +2,7 @@ package dev.kindling.tck.driver;
 
 import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.TestEnvironment;
-import java.io.ByteArrayOutputStream;
+import dev.kindling.tck.py4j.Py4JText;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>{@link #holdVersionCall(int)} keeps the reply to the n-th {@code version()} call back until
  * the TCK {@link #releaseHeldCall() releases} it or {@link #closeAll() closes} everything
- * (playing a JVM that is gone, GW-3.2).
+ * (playing a JVM that is gone, GW-3.2). Commands are read, and replies spelled, by the kit's one
+ * Py4J codec, {@link Py4JText}.
  */
 final class FakePy4JServer {
   static final String VERSION = "kindling-tck-fake-gateway";
@@ -40,8 +41,12 @@ final class FakePy4JServer {
 
   /** One command as received (its lines without the final {@code e}), with its connection. */
   record Call(int connection, String text) {
+    Py4JText.Command command() {
+      return Py4JText.Command.parse(text);
+    }
+
     boolean isVersion() {
-      return text.startsWith("c\nt\nversion\n") || text.equals("c\nt\nversion");
+      return command().isCall("t", "version");
     }
   }
 
@@ -129,22 +134,22 @@ final class FakePy4JServer {
       InputStream in = s.getInputStream();
       OutputStream out = s.getOutputStream();
       String first = readLine(in);
-      String second = "A".equals(first) ? readLine(in) : null;
+      String second = Py4JText.AUTH.equals(first) ? readLine(in) : null;
       handshakes.add(first + "\n" + second);
-      if (!"A".equals(first) || !secret.equals(second)) {
-        out.write("!xsAuthentication error: bad auth token received.\n".getBytes(StandardCharsets.UTF_8));
+      if (!Py4JText.AUTH.equals(first) || !secret.equals(second)) {
+        out.write(Py4JText.error("sAuthentication error: bad auth token received.").getBytes(StandardCharsets.UTF_8));
         return;
       }
-      out.write("!yv\n".getBytes(StandardCharsets.UTF_8));
+      out.write(Py4JText.success("v").getBytes(StandardCharsets.UTF_8));
       out.flush();
       while (true) {
         String cmd = readLine(in);
-        if (cmd == null || cmd.equals("s")) {
+        if (cmd == null || cmd.equals("s")) { // end of stream, or py4j's shutdown command
           return;
         }
         StringBuilder all = new StringBuilder(cmd);
         String line;
-        while ((line = readLine(in)) != null && !line.equals("e")) {
+        while ((line = readLine(in)) != null && !line.equals(Py4JText.END)) {
           all.append('\n').append(line);
         }
         String text = all.toString();
@@ -168,7 +173,7 @@ final class FakePy4JServer {
 
   /** The reply line for a call, or null when the connection must close without one. */
   private String reply(Call call) {
-    String[] lines = call.text().split("\n", -1);
+    Py4JText.Command command = call.command();
     if (call.isVersion()) {
       if (versionCalls.incrementAndGet() == holdVersionCall) {
         held.complete(null);
@@ -183,33 +188,25 @@ final class FakePy4JServer {
           return null;
         }
       }
-      return "!ys" + VERSION + "\n";
+      return Py4JText.success("s" + VERSION);
     }
-    if (lines.length >= 5 && lines[0].equals("c") && lines[1].equals("t")
-        && lines[2].equals("setAccumulatorServer")) {
-      accumulatorServer.complete(List.of(lines[3].substring(1), lines[4].substring(1)));
-      return "!yv\n";
+    List<String> args = command.callArgs();
+    if (command.isCall("t", "setAccumulatorServer") && args.size() >= 2) {
+      accumulatorServer.complete(List.of(Py4JText.untyped(args.get(0)), Py4JText.untyped(args.get(1))));
+      return Py4JText.success("v");
     }
-    if (lines.length >= 2 && lines[0].equals("i")) {
+    if (command.is(Py4JText.CONSTRUCT)) {
       String id = "o" + objects.incrementAndGet();
-      created.put(id, lines[1]);
-      return "!yr" + id + "\n";
+      created.put(id, command.constructedClass());
+      return Py4JText.success("r" + id);
     }
-    if (lines.length >= 3 && lines[0].equals("c") && lines[2].equals("add")) {
-      return "!ybtrue\n";
+    if (command.isCallOf("add")) {
+      return Py4JText.success("btrue");
     }
-    return "!yv\n";
+    return Py4JText.success("v");
   }
 
   private static String readLine(InputStream in) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    int c;
-    while ((c = in.read()) >= 0 && c != '\n') {
-      b.write(c);
-      if (b.size() > 70_000) {
-        break;
-      }
-    }
-    return c < 0 && b.size() == 0 ? null : b.toString(StandardCharsets.UTF_8);
+    return Py4JText.readLine(in, 70_000);
   }
 }

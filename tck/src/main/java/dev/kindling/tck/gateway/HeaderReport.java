@@ -2,6 +2,7 @@ package dev.kindling.tck.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kindling.tck.py4j.Py4JText;
 import dev.kindling.tck.worker.RuleFailure;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -143,7 +144,7 @@ final class HeaderReport {
    * {@code pythonVer} given to {@code pythonDataset} reached the header.
    */
   static void checkVersionMismatch(String reply, String message, String wrongVer) {
-    if (reply == null || !reply.startsWith("!x")) {
+    if (!Py4JText.isError(reply)) {
       throw new RuleFailure("GW-5.4", "a pythonDataset with pythonVer " + wrongVer + " ran without the worker's"
           + " version mismatch (pythonVer not sent in the header?): " + reply);
     }

@@ -41,7 +41,7 @@ class DriverVerificationSelfTest {
     Map<String, String> params = new LinkedHashMap<>();
     params.put("kindling.tck.command", KindlingDriverTckTest.venvPython() + "\u001f-c\u001f" + program);
     params.put(TckParameters.PYTHONPATH, KindlingGatewayJvm.repoRoot().resolve("python").toString());
-    params.put(DriverRules.DRIVER_ENV, "JAVA_HOME={javaHome},KINDLING_GATEWAY_CLASSPATH=/nonexistent/fake.jar,"
+    params.put(DriverVerification.DRIVER_ENV, "JAVA_HOME={javaHome},KINDLING_GATEWAY_CLASSPATH=/nonexistent/fake.jar,"
         + "KINDLING_GATEWAY_START_TIMEOUT={startTimeoutSeconds}");
     Map<String, String> failures = new LinkedHashMap<>();
     LauncherFactory.create().execute(

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
  * {@code kindling_driver_program.py}, pointed at the TCK's fake JVM through {@code JAVA_HOME} and
  * {@code KINDLING_GATEWAY_CLASSPATH}.
  */
-class KindlingDriverTckTest extends DriverRules {
-  /** Kindling's driver program (every scenario of the contract in {@link DriverRules}). */
+class KindlingDriverTckTest extends DriverVerification {
+  /** Kindling's driver program (every scenario of the contract in {@link DriverVerification}). */
   static Path program() {
     Path root = KindlingGatewayJvm.repoRoot();
     return root == null ? Path.of("/nonexistent")

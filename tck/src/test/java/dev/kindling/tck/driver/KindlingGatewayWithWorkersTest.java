@@ -3,7 +3,7 @@ package dev.kindling.tck.driver;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
 import dev.kindling.tck.conninfo.KindlingGatewayJvm;
-import dev.kindling.tck.gateway.GatewayRules;
+import dev.kindling.tck.gateway.GatewayVerification;
 import dev.kindling.tck.worker.TckParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
  * Python and {@code python/} on their path, declaring {@code pythonWorkers}: the checks that run
  * Python workers (GW-5.4, 5.6, 5.7, WRK-9.3) run, and fail if the workers cannot start.
  */
-class KindlingGatewayWithWorkersTest extends GatewayRules {
+class KindlingGatewayWithWorkersTest extends GatewayVerification {
   static Path venvPython() {
     return KindlingDriverTckTest.venvPython();
   }

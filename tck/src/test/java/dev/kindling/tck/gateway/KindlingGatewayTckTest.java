@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /** The gateway verification against Kindling's {@code KindlingGateway} from this checkout. */
-class KindlingGatewayTckTest extends GatewayRules {
+class KindlingGatewayTckTest extends GatewayVerification {
   @BeforeEach
   void requireGateway() {
     Assumptions.assumeTrue(KindlingGatewayJvm.classpath().isPresent(), KindlingGatewayJvm::skipReason);

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /** The one-shot race checks (WRK-2.9, WRK-2.10) against Kindling's gateway from this checkout. */
-class KindlingOneShotRaceTckTest extends OneShotRaceRules {
+class KindlingOneShotRaceTckTest extends OneShotRaceVerification {
   @BeforeEach
   void requireGateway() {
     Assumptions.assumeTrue(KindlingGatewayJvm.classpath().isPresent(), KindlingGatewayJvm::skipReason);

@@ -372,10 +372,10 @@ class OneShotChecksTest {
 
   @Test
   void serverKindFromStack_tellsClientServerFromGatewayServer() {
-    assertThat(GatewayRules.py4jServerKind(List.of("java.lang.Thread", "py4j.ClientServerConnection", "java.lang.Thread")))
+    assertThat(ServerModeRules.py4jServerKind(List.of("java.lang.Thread", "py4j.ClientServerConnection", "java.lang.Thread")))
         .isEqualTo("ClientServer");
-    assertThat(GatewayRules.py4jServerKind(List.of("py4j.GatewayConnection"))).isEqualTo("GatewayServer");
-    assertThat(GatewayRules.py4jServerKind(List.of("py4j.GatewayConnection", "py4j.ClientServerConnection"))).isEqualTo("unknown");
-    assertThat(GatewayRules.py4jServerKind(List.of("java.lang.Thread"))).isEqualTo("unknown");
+    assertThat(ServerModeRules.py4jServerKind(List.of("py4j.GatewayConnection"))).isEqualTo("GatewayServer");
+    assertThat(ServerModeRules.py4jServerKind(List.of("py4j.GatewayConnection", "py4j.ClientServerConnection"))).isEqualTo("unknown");
+    assertThat(ServerModeRules.py4jServerKind(List.of("java.lang.Thread"))).isEqualTo("unknown");
   }
 }

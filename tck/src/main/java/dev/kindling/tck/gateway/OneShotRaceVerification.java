@@ -1,14 +1,18 @@
 package dev.kindling.tck.gateway;
 
-import dev.kindling.tck.GatewayVerification;
+import static dev.kindling.tck.gateway.GatewayUnderTest.check;
+import static dev.kindling.tck.py4j.Py4JReplies.ok;
+import static dev.kindling.tck.py4j.Py4JReplies.ref;
+
+import dev.kindling.tck.Capability;
+import dev.kindling.tck.Verification;
 import dev.kindling.tck.conninfo.PublishedConnInfo;
+import dev.kindling.tck.py4j.Py4JText;
 import dev.kindling.tck.worker.RuleFailure;
 import dev.kindling.tck.worker.TckParameters;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,54 +35,45 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * checks by design (the spec marks the rules as deviations).
  */
 @ExtendWith(TckParameters.Resolver.class)
-public abstract class OneShotRaceRules extends GatewayVerification {
+public abstract class OneShotRaceVerification extends Verification {
   /** The limit of pending unauthenticated connections (worker.md section 11). */
   static final int MAX_PENDING = 8;
 
   private static final List<byte[]> ITEMS = List.of("race".getBytes(StandardCharsets.UTF_8), new byte[0],
       new byte[] {0, (byte) 0x80, (byte) 0xff}, "x".repeat(300).getBytes(StandardCharsets.UTF_8));
 
-  private TckParameters params;
-  private PublishedConnInfo launched;
+  private GatewayUnderTest gateway;
+
+  /** The command that starts the gateway under test. */
+  protected List<String> gatewayCommand() {
+    return config().command();
+  }
 
   @BeforeEach
-  final void readParameters(TckParameters fromRun) {
-    params = fromRun;
+  final void createGatewayUnderTest(TckParameters fromRun) {
+    gateway = new GatewayUnderTest(config(), env(), fromRun, this::gatewayCommand, () -> config().pythonExecutable(),
+        () -> config().timeout().compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : config().timeout(),
+        () -> requireCapability(Capability.PYTHON_WORKERS));
   }
 
   private PublishedConnInfo gateway() {
-    if (launched == null) {
-      Assumptions.assumeTrue(!gatewayCommand().isEmpty(), "no gateway command (give it after '--')");
-      Map<String, String> launchEnv = new LinkedHashMap<>();
-      launchEnv.put("KINDLING_PROFILE", profile().id());
-      launchEnv.putAll(params.env());
-      Duration wait = config().timeout().compareTo(Duration.ofSeconds(30)) < 0 ? Duration.ofSeconds(30) : config().timeout();
-      launched = PublishedConnInfo.launch(env(), gatewayCommand(), launchEnv, wait);
-    }
-    return launched;
+    return gateway.published();
   }
 
   private Socket session() throws IOException {
-    PublishedConnInfo g = gateway();
-    Socket s = new Socket();
-    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), g.port), 2000);
-    s.setSoTimeout((int) config().timeout().toMillis());
-    GatewayRules.send(s, GatewayRules.auth(g.secret));
-    GatewayRules.check("!yv".equals(GatewayRules.readLine(s)), "GW-2.2", "the right secret was not accepted");
-    return s;
+    return gateway.session();
   }
 
   /** A context and a two-partition dataset of {@link #ITEMS}; runs {@code body(ctx, ds)}. */
   private void withDataset(String rule, Socket s, Path dir, DatasetBody body) throws IOException {
     Path file = dir.resolve("frames");
     Files.write(file, OneShotStreams.frames(ITEMS));
-    String ctx = GatewayRules.ref(rule, "createContext", GatewayRules.createContextWith(s, Map.of()));
+    String ctx = ref(rule, "createContext", EntryPoint.createContextWith(s, Map.of()));
     try {
-      String ds = GatewayRules.ref(rule, "parallelizeFile",
-          GatewayRules.call(s, ctx, "parallelizeFile", "s" + GatewayRules.py4jEscape(file.toString()), "i2"));
+      String ds = EntryPoint.parallelizeFile(s, rule, ctx, file, 2);
       body.run(ctx, ds);
     } finally {
-      GatewayRules.call(s, ctx, "stop");
+      Py4JText.call(s, ctx, "stop");
     }
   }
 
@@ -94,7 +85,7 @@ public abstract class OneShotRaceRules extends GatewayVerification {
   private void realClientIsServed(String rule, Socket s, Object[] info, String after) throws IOException {
     try (Socket c = env().connect((Integer) info[0])) {
       String reply = OneShotServerChecks.authenticate(c, (String) info[1]);
-      GatewayRules.check("ok".equals(reply), rule, "after " + after + " the real client's right secret was answered "
+      check("ok".equals(reply), rule, "after " + after + " the real client's right secret was answered "
           + reply + ": a connection that failed to authenticate took the real client's place");
       byte[] rest;
       try {
@@ -102,11 +93,11 @@ public abstract class OneShotRaceRules extends GatewayVerification {
       } catch (SocketTimeoutException e) {
         throw new RuleFailure(rule, "after " + after + " the server did not end the collect stream", e);
       }
-      GatewayRules.check(Arrays.equals(OneShotStreams.frames(ITEMS), rest), rule, "after " + after
+      check(Arrays.equals(OneShotStreams.frames(ITEMS), rest), rule, "after " + after
           + " the real client read " + rest.length + " bytes, not the " + OneShotStreams.frames(ITEMS).length
           + " of the collected frames");
     }
-    GatewayRules.ok(rule, "ServeHandle.getResult() after " + after, GatewayRules.call(s, (String) info[2], "getResult"));
+    ok(rule, "ServeHandle.getResult() after " + after, Py4JText.call(s, (String) info[2], "getResult"));
   }
 
   /** End of stream (or a reset) within the timeout: the server closed the connection. */
@@ -135,27 +126,26 @@ public abstract class OneShotRaceRules extends GatewayVerification {
     Path dir = PublishedConnInfo.newDir();
     try (Socket s = session()) {
       withDataset("WRK-2.9", s, dir, (ctx, ds) -> {
-        Object[] info = GatewayRules.serveInfo(s, "WRK-2.9", "collectAndServe",
-            GatewayRules.call(s, ctx, "collectAndServe", "r" + ds));
+        Object[] info = EntryPoint.collectAndServe(s, "WRK-2.9", ctx, ds);
         int port = (Integer) info[0];
         String secret = (String) info[1];
         try (Socket silent = env().connect(port); Socket wrong = env().connect(port); Socket negative = env().connect(port)) {
           char[] w = secret.toCharArray();
           w[w.length - 1] = w[w.length - 1] == 'a' ? 'b' : 'a';
           String reply = OneShotServerChecks.authenticate(wrong, new String(w));
-          GatewayRules.check("err".equals(reply), "WRK-2.9", "a racer's wrong secret was answered " + reply + ", expected err");
-          GatewayRules.check(closedByServer(wrong), "WRK-2.9", "the server kept a racer with a wrong secret open");
+          check("err".equals(reply), "WRK-2.9", "a racer's wrong secret was answered " + reply + ", expected err");
+          check(closedByServer(wrong), "WRK-2.9", "the server kept a racer with a wrong secret open");
           DataOutputStream out = new DataOutputStream(negative.getOutputStream());
           out.writeInt(-7);
           out.flush();
-          GatewayRules.check(closedByServer(negative), "WRK-2.9", "the server kept a racer with a negative secret length open");
+          check(closedByServer(negative), "WRK-2.9", "the server kept a racer with a negative secret length open");
           realClientIsServed("WRK-2.9", s, info, "a silent racer, a wrong secret and a negative length");
-          GatewayRules.check(closedByServer(silent), "WRK-2.9",
+          check(closedByServer(silent), "WRK-2.9",
               "the silent racer was still open after the real client was served");
         }
       });
     } finally {
-      deleteTree(dir);
+      GatewayUnderTest.deleteTree(dir);
     }
   }
 
@@ -169,8 +159,7 @@ public abstract class OneShotRaceRules extends GatewayVerification {
     Path dir = PublishedConnInfo.newDir();
     try (Socket s = session()) {
       withDataset("WRK-2.10", s, dir, (ctx, ds) -> {
-        Object[] info = GatewayRules.serveInfo(s, "WRK-2.10", "collectAndServe",
-            GatewayRules.call(s, ctx, "collectAndServe", "r" + ds));
+        Object[] info = EntryPoint.collectAndServe(s, "WRK-2.10", ctx, ds);
         int port = (Integer) info[0];
         List<Socket> flood = new ArrayList<>();
         try {
@@ -178,7 +167,7 @@ public abstract class OneShotRaceRules extends GatewayVerification {
             flood.add(env().connect(port));
           }
           for (int i = 0; i < MAX_PENDING; i++) {
-            GatewayRules.check(closedByServer(flood.get(i)), "WRK-2.10", "silent connection " + (i + 1) + " of "
+            check(closedByServer(flood.get(i)), "WRK-2.10", "silent connection " + (i + 1) + " of "
                 + flood.size() + " was still open: more than " + MAX_PENDING + " unauthenticated connections were held");
           }
           realClientIsServed("WRK-2.10", s, info, flood.size() + " silent connections");
@@ -189,7 +178,7 @@ public abstract class OneShotRaceRules extends GatewayVerification {
         }
       });
     } finally {
-      deleteTree(dir);
+      GatewayUnderTest.deleteTree(dir);
     }
   }
 
@@ -210,23 +199,17 @@ public abstract class OneShotRaceRules extends GatewayVerification {
         flood.add(env().connect(port));
       }
       for (int i = 0; i < 16; i++) {
-        GatewayRules.check(closedByServer(flood.get(i)), "GW-2.7", "idle Py4J connection " + (i + 1) + " of "
+        check(closedByServer(flood.get(i)), "GW-2.7", "idle Py4J connection " + (i + 1) + " of "
             + flood.size() + " was still open: more than " + MAX_PENDING_GATEWAY + " unauthenticated connections were held");
       }
       try (Socket s = session()) {
-        String v = GatewayRules.call(s, "t", "version");
-        GatewayRules.check(v != null && v.startsWith("!ys"), "GW-2.7", "version() after the flood answered " + v);
+        String v = Py4JText.call(s, "t", "version");
+        check(Py4JText.isString(v), "GW-2.7", "version() after the flood answered " + v);
       }
     } finally {
       for (Socket f : flood) {
         f.close();
       }
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> st = Files.walk(dir)) {
-      st.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
   }
 }
