@@ -3,7 +3,7 @@ package example;
 import dev.kindling.protocol.Profile;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import dev.kindling.tck.worker.WorkerVerificationRules;
 import java.util.List;
 import java.util.Map;

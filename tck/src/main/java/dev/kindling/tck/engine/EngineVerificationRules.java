@@ -13,7 +13,7 @@ import dev.kindling.protocol.header.TaskHeaderCodec;
 import dev.kindling.tck.EngineVerification;
 import dev.kindling.tck.NotApplicable;
 import dev.kindling.tck.NothingObserved;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -10,9 +10,9 @@ import dev.kindling.tck.property.Gens;
 import dev.kindling.tck.property.Property;
 import dev.kindling.tck.property.PropertyFailure;
 import dev.kindling.tck.py4j.Py4JText;
-import dev.kindling.tck.worker.Procs;
-import dev.kindling.tck.worker.RuleFailure;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.support.Procs;
+import dev.kindling.tck.RuleFailure;
+import dev.kindling.tck.TckParameters;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -976,7 +976,7 @@ public abstract class GatewayRules extends GatewayVerification {
   final List<String> buildCommands(List<String> specs) throws IOException, InterruptedException {
     requireCapability(Capability.PYTHON_WORKERS);
     java.nio.file.Path script = java.nio.file.Files.createTempFile("kindling-tck-commands-", ".py");
-    try (InputStream in = dev.kindling.tck.worker.TckParameters.class.getResourceAsStream("tck_commands.py")) {
+    try (InputStream in = GatewayRules.class.getResourceAsStream("/dev/kindling/tck/worker/tck_commands.py")) {
       check(in != null, "GW-5.6", "tck_commands.py is missing from the TCK jar");
       java.nio.file.Files.write(script, in.readAllBytes());
     }

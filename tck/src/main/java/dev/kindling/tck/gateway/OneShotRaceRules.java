@@ -2,8 +2,8 @@ package dev.kindling.tck.gateway;
 
 import dev.kindling.tck.GatewayVerification;
 import dev.kindling.tck.conninfo.PublishedConnInfo;
-import dev.kindling.tck.worker.RuleFailure;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.RuleFailure;
+import dev.kindling.tck.TckParameters;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

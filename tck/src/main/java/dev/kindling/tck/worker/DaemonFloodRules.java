@@ -1,5 +1,7 @@
 package dev.kindling.tck.worker;
 
+import dev.kindling.tck.RuleFailure;
+import dev.kindling.tck.support.Procs;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;

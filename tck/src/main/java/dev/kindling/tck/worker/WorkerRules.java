@@ -13,6 +13,8 @@ import dev.kindling.protocol.io.WireWriter;
 import dev.kindling.protocol.output.Timing;
 import dev.kindling.protocol.output.WorkerOutput;
 import dev.kindling.tck.NotApplicable;
+import dev.kindling.tck.RuleFailure;
+import dev.kindling.tck.TckParameters;
 import dev.kindling.tck.WorkerVerification;
 import dev.kindling.tck.property.Gen;
 import dev.kindling.tck.property.Gens;

@@ -1,7 +1,7 @@
 package dev.kindling.tck.conninfo;
 
 import dev.kindling.tck.TckConfig;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;

@@ -3,6 +3,7 @@ package dev.kindling.tck.worker;
 import dev.kindling.protocol.Profile;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
+import dev.kindling.tck.TckParameters;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;

@@ -1,4 +1,4 @@
-package dev.kindling.tck.worker;
+package dev.kindling.tck.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
