@@ -57,7 +57,7 @@ public final class PortableHash {
   }
 
   /** Python's {@code h % n} for n > 0: never negative. */
-  static long pythonMod(long h, int n) {
+  public static long pythonMod(long h, int n) {
     return Math.floorMod(h, (long) n);
   }
 }
