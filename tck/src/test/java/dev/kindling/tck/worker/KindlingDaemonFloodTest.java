@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /** WRK-3.18 against Kindling's own {@code kindling.daemon} (spark-4.2, daemon mode with reuse). */
-class KindlingDaemonFloodTest extends DaemonFloodRules {
+class KindlingDaemonFloodTest extends DaemonFloodVerification {
   @BeforeEach
   void requireVenv() {
     Assumptions.assumeTrue(KindlingWorkers.available(), KindlingWorkers.skipReason());

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
  * Kindling's known-failures list ({@code tck/known-failures/kindling.txt}) is empty: every
  * required rule must pass.
  */
-abstract class KindlingWorkerTckBase extends WorkerVerificationRules {
+abstract class KindlingWorkerTckBase extends WorkerVerification {
   abstract Profile targetProfile();
 
   /**

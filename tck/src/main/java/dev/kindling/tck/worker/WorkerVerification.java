@@ -2,6 +2,22 @@ package dev.kindling.tck.worker;
 
 import static dev.kindling.protocol.ProtocolConstants.SpecialLengths.END_OF_DATA_SECTION;
 import static dev.kindling.protocol.ProtocolConstants.SpecialLengths.END_OF_STREAM;
+import static dev.kindling.tck.worker.WorkerChecks.QUIET;
+import static dev.kindling.tck.worker.WorkerChecks.START_OF_INIT_MESSAGE;
+import static dev.kindling.tck.worker.WorkerChecks.broadcasts;
+import static dev.kindling.tck.worker.WorkerChecks.check;
+import static dev.kindling.tck.worker.WorkerChecks.concat;
+import static dev.kindling.tck.worker.WorkerChecks.expectField;
+import static dev.kindling.tck.worker.WorkerChecks.frames;
+import static dev.kindling.tck.worker.WorkerChecks.initMessage;
+import static dev.kindling.tck.worker.WorkerChecks.ints;
+import static dev.kindling.tck.worker.WorkerChecks.limits;
+import static dev.kindling.tck.worker.WorkerChecks.map;
+import static dev.kindling.tck.worker.WorkerChecks.sameFrames;
+import static dev.kindling.tck.worker.WorkerChecks.show;
+import static dev.kindling.tck.worker.WorkerChecks.str;
+import static dev.kindling.tck.worker.WorkerChecks.strings;
+import static dev.kindling.tck.worker.WorkerChecks.utf8;
 
 import dev.kindling.protocol.ProtocolConstants.EvalTypes;
 import dev.kindling.protocol.header.TaskContextInfo;
@@ -9,6 +25,8 @@ import dev.kindling.protocol.header.TaskHeader;
 import dev.kindling.protocol.output.Timing;
 import dev.kindling.protocol.output.WorkerOutput;
 import dev.kindling.tck.RuleFailure;
+import dev.kindling.tck.TckParameters;
+import dev.kindling.tck.Verification;
 import dev.kindling.tck.property.Gen;
 import dev.kindling.tck.property.Gens;
 import dev.kindling.tck.support.Procs;
@@ -19,25 +37,70 @@ import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The rules of {@code worker.md} whose role is {@code worker}, {@code daemon} or {@code any},
- * checked from the wire with the TCK as the JVM. Each test names its rule; a failure message
- * starts with the id of the rule the worker broke (which may be another than the test's, e.g. a
- * little-endian length fails every test with WRK-1.1).
+ * Verifies a Python worker and daemon — the rules of {@code worker.md} whose role is
+ * {@code worker}, {@code daemon} or {@code any} — from the wire, with the TCK as the JVM:
+ * launching, authenticating, writing headers and input, reading and judging the output. Each test
+ * names its rule; a failure message starts with the id of the rule the worker broke (which may be
+ * another than the test's, e.g. a little-endian length fails every test with WRK-1.1).
+ *
+ * <p>Subclass it to run the verification from your own build (override {@link
+ * #configure(dev.kindling.tck.TckConfig)} and {@link #parameterOverrides()}); the CLI runs it
+ * through {@link WorkerTck}, configured from {@code -- python -m <daemonModule> <workerModule>},
+ * {@code --profile}, {@code --capability} and {@code --config}. The rule tests are in one
+ * interface per section of the spec ({@link WorkerConventionRules}, {@link
+ * WorkerAuthenticationRules}, {@link WorkerLaunchRules}, {@link WorkerTaskHeaderRules}, {@link
+ * WorkerBroadcastSectionRules}, {@link WorkerInitMessageRules}, {@link WorkerInputRules}, {@link
+ * WorkerOutputRules}, {@link WorkerFailureRules}, {@link WorkerSerializationRules}, {@link
+ * WorkerOneShotServerRules}, {@link WorkerKeyFrameRules}); WRK-3.18 (a flood of
+ * unauthenticated connections) is {@link DaemonFloodVerification}.
  */
-public abstract class WorkerVerificationRules extends WorkerRules {
+@ExtendWith(TckParameters.Resolver.class)
+public abstract class WorkerVerification extends Verification
+    implements WorkerRuleContext {
+  private WorkerHarness harness;
 
-  // -- 1. Conventions ---------------------------------------------------------------------------
+  /**
+   * Parameters consulted before the run's ({@code --config} / system properties), e.g.
+   * {@link TckParameters#PYTHONPATH}; an implementer running the verification from their own build
+   * overrides this.
+   */
+  protected Map<String, String> parameterOverrides() {
+    return Map.of();
+  }
+
+  @BeforeEach
+  final void setUpWorker(TckParameters params) {
+    harness = new WorkerHarness(config(), env(), params.withOverrides(parameterOverrides()));
+    Assumptions.assumeTrue(
+        harness.setup.daemonMode || harness.setup.simpleMode,
+        "no worker mode to test: give '-- python -m <daemonModule> <workerModule>' or '-- python -m <workerModule>'");
+  }
+
+  @AfterEach
+  final void tearDownWorker() {
+    if (harness != null) {
+      harness.close();
+    }
+  }
+
+  /** The worker under test for the running check (for the rule sections; not an extension point). */
+  @Override
+  public final WorkerHarness harness() {
+    return harness;
+  }
 
   /** WRK-1.1: every length the worker writes is a big-endian i32. */
   @Test
@@ -54,7 +117,7 @@ public abstract class WorkerVerificationRules extends WorkerRules {
 
   // WRK-1.2: no bool travels from the worker to the JVM (the worker writes only i32, i64 and
   // blobs); the bools of the task header are the JVM's, checked by the engine target
-  // (EngineVerificationRules.required_WRK_1_2_headerBoolsAreZeroOrOne).
+  // (EngineConventionRules.required_WRK_1_2_headerBoolsAreZeroOrOne).
 
   /** WRK-1.3: the traceback is a utf: an i32 byte count and that many bytes of UTF-8. */
   @Test
@@ -98,8 +161,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     }
     expectRejection("WRK-1.5", Task.rawHeader(cut, "truncated python version").halfClose());
   }
-
-  // -- 2. Socket authentication -----------------------------------------------------------------
 
   /** WRK-2.1: a simple-mode worker (client) writes the secret before anything else. */
   @Test
@@ -211,8 +272,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
       check(Procs.isLoopbackHex(a), "WRK-2.8", "port " + daemon().port + " is bound to non-loopback address " + a);
     }
   }
-
-  // -- 3. Launching ------------------------------------------------------------------------------
 
   /** WRK-3.4: simple mode: connect, authenticate as client, write the pid, serve one task, exit. */
   @Test
@@ -360,8 +419,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     ch.close();
   }
 
-  // -- 4. Task header -----------------------------------------------------------------------------
-
   /** WRK-4.1: split index -1: exit with status -1 and write nothing. */
   @Test
   void required_WRK_4_1_splitMinusOneExitsSilently() throws IOException {
@@ -471,14 +528,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
         res.put(k, m);
       });
       expectField(rule, r, seen, "resources", res);
-    }
-  }
-
-  private static void expectField(String rule, TaskResult r, Map<?, ?> seen, String key, Object want) {
-    Object got = seen.get(key);
-    Object norm = Json.normalize(got);
-    if (!Json.normalize(want).equals(norm)) {
-      throw r.fail(rule, key + ": the JVM sent " + want + ", the task saw " + got);
     }
   }
 
@@ -656,11 +705,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     }
   }
 
-  private TaskHeader withBroadcasts(byte[] command, dev.kindling.protocol.header.BroadcastSection bc) {
-    return Headers.header(profile(), pyVer(), Headers.basic(profile(), pyVer(), new byte[0]).taskContext(), 0,
-        bc, List.of(), Map.of(), command);
-  }
-
   /** WRK-4.6: a Kindling worker answers an eval type other than NON_UDF with the exception path. */
   @Test
   void required_WRK_4_6_otherEvalTypeRejected() {
@@ -732,29 +776,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     expectRejection("WRK-4.9", rawHeader(b.toByteArray(), "include count over the limit"));
   }
 
-  // -- 4.10 Init message (spark-4.3) ---------------------------------------------------------------
-
-  private static final int START_OF_INIT_MESSAGE =
-      dev.kindling.protocol.ProtocolConstants.MessageIds.START_OF_INIT_MESSAGE;
-
-  /**
-   * A malformed header as the JVM of this profile would carry it: on spark-4.3 inside a well-formed
-   * init message whose N is exactly the bytes given, so the flaw is the header's, not the
-   * envelope's.
-   */
-  private Task rawHeader(byte[] header, String description) {
-    return Task.rawHeader(profile().initMessage() ? initMessage(header) : header, description);
-  }
-
-  private static byte[] initMessage(byte[] body) {
-    return concat(ints(START_OF_INIT_MESSAGE, body.length), body);
-  }
-
-  /** The task's bytes without the init message's id and length (spark-4.3); unchanged otherwise. */
-  private byte[] withoutInitMessage(byte[] task) {
-    return profile().initMessage() ? Arrays.copyOfRange(task, 8, task.length) : task;
-  }
-
   /** The header (N bytes) of an identity task on this profile, and its input and tail after it. */
   private byte[][] bodyAndRest(String... inputs) {
     TaskHeader h = header("identity");
@@ -822,8 +843,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
         .rawInput(Arrays.copyOfRange(all, header43.length, all.length)));
   }
 
-  // -- 5. Input -------------------------------------------------------------------------------------
-
   /** WRK-5.3: an input frame length below -7 is rejected (read with the library's NoOpSerializer). */
   @Test
   void required_WRK_5_3_invalidNegativeLengthRejected() {
@@ -859,8 +878,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     check(got.equals(List.of("b'a'", "None", "b''", "b'b'")), "WRK-5.7",
         "elements seen by the task: " + got + " (sent a, NULL, empty, b)", r);
   }
-
-  // -- 6. Output --------------------------------------------------------------------------------------
 
   /** WRK-6.1: each output element is a blob, in order: raw frames echoed (property). */
   @Test
@@ -1010,8 +1027,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     check(r.success("WRK-6.8").accumulators().isEmpty(), "WRK-6.8", "updates without accumulators", r);
   }
 
-  // -- 7. Failures --------------------------------------------------------------------------------------
-
   /** WRK-7.1: a raising function: PYTHON_EXCEPTION_THROWN and the traceback (property over k). */
   @Test
   void required_WRK_7_1_exceptionPath() {
@@ -1072,8 +1087,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
       check(Procs.awaitGone(ch.pid, true, timeout().toMillis()), "WRK-7.5", "worker " + ch.pid + " did not exit");
     }
   }
-
-  // -- 8. Serialization ---------------------------------------------------------------------------------
 
   /** WRK-8.2: a command that travels as a broadcast is unpickled from its value. */
   @Test
@@ -1275,29 +1288,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     }
   }
 
-  // -- helpers ---------------------------------------------------------------------------------------
-
-  /**
-   * A malformed header or input must be rejected: the exception path, or the worker closing the
-   * connection — never a successful task, never a hang.
-   */
-  private TaskResult expectRejection(String rule, Task t) {
-    WorkerChannel ch = newWorker();
-    TaskResult r = ch.run(t);
-    ch.close();
-    if (r.output != null && r.output.isException()) {
-      return r;
-    }
-    if (r.output != null) {
-      throw r.fail(rule, "the malformed input was accepted: " + r.output);
-    }
-    String msg = r.failure.getMessage();
-    if (msg.contains("no output within")) {
-      throw r.fail(rule, "no rejection within " + timeout().toMillis() + " ms (the worker is still reading?)");
-    }
-    return r; // closed the connection: a rejection
-  }
-
   private void expectErrAndClose(Socket s, String rule) throws IOException {
     DataInputStream in = new DataInputStream(s.getInputStream());
     int n;
@@ -1320,18 +1310,6 @@ public abstract class WorkerVerificationRules extends WorkerRules {
     check(more.bytes().length == 0, rule, "wrote " + more.bytes().length + " bytes after \"err\"");
   }
 
-  static boolean sameFrames(List<byte[]> a, List<byte[]> b) {
-    if (a.size() != b.size()) {
-      return false;
-    }
-    for (int i = 0; i < a.size(); i++) {
-      if (!Arrays.equals(a.get(i), b.get(i))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   static int indexOfInt(byte[] b, int v) {
     for (int i = 0; i + 4 <= b.length; i++) {
       if (ByteBuffer.wrap(b, i, 4).getInt() == v) {
@@ -1352,11 +1330,5 @@ public abstract class WorkerVerificationRules extends WorkerRules {
       return i;
     }
     return -1;
-  }
-
-  static byte[] concat(byte[] a, byte[] b) {
-    byte[] c = Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, c, a.length, b.length);
-    return c;
   }
 }
