@@ -31,7 +31,6 @@ import dev.kindling.tck.property.Gen;
 import dev.kindling.tck.property.Gens;
 import dev.kindling.tck.support.Procs;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.Socket;
@@ -67,7 +66,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(TckParameters.Resolver.class)
 public abstract class WorkerVerification extends Verification
-    implements WorkerConventionRules {
+    implements WorkerConventionRules,
+        WorkerAuthenticationRules {
   private WorkerHarness harness;
 
   /**
@@ -98,117 +98,6 @@ public abstract class WorkerVerification extends Verification
   @Override
   public final WorkerHarness harness() {
     return harness;
-  }
-
-  /** WRK-2.1: a simple-mode worker (client) writes the secret before anything else. */
-  @Test
-  void required_WRK_2_1_workerSendsSecretFirst() throws IOException {
-    requireSimple();
-    SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
-    byte[] got = w.readSecret();
-    check(got != null, "WRK-2.1", "the worker closed the connection before sending its secret" + w.stderrTail());
-    check(Arrays.equals(got, utf8(w.secret)), "WRK-2.1", "the first bytes are not utf(PYTHON_WORKER_FACTORY_SECRET)");
-  }
-
-  /** WRK-2.1: a daemon child (server) writes its pid and then nothing before it has the secret. */
-  @Test
-  void required_WRK_2_1_childWritesNothingBeforeSecret() throws IOException {
-    requireDaemon();
-    try (Socket s = daemon().connectRaw()) {
-      daemon().readPid(s);
-      WorkerChannel ch = new WorkerChannel(s, 0, profile(), timeout());
-      WorkerChannel.Received r = ch.receiveFor(QUIET);
-      check(r.bytes().length == 0, "WRK-2.1",
-          "the child wrote " + r.bytes().length + " bytes before reading the secret");
-    }
-  }
-
-  /** WRK-2.2: a wrong secret gets "err" and the connection closed; the child serves nothing. */
-  @Test
-  void required_WRK_2_2_wrongSecretRejected() {
-    requireDaemon();
-    Gen<String> wrong = Gens.oneOf(
-        Gens.constant(""),
-        Gens.utf8Strings(80),
-        Gens.integers(0, 63).map(i -> {
-          char[] c = daemon().secret.toCharArray();
-          c[i] = c[i] == 'a' ? 'b' : 'a';
-          return new String(c);
-        }),
-        Gens.constant(daemon().secret + "0"));
-    // Few shrink steps: a failing case typically waits out the timeout for the close.
-    property("WRK-2.2", wrong.filter(w -> !w.equals(daemon().secret)), 8, 4, w -> {
-      try (Socket s = daemon().connectRaw()) {
-        daemon().readPid(s);
-        DataOutputStream out = new DataOutputStream(s.getOutputStream());
-        byte[] b = utf8(w);
-        out.writeInt(b.length);
-        out.write(b);
-        out.flush();
-        expectErrAndClose(s, "WRK-2.2");
-      }
-    });
-  }
-
-  /** WRK-2.3: a secret length over maxSecretBytes (or negative) is refused without reading it. */
-  @Test
-  void required_WRK_2_3_oversizedSecretLengthRejected() throws IOException {
-    requireDaemon();
-    for (int len : new int[] {limits().maxSecretBytes() + 1, -1}) {
-      try (Socket s = daemon().connectRaw()) {
-        daemon().readPid(s);
-        new DataOutputStream(s.getOutputStream()).writeInt(len);
-        expectErrAndClose(s, "WRK-2.3");
-      }
-    }
-  }
-
-  /** WRK-2.4: a client (simple-mode worker) treats any reply but "ok" as failure and closes. */
-  @Test
-  void required_WRK_2_4_workerGivesUpOnErrReply() throws IOException {
-    requireSimple();
-    SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
-    w.readSecret();
-    w.reply("err");
-    WorkerChannel ch = new WorkerChannel(w.socket, 0, profile(), timeout());
-    WorkerChannel.Received got = ch.receiveFor(timeout());
-    check(got.bytes().length == 0, "WRK-2.4",
-        "after the reply \"err\" the worker wrote " + got.bytes().length + " bytes (pid?)");
-    check(got.eof(), "WRK-2.4", "after the reply \"err\" the worker kept the connection open");
-  }
-
-  /** WRK-2.5: constant-time comparison cannot be observed reliably from the wire. */
-  @Test
-  void untested_WRK_2_5_constantTimeComparison() {}
-
-  /** WRK-2.7: the secret never appears in a worker's or daemon's command line. */
-  @Test
-  void required_WRK_2_7_secretNotInCommandLine() throws IOException {
-    Assumptions.assumeTrue(Procs.available(), "needs /proc");
-    if (setup().daemonMode) {
-      WorkerChannel ch = daemon().connect();
-      for (long pid : new long[] {daemon().process.process().pid(), ch.pid}) {
-        check(!Procs.cmdline(pid).contains(daemon().secret), "WRK-2.7", "secret in the command line of " + pid);
-      }
-      ch.close();
-    }
-    if (setup().simpleMode) {
-      SimpleWorker w = SimpleWorker.launch(env(), setup(), profile(), timeout());
-      check(!Procs.cmdline(w.process.process().pid()).contains(w.secret), "WRK-2.7",
-          "secret in the worker's command line");
-    }
-  }
-
-  /** WRK-2.8: the daemon's listening socket is bound to loopback only. */
-  @Test
-  void required_WRK_2_8_daemonListensOnLoopbackOnly() {
-    requireDaemon();
-    Assumptions.assumeTrue(Procs.available(), "needs /proc/net/tcp");
-    List<String> addrs = Procs.listeningAddresses(daemon().port);
-    check(!addrs.isEmpty(), "WRK-2.8", "no listening socket found on port " + daemon().port);
-    for (String a : addrs) {
-      check(Procs.isLoopbackHex(a), "WRK-2.8", "port " + daemon().port + " is bound to non-loopback address " + a);
-    }
   }
 
   /** WRK-3.4: simple mode: connect, authenticate as client, write the pid, serve one task, exit. */
@@ -1224,28 +1113,6 @@ public abstract class WorkerVerification extends Verification
       throw r.fail(f.rule(), f.getMessage().substring(f.rule().length() + 2)
           + "\npartitionBy(" + n + ") of " + pairs.size() + " pairs; output frames " + show(out.frames()));
     }
-  }
-
-  private void expectErrAndClose(Socket s, String rule) throws IOException {
-    DataInputStream in = new DataInputStream(s.getInputStream());
-    int n;
-    try {
-      n = in.readInt();
-    } catch (java.io.EOFException e) {
-      throw new RuleFailure(rule, "the child closed without replying \"err\"");
-    } catch (java.net.SocketTimeoutException e) {
-      throw new RuleFailure(rule, "no reply within " + timeout().toMillis() + " ms");
-    }
-    check(n == 3, rule, "reply length " + n + ", expected utf \"err\"");
-    byte[] b = new byte[3];
-    in.readFully(b);
-    check(str(b).equals("err"), rule, "replied \"" + str(b) + "\" to a wrong secret");
-    WorkerChannel ch = new WorkerChannel(s, 0, profile(), timeout());
-    WorkerChannel.Received more = ch.receiveFor(timeout());
-    if (!more.eof()) {
-      throw new RuleFailure(rule, "the connection stayed open after \"err\"");
-    }
-    check(more.bytes().length == 0, rule, "wrote " + more.bytes().length + " bytes after \"err\"");
   }
 
   static int indexOf(byte[] hay, byte[] needle) {
