@@ -47,7 +47,8 @@ public abstract class WorkerVerification extends Verification
         WorkerInputRules,
         WorkerOutputRules,
         WorkerFailureRules,
-        WorkerSerializationRules {
+        WorkerSerializationRules,
+        WorkerOneShotServerRules {
   private WorkerHarness harness;
 
   /**
@@ -79,10 +80,6 @@ public abstract class WorkerVerification extends Verification
   public final WorkerHarness harness() {
     return harness;
   }
-
-  /** WRK-9.3: the local-iterator exchange is between the driver and the JVM, not the worker. */
-  @Test
-  void untested_WRK_9_3_localIteratorProtocol() {}
 
   /** WRK-10.4: the accumulator server is between the JVM and the driver, not the worker. */
   @Test
