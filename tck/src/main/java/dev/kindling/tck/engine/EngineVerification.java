@@ -1,19 +1,23 @@
 package dev.kindling.tck.engine;
 
-import dev.kindling.protocol.TimeFactor;
-import dev.kindling.protocol.Limits;
-import dev.kindling.protocol.Profile;
+import static dev.kindling.tck.engine.EngineChecks.check;
+import static dev.kindling.tck.engine.EngineChecks.expectFastFailure;
+import static dev.kindling.tck.engine.EngineChecks.expectOk;
+import static dev.kindling.tck.engine.EngineChecks.fail;
+import static dev.kindling.tck.engine.EngineChecks.firstLines;
+import static dev.kindling.tck.engine.EngineChecks.notReusedAfter;
+import static dev.kindling.tck.engine.EngineChecks.processStarts;
+
 import dev.kindling.protocol.ProtocolException;
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.frame.Frame;
 import dev.kindling.protocol.frame.FrameReader;
 import dev.kindling.protocol.frame.SpecialLength;
 import dev.kindling.protocol.header.BroadcastSection;
 import dev.kindling.protocol.header.TaskHeader;
-import dev.kindling.protocol.header.TaskHeaderCodec;
-import dev.kindling.tck.EngineVerification;
-import dev.kindling.tck.NotApplicable;
 import dev.kindling.tck.NothingObserved;
 import dev.kindling.tck.TckParameters;
+import dev.kindling.tck.Verification;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -21,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,23 +37,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The rules of {@code worker.md} whose role is {@code jvm} or {@code any}, checked with the TCK
- * as the worker: the engine under test runs small RDD jobs from the TCK's driver script with its
- * worker and daemon modules replaced by the TCK's probe ({@code kindling_tck_probe}), which
- * records every byte the engine sends and plays a behaviour per job (a correct worker by
- * delegating to a real worker module, an exception, a crash, garbage, a hang...). The tests check
- * the recorded bytes with the protocol-spec codecs and the driver's view of each job.
+ * Verifies a JVM engine — the rules of {@code worker.md} whose role is {@code jvm} or
+ * {@code any} — with the TCK as the worker: the engine under test runs small RDD jobs from the
+ * TCK's driver script with its worker and daemon modules replaced by the TCK's probe
+ * ({@code kindling_tck_probe}), which records every byte the engine sends and plays a behaviour
+ * per job (a correct worker by delegating to a real worker module, an exception, a crash, garbage,
+ * a hang...). The tests check the recorded bytes with the protocol-spec codecs and the driver's
+ * view of each job.
  *
  * <p>The jobs run in three driver sessions (daemon mode with reuse, simple mode, daemon start
  * failures), each once per run and shared by the tests. A failure message starts with the id of
  * the rule broken and ends with where the session's records are.
+ *
+ * <p>Subclass it to run the verification from your own build (override {@link
+ * #configure(dev.kindling.tck.TckConfig)} and {@link #parameterOverrides()}); the CLI runs it
+ * through {@link EngineTck}. The rule tests are in one interface per section of the spec ({@link
+ * EngineConventionRules}, {@link EngineAuthenticationRules}, {@link EngineLaunchRules}, {@link
+ * EngineReuseRules}, {@link EngineTaskHeaderRules}, {@link EngineBroadcastSectionRules}, {@link
+ * EngineInputRules}, {@link EngineOutputRules}, {@link EngineFailureRules}, {@link
+ * EngineSerializationRules}, {@link EngineOneShotServerRules}, {@link
+ * EngineKeyFrameAccumulatorBroadcastRules}).
  */
 @ExtendWith(TckParameters.Resolver.class)
-public abstract class EngineVerificationRules extends EngineVerification {
+public abstract class EngineVerification extends Verification
+    implements EngineRuleContext {
   /** Extra time a cancelled task's worker may take to die beyond the kill timeout (ms). */
   public static final String KILL_SLACK = "kindling.tck.engine.killSlackMs";
-  /** A job that should fail fast must fail within this many seconds. */
-  static final double FAST_FAILURE_SECONDS = 20;
 
   private EngineSetup setup;
   private long killSlackMs;
@@ -67,107 +79,16 @@ public abstract class EngineVerificationRules extends EngineVerification {
     return Map.of();
   }
 
-  // -- sessions ---------------------------------------------------------------------------------
-
-  private Records daemon() {
-    NotApplicable.unless(setup.daemonMode, "daemon mode not declared (--capability daemonMode)");
-    return Sessions.get(Sessions.DAEMON, setup, profile());
+  /** How the engine under test is run (for the rule sections; not an extension point). */
+  @Override
+  public final EngineSetup setup() {
+    return setup;
   }
 
-  private Records simple() {
-    NotApplicable.unless(setup.simpleMode, "simple mode not declared (--capability simpleMode)");
-    return Sessions.get(Sessions.SIMPLE, setup, profile());
-  }
-
-  private Records daemonStart() {
-    NotApplicable.unless(setup.daemonMode, "daemon mode not declared (--capability daemonMode)");
-    return Sessions.get(Sessions.DAEMON_START, setup, profile());
-  }
-
-  private List<Records> sessions() {
-    List<Records> all = new ArrayList<>();
-    if (setup.daemonMode) {
-      all.add(Sessions.get(Sessions.DAEMON, setup, profile()));
-      all.add(Sessions.get(Sessions.DAEMON_START, setup, profile()));
-    }
-    if (setup.simpleMode) {
-      all.add(Sessions.get(Sessions.SIMPLE, setup, profile()));
-    }
-    return all;
-  }
-
-  private static AssertionError fail(String rule, String message, Records r) {
-    return new AssertionError(rule + ": " + message + r.diagnostics());
-  }
-
-  private static void check(boolean ok, String rule, String message, Records r) {
-    if (!ok) {
-      throw fail(rule, message, r);
-    }
-  }
-
-  /** The job ran (did not hang or abandon the session) and succeeded. */
-  private static void expectOk(Records r, String job, String rule) {
-    Map<String, Object> j = r.job(job);
-    check(!Boolean.TRUE.equals(j.get("hung")), rule, "job '" + job + "' hung", r);
-    check(r.jobOk(job), rule, "job '" + job + "' failed: " + firstLines(r.jobError(job)), r);
-  }
-
-  /** The job failed, within {@link #FAST_FAILURE_SECONDS}; returns its error text. */
-  private static String expectFastFailure(Records r, String job, String rule) {
-    Map<String, Object> j = r.job(job);
-    check(!Boolean.TRUE.equals(j.get("hung")), rule, "job '" + job + "' hung: the engine never failed it", r);
-    check(!r.jobOk(job), rule, "job '" + job + "' succeeded although the worker misbehaved: "
-        + r.jobResult(job), r);
-    double s = r.jobSeconds(job);
-    double bound = FAST_FAILURE_SECONDS * TimeFactor.factor();
-    check(!(s > bound), rule,
-        "job '" + job + "' took " + Math.round(s) + " s to fail (bound " + bound + " s)", r);
-    return r.jobError(job);
-  }
-
-  private static String firstLines(String text) {
-    String[] lines = text.split("\n");
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < Math.min(6, lines.length); i++) {
-      b.append(i == 0 ? "" : "\n  ").append(lines[i]);
-    }
-    return b.toString();
-  }
-
-  private TaskHeader decode(Records r, Records.Task t) {
-    check(t.header != null && t.header.length > 0, "WRK-4.1", "no header recorded for " + t, r);
-    ByteArrayInputStream in = new ByteArrayInputStream(t.header);
-    try {
-      TaskHeader h = TaskHeaderCodec.decode(in, profile(), Limits.defaults());
-      check(in.available() == 0, "WRK-4.8",
-          t + ": " + in.available() + " byte(s) after the command the probe read as header", r);
-      return h;
-    } catch (ProtocolException e) {
-      throw new AssertionError(e.getMessage() + " (" + t + ", profile " + profile().id() + ")"
-          + r.diagnostics(), e);
-    } catch (IOException e) {
-      throw fail("WRK-1.5", t + ": " + e, r);
-    }
-  }
-
-  private interface HeaderCheck {
-    void check(Records r, Records.Task t, TaskHeader h);
-  }
-
-  /** Decodes every recorded header of every session and applies {@code c}. */
-  private void eachHeader(HeaderCheck c) {
-    int n = 0;
-    for (Records r : sessions()) {
-      for (Records.Task t : r.tasks()) {
-        if (t.event.get("split") instanceof Number && ((Number) t.event.get("split")).intValue() == -1) {
-          continue;
-        }
-        c.check(r, t, decode(r, t));
-        n++;
-      }
-    }
-    NothingObserved.unless(n > 0, "no task header was recorded");
+  /** The kill slack of this run, scaled (for the rule sections; not an extension point). */
+  @Override
+  public final long killSlackMs() {
+    return killSlackMs;
   }
 
   private static Map<String, Object> env(Map<String, Object> start) {
@@ -175,17 +96,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
     Map<String, Object> e = (Map<String, Object>) start.getOrDefault("env", Map.of());
     return e;
   }
-
-  /** The environment summaries of every daemon and connection of the session. */
-  private static List<Map<String, Object>> processStarts(Records r) {
-    List<Map<String, Object>> out = new ArrayList<>();
-    r.daemons.forEach(d -> out.add(d.start()));
-    r.conns.forEach(c -> out.add(c.start()));
-    out.removeIf(Map::isEmpty);
-    return out;
-  }
-
-  // -- 1. Conventions ----------------------------------------------------------------------------
 
   /**
    * WRK-1.2: every bool the engine writes in a task header (isBarrier on spark-3.5/4.1,
@@ -228,8 +138,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
           + (problems.size() > 5 ? "\n... " + (problems.size() - 5) + " more" : "") + last.diagnostics());
     }
   }
-
-  // -- 2. Socket authentication ------------------------------------------------------------------
 
   /**
    * WRK-2.1: as client (daemon mode) the engine writes the secret first; as server (simple mode)
@@ -355,8 +263,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
   @Test
   void untested_WRK_2_5_constantTimeComparison() {}
 
-  // -- 3. Launching workers ----------------------------------------------------------------------
-
   /** WRK-3.1: the worker and daemon environment. */
   @Test
   void required_WRK_3_1_workerEnvironment() {
@@ -429,10 +335,10 @@ public abstract class EngineVerificationRules extends EngineVerification {
   @Test
   void required_WRK_3_5_negativePidFailsLaunch() {
     List<Records> rs = new ArrayList<>();
-    if (setup.simpleMode) {
+    if (setup().simpleMode) {
       rs.add(simple());
     }
-    if (setup.daemonMode) {
+    if (setup().daemonMode) {
       rs.add(daemonStart());
     }
     for (Records r : rs) {
@@ -476,7 +382,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
   /** WRK-3.11: a cancelled task's worker is killed through the daemon's stdin / destroyed. */
   @Test
   void required_WRK_3_11_killCancelledWorker() {
-    if (setup.daemonMode) {
+    if (setup().daemonMode) {
       Records r = daemon();
       Map<String, Object> res = cancelResult(r);
       Set<Long> killed = new TreeSet<>();
@@ -492,7 +398,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
                 + " stdin (kill requests: " + killed + ")", r);
       }
     }
-    if (setup.simpleMode) {
+    if (setup().simpleMode) {
       Records r = simple();
       Map<String, Object> res = cancelResult(r);
       @SuppressWarnings("unchecked")
@@ -502,13 +408,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
             "the hung simple worker " + pid + " of the cancelled job was not destroyed", r);
       }
     }
-  }
-
-  private Map<String, Object> cancelResult(Records r) {
-    Map<String, Object> res = r.jobResult("cancel");
-    check(res.get("pids") instanceof List && !((List<?>) res.get("pids")).isEmpty(), "WRK-3.17",
-        "the cancel job never started a task: " + r.jobError("cancel"), r);
-    return res;
   }
 
   /** WRK-3.12: the daemon command line is {@code python -m <daemonModule> <workerModule>}. */
@@ -539,16 +438,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
     }
   }
 
-  private static void notReusedAfter(Records r, Records.Task t, String rule, String why) {
-    boolean later = t.conn.tasks.stream().anyMatch(o -> o.index > t.index);
-    check(!later, rule, t + " " + why + ", but the engine sent another task header on it", r);
-    for (Map<String, Object> d : t.conn.events("drained")) {
-      Number n = (Number) d.get("bytesAfterEnd");
-      check(n.longValue() == 0, rule, t + " " + why + ", but the engine wrote " + n
-          + " more byte(s) on the connection", r);
-    }
-  }
-
   /**
    * WRK-3.15, WRK-4.5.5, WRK-4.5.6: per connection the broadcast section is incremental: a task
    * gets exactly the broadcasts it needs, never one again that the connection already has, and
@@ -571,59 +460,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
     checkBroadcastBookkeeping("WRK-4.5.6");
   }
 
-  private void checkBroadcastBookkeeping(String rule) {
-    Records r = daemon();
-    for (String j : List.of("bc1", "bc2", "bc3")) {
-      expectOk(r, j, rule);
-    }
-    int reusedBroadcastTasks = 0;
-    for (Records.Conn c : r.conns) {
-      Set<Long> sent = new LinkedHashSet<>();
-      for (Records.Task t : c.tasks) {
-        TaskHeader h = decode(r, t);
-        BroadcastSection b = h.broadcasts();
-        for (Long id : b.removed()) {
-          check(sent.contains(id), "WRK-4.5.6", t + " removes broadcast " + id
-              + ", which was never sent on this connection (sent: " + sent + ")", r);
-          sent.remove(id);
-        }
-        for (BroadcastSection.Added a : b.added()) {
-          check(!sent.contains(a.id()), rule.equals("WRK-3.15") ? "WRK-3.15" : "WRK-4.5.5",
-              t + " sends broadcast " + a.id() + " again although this connection already has it", r);
-          sent.add(a.id());
-        }
-        Set<Long> needed = neededBroadcasts(r, t.job());
-        if (needed != null) {
-          if (t.index > 0) {
-            reusedBroadcastTasks++;
-          }
-          check(sent.equals(needed), "WRK-4.5.5", t + ": after the header the worker holds "
-              + sent + " but the job uses exactly " + needed, r);
-        }
-      }
-    }
-    if (rule.equals("WRK-3.15")) {
-      NothingObserved.unless(reusedBroadcastTasks > 0,
-          "no broadcast job ran on a reused worker connection: cannot observe incremental sections");
-    }
-  }
-
-  /** The broadcast ids job {@code job} uses, as the driver reported them; null if unknown. */
-  private static Set<Long> neededBroadcasts(Records r, String job) {
-    Object ids = r.jobResult(job).get("usedIds");
-    if (!(ids instanceof List)) {
-      return null;
-    }
-    Set<Long> s = new TreeSet<>();
-    for (Object o : (List<?>) ids) {
-      if (!(o instanceof Number)) {
-        return null;
-      }
-      s.add(((Number) o).longValue());
-    }
-    return s;
-  }
-
   /** WRK-3.16: idle workers are closed after an idle timeout (Spark: a minute; too slow to wait for). */
   @Test
   void untested_WRK_3_16_idleTimeout() {}
@@ -632,13 +468,13 @@ public abstract class EngineVerificationRules extends EngineVerification {
   @Test
   void required_WRK_3_17_killWithinTimeout() {
     List<Records> rs = new ArrayList<>();
-    if (setup.daemonMode) {
+    if (setup().daemonMode) {
       rs.add(daemon());
     }
-    if (setup.simpleMode) {
+    if (setup().simpleMode) {
       rs.add(simple());
     }
-    long bound = killTimeoutMs() + killSlackMs;
+    long bound = killTimeoutMs() + killSlackMs();
     for (Records r : rs) {
       Map<String, Object> res = cancelResult(r);
       double cancelAt = ((Number) res.get("cancelAt")).doubleValue();
@@ -650,7 +486,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
             + "30 s after the cancel", r);
         long ms = Math.round((((Number) at).doubleValue() - cancelAt) * 1000);
         check(ms <= bound, "WRK-3.17", "the worker " + pid + " died " + ms
-            + " ms after the cancel; bound: kill timeout " + killTimeoutMs() + " ms + " + killSlackMs
+            + " ms after the cancel; bound: kill timeout " + killTimeoutMs() + " ms + " + killSlackMs()
             + " ms slack", r);
       }
       check(!Boolean.TRUE.equals(res.get("jobStillRunning")), "WRK-3.17",
@@ -659,7 +495,7 @@ public abstract class EngineVerificationRules extends EngineVerification {
   }
 
   private long killTimeoutMs() {
-    String v = setup.conf.getOrDefault("spark.python.task.killTimeout", "2s").trim();
+    String v = setup().conf.getOrDefault("spark.python.task.killTimeout", "2s").trim();
     if (v.endsWith("ms")) {
       return Long.parseLong(v.substring(0, v.length() - 2));
     }
@@ -668,8 +504,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
     }
     return Long.parseLong(v);
   }
-
-  // -- 4. Task header ----------------------------------------------------------------------------
 
   /** WRK-4.1: the header starts with the split index, the task's partition. */
   @Test
@@ -816,8 +650,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
     eachHeader((r, t, h) -> { });
   }
 
-  // -- 5. Input ----------------------------------------------------------------------------------
-
   /** WRK-5.1: input elements are blobs (or NULL) up to END_OF_DATA_SECTION. */
   @Test
   void required_WRK_5_1_inputFrames() {
@@ -903,8 +735,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
             + Sessions.LARGE_FRAMES * Sessions.LARGE_ELEMENTS + " each", r);
   }
 
-  // -- 6. Output ---------------------------------------------------------------------------------
-
   /** WRK-6.7: a successful job's accumulator updates are merged exactly once. */
   @Test
   void required_WRK_6_7_accumulatorsMergedOnce() {
@@ -925,8 +755,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
         "accumulator value " + v + ": updates of tasks that failed (worker gone before the reuse"
             + " reply) were merged", r);
   }
-
-  // -- 7. Failures -------------------------------------------------------------------------------
 
   /** WRK-7.3: a Python exception fails the task with the traceback in the error. */
   @Test
@@ -1006,16 +834,14 @@ public abstract class EngineVerificationRules extends EngineVerification {
 
   private List<Records> modeSessions() {
     List<Records> rs = new ArrayList<>();
-    if (setup.daemonMode) {
+    if (setup().daemonMode) {
       rs.add(daemon());
     }
-    if (setup.simpleMode) {
+    if (setup().simpleMode) {
       rs.add(simple());
     }
     return rs;
   }
-
-  // -- 9. One-shot servers -----------------------------------------------------------------------
 
   /** WRK-9.1: the one-shot servers live between the engine and the driver, out of the probe's reach. */
   @Test
@@ -1032,8 +858,6 @@ public abstract class EngineVerificationRules extends EngineVerification {
   /** WRK-9.5: encrypted broadcast server (needs spark.io.encryption). */
   @Test
   void untested_WRK_9_5_decryptionServer() {}
-
-  // -- 10. Shuffle key frames, accumulators, broadcasts -------------------------------------------
 
   /** WRK-10.2: map output read in pairs, key frame as i64, payload placed by the key. */
   @Test
