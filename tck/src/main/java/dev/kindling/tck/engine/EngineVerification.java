@@ -61,7 +61,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 public abstract class EngineVerification extends Verification
     implements EngineConventionRules,
         EngineAuthenticationRules,
-        EngineLaunchRules {
+        EngineLaunchRules,
+        EngineReuseRules {
   /** Extra time a cancelled task's worker may take to die beyond the kill timeout (ms). */
   public static final String KILL_SLACK = "kindling.tck.engine.killSlackMs";
 
@@ -92,28 +93,6 @@ public abstract class EngineVerification extends Verification
     return killSlackMs;
   }
 
-  /** WRK-3.14: a worker that did not answer END_OF_STREAM gets no further task. */
-  @Test
-  void required_WRK_3_14_noReuseWithoutEndOfStream() {
-    Records r = daemon();
-    expectOk(r, "nonReusable", "WRK-3.14");
-    List<Records.Task> ts = r.tasksOf("nonReusable");
-    check(!ts.isEmpty(), "WRK-3.14", "no task of job 'nonReusable' was recorded", r);
-    for (Records.Task t : ts) {
-      notReusedAfter(r, t, "WRK-3.14", "answered END_OF_DATA_SECTION (not reusable)");
-    }
-  }
-
-  /**
-   * WRK-3.15, WRK-4.5.5, WRK-4.5.6: per connection the broadcast section is incremental: a task
-   * gets exactly the broadcasts it needs, never one again that the connection already has, and
-   * removals only of broadcasts sent on that connection.
-   */
-  @Test
-  void required_WRK_3_15_broadcastsRememberedPerConnection() {
-    checkBroadcastBookkeeping("WRK-3.15");
-  }
-
   /** WRK-4.5.5: only the difference is sent (removed first, then added). */
   @Test
   void required_WRK_4_5_5_broadcastDifferenceOnly() {
@@ -124,51 +103,6 @@ public abstract class EngineVerification extends Verification
   @Test
   void required_WRK_4_5_6_noUnknownRemoval() {
     checkBroadcastBookkeeping("WRK-4.5.6");
-  }
-
-  /** WRK-3.16: idle workers are closed after an idle timeout (Spark: a minute; too slow to wait for). */
-  @Test
-  void untested_WRK_3_16_idleTimeout() {}
-
-  /** WRK-3.17: a cancelled task's worker dies within the kill timeout (plus polling slack). */
-  @Test
-  void required_WRK_3_17_killWithinTimeout() {
-    List<Records> rs = new ArrayList<>();
-    if (setup().daemonMode) {
-      rs.add(daemon());
-    }
-    if (setup().simpleMode) {
-      rs.add(simple());
-    }
-    long bound = killTimeoutMs() + killSlackMs();
-    for (Records r : rs) {
-      Map<String, Object> res = cancelResult(r);
-      double cancelAt = ((Number) res.get("cancelAt")).doubleValue();
-      @SuppressWarnings("unchecked")
-      Map<String, Object> dead = (Map<String, Object>) res.getOrDefault("deadAt", Map.of());
-      for (Object pid : (List<?>) res.get("pids")) {
-        Object at = dead.get(String.valueOf(pid));
-        check(at != null, "WRK-3.17", "the worker " + pid + " of the cancelled job was still alive "
-            + "30 s after the cancel", r);
-        long ms = Math.round((((Number) at).doubleValue() - cancelAt) * 1000);
-        check(ms <= bound, "WRK-3.17", "the worker " + pid + " died " + ms
-            + " ms after the cancel; bound: kill timeout " + killTimeoutMs() + " ms + " + killSlackMs()
-            + " ms slack", r);
-      }
-      check(!Boolean.TRUE.equals(res.get("jobStillRunning")), "WRK-3.17",
-          "the cancelled job never ended", r);
-    }
-  }
-
-  private long killTimeoutMs() {
-    String v = setup().conf.getOrDefault("spark.python.task.killTimeout", "2s").trim();
-    if (v.endsWith("ms")) {
-      return Long.parseLong(v.substring(0, v.length() - 2));
-    }
-    if (v.endsWith("s")) {
-      return Long.parseLong(v.substring(0, v.length() - 1)) * 1000;
-    }
-    return Long.parseLong(v);
   }
 
   /** WRK-4.1: the header starts with the split index, the task's partition. */
