@@ -62,7 +62,8 @@ public abstract class EngineVerification extends Verification
         EngineAuthenticationRules,
         EngineLaunchRules,
         EngineReuseRules,
-        EngineTaskHeaderRules {
+        EngineTaskHeaderRules,
+        EngineBroadcastSectionRules {
   /** Extra time a cancelled task's worker may take to die beyond the kill timeout (ms). */
   public static final String KILL_SLACK = "kindling.tck.engine.killSlackMs";
 
@@ -91,36 +92,6 @@ public abstract class EngineVerification extends Verification
   @Override
   public final long killSlackMs() {
     return killSlackMs;
-  }
-
-  /** WRK-4.5.5: only the difference is sent (removed first, then added). */
-  @Test
-  void required_WRK_4_5_5_broadcastDifferenceOnly() {
-    checkBroadcastBookkeeping("WRK-4.5.5");
-  }
-
-  /** WRK-4.5.6: no removal of an id not sent earlier on the same connection. */
-  @Test
-  void required_WRK_4_5_6_noUnknownRemoval() {
-    checkBroadcastBookkeeping("WRK-4.5.6");
-  }
-
-  /** WRK-4.5.1: the broadcast section: bool, count, entries (decoded by the codec). */
-  @Test
-  void required_WRK_4_5_1_broadcastSection() {
-    eachHeader((r, t, h) -> {
-      BroadcastSection b = h.broadcasts();
-      check(b.decryptionServer() == null, "WRK-4.5.1",
-          t + ": a decryption server without spark.io.encryption", r);
-      @SuppressWarnings("unchecked")
-      List<Object> added = (List<Object>) t.event.getOrDefault("broadcastsAdded", List.of());
-      check(added.size() == b.added().size(), "WRK-4.5.1", t + ": the probe and the codec disagree "
-          + "on the broadcast entries", r);
-      for (BroadcastSection.Added a : b.added()) {
-        check(a.path() != null && !a.path().isEmpty(), "WRK-4.5.3", t + ": broadcast " + a.id()
-            + " has no path", r);
-      }
-    });
   }
 
   /** WRK-5.1: input elements are blobs (or NULL) up to END_OF_DATA_SECTION. */
