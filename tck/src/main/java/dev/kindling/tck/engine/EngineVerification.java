@@ -56,7 +56,8 @@ public abstract class EngineVerification extends Verification
         EngineReuseRules,
         EngineTaskHeaderRules,
         EngineBroadcastSectionRules,
-        EngineInputRules {
+        EngineInputRules,
+        EngineOutputRules {
   /** Extra time a cancelled task's worker may take to die beyond the kill timeout (ms). */
   public static final String KILL_SLACK = "kindling.tck.engine.killSlackMs";
 
@@ -85,27 +86,6 @@ public abstract class EngineVerification extends Verification
   @Override
   public final long killSlackMs() {
     return killSlackMs;
-  }
-
-  /** WRK-6.7: a successful job's accumulator updates are merged exactly once. */
-  @Test
-  void required_WRK_6_7_accumulatorsMergedOnce() {
-    Records r = daemon();
-    expectOk(r, "acc", "WRK-6.7");
-    Object v = r.jobResult("acc").get("value");
-    check(v instanceof Number && ((Number) v).intValue() == 100, "WRK-6.7",
-        "accumulator value " + v + " after 100 adds of 1", r);
-  }
-
-  /** WRK-6.7: updates of a task whose worker died before the end of its output are not merged. */
-  @Test
-  void required_WRK_6_7_failedTaskUpdatesDiscarded() {
-    Records r = daemon();
-    expectFastFailure(r, "accCrash", "WRK-6.7");
-    Object v = r.jobResult("accCrash").get("value");
-    check(v instanceof Number && ((Number) v).intValue() == 0, "WRK-6.7",
-        "accumulator value " + v + ": updates of tasks that failed (worker gone before the reuse"
-            + " reply) were merged", r);
   }
 
   /** WRK-7.3: a Python exception fails the task with the traceback in the error. */
