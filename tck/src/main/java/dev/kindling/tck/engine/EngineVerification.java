@@ -54,7 +54,8 @@ public abstract class EngineVerification extends Verification
         EngineBroadcastSectionRules,
         EngineInputRules,
         EngineOutputRules,
-        EngineFailureRules {
+        EngineFailureRules,
+        EngineSerializationRules {
   /** Extra time a cancelled task's worker may take to die beyond the kill timeout (ms). */
   public static final String KILL_SLACK = "kindling.tck.engine.killSlackMs";
 
@@ -192,17 +193,6 @@ public abstract class EngineVerification extends Verification
     NothingObserved.unless(!cs.isEmpty(), "no broadcast file could be read by the probe");
     for (Map<String, Object> c : cs) {
       check(Boolean.TRUE.equals(c.get("ok")), "WRK-10.6", c.get("conn") + ": " + c.get("detail"), r);
-    }
-  }
-
-  /** WRK-8.1: the driver's command is accepted and run by a real worker (the probe's delegate). */
-  @Test
-  void required_WRK_8_1_commandRunsInRealWorker() {
-    for (Records r : sessions()) {
-      String job = r.session.equals(Sessions.DAEMON_START) ? "afterStart" : "map";
-      expectOk(r, job, "WRK-8.1");
-      check(Integer.valueOf(9900).equals(r.jobResult(job).get("sum")), "WRK-8.1",
-          "map(x * 2) over range(100) gave " + r.jobResult(job), r);
     }
   }
 
