@@ -55,7 +55,8 @@ public abstract class EngineVerification extends Verification
         EngineInputRules,
         EngineOutputRules,
         EngineFailureRules,
-        EngineSerializationRules {
+        EngineSerializationRules,
+        EngineOneShotServerRules {
   /** Extra time a cancelled task's worker may take to die beyond the kill timeout (ms). */
   public static final String KILL_SLACK = "kindling.tck.engine.killSlackMs";
 
@@ -85,22 +86,6 @@ public abstract class EngineVerification extends Verification
   public final long killSlackMs() {
     return killSlackMs;
   }
-
-  /** WRK-9.1: the one-shot servers live between the engine and the driver, out of the probe's reach. */
-  @Test
-  void untested_WRK_9_1_oneShotServer() {}
-
-  /** WRK-9.2: collect server (driver side). */
-  @Test
-  void untested_WRK_9_2_collectServer() {}
-
-  /** WRK-9.3: local-iterator server (driver side). */
-  @Test
-  void untested_WRK_9_3_localIteratorServer() {}
-
-  /** WRK-9.5: encrypted broadcast server (needs spark.io.encryption). */
-  @Test
-  void untested_WRK_9_5_decryptionServer() {}
 
   /** WRK-10.2: map output read in pairs, key frame as i64, payload placed by the key. */
   @Test
@@ -194,16 +179,6 @@ public abstract class EngineVerification extends Verification
     for (Map<String, Object> c : cs) {
       check(Boolean.TRUE.equals(c.get("ok")), "WRK-10.6", c.get("conn") + ": " + c.get("detail"), r);
     }
-  }
-
-  /** WRK-9.4: parallelized data reaches the workers whole (sum and count of range(100)). */
-  @Test
-  void required_WRK_9_4_parallelizedDataArrives() {
-    Records r = daemon();
-    expectOk(r, "map", "WRK-9.4");
-    check(Integer.valueOf(100).equals(r.jobResult("map").get("count"))
-        && Integer.valueOf(9900).equals(r.jobResult("map").get("sum")), "WRK-9.4",
-        "parallelize(range(100), 4).map(x * 2) gave " + r.jobResult("map"), r);
   }
 
   /** WRK-10.7: the broadcast files are gone once the context has stopped. */
