@@ -3,8 +3,8 @@ package example;
 import dev.kindling.protocol.Profile;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
-import dev.kindling.tck.worker.TckParameters;
-import dev.kindling.tck.worker.WorkerVerificationRules;
+import dev.kindling.tck.TckParameters;
+import dev.kindling.tck.worker.WorkerVerification;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -15,7 +15,7 @@ import java.util.Set;
  * daemon, no reuse). Every required rule of that subset must pass; the daemon and reuse checks are
  * reported as not applicable, with the reason.
  */
-class SimpleModeWorkerConformanceTest extends WorkerVerificationRules {
+class SimpleModeWorkerConformanceTest extends WorkerVerification {
   @Override
   protected TckConfig configure(TckConfig fromRun) {
     String python = System.getProperty("worker.python", "python3");

@@ -46,15 +46,15 @@ public abstract class Verification {
     }
   }
 
-  protected final TckConfig config() {
+  public final TckConfig config() {
     return config;
   }
 
-  protected final TestEnvironment env() {
+  public final TestEnvironment env() {
     return env;
   }
 
-  protected final Profile profile() {
+  public final Profile profile() {
     return config.profile();
   }
 

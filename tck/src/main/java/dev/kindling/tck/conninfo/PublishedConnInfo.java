@@ -3,7 +3,7 @@ package dev.kindling.tck.conninfo;
 import dev.kindling.protocol.ProtocolConstants.Env;
 import dev.kindling.tck.LaunchedProcess;
 import dev.kindling.tck.TestEnvironment;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

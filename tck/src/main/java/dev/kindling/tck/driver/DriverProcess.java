@@ -2,7 +2,7 @@ package dev.kindling.tck.driver;
 
 import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.LaunchedProcess;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

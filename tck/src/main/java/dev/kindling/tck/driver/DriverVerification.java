@@ -1,7 +1,7 @@
 package dev.kindling.tck.driver;
 
 import dev.kindling.tck.Verification;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,7 +1,7 @@
 package dev.kindling.tck.driver;
 
 import dev.kindling.protocol.property.Gen;
-import dev.kindling.tck.worker.PortableHash;
+import dev.kindling.tck.support.PortableHash;
 import dev.kindling.protocol.property.Gens;
 import java.math.BigInteger;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.kindling.protocol.property.Gen;
 import dev.kindling.protocol.property.Gens;
 import dev.kindling.protocol.property.Property;
 import dev.kindling.protocol.property.PropertyFailure;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

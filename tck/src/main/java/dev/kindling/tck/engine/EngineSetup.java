@@ -3,7 +3,7 @@ package dev.kindling.tck.engine;
 import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;

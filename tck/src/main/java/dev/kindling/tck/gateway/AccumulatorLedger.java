@@ -1,6 +1,6 @@
 package dev.kindling.tck.gateway;
 
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;

@@ -13,7 +13,7 @@ import dev.kindling.tck.conninfo.PublishedConnInfo;
 import dev.kindling.protocol.property.Gen;
 import dev.kindling.protocol.property.Gens;
 import dev.kindling.tck.py4j.Py4JText;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

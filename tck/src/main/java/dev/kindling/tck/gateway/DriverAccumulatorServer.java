@@ -1,7 +1,7 @@
 package dev.kindling.tck.gateway;
 
 import dev.kindling.protocol.TimeFactor;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;

@@ -12,8 +12,8 @@ import dev.kindling.tck.TckConfig;
 import dev.kindling.tck.TestEnvironment;
 import dev.kindling.tck.conninfo.PublishedConnInfo;
 import dev.kindling.tck.py4j.Py4JText;
-import dev.kindling.tck.worker.RuleFailure;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.RuleFailure;
+import dev.kindling.tck.TckParameters;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -136,7 +136,7 @@ public final class GatewayUnderTest {
   List<String> buildCommands(List<String> specs) throws IOException, InterruptedException {
     requirePythonWorkers.run();
     Path script = Files.createTempFile("kindling-tck-commands-", ".py");
-    try (InputStream in = TckParameters.class.getResourceAsStream("tck_commands.py")) {
+    try (InputStream in = TckParameters.class.getResourceAsStream("/dev/kindling/tck/worker/tck_commands.py")) {
       check(in != null, "GW-5.6", "tck_commands.py is missing from the TCK jar");
       Files.write(script, in.readAllBytes());
     }

@@ -3,7 +3,7 @@ package dev.kindling.tck.gateway;
 import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.Verification;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,8 @@ package dev.kindling.tck.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kindling.tck.RuleFailure;
 import dev.kindling.tck.py4j.Py4JText;
-import dev.kindling.tck.worker.RuleFailure;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;

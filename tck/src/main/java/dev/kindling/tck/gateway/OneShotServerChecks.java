@@ -1,8 +1,8 @@
 package dev.kindling.tck.gateway;
 
 import dev.kindling.protocol.TimeFactor;
-import dev.kindling.tck.worker.Procs;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.support.Procs;
+import dev.kindling.tck.RuleFailure;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;

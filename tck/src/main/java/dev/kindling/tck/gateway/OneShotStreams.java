@@ -1,7 +1,7 @@
 package dev.kindling.tck.gateway;
 
 import dev.kindling.protocol.property.HexTrace;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;

@@ -4,7 +4,7 @@ import dev.kindling.protocol.TimeFactor;
 import dev.kindling.protocol.property.Gen;
 import dev.kindling.protocol.property.Property;
 import dev.kindling.protocol.property.PropertyFailure;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.time.Duration;
 
 /** Properties over a running gateway: a failure is rethrown under the rule its cause names. */

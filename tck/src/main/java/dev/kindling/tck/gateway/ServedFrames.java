@@ -4,7 +4,7 @@ import static dev.kindling.tck.gateway.GatewayUnderTest.check;
 
 import dev.kindling.protocol.property.Gen;
 import dev.kindling.protocol.property.Gens;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;

@@ -7,7 +7,7 @@ import static dev.kindling.tck.py4j.Py4JReplies.string;
 
 import dev.kindling.tck.conninfo.PublishedConnInfo;
 import dev.kindling.tck.py4j.Py4JText;
-import dev.kindling.tck.worker.Procs;
+import dev.kindling.tck.support.Procs;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.kindling.tck.py4j;
 
 import dev.kindling.tck.NothingObserved;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.kindling.tck.worker;
 
+import dev.kindling.tck.TckParameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

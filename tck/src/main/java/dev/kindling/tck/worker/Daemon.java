@@ -3,6 +3,7 @@ package dev.kindling.tck.worker;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.auth.SocketAuth;
 import dev.kindling.tck.LaunchedProcess;
+import dev.kindling.tck.RuleFailure;
 import dev.kindling.tck.TestEnvironment;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

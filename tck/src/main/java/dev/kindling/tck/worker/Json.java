@@ -2,6 +2,7 @@ package dev.kindling.tck.worker;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kindling.tck.RuleFailure;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

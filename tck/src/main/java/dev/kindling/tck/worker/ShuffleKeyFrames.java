@@ -1,5 +1,7 @@
 package dev.kindling.tck.worker;
 
+import dev.kindling.tck.RuleFailure;
+import dev.kindling.tck.support.PortableHash;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;

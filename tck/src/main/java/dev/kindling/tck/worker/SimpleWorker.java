@@ -4,6 +4,7 @@ import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.ProtocolConstants.Env;
 import dev.kindling.protocol.auth.SocketAuth;
 import dev.kindling.tck.LaunchedProcess;
+import dev.kindling.tck.RuleFailure;
 import dev.kindling.tck.TestEnvironment;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;

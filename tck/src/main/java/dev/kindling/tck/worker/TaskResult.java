@@ -1,6 +1,7 @@
 package dev.kindling.tck.worker;
 
 import dev.kindling.protocol.output.WorkerOutput;
+import dev.kindling.tck.RuleFailure;
 import dev.kindling.protocol.property.HexTrace;
 import java.util.Arrays;
 

@@ -12,6 +12,7 @@ import dev.kindling.protocol.output.Timing;
 import dev.kindling.protocol.output.WorkerOutput;
 import dev.kindling.protocol.output.WorkerOutputDecoder;
 import dev.kindling.protocol.output.WorkerOutputEvent;
+import dev.kindling.tck.RuleFailure;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -4,6 +4,7 @@ import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.ProtocolConstants.Env;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
+import dev.kindling.tck.TckParameters;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,7 @@
 package dev.kindling.tck.conninfo;
 
 import dev.kindling.tck.TckConfig;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.nio.file.Files;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
  * The conn-info verification against Kindling: the launcher is {@code KindlingGateway} from this
  * checkout's gateway build; the reader is {@code kindling.protocol.conninfo.read_conn_info}.
  */
-class KindlingConnInfoTckTest extends ConnInfoRules {
+class KindlingConnInfoTckTest extends ConnInfoVerification {
   static final String READER =
       "import sys\n"
           + "from kindling.protocol.conninfo import read_conn_info\n"

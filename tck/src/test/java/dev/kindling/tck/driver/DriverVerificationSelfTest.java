@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import dev.kindling.tck.conninfo.KindlingGatewayJvm;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

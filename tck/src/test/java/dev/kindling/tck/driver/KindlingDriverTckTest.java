@@ -2,7 +2,7 @@ package dev.kindling.tck.driver;
 
 import dev.kindling.tck.TckConfig;
 import dev.kindling.tck.conninfo.KindlingGatewayJvm;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

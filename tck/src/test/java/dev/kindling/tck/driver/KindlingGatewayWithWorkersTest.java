@@ -4,7 +4,7 @@ import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
 import dev.kindling.tck.conninfo.KindlingGatewayJvm;
 import dev.kindling.tck.gateway.GatewayVerification;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

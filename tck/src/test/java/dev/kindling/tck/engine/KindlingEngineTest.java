@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
  * {@code KINDLING_PROFILE}), daemon and simple mode. Skipped with the reason while the Python
  * driver or the gateway jar is not there yet.
  */
-class KindlingEngineTest extends EngineVerificationRules {
+class KindlingEngineTest extends EngineVerification {
   Profile targetProfile() {
     return Profile.SPARK_4_2;
   }

@@ -3,7 +3,7 @@ package dev.kindling.tck.gateway;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.RuleFailure;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.kindling.protocol.TimeFactor;
-import dev.kindling.tck.worker.Procs;
-import dev.kindling.tck.worker.RuleFailure;
+import dev.kindling.tck.support.Procs;
+import dev.kindling.tck.RuleFailure;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -3,7 +3,7 @@ package dev.kindling.tck.selftest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kindling.tck.conninfo.ConnInfoTck;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;

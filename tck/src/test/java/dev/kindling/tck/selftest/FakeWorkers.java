@@ -2,7 +2,7 @@ package dev.kindling.tck.selftest;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

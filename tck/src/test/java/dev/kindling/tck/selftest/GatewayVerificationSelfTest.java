@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kindling.tck.conninfo.ConnInfoTck;
 import dev.kindling.tck.gateway.GatewayTck;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.TckParameters;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -3,6 +3,7 @@ package dev.kindling.tck.worker;
 import dev.kindling.protocol.Profile;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
+import dev.kindling.tck.TckParameters;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 
 /** WRK-3.18 against Kindling's own {@code kindling.daemon} (spark-4.2, daemon mode with reuse). */
-class KindlingDaemonFloodTest extends DaemonFloodRules {
+class KindlingDaemonFloodTest extends DaemonFloodVerification {
   @BeforeEach
   void requireVenv() {
     Assumptions.assumeTrue(KindlingWorkers.available(), KindlingWorkers.skipReason());

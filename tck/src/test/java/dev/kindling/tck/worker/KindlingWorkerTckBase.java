@@ -3,6 +3,7 @@ package dev.kindling.tck.worker;
 import dev.kindling.protocol.Profile;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
+import dev.kindling.tck.TckParameters;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
  * Kindling's known-failures list ({@code tck/known-failures/kindling.txt}) is empty: every
  * required rule must pass.
  */
-abstract class KindlingWorkerTckBase extends WorkerVerificationRules {
+abstract class KindlingWorkerTckBase extends WorkerVerification {
   abstract Profile targetProfile();
 
   /**

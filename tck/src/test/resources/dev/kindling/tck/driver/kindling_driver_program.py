@@ -1,4 +1,4 @@
-"""Kindling's driver program for the TCK's driver verification (``DriverRules``; contract in its
+"""Kindling's driver program for the TCK's driver verification (``DriverVerification``; contract in its
 javadoc and in tck/README.md). The scenario comes from ``KINDLING_TCK_DRIVER_SCENARIO``.
 
 The TCK plays the JVM: a fake ``$JAVA_HOME/bin/java`` and a fake Py4J server that knows only

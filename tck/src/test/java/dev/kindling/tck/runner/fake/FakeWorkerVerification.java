@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.kindling.protocol.spec.SpecRule;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.TckConfig;
-import dev.kindling.tck.WorkerVerification;
+import dev.kindling.tck.Verification;
 import dev.kindling.protocol.property.Gens;
 import dev.kindling.protocol.property.Property;
 import java.util.List;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * A deliberately mixed verification for the runner's self-tests: one test per outcome the runner
  * must classify. Its name does not match Surefire's includes, so only the self-tests run it.
  */
-public class FakeWorkerVerification extends WorkerVerification {
+public class FakeWorkerVerification extends Verification {
   /** What the last run passed in, for the self-tests to inspect. */
   public static volatile TckConfig lastConfig;
   public static volatile long lastSeed;
@@ -23,7 +23,7 @@ public class FakeWorkerVerification extends WorkerVerification {
   @Test
   void required_FAKE_1_passes() {
     lastConfig = config();
-    assertEquals(List.of("fake-worker", "--flag"), workerCommand());
+    assertEquals(List.of("fake-worker", "--flag"), config().command());
   }
 
   @Test

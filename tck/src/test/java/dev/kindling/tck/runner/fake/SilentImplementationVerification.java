@@ -2,7 +2,7 @@ package dev.kindling.tck.runner.fake;
 
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.NothingObserved;
-import dev.kindling.tck.WorkerVerification;
+import dev.kindling.tck.Verification;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * checks did before) or with {@link NothingObserved}; only an undeclared capability is not
  * applicable. Its name does not match Surefire's includes, so only the self-tests run it.
  */
-public class SilentImplementationVerification extends WorkerVerification {
+public class SilentImplementationVerification extends Verification {
   @Test
   void required_FAKE_1_headersViaAssumption() {
     List<Object> headers = List.of();

@@ -1,6 +1,6 @@
 package dev.kindling.tck.runner.fake;
 
-import dev.kindling.tck.WorkerVerification;
+import dev.kindling.tck.Verification;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * meets it (passes on the rerun), one that never meets it (fails after every attempt). Its name
  * does not match Surefire's includes, so only the self-tests run it.
  */
-public class StochasticVerification extends WorkerVerification {
+public class StochasticVerification extends Verification {
   public static final AtomicInteger flakyCalls = new AtomicInteger();
   public static final AtomicInteger slowCalls = new AtomicInteger();
 

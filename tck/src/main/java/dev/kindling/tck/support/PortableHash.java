@@ -1,4 +1,4 @@
-package dev.kindling.tck.worker;
+package dev.kindling.tck.support;
 
 import java.math.BigInteger;
 import java.util.List;
@@ -7,7 +7,7 @@ import java.util.OptionalLong;
 /**
  * The driver's {@code portable_hash} (WRK-10.3) recomputed in Java for the keys whose Python hash
  * does not depend on {@code PYTHONHASHSEED}: {@code None}, ints, bools and tuples of those. Keys
- * arrive as {@link Pickles#normalize normalized} unpickled values (a tuple is a {@link List}). The
+ * arrive as normalized ({@code worker.Pickles.normalize}) unpickled values (a tuple is a {@link List}). The
  * driver verification checks a driver's own {@code portable_hash} against it.
  */
 public final class PortableHash {
@@ -57,7 +57,7 @@ public final class PortableHash {
   }
 
   /** Python's {@code h % n} for n > 0: never negative. */
-  static long pythonMod(long h, int n) {
+  public static long pythonMod(long h, int n) {
     return Math.floorMod(h, (long) n);
   }
 }

@@ -1,16 +1,16 @@
 package dev.kindling.tck.conninfo;
 
 import dev.kindling.protocol.TimeFactor;
-import dev.kindling.tck.ConnInfoVerification;
 import dev.kindling.tck.LaunchedProcess;
 import dev.kindling.tck.NotApplicable;
 import dev.kindling.protocol.property.Gen;
 import dev.kindling.protocol.property.Gens;
 import dev.kindling.protocol.property.Property;
 import dev.kindling.protocol.property.PropertyFailure;
-import dev.kindling.tck.worker.Procs;
-import dev.kindling.tck.worker.RuleFailure;
-import dev.kindling.tck.worker.TckParameters;
+import dev.kindling.tck.support.Procs;
+import dev.kindling.tck.RuleFailure;
+import dev.kindling.tck.TckParameters;
+import dev.kindling.tck.Verification;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,18 +40,31 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The conn-info rules: the launcher's side (CONN-2, CONN-3: role {@code launcher}) on a launched
- * JVM, and the reader's side (CONN-4.2 .. 4.7: role {@code driver}) by feeding malformed files to
- * a reader command ({@value TckParameters#CONN_INFO_READER}: it gets the file's path as its last
- * argument, prints the port and exits 0 on a good file, exits non-zero naming the rule otherwise).
+ * Verifies the conn-info handshake against {@code conn-info.md}: the launcher's side (CONN-2,
+ * CONN-3: role {@code launcher}) on a launched JVM, and the reader's side (CONN-4.2 .. 4.7: role
+ * {@code driver}) by feeding malformed files to a reader command
+ * ({@value TckParameters#CONN_INFO_READER}: it gets the file's path as its last argument, prints
+ * the port and exits 0 on a good file, exits non-zero naming the rule otherwise).
+ *
+ * <p>Subclass it to run the verification from your own build (override {@link
+ * #configure(dev.kindling.tck.TckConfig)}, {@link #parameterOverrides()} or
+ * {@link #launcherCommand()}); the CLI runs it through {@link ConnInfoTck}.
  */
 @ExtendWith(TckParameters.Resolver.class)
-public abstract class ConnInfoRules extends ConnInfoVerification {
+public abstract class ConnInfoVerification extends Verification {
   private TckParameters params;
 
   /** Parameters consulted before the run's; implementers running from their build override. */
   protected Map<String, String> parameterOverrides() {
     return Map.of();
+  }
+
+  /**
+   * The command that starts the launcher or JVM that writes the conn-info file (the CLI's
+   * arguments after {@code --}).
+   */
+  protected List<String> launcherCommand() {
+    return config().command();
   }
 
   @BeforeEach

@@ -1,4 +1,4 @@
-package dev.kindling.tck.worker;
+package dev.kindling.tck;
 
 /**
  * A conformance failure whose message starts with the id of the rule broken, e.g.
@@ -22,7 +22,8 @@ public final class RuleFailure extends AssertionError {
     return rule;
   }
 
-  RuleFailure withTrace(String trace) {
+  /** This failure with the exchange's hex trace appended (once). */
+  public RuleFailure withTrace(String trace) {
     if (trace == null || trace.isEmpty() || getMessage().contains("\ntrace:\n")) {
       return this;
     }

@@ -1,4 +1,4 @@
-package dev.kindling.tck.worker;
+package dev.kindling.tck.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +99,8 @@ public final class Procs {
         || (hex.startsWith("0000000000000000FFFF0000") && hex.endsWith("7F"));
   }
 
-  static void sleep(long ms) {
+  /** A poll interval between two looks at {@code /proc} (interrupt-preserving). */
+  public static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

@@ -1,4 +1,4 @@
-package dev.kindling.tck.worker;
+package dev.kindling.tck;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * The run's configuration parameters beyond {@link dev.kindling.tck.TckConfig}: the CLI's
+ * The run's configuration parameters beyond {@link TckConfig}: the CLI's
  * {@code --config KEY=VALUE} entries, falling back to system properties. Injected into
  * {@code @BeforeEach} methods of the worker, conn-info and gateway verifications.
  */
