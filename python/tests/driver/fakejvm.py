@@ -34,7 +34,7 @@ from kindling.protocol.header import (
     AddedBroadcast, BroadcastSection, TaskContextInfo, TaskHeader, encode_task_header,
 )
 from kindling.protocol.output import (
-    Accumulators, DataFrame, End, PythonException, Spill, Timing, WorkerOutputDecoder,
+    Accumulators, DataFrame, End, Traceback, Spill, Timing, WorkerOutputDecoder,
 )
 from kindling.protocol.profiles import Profile
 
@@ -551,7 +551,7 @@ class FakeContext:
         output = b"".join(chunks)
         events = list(WorkerOutputDecoder(io.BytesIO(output), PROFILE))
         for event in events:
-            if isinstance(event, PythonException):
+            if isinstance(event, Traceback):
                 raise _TaskFailed(event.traceback)
         return output
 

@@ -101,7 +101,7 @@ public final class BridgeBench {
         TaskSpec spec = TaskSpec.builder().pythonVersion(pythonVersion()).command(command).build();
         long t0 = System.nanoTime();
         long got = 0;
-        try (TaskRun run = standIn != null ? runner.runOn(standIn, spec, in) : runner.run(spec, in)) {
+        try (PythonTaskRun run = standIn != null ? runner.runOn(standIn, spec, in) : runner.run(spec, in)) {
           while (run.hasNext()) {
             got += run.next().length;
           }
@@ -165,7 +165,7 @@ public final class BridgeBench {
     TaskSpec spec = TaskSpec.builder().pythonVersion(pythonVersion()).command(command)
         .reuseWorker(reuse).build();
     long t0 = System.nanoTime();
-    try (TaskRun run = runner.run(spec, List.<Object>of(new byte[16]).iterator())) {
+    try (PythonTaskRun run = runner.run(spec, List.<Object>of(new byte[16]).iterator())) {
       while (run.hasNext()) {
         run.next();
       }

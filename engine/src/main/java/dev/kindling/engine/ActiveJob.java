@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ActiveJob {
   final int jobId;
   final Map<String, String> properties;
-  final Set<TaskRun<?>> running = ConcurrentHashMap.newKeySet();
+  final Set<TaskAttempt<?>> running = ConcurrentHashMap.newKeySet();
   private volatile String cancelReason;
   private volatile BlockingQueue<Object> wakeup;
 

@@ -29,9 +29,9 @@ import java.util.function.IntFunction;
 final class Scheduler {
   /** Hears task starts and ends from slot threads. */
   interface Reporter {
-    void taskStarted(TaskRun<?> t);
+    void taskStarted(TaskAttempt<?> t);
 
-    void taskEnded(TaskRun<?> t, Throwable failure);
+    void taskEnded(TaskAttempt<?> t, Throwable failure);
   }
 
   /** Computes a result task's value from its partition's records. */
@@ -244,7 +244,7 @@ final class Scheduler {
    * Runs the stage's tasks until each partition has succeeded once. A fetch failure ends the
    * attempt; the lost map outputs are recomputed and the unfinished partitions resubmitted.
    */
-  private <R> void runStage(ActiveJob job, Stage stage, int[] partitions, IntFunction<TaskRun.Body<R>> bodies,
+  private <R> void runStage(ActiveJob job, Stage stage, int[] partitions, IntFunction<TaskAttempt.Body<R>> bodies,
       ResultHandler<R> handler) {
     boolean[] done = new boolean[partitions.length];
     for (int attempt = 1; ; attempt++) {
@@ -265,7 +265,7 @@ final class Scheduler {
 
   @SuppressWarnings("unchecked")
   private <R> void runTasks(ActiveJob job, Stage stage, int[] partitions, boolean[] done,
-      IntFunction<TaskRun.Body<R>> bodies, ResultHandler<R> handler) {
+      IntFunction<TaskAttempt.Body<R>> bodies, ResultHandler<R> handler) {
     int stageAttempt = stageAttempts.computeIfAbsent(stage.id, k -> new AtomicInteger()).getAndIncrement();
     int n = partitions.length;
     int remaining = 0;
@@ -297,10 +297,10 @@ final class Scheduler {
           o = null;
         }
         job.checkCancelled();
-        if (!(o instanceof TaskRun.Outcome out)) {
+        if (!(o instanceof TaskAttempt.Outcome out)) {
           continue;
         }
-        TaskRun<?> run = out.run();
+        TaskAttempt<?> run = out.run();
         job.running.remove(run);
         int i = run.index;
         if (out.failure() == null) {
@@ -343,10 +343,10 @@ final class Scheduler {
   }
 
   private <R> void launch(ActiveJob job, Stage stage, int stageAttempt, int index, int partition, int attempt,
-      TaskRun.Body<R> body, BlockingQueue<Object> queue, Reporter reporter) {
+      TaskAttempt.Body<R> body, BlockingQueue<Object> queue, Reporter reporter) {
     TaskContext ctx = new TaskContext(job.jobId, stage.id, stageAttempt, partition, attempt,
         nextTaskId.getAndIncrement(), engine.conf().taskCpus(), job.properties, engine.broadcasts());
-    TaskRun<R> run = new TaskRun<>(index, partition, ctx, body, queue, reporter);
+    TaskAttempt<R> run = new TaskAttempt<>(index, partition, ctx, body, queue, reporter);
     job.running.add(run);
     try {
       slots.execute(run);
@@ -358,14 +358,14 @@ final class Scheduler {
 
   /** Kills the job's running attempts and waits, boundedly, for them to let go of their slots. */
   private void killRunning(ActiveJob job, String reason) {
-    List<TaskRun<?>> runs = new ArrayList<>(job.running);
+    List<TaskAttempt<?>> runs = new ArrayList<>(job.running);
     job.running.clear();
     // Spark interrupts task threads only if the job group asked for it; kill hooks (which stop
     // Python workers) and the kill flag always apply. Without a job group we interrupt.
     boolean interrupt = !"false".equals(job.properties.get(Engine.JOB_INTERRUPT_ON_CANCEL));
     runs.forEach(r -> r.kill(reason, interrupt));
     long deadline = System.nanoTime() + engine.conf().killTimeout().toNanos();
-    for (TaskRun<?> r : runs) {
+    for (TaskAttempt<?> r : runs) {
       try {
         if (!r.awaitFinished(Math.max(0, deadline - System.nanoTime()))) {
           System.err.println("kindling: task " + r.ctx.taskAttemptId() + " did not stop after being killed");
@@ -380,7 +380,7 @@ final class Scheduler {
   private Reporter reporter(ActiveJob job) {
     return new Reporter() {
       @Override
-      public void taskStarted(TaskRun<?> t) {
+      public void taskStarted(TaskAttempt<?> t) {
         TaskContext c = t.ctx;
         engine.status().taskStarted(job.jobId, c.stageId());
         engine.events().post(new EngineEvent.TaskStart(c.stageId(), c.stageAttemptNumber(), c.partitionId(),
@@ -388,7 +388,7 @@ final class Scheduler {
       }
 
       @Override
-      public void taskEnded(TaskRun<?> t, Throwable failure) {
+      public void taskEnded(TaskAttempt<?> t, Throwable failure) {
         TaskContext c = t.ctx;
         engine.status().taskEnded(job.jobId, c.stageId(), failure == null);
         engine.events().post(new EngineEvent.TaskEnd(c.stageId(), c.stageAttemptNumber(), c.partitionId(),

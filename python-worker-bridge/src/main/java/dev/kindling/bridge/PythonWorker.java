@@ -18,14 +18,14 @@ final class PythonWorker {
   /** The worker process in simple mode; null in daemon mode. */
   private final Process process;
   /** The daemon that forked this worker; null in simple mode. */
-  private final Daemon daemon;
+  private final PythonDaemon daemon;
   private final OutputTail tail;
   final Set<Long> sentBroadcasts = new HashSet<>();
   int tasksServed;
   long idleSinceNanos;
   private volatile boolean killed;
 
-  PythonWorker(SocketChannel channel, int pid, Process process, Daemon daemon, OutputTail tail) {
+  PythonWorker(SocketChannel channel, int pid, Process process, PythonDaemon daemon, OutputTail tail) {
     this.channel = channel;
     this.pid = pid;
     this.process = process;
@@ -33,7 +33,7 @@ final class PythonWorker {
     this.tail = tail;
   }
 
-  Daemon daemon() {
+  PythonDaemon daemon() {
     return daemon;
   }
 
@@ -79,7 +79,7 @@ final class PythonWorker {
   void kill() {
     killed = true;
     if (process != null) {
-      process.toHandle().destroyForcibly(); // not Process.destroyForcibly: the stderr tail drains (see Daemon.kill)
+      process.toHandle().destroyForcibly(); // not Process.destroyForcibly: the stderr tail drains (see PythonDaemon.kill)
     } else if (daemon != null) {
       daemon.killWorker(pid);
     }

@@ -53,7 +53,7 @@ final class SimpleLauncher {
     } catch (IOException | RuntimeException e) {
       String exit = "";
       if (p != null) {
-        p.toHandle().destroyForcibly(); // keeps the pipes open until the tail is drained (see Daemon.kill)
+        p.toHandle().destroyForcibly(); // keeps the pipes open until the tail is drained (see PythonDaemon.kill)
         exit = " (" + OutputTail.describeExit(p, 2000) + ")";
         tail.awaitEnd(1000);
       }

@@ -28,7 +28,7 @@ public final class WorkerFactory implements AutoCloseable {
   private final IdleWorkerPool pool;
   private final Set<PythonWorker> live = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService reaper;
-  private Daemon daemon;
+  private PythonDaemon daemon;
   private final FaulthandlerDir faulthandlerDir;
   private volatile boolean closed;
 
@@ -99,7 +99,7 @@ public final class WorkerFactory implements AutoCloseable {
         if (daemon != null) {
           daemon.stop(config.killTimeout().toMillis());
         }
-        daemon = Daemon.start(key, config, secret);
+        daemon = PythonDaemon.start(key, config, secret);
       }
       try {
         return daemon.fork();
@@ -124,7 +124,7 @@ public final class WorkerFactory implements AutoCloseable {
     throw new AssertionError("unreachable");
   }
 
-  private static String tail(Daemon d) {
+  private static String tail(PythonDaemon d) {
     String t = d.stderrTail();
     return t.isEmpty() ? "" : "\n--- daemon stderr ---\n" + t;
   }

@@ -31,7 +31,7 @@ class SimpleModeRaceTest {
         BridgeConfig.WORKER_MODULE, "bridge_testkit.racing_worker"),
         "BRIDGE_TESTKIT_RACERS", Integer.toString(silentRacers));
     PythonRunner r = new PythonRunner(factory);
-    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("a"), utf8("b")).iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("a"), utf8("b")).iterator())) {
       return strings(drain(run));
     }
   }

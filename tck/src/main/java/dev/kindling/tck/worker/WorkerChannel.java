@@ -6,7 +6,7 @@ import dev.kindling.protocol.ProtocolException;
 import dev.kindling.protocol.output.Accumulators;
 import dev.kindling.protocol.output.DataFrame;
 import dev.kindling.protocol.output.End;
-import dev.kindling.protocol.output.PythonException;
+import dev.kindling.protocol.output.Traceback;
 import dev.kindling.protocol.output.Spill;
 import dev.kindling.protocol.output.Timing;
 import dev.kindling.protocol.output.WorkerOutput;
@@ -105,8 +105,8 @@ final class WorkerChannel implements AutoCloseable {
           spill = (Spill) e;
         } else if (e instanceof Accumulators) {
           accs = ((Accumulators) e).updates();
-        } else if (e instanceof PythonException) {
-          output = WorkerOutput.exception(frames, timing, spill, ((PythonException) e).traceback());
+        } else if (e instanceof Traceback) {
+          output = WorkerOutput.exception(frames, timing, spill, ((Traceback) e).traceback());
           break;
         } else if (e instanceof End) {
           output = WorkerOutput.success(frames, timing, spill, accs, (End) e);
@@ -193,7 +193,7 @@ final class WorkerChannel implements AutoCloseable {
           return false;
         }
       }
-      return last instanceof End || last instanceof PythonException;
+      return last instanceof End || last instanceof Traceback;
     } catch (IOException | RuntimeException e) {
       return false;
     }

@@ -9,12 +9,12 @@ import java.util.function.Function;
  * thread and rethrows its error as a {@link KindlingException}; for {@code parallelizeServer} it
  * returns the dataset.
  */
-public final class ServeHandle {
+public final class DriverServeHandle {
   private final dev.kindling.engine.ServeHandle<?> info;
   private final Function<Object, Object> convert;
   private final String what;
 
-  private ServeHandle(dev.kindling.engine.ServeHandle<?> info, Function<Object, Object> convert, String what) {
+  private DriverServeHandle(dev.kindling.engine.ServeHandle<?> info, Function<Object, Object> convert, String what) {
     this.info = info;
     this.convert = convert;
     this.what = what;
@@ -22,7 +22,7 @@ public final class ServeHandle {
 
   /** {@code [port, secret, handle]}, the shape the driver expects. */
   static List<Object> of(dev.kindling.engine.ServeHandle<?> info, String what, Function<Object, Object> convert) {
-    return List.of(info.port(), info.secret(), new ServeHandle(info, convert, what));
+    return List.of(info.port(), info.secret(), new DriverServeHandle(info, convert, what));
   }
 
   public Object getResult() {

@@ -31,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  *   daemon stdin:   i32 pid ...  (SIGKILL that child); EOF = shut down
  * </pre>
  */
-final class Daemon {
+final class PythonDaemon {
   private final WorkerKey key;
   private final BridgeConfig config;
   private final String secret;
@@ -40,7 +40,7 @@ final class Daemon {
   private final OutputTail tail;
   private final int port;
 
-  private Daemon(WorkerKey key, BridgeConfig config, String secret, Process process,
+  private PythonDaemon(WorkerKey key, BridgeConfig config, String secret, Process process,
       OutputTail tail, int port) {
     this.key = key;
     this.config = config;
@@ -51,7 +51,7 @@ final class Daemon {
     this.port = port;
   }
 
-  static Daemon start(WorkerKey key, BridgeConfig config, String secret) {
+  static PythonDaemon start(WorkerKey key, BridgeConfig config, String secret) {
     ProcessBuilder pb =
         new ProcessBuilder(key.pythonExec(), "-m", key.daemonModule(), key.workerModule());
     WorkerEnvironment.apply(pb.environment(), key, config, secret, -1);
@@ -103,7 +103,7 @@ final class Daemon {
       throw failure(key, "Bad data in " + key.daemonModule()
           + "'s standard output. Invalid port number: " + port, p, tail, null);
     }
-    return new Daemon(key, config, secret, p, tail, port);
+    return new PythonDaemon(key, config, secret, p, tail, port);
   }
 
   private static WorkerLaunchException failure(

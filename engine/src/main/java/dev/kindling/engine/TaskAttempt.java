@@ -11,13 +11,13 @@ import java.util.concurrent.TimeUnit;
  * One task attempt on a slot thread. It reports exactly one outcome to its stage's queue, runs
  * completion hooks before that, and can be killed whether it is queued, running or done.
  */
-final class TaskRun<R> implements Runnable {
+final class TaskAttempt<R> implements Runnable {
   /** What the task computes; the result travels back to the driver thread. */
   interface Body<R> {
     R run(TaskContext ctx) throws Exception;
   }
 
-  record Outcome(TaskRun<?> run, Object result, Throwable failure) {}
+  record Outcome(TaskAttempt<?> run, Object result, Throwable failure) {}
 
   final int index;
   final int partition;
@@ -34,7 +34,7 @@ final class TaskRun<R> implements Runnable {
   volatile long launchMillis;
   volatile long finishMillis;
 
-  TaskRun(int index, int partition, TaskContext ctx, Body<R> body, BlockingQueue<Object> outcomes,
+  TaskAttempt(int index, int partition, TaskContext ctx, Body<R> body, BlockingQueue<Object> outcomes,
       Scheduler.Reporter reporter) {
     this.index = index;
     this.partition = partition;

@@ -26,7 +26,7 @@ import java.util.NoSuchElementException;
  * {@link PythonWorkerCrashedException}, never a hang), WRK-3.14 (released to the pool only after
  * END_OF_STREAM) and WRK-3.17 (cancel kills the worker within the kill timeout).
  */
-public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
+public final class PythonTaskRun implements Iterator<byte[]>, AutoCloseable {
   private final WorkerFactory factory;
   private final PythonWorker worker;
   private final TaskIo io;
@@ -43,7 +43,7 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
   private final long killTimeoutMs;
   private byte[] pending;
   private volatile boolean done;
-  private TaskMetrics metrics;
+  private PythonTaskMetrics metrics;
   private List<byte[]> accumulators = List.of();
   private boolean succeeded;
   private volatile boolean cancelled;
@@ -51,7 +51,7 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
   /** Rules whose breach means the output stopped early: the worker died or closed. */
   private static final Set<String> CRASH_RULES = Set.of("WRK-7.4", "WRK-5.5", "WRK-1.5");
 
-  TaskRun(WorkerFactory factory, PythonWorker worker, TaskIo io, TaskInput input, Profile profile,
+  PythonTaskRun(WorkerFactory factory, PythonWorker worker, TaskIo io, TaskInput input, Profile profile,
       Limits limits, boolean reuse, long startMillis) {
     this.factory = factory;
     this.worker = worker;
@@ -95,14 +95,14 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
           end = (End) e;
           finish();
           return false;
-        } else if (e instanceof dev.kindling.protocol.output.PythonException) {
+        } else if (e instanceof dev.kindling.protocol.output.Traceback) {
           fail();
           Throwable wf = io.writerFailure();
           if (wf != null && !(wf instanceof IOException)) {
             // The worker only failed because its input broke off: report the cause, as Spark does.
             throw inputFailure(wf);
           }
-          throw new PythonException(((dev.kindling.protocol.output.PythonException) e).traceback(), null);
+          throw new PythonException(((dev.kindling.protocol.output.Traceback) e).traceback(), null);
         } else {
           throw new ProtocolException("WRK-6.5", "worker output ended without its reuse reply");
         }
@@ -149,7 +149,7 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
       // Not reusable, or the worker stopped reading early: killing it also unblocks the writer.
       factory.discard(worker);
     }
-    metrics = new TaskMetrics(
+    metrics = new PythonTaskMetrics(
         timing.boot() - startMillis,
         timing.init() - timing.boot(),
         timing.finish() - timing.init(),
@@ -204,7 +204,7 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
   }
 
   /** Metrics of the finished task. */
-  public TaskMetrics metrics() {
+  public PythonTaskMetrics metrics() {
     if (!succeeded) {
       throw new IllegalStateException("the task has not finished successfully");
     }
@@ -217,14 +217,14 @@ public final class TaskRun implements Iterator<byte[]>, AutoCloseable {
    * far; boot, init and finish stamps and durations are -1 unless the timing section (WRK-6.2)
    * arrived. After a successful finish, the same as {@link #metrics()}.
    */
-  public TaskMetrics partialMetrics() {
+  public PythonTaskMetrics partialMetrics() {
     if (succeeded) {
       return metrics;
     }
     // A task that did not finish was not counted in tasksServed; it was this worker's next task.
     int served = worker.tasksServed + 1;
     boolean timed = timing != null;
-    return new TaskMetrics(
+    return new PythonTaskMetrics(
         timed ? timing.boot() - startMillis : -1,
         timed ? timing.init() - timing.boot() : -1,
         timed ? timing.finish() - timing.init() : -1,

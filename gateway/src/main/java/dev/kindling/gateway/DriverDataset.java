@@ -9,7 +9,7 @@ import java.util.Locale;
  * ({@code bytes}, {@code string}, {@code stringPair}) and enough lineage for
  * {@link #toDebugString()}.
  */
-public final class Dataset {
+public final class DriverDataset {
   static final String BYTES = "bytes";
   static final String STRING = "string";
   static final String STRING_PAIR = "stringPair";
@@ -17,11 +17,11 @@ public final class Dataset {
   final dev.kindling.engine.Dataset engine;
   private final String elementKind;
   private final String operation;
-  private final List<Dataset> parents;
+  private final List<DriverDataset> parents;
   private final boolean shuffle;
 
-  Dataset(dev.kindling.engine.Dataset engine, String elementKind, String operation,
-      List<Dataset> parents, boolean shuffle) {
+  DriverDataset(dev.kindling.engine.Dataset engine, String elementKind, String operation,
+      List<DriverDataset> parents, boolean shuffle) {
     this.engine = engine;
     this.elementKind = elementKind;
     this.operation = operation;
@@ -45,13 +45,13 @@ public final class Dataset {
     return engine.name();
   }
 
-  public Dataset setName(String name) {
+  public DriverDataset setName(String name) {
     engine.setName(name);
     return this;
   }
 
   /** {@code MEMORY_ONLY}, {@code MEMORY_AND_DISK} or {@code DISK_ONLY}; others are rejected by name. */
-  public Dataset persist(String level) {
+  public DriverDataset persist(String level) {
     StorageLevel parsed;
     try {
       parsed = level == null ? null : StorageLevel.valueOf(level.trim().toUpperCase(Locale.ROOT));
@@ -67,7 +67,7 @@ public final class Dataset {
     return this;
   }
 
-  public Dataset unpersist(boolean blocking) {
+  public DriverDataset unpersist(boolean blocking) {
     engine.unpersist();
     return this;
   }
@@ -95,7 +95,7 @@ public final class Dataset {
     if (engine.storageLevel() != StorageLevel.NONE) {
       sb.append(" [").append(engine.storageLevel()).append(']');
     }
-    for (Dataset p : parents) {
+    for (DriverDataset p : parents) {
       p.describe(sb, shuffle ? depth + 1 : depth, false);
     }
   }

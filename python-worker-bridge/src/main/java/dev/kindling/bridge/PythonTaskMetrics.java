@@ -15,7 +15,7 @@ package dev.kindling.bridge;
  * @param bootMillis the worker's boot stamp (epoch ms, WRK-6.2), as {@code initMillis} and
  *     {@code finishMillis}
  */
-public record TaskMetrics(
+public record PythonTaskMetrics(
     long bootMs,
     long initMs,
     long finishMs,
