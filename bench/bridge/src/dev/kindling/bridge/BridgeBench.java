@@ -1,5 +1,7 @@
 package dev.kindling.bridge;
 
+import dev.kindling.bridge.launch.FakeEchoWorker;
+import dev.kindling.bridge.launch.PythonWorker;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.kindling.gateway;
 
-import dev.kindling.engine.StorageLevel;
+import dev.kindling.engine.storage.StorageLevel;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,13 +14,13 @@ public final class DriverDataset {
   static final String STRING = "string";
   static final String STRING_PAIR = "stringPair";
 
-  final dev.kindling.engine.Dataset engine;
+  final dev.kindling.engine.dataset.Dataset engine;
   private final String elementKind;
   private final String operation;
   private final List<DriverDataset> parents;
   private final boolean shuffle;
 
-  DriverDataset(dev.kindling.engine.Dataset engine, String elementKind, String operation,
+  DriverDataset(dev.kindling.engine.dataset.Dataset engine, String elementKind, String operation,
       List<DriverDataset> parents, boolean shuffle) {
     this.engine = engine;
     this.elementKind = elementKind;

@@ -10,18 +10,18 @@ import java.util.function.Function;
  * returns the dataset.
  */
 public final class DriverServeHandle {
-  private final dev.kindling.engine.ServeHandle<?> info;
+  private final dev.kindling.engine.serve.ServeHandle<?> info;
   private final Function<Object, Object> convert;
   private final String what;
 
-  private DriverServeHandle(dev.kindling.engine.ServeHandle<?> info, Function<Object, Object> convert, String what) {
+  private DriverServeHandle(dev.kindling.engine.serve.ServeHandle<?> info, Function<Object, Object> convert, String what) {
     this.info = info;
     this.convert = convert;
     this.what = what;
   }
 
   /** {@code [port, secret, handle]}, the shape the driver expects. */
-  static List<Object> of(dev.kindling.engine.ServeHandle<?> info, String what, Function<Object, Object> convert) {
+  static List<Object> of(dev.kindling.engine.serve.ServeHandle<?> info, String what, Function<Object, Object> convert) {
     return List.of(info.port(), info.secret(), new DriverServeHandle(info, convert, what));
   }
 

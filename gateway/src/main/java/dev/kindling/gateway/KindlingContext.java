@@ -6,8 +6,8 @@ import dev.kindling.bridge.PythonRunner;
 import dev.kindling.bridge.WorkerFactories;
 import dev.kindling.bridge.WorkerKey;
 import dev.kindling.engine.Engine;
-import dev.kindling.engine.ScratchDirs;
-import dev.kindling.engine.JobStatus;
+import dev.kindling.engine.storage.ScratchDirs;
+import dev.kindling.engine.status.JobStatus;
 import dev.kindling.gateway.eventlog.EventLog;
 
 import java.io.IOException;
@@ -395,10 +395,10 @@ public final class KindlingContext {
 
   public List<Object> parallelizeServer(int numSlices) {
     checkRunning();
-    dev.kindling.engine.ServeHandle<dev.kindling.engine.Dataset> info =
+    dev.kindling.engine.serve.ServeHandle<dev.kindling.engine.dataset.Dataset> info =
         Errors.call("parallelizeServer", () -> engine.serveParallelize(numSlices));
     return DriverServeHandle.of(info, "parallelizeServer",
-        ds -> wrap((dev.kindling.engine.Dataset) ds, DriverDataset.BYTES, "parallelizeServer"));
+        ds -> wrap((dev.kindling.engine.dataset.Dataset) ds, DriverDataset.BYTES, "parallelizeServer"));
   }
 
   public DriverDataset textFile(String path, int minPartitions) {
@@ -466,7 +466,7 @@ public final class KindlingContext {
     if (parts == null || parts.isEmpty()) {
       return emptyDataset();
     }
-    List<dev.kindling.engine.Dataset> engines = new ArrayList<>();
+    List<dev.kindling.engine.dataset.Dataset> engines = new ArrayList<>();
     String kind = parts.get(0).elementKind();
     for (DriverDataset d : parts) {
       engines.add(d.engine);
@@ -583,12 +583,12 @@ public final class KindlingContext {
 
   // ---- helpers
 
-  private List<Object> serve(String what, Errors.IoAction<dev.kindling.engine.ServeHandle<?>> start) {
-    dev.kindling.engine.ServeHandle<?> info = Errors.call(what, start);
+  private List<Object> serve(String what, Errors.IoAction<dev.kindling.engine.serve.ServeHandle<?>> start) {
+    dev.kindling.engine.serve.ServeHandle<?> info = Errors.call(what, start);
     return DriverServeHandle.of(info, what, Function.identity());
   }
 
-  private DriverDataset wrap(dev.kindling.engine.Dataset ds, String kind, String operation) {
+  private DriverDataset wrap(dev.kindling.engine.dataset.Dataset ds, String kind, String operation) {
     return new DriverDataset(ds, kind, operation, List.of(), false);
   }
 

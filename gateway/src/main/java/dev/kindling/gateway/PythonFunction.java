@@ -9,7 +9,7 @@ import dev.kindling.engine.KeyedRecord;
 import dev.kindling.engine.PartitionFunction;
 import dev.kindling.engine.StringPair;
 import dev.kindling.engine.TaskContext;
-import dev.kindling.engine.WorkerRun;
+import dev.kindling.engine.status.WorkerRun;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.List;

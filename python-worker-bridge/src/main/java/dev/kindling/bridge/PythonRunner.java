@@ -1,5 +1,11 @@
 package dev.kindling.bridge;
 
+import dev.kindling.bridge.launch.PythonWorker;
+import dev.kindling.bridge.task.BlockingTaskIo;
+import dev.kindling.bridge.task.BroadcastDecryptionServer;
+import dev.kindling.bridge.task.BroadcastDiff;
+import dev.kindling.bridge.task.TaskInput;
+import dev.kindling.bridge.task.TaskIo;
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.header.BroadcastSection;

@@ -1,5 +1,8 @@
 package dev.kindling.bridge;
 
+import dev.kindling.bridge.launch.PythonWorker;
+import dev.kindling.bridge.task.TaskInput;
+import dev.kindling.bridge.task.TaskIo;
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.ProtocolException;

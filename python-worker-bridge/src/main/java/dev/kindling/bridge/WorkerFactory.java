@@ -1,5 +1,10 @@
 package dev.kindling.bridge;
 
+import dev.kindling.bridge.launch.FaulthandlerDir;
+import dev.kindling.bridge.launch.IdleWorkerPool;
+import dev.kindling.bridge.launch.PythonDaemon;
+import dev.kindling.bridge.launch.PythonWorker;
+import dev.kindling.bridge.launch.SimpleLauncher;
 import dev.kindling.protocol.ProtocolException;
 import dev.kindling.protocol.auth.SocketAuth;
 import java.io.IOException;
