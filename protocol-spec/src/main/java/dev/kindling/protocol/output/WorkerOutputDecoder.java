@@ -96,23 +96,11 @@ public final class WorkerOutputDecoder {
 
   /** Reads every remaining event and assembles them. */
   public WorkerOutput readAll() throws IOException {
-    List<byte[]> frames = new ArrayList<>();
-    Timing timing = null;
-    Spill spill = null;
-    List<byte[]> accs = null;
+    WorkerOutputCollector collector = new WorkerOutputCollector();
     for (WorkerOutputEvent e = next(); e != null; e = next()) {
-      if (e instanceof DataFrame) {
-        frames.add(((DataFrame) e).data());
-      } else if (e instanceof Timing) {
-        timing = (Timing) e;
-      } else if (e instanceof Spill) {
-        spill = (Spill) e;
-      } else if (e instanceof Accumulators) {
-        accs = ((Accumulators) e).updates();
-      } else if (e instanceof Traceback) {
-        return WorkerOutput.exception(frames, timing, spill, ((Traceback) e).traceback());
-      } else if (e instanceof End) {
-        return WorkerOutput.success(frames, timing, spill, accs, (End) e);
+      WorkerOutput whole = collector.add(e);
+      if (whole != null) {
+        return whole;
       }
     }
     throw new IllegalStateException("readAll() after the output was already consumed");
