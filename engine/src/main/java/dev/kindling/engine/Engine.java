@@ -408,7 +408,8 @@ public final class Engine implements AutoCloseable {
     stop();
   }
 
-  // ---- wiring for the package
+  // ---- wiring for the engine's own packages (dataset, scheduler, shuffle, ...): public only because
+  // Java has no module-private access; the gateway does not use these.
 
   public void checkRunning() {
     if (stopped) {
