@@ -11,7 +11,7 @@
  * {@code broadcast}, {@code accumulator}, {@code io} (file sources and sinks), {@code serve} (the
  * one-shot sockets), {@code status} (events, metrics, the status store) and {@code conf}. Their
  * classes are public only where another engine package needs them; the gateway uses this package,
- * {@code dataset.Dataset}, {@code conf.EngineConf}, {@code serve.ServeHandle} and the views of
- * {@code status} and {@code storage}.
+ * {@code dataset.Dataset}, {@code serve.ServeHandle}, {@code conf}, {@code
+ * accumulator.AccumulatorListener} and the views of {@code status} and {@code storage}.
  */
 package dev.kindling.engine;
