@@ -11,6 +11,6 @@ mkdir -p "$out/classes"
 mvn -B -q -pl python-worker-bridge -am -Dkindling.target=target-bridge-bench -DskipTests \
   compile dependency:build-classpath -Dmdep.outputFile="$out/cp.txt"
 cp="$root/python-worker-bridge/target-bridge-bench/classes:$(cat "$out/cp.txt")"
-javac -nowarn -d "$out/classes" -cp "$cp" "$root"/bench/bridge/src/dev/kindling/bridge/*.java
+javac -nowarn -d "$out/classes" -cp "$cp" $(find "$root"/bench/bridge/src -name "*.java")
 python="${KINDLING_PYTHON:-$root/.venv/bin/python}"
 exec java -Xmx512m -cp "$out/classes:$cp" dev.kindling.bridge.BridgeBench "$python" "$root" "$@"

@@ -7,7 +7,7 @@ A PySpark program runs on Kindling by changing its imports::
 The driver classes are imported on first use (PEP 562), so that ``python -m kindling.worker``
 and the daemon do not pay for Py4J and the driver modules at start-up.
 """
-import importlib
+from kindling._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -33,14 +33,4 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 
-def __getattr__(name):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError("module 'kindling' has no attribute %r" % name)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

@@ -5,7 +5,7 @@ cached blocks, broadcasts) and the context's temporary directory (the driver's p
 broadcast files) stay on disk, as large as the job made them. The driver knows both paths (the
 context reports them through the gateway when it is created); the first call that finds the JVM
 gone (GW-3.2) removes them. A JVM that starts later also sweeps directories of dead JVMs
-(``dev.kindling.engine.ScratchDirs``), for drivers that never made another call.
+(``dev.kindling.engine.storage.ScratchDirs``), for drivers that never made another call.
 """
 import os
 import shutil

@@ -5,7 +5,7 @@ import pytest
 
 from protocol_helpers import raises_rule, stream
 from kindling.protocol.limits import Limits
-from kindling.protocol.output import (Accumulators, DataFrame, End, PythonException, Spill, Timing, WorkerOutput,
+from kindling.protocol.output import (Accumulators, DataFrame, End, Traceback, Spill, Timing, WorkerOutput,
                                       WorkerOutputDecoder, WorkerOutputEncoder, encode_worker_output)
 from kindling.protocol.profiles import Profile
 
@@ -156,7 +156,7 @@ def test_next_event_returns_none_after_the_end():
     dec.read_all()
     assert dec.next_event() is None
     exc = WorkerOutputDecoder(stream(i32(-2) + i32(0)), P41)
-    assert exc.next_event() == PythonException("")
+    assert exc.next_event() == Traceback("")
     assert exc.next_event() is None
 
 
@@ -169,7 +169,7 @@ def test_WRK_7_4_eof_at_accumulator_boundaries(tail):
 def test_WRK_7_1_exception_after_timing_and_spill():
     data = timing_bytes(P41) + i64(1) + i64(2) + i32(-2) + i32(4) + b"boom"
     events = list(WorkerOutputDecoder(stream(data), P41))
-    assert events == [Timing(*T), Spill(1, 2), PythonException("boom")]
+    assert events == [Timing(*T), Spill(1, 2), Traceback("boom")]
     buf = io.BytesIO()
     enc = WorkerOutputEncoder(buf, P41)
     enc.write_timing(Timing(*T))

@@ -101,7 +101,7 @@ End.NOT_REUSABLE = End(False)
 
 
 @dataclasses.dataclass(frozen=True)
-class PythonException:
+class Traceback:
     """Event: the exception path's traceback (WRK-7.1); nothing follows it (WRK-7.2)."""
 
     traceback: str
@@ -244,7 +244,7 @@ class WorkerOutputDecoder:
     can serve the next task (mirrors Java ``WorkerOutputDecoder``).
 
         DATA      | i32 n>=0 | n bytes |           -> DataFrame        (repeat)
-                  | i32 -2 | utf traceback |      -> PythonException, then nothing (WRK-7.1/7.2)
+                  | i32 -2 | utf traceback |      -> Traceback, then nothing (WRK-7.1/7.2)
                   | i32 -3 | i64 boot | i64 init | i64 finish | [i64 processing, spark-4.2] |
                                                   -> Timing           (WRK-6.2, 6.2.1)
         SPILL     | i64 memory | i64 disk |       -> Spill            (WRK-6.3)
@@ -271,7 +271,7 @@ class WorkerOutputDecoder:
 
     @property
     def is_done(self):
-        """True once ``End`` or ``PythonException`` has been returned."""
+        """True once ``End`` or ``Traceback`` has been returned."""
         return self._state == self._DONE
 
     def next_event(self):
@@ -371,7 +371,7 @@ class WorkerOutputDecoder:
         data = self._r.read_exact(length, "traceback")
         self._state = self._DONE
         # Lenient on purpose: a mangled traceback must not hide the failure it reports.
-        return PythonException(data.decode("utf-8", "replace"))
+        return Traceback(data.decode("utf-8", "replace"))
 
     def read_all(self):
         """Reads every remaining event and assembles them into a ``WorkerOutput``."""

@@ -6,7 +6,7 @@ imports::
 
 There is no SQL engine: see docs/sql-parity.md for what each member does here.
 """
-import importlib
+from kindling._lazy import lazy_exports
 
 _EXPORTS = {
     "SparkSession": "kindling.sql.session",
@@ -37,18 +37,11 @@ _SQL_ONLY = {
 __all__ = sorted(_EXPORTS) + ["functions", "types"]
 
 
-def __getattr__(name):
+def _refuse_sql_only(name):
     if name in _SQL_ONLY:
         from kindling.sql._errors import not_supported
 
         raise not_supported("pyspark.sql.%s" % name, _SQL_ONLY[name])
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError("module 'kindling.sql' has no attribute %r" % name)
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
 
 
-def __dir__():
-    return sorted(list(globals()) + list(_EXPORTS))
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS, check=_refuse_sql_only)

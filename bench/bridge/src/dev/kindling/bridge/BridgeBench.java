@@ -1,5 +1,7 @@
 package dev.kindling.bridge;
 
+import dev.kindling.bridge.launch.FakeEchoWorker;
+import dev.kindling.bridge.launch.PythonWorker;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -101,7 +103,7 @@ public final class BridgeBench {
         TaskSpec spec = TaskSpec.builder().pythonVersion(pythonVersion()).command(command).build();
         long t0 = System.nanoTime();
         long got = 0;
-        try (TaskRun run = standIn != null ? runner.runOn(standIn, spec, in) : runner.run(spec, in)) {
+        try (PythonTaskRun run = standIn != null ? runner.runOn(standIn, spec, in) : runner.run(spec, in)) {
           while (run.hasNext()) {
             got += run.next().length;
           }
@@ -165,7 +167,7 @@ public final class BridgeBench {
     TaskSpec spec = TaskSpec.builder().pythonVersion(pythonVersion()).command(command)
         .reuseWorker(reuse).build();
     long t0 = System.nanoTime();
-    try (TaskRun run = runner.run(spec, List.<Object>of(new byte[16]).iterator())) {
+    try (PythonTaskRun run = runner.run(spec, List.<Object>of(new byte[16]).iterator())) {
       while (run.hasNext()) {
         run.next();
       }

@@ -1,5 +1,37 @@
 package dev.kindling.engine;
 
+import dev.kindling.engine.accumulator.AccumulatorListener;
+import dev.kindling.engine.accumulator.AccumulatorRegistry;
+import dev.kindling.engine.broadcast.BroadcastCipher;
+import dev.kindling.engine.broadcast.BroadcastRegistry;
+import dev.kindling.engine.conf.EngineConf;
+import dev.kindling.engine.conf.MasterUrl;
+import dev.kindling.engine.dataset.CacheLocations;
+import dev.kindling.engine.dataset.Dataset;
+import dev.kindling.engine.dataset.EmptyDataset;
+import dev.kindling.engine.dataset.ParallelDataset;
+import dev.kindling.engine.dataset.PartitionerAwareUnionDataset;
+import dev.kindling.engine.dataset.RangeDataset;
+import dev.kindling.engine.dataset.ShuffledDataset;
+import dev.kindling.engine.dataset.UnionDataset;
+import dev.kindling.engine.io.Files2;
+import dev.kindling.engine.io.Sources;
+import dev.kindling.engine.scheduler.Actions;
+import dev.kindling.engine.scheduler.JobTags;
+import dev.kindling.engine.scheduler.Scheduler;
+import dev.kindling.engine.serve.OneShotServer;
+import dev.kindling.engine.serve.ServeHandle;
+import dev.kindling.engine.shuffle.MapOutputTracker;
+import dev.kindling.engine.shuffle.ShuffleManager;
+import dev.kindling.engine.status.AppStatusStore;
+import dev.kindling.engine.status.EngineListener;
+import dev.kindling.engine.status.EventBus;
+import dev.kindling.engine.status.JobStatus;
+import dev.kindling.engine.status.StatusTracker;
+import dev.kindling.engine.storage.BlockManager;
+import dev.kindling.engine.storage.PersistedDataset;
+import dev.kindling.engine.storage.RddStorage;
+import dev.kindling.engine.storage.ScratchDirs;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -214,7 +246,7 @@ public final class Engine implements AutoCloseable {
     return localProperties.get().get(key);
   }
 
-  Map<String, String> localProperties() {
+  public Map<String, String> localProperties() {
     return Map.copyOf(localProperties.get());
   }
 
@@ -376,30 +408,31 @@ public final class Engine implements AutoCloseable {
     stop();
   }
 
-  // ---- wiring for the package
+  // ---- wiring for the engine's own packages (dataset, scheduler, shuffle, ...): public only because
+  // Java has no module-private access; the gateway does not use these.
 
-  void checkRunning() {
+  public void checkRunning() {
     if (stopped) {
       throw new EngineException("the engine has been stopped");
     }
   }
 
-  int newDatasetId() {
+  public int newDatasetId() {
     return nextDatasetId.getAndIncrement();
   }
 
-  int newShuffleId() {
+  public int newShuffleId() {
     return nextShuffleId.getAndIncrement();
   }
 
   /** Shuffle files go when the dataset reading them becomes unreachable, like Spark's ContextCleaner. */
-  void registerShuffle(ShuffledDataset ds, int shuffleId, int numMaps) {
+  public void registerShuffle(ShuffledDataset ds, int shuffleId, int numMaps) {
     shuffles.tracker().registerShuffle(shuffleId, numMaps);
     ShuffleManager manager = shuffles;
     cleaner.register(ds, () -> manager.removeShuffle(shuffleId));
   }
 
-  void registerPersisted(Dataset ds) {
+  public void registerPersisted(Dataset ds) {
     BlockManager store = blocks;
     int id = ds.id();
     persisted.put(id, new PersistedDataset(ds));
@@ -410,18 +443,18 @@ public final class Engine implements AutoCloseable {
     });
   }
 
-  Set<Closeable> openSockets() { return openSockets; }
+  public Set<Closeable> openSockets() { return openSockets; }
   /** The engine's scratch directory (shuffle, blocks, broadcasts), removed by {@link #stop()}. */
   public Path localDir() { return localDir; }
-  Scheduler scheduler() { return scheduler; }
-  ShuffleManager shuffles() { return shuffles; }
-  BlockManager blocks() { return blocks; }
-  CacheLocations cacheLocations() { return cacheLocations; }
-  BroadcastRegistry broadcasts() { return broadcasts; }
-  AccumulatorRegistry accumulators() { return accumulators; }
-  EventBus events() { return events; }
-  StatusTracker status() { return status; }
-  Actions actions() { return actions; }
+  public Scheduler scheduler() { return scheduler; }
+  public ShuffleManager shuffles() { return shuffles; }
+  public BlockManager blocks() { return blocks; }
+  public CacheLocations cacheLocations() { return cacheLocations; }
+  public BroadcastRegistry broadcasts() { return broadcasts; }
+  public AccumulatorRegistry accumulators() { return accumulators; }
+  public EventBus events() { return events; }
+  public StatusTracker status() { return status; }
+  public Actions actions() { return actions; }
 
   private static final ThreadLocal<String> EXECUTOR_ID = new ThreadLocal<>();
 

@@ -6,7 +6,7 @@ public final class JobCancelledException extends EngineException {
 
   private final int jobId;
 
-  JobCancelledException(int jobId, String reason) {
+  public JobCancelledException(int jobId, String reason) {
     super("Job " + jobId + " cancelled: " + reason);
     this.jobId = jobId;
   }

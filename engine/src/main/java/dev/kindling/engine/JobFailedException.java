@@ -13,7 +13,7 @@ public final class JobFailedException extends EngineException {
   private final int attempt;
   private final long taskAttemptId;
 
-  JobFailedException(int jobId, int stageId, int partition, int attempt, long taskAttemptId, int failures,
+  public JobFailedException(int jobId, int stageId, int partition, int attempt, long taskAttemptId, int failures,
       Throwable cause) {
     super("Job " + jobId + " aborted: Task " + partition + " in stage " + stageId + " failed " + failures
         + " times; last failure: " + describe(cause), cause);
@@ -24,7 +24,7 @@ public final class JobFailedException extends EngineException {
     this.taskAttemptId = taskAttemptId;
   }
 
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     return t.getMessage() != null ? t.getMessage() : t.getClass().getName();
   }
 

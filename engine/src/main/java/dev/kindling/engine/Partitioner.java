@@ -24,11 +24,11 @@ public record Partitioner(int numPartitions, long partitionerId) {
     return nonNegativeMod(key.hashCode(), numPartitions);
   }
 
-  int forLong(long key) {
+  public int forLong(long key) {
     return nonNegativeMod((int) key, numPartitions);
   }
 
-  static int nonNegativeMod(int x, int mod) {
+  public static int nonNegativeMod(int x, int mod) {
     int raw = x % mod;
     return raw + (raw < 0 ? mod : 0);
   }

@@ -1,5 +1,7 @@
 package dev.kindling.engine;
 
+import dev.kindling.engine.broadcast.BroadcastRegistry;
+import dev.kindling.engine.status.TaskMetrics;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +31,7 @@ public final class TaskContext {
   private String killReason;
   private boolean completed;
 
-  TaskContext(int jobId, int stageId, int stageAttempt, int partitionId, int attemptNumber,
+  public TaskContext(int jobId, int stageId, int stageAttempt, int partitionId, int attemptNumber,
       long taskAttemptId, int cpus, Map<String, String> localProperties, BroadcastRegistry broadcasts) {
     this.jobId = jobId;
     this.stageId = stageId;
@@ -47,7 +49,7 @@ public final class TaskContext {
     return CURRENT.get();
   }
 
-  static void setCurrent(TaskContext ctx) {
+  public static void setCurrent(TaskContext ctx) {
     if (ctx == null) {
       CURRENT.remove();
     } else {
@@ -135,7 +137,7 @@ public final class TaskContext {
     completionHooks.add(hook);
   }
 
-  void kill(String reason) {
+  public void kill(String reason) {
     List<Runnable> hooks;
     synchronized (this) {
       if (killReason != null || completed) {
@@ -154,7 +156,7 @@ public final class TaskContext {
   }
 
   /** Runs completion hooks; returns the first hook failure, if any, for the caller to report. */
-  Throwable complete() {
+  public Throwable complete() {
     List<Runnable> hooks;
     synchronized (this) {
       completed = true;
@@ -173,7 +175,7 @@ public final class TaskContext {
     return first;
   }
 
-  synchronized List<byte[]> accumulatorUpdates() {
+  public synchronized List<byte[]> accumulatorUpdates() {
     return List.copyOf(accumulatorUpdates);
   }
 }

@@ -1,5 +1,6 @@
 package dev.kindling.engine;
 
+import dev.kindling.engine.conf.EngineConf;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Small helpers shared by the engine tests. */
-final class TestEngines {
+public final class TestEngines {
   private TestEngines() {}
 
-  static Engine local(Path localDir, String... keyValues) {
+  public static Engine local(Path localDir, String... keyValues) {
     Map<String, String> m = new HashMap<>();
     m.put("spark.master", "local[2]");
     m.put("spark.local.dir", localDir.toString());
@@ -23,11 +24,11 @@ final class TestEngines {
     return new Engine(new EngineConf(m));
   }
 
-  static byte[] bytes(String s) {
+  public static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  static List<Object> frames(String... s) {
+  public static List<Object> frames(String... s) {
     List<Object> out = new ArrayList<>();
     for (String x : s) {
       out.add(bytes(x));
@@ -35,12 +36,12 @@ final class TestEngines {
     return out;
   }
 
-  static byte[] longFrame(long key) {
+  public static byte[] longFrame(long key) {
     return ByteBuffer.allocate(8).putLong(key).array();
   }
 
   /** A readable form of any record, for comparing lists of records. */
-  static String show(Object o) {
+  public static String show(Object o) {
     if (o instanceof byte[] b) {
       return "b:" + new String(b, StandardCharsets.UTF_8);
     }
@@ -53,7 +54,7 @@ final class TestEngines {
     return String.valueOf(o);
   }
 
-  static List<String> showAll(List<?> records) {
+  public static List<String> showAll(List<?> records) {
     List<String> out = new ArrayList<>();
     for (Object o : records) {
       out.add(show(o));
@@ -62,7 +63,7 @@ final class TestEngines {
   }
 
   /** Maps each record with {@code f}, for building JVM-only record functions. */
-  static PartitionFunction map(java.util.function.Function<Object, Object> f) {
+  public static PartitionFunction map(java.util.function.Function<Object, Object> f) {
     return (ctx, it) -> new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -1,6 +1,6 @@
 package dev.kindling.gateway;
 
-import dev.kindling.engine.AccumulatorListener;
+import dev.kindling.engine.accumulator.AccumulatorListener;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

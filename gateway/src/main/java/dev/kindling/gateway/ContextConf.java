@@ -1,7 +1,7 @@
 package dev.kindling.gateway;
 
 import dev.kindling.bridge.BridgeConfig;
-import dev.kindling.engine.MasterUrl;
+import dev.kindling.engine.conf.MasterUrl;
 import dev.kindling.protocol.Profile;
 import java.util.Map;
 import java.util.TreeMap;

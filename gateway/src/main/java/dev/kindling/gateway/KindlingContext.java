@@ -6,8 +6,8 @@ import dev.kindling.bridge.PythonRunner;
 import dev.kindling.bridge.WorkerFactories;
 import dev.kindling.bridge.WorkerKey;
 import dev.kindling.engine.Engine;
-import dev.kindling.engine.ScratchDirs;
-import dev.kindling.engine.JobStatus;
+import dev.kindling.engine.storage.ScratchDirs;
+import dev.kindling.engine.status.JobStatus;
 import dev.kindling.gateway.eventlog.EventLog;
 
 import java.io.IOException;
@@ -387,39 +387,39 @@ public final class KindlingContext {
 
   // ---- 5.3 datasets
 
-  public Dataset parallelizeFile(String path, int numSlices) {
+  public DriverDataset parallelizeFile(String path, int numSlices) {
     checkRunning();
     return wrap(Errors.call("parallelizeFile",
-        () -> engine.parallelizeFromFile(Path.of(path), numSlices)), Dataset.BYTES, "parallelizeFile");
+        () -> engine.parallelizeFromFile(Path.of(path), numSlices)), DriverDataset.BYTES, "parallelizeFile");
   }
 
   public List<Object> parallelizeServer(int numSlices) {
     checkRunning();
-    dev.kindling.engine.ServeHandle<dev.kindling.engine.Dataset> info =
+    dev.kindling.engine.serve.ServeHandle<dev.kindling.engine.dataset.Dataset> info =
         Errors.call("parallelizeServer", () -> engine.serveParallelize(numSlices));
-    return ServeHandle.of(info, "parallelizeServer",
-        ds -> wrap((dev.kindling.engine.Dataset) ds, Dataset.BYTES, "parallelizeServer"));
+    return DriverServeHandle.of(info, "parallelizeServer",
+        ds -> wrap((dev.kindling.engine.dataset.Dataset) ds, DriverDataset.BYTES, "parallelizeServer"));
   }
 
-  public Dataset textFile(String path, int minPartitions) {
+  public DriverDataset textFile(String path, int minPartitions) {
     checkRunning();
-    return wrap(Errors.call("textFile", () -> engine.textFile(path, minPartitions)), Dataset.STRING,
+    return wrap(Errors.call("textFile", () -> engine.textFile(path, minPartitions)), DriverDataset.STRING,
         "textFile at " + path);
   }
 
-  public Dataset wholeTextFiles(String path, int minPartitions) {
+  public DriverDataset wholeTextFiles(String path, int minPartitions) {
     checkRunning();
     return wrap(Errors.call("wholeTextFiles",
-        () -> engine.wholeTextFiles(path, minPartitions)), Dataset.STRING_PAIR,
+        () -> engine.wholeTextFiles(path, minPartitions)), DriverDataset.STRING_PAIR,
         "wholeTextFiles at " + path);
   }
 
-  public Dataset emptyDataset() {
+  public DriverDataset emptyDataset() {
     checkRunning();
-    return wrap(engine.emptyDataset(), Dataset.BYTES, "emptyDataset");
+    return wrap(engine.emptyDataset(), DriverDataset.BYTES, "emptyDataset");
   }
 
-  public Dataset pythonDataset(Dataset parent, byte[] command, Map<String, String> env,
+  public DriverDataset pythonDataset(DriverDataset parent, byte[] command, Map<String, String> env,
       List<String> includes, String pythonExec, String pythonVer, List<Long> broadcastIds,
       boolean preservesPartitioning) {
     checkRunning();
@@ -437,8 +437,8 @@ public final class KindlingContext {
     PythonFunction f = new PythonFunction(() -> runnerFor(key), command,
         includes == null ? List.of() : includes, pythonVer == null ? "3" : pythonVer, ids,
         filesDir.toString());
-    return new Dataset(Errors.call("pythonDataset", () -> parent.engine.mapPartitions(f, preservesPartitioning)),
-        Dataset.BYTES, "pythonDataset", List.of(parent), false);
+    return new DriverDataset(Errors.call("pythonDataset", () -> parent.engine.mapPartitions(f, preservesPartitioning)),
+        DriverDataset.BYTES, "pythonDataset", List.of(parent), false);
   }
 
   /**
@@ -485,68 +485,68 @@ public final class KindlingContext {
     return workers.runner(key);
   }
 
-  public Dataset partitionBy(Dataset keyed, int numPartitions, long partitionFuncId) {
+  public DriverDataset partitionBy(DriverDataset keyed, int numPartitions, long partitionFuncId) {
     checkRunning();
-    return new Dataset(Errors.call("partitionBy",
+    return new DriverDataset(Errors.call("partitionBy",
         () -> keyed.engine.pairwise().partitionBy(numPartitions, partitionFuncId).values()),
-        Dataset.BYTES, "partitionBy", List.of(keyed), true);
+        DriverDataset.BYTES, "partitionBy", List.of(keyed), true);
   }
 
-  public Dataset union(List<Dataset> parts) {
+  public DriverDataset union(List<DriverDataset> parts) {
     checkRunning();
     if (parts == null || parts.isEmpty()) {
       return emptyDataset();
     }
-    List<dev.kindling.engine.Dataset> engines = new ArrayList<>();
+    List<dev.kindling.engine.dataset.Dataset> engines = new ArrayList<>();
     String kind = parts.get(0).elementKind();
-    for (Dataset d : parts) {
+    for (DriverDataset d : parts) {
       engines.add(d.engine);
       if (!d.elementKind().equals(kind)) {
-        kind = Dataset.BYTES;
+        kind = DriverDataset.BYTES;
       }
     }
-    return new Dataset(Errors.call("union", () -> engine.union(engines)), kind, "union", parts, false);
+    return new DriverDataset(Errors.call("union", () -> engine.union(engines)), kind, "union", parts, false);
   }
 
-  public Dataset coalesce(Dataset ds, int numPartitions) {
+  public DriverDataset coalesce(DriverDataset ds, int numPartitions) {
     checkRunning();
-    return new Dataset(Errors.call("coalesce", () -> ds.engine.coalesce(numPartitions)),
+    return new DriverDataset(Errors.call("coalesce", () -> ds.engine.coalesce(numPartitions)),
         ds.elementKind(), "coalesce", List.of(ds), false);
   }
 
   /** Spark's {@code coalesce(n, shuffle)}; with a shuffle the records (pickled batches) are dealt round-robin. */
-  public Dataset coalesce(Dataset ds, int numPartitions, boolean shuffle) {
+  public DriverDataset coalesce(DriverDataset ds, int numPartitions, boolean shuffle) {
     if (!shuffle) {
       return coalesce(ds, numPartitions);
     }
     checkRunning();
-    return new Dataset(Errors.call("coalesce", () -> ds.engine.coalesce(numPartitions, true)),
-        Dataset.BYTES, "coalesce", List.of(ds), true);
+    return new DriverDataset(Errors.call("coalesce", () -> ds.engine.coalesce(numPartitions, true)),
+        DriverDataset.BYTES, "coalesce", List.of(ds), true);
   }
 
   /** Spark's {@code RDD.zip}: each pair's two records one after the other (PySpark's PairDeserializer reads them). */
-  public Dataset zip(Dataset left, Dataset right) {
+  public DriverDataset zip(DriverDataset left, DriverDataset right) {
     checkRunning();
-    return new Dataset(Errors.call("zip", () -> left.engine.zip(right.engine)),
-        left.elementKind().equals(right.elementKind()) ? left.elementKind() : Dataset.BYTES, "zip",
+    return new DriverDataset(Errors.call("zip", () -> left.engine.zip(right.engine)),
+        left.elementKind().equals(right.elementKind()) ? left.elementKind() : DriverDataset.BYTES, "zip",
         List.of(left, right), false);
   }
 
   /** One partition per part file, as the engine's frame files; {@code minPartitions} is only a hint. */
-  public Dataset pickleFile(String path, int minPartitions) {
+  public DriverDataset pickleFile(String path, int minPartitions) {
     checkRunning();
     return wrap(Errors.call("pickleFile", () -> engine.frameFile(path)),
-        Dataset.BYTES, "pickleFile at " + path);
+        DriverDataset.BYTES, "pickleFile at " + path);
   }
 
   // ---- 5.4 actions
 
-  public List<Object> collectAndServe(Dataset ds) {
+  public List<Object> collectAndServe(DriverDataset ds) {
     checkRunning();
     return serve("collectAndServe", () -> ds.engine.serveCollect());
   }
 
-  public List<Object> runJobAndServe(Dataset ds, List<Integer> partitions) {
+  public List<Object> runJobAndServe(DriverDataset ds, List<Integer> partitions) {
     checkRunning();
     int[] ps = new int[partitions.size()];
     for (int i = 0; i < ps.length; i++) {
@@ -555,18 +555,18 @@ public final class KindlingContext {
     return serve("runJobAndServe", () -> engine.serveRunJob(ds.engine, ps));
   }
 
-  public List<Object> toLocalIteratorAndServe(Dataset ds) {
+  public List<Object> toLocalIteratorAndServe(DriverDataset ds) {
     checkRunning();
     return serve("toLocalIteratorAndServe", () -> ds.engine.serveToLocalIterator());
   }
 
   /** PySpark's {@code toLocalIterator(prefetchPartitions)}: the next partition's job starts early. */
-  public List<Object> toLocalIteratorAndServe(Dataset ds, boolean prefetchPartitions) {
+  public List<Object> toLocalIteratorAndServe(DriverDataset ds, boolean prefetchPartitions) {
     checkRunning();
     return serve("toLocalIteratorAndServe", () -> ds.engine.serveToLocalIterator(prefetchPartitions));
   }
 
-  public void saveAsTextFile(Dataset ds, String path, String codec) {
+  public void saveAsTextFile(DriverDataset ds, String path, String codec) {
     checkRunning();
     Errors.call("saveAsTextFile", () -> {
       ds.engine.saveAsTextFile(path, codec);
@@ -574,7 +574,7 @@ public final class KindlingContext {
     });
   }
 
-  public void saveAsPickleFile(Dataset ds, String path) {
+  public void saveAsPickleFile(DriverDataset ds, String path) {
     checkRunning();
     Errors.call("saveAsPickleFile", () -> {
       ds.engine.saveAsFrameFile(path);
@@ -614,13 +614,13 @@ public final class KindlingContext {
 
   // ---- helpers
 
-  private List<Object> serve(String what, Errors.IoAction<dev.kindling.engine.ServeHandle<?>> start) {
-    dev.kindling.engine.ServeHandle<?> info = Errors.call(what, start);
-    return ServeHandle.of(info, what, Function.identity());
+  private List<Object> serve(String what, Errors.IoAction<dev.kindling.engine.serve.ServeHandle<?>> start) {
+    dev.kindling.engine.serve.ServeHandle<?> info = Errors.call(what, start);
+    return DriverServeHandle.of(info, what, Function.identity());
   }
 
-  private Dataset wrap(dev.kindling.engine.Dataset ds, String kind, String operation) {
-    return new Dataset(ds, kind, operation, List.of(), false);
+  private DriverDataset wrap(dev.kindling.engine.dataset.Dataset ds, String kind, String operation) {
+    return new DriverDataset(ds, kind, operation, List.of(), false);
   }
 
   private void checkRunning() {

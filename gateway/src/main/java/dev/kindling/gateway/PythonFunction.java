@@ -2,14 +2,14 @@ package dev.kindling.gateway;
 
 import dev.kindling.bridge.KeyValue;
 import dev.kindling.bridge.PythonRunner;
-import dev.kindling.bridge.TaskMetrics;
-import dev.kindling.bridge.TaskRun;
+import dev.kindling.bridge.PythonTaskMetrics;
+import dev.kindling.bridge.PythonTaskRun;
 import dev.kindling.bridge.TaskSpec;
 import dev.kindling.engine.KeyedRecord;
 import dev.kindling.engine.PartitionFunction;
 import dev.kindling.engine.StringPair;
 import dev.kindling.engine.TaskContext;
-import dev.kindling.engine.WorkerRun;
+import dev.kindling.engine.status.WorkerRun;
 import java.nio.ByteBuffer;
 import java.util.Iterator;
 import java.util.List;
@@ -31,7 +31,7 @@ import java.util.function.Supplier;
  *     -> PythonRunner.run(spec, records)   worker protocol of the configured profile
  *     <- output frames (byte[]), then accumulator updates -> ctx.addAccumulatorUpdate
  *        and the worker's timing, spill, pid and reuse -> ctx.metrics().addWorkerRun
- *   ctx.onKill -> TaskRun.cancel (kills the worker); ctx.onCompletion -> TaskRun.close
+ *   ctx.onKill -> PythonTaskRun.cancel (kills the worker); ctx.onCompletion -> PythonTaskRun.close
  * </pre>
  *
  * <p>Implements GW-5.4. Accumulator updates are handed to the engine only once the worker's
@@ -87,7 +87,7 @@ final class PythonFunction implements PartitionFunction {
     if (ctx.broadcastsEncrypted() && !files.isEmpty()) {
       b.broadcastSource(ctx::openBroadcast);
     }
-    TaskRun run = runner.get().run(b.build(), new InputAdapter(input));
+    PythonTaskRun run = runner.get().run(b.build(), new InputAdapter(input));
     boolean[] recorded = new boolean[1];
     ctx.onKill(run::cancel);
     ctx.onCompletion(() -> {
@@ -129,7 +129,7 @@ final class PythonFunction implements PartitionFunction {
   }
 
   /** The bridge's account of the worker, in the engine's terms (the task's one metrics copy). */
-  static WorkerRun workerRun(TaskMetrics m) {
+  static WorkerRun workerRun(PythonTaskMetrics m) {
     return new WorkerRun(m.workerPid(), m.reused(), m.workerTasksServed(), m.startMillis(), m.bootMillis(),
         m.initMillis(), m.finishMillis(), m.processingMs(), m.recordsWritten(), m.bytesWritten(), m.recordsRead(),
         m.bytesRead(), m.memoryBytesSpilled(), m.diskBytesSpilled());

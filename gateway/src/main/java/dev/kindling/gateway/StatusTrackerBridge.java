@@ -2,12 +2,12 @@ package dev.kindling.gateway;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.kindling.engine.AppStatusStore;
-import dev.kindling.engine.AppStatusStore.JobView;
-import dev.kindling.engine.AppStatusStore.StageState;
-import dev.kindling.engine.AppStatusStore.StageView;
 import dev.kindling.engine.Engine;
-import dev.kindling.engine.RddStorage;
+import dev.kindling.engine.status.AppStatusStore.JobView;
+import dev.kindling.engine.status.AppStatusStore.StageState;
+import dev.kindling.engine.status.AppStatusStore.StageView;
+import dev.kindling.engine.status.AppStatusStore;
+import dev.kindling.engine.storage.RddStorage;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -126,7 +126,7 @@ class EntryPointTest {
     KindlingContext c = context("local[2]");
     Path f = dir.resolve("frames");
     Files.write(f, new byte[] {0, 0, 0, 1, 'x'});
-    Dataset ds = c.parallelizeFile(f.toString(), 1);
+    DriverDataset ds = c.parallelizeFile(f.toString(), 1);
     assertThatThrownBy(() -> ds.persist("OFF_HEAP")).isInstanceOf(KindlingException.class)
         .hasMessageContaining("OFF_HEAP");
     ds.persist("MEMORY_AND_DISK");
@@ -145,7 +145,7 @@ class EntryPointTest {
         out.write(b);
       }
     }
-    Dataset ds = c.parallelizeFile(f.toString(), 2);
+    DriverDataset ds = c.parallelizeFile(f.toString(), 2);
     String out = dir.resolve("saved").toString();
     c.saveAsPickleFile(ds, out);
     assertThat(Path.of(out, "_SUCCESS")).exists();

@@ -1,5 +1,11 @@
 package dev.kindling.bridge;
 
+import dev.kindling.bridge.launch.PythonWorker;
+import dev.kindling.bridge.task.BlockingTaskIo;
+import dev.kindling.bridge.task.BroadcastDecryptionServer;
+import dev.kindling.bridge.task.BroadcastDiff;
+import dev.kindling.bridge.task.TaskInput;
+import dev.kindling.bridge.task.TaskIo;
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.header.BroadcastSection;
@@ -10,7 +16,7 @@ import java.util.Iterator;
 /**
  * Runs tasks on the workers of one {@link WorkerFactory}: takes a worker, writes the header and
  * input concurrently with reading the output (WRK-5.6), and hands the output back as a
- * {@link TaskRun}.
+ * {@link PythonTaskRun}.
  */
 public final class PythonRunner {
   private final WorkerFactory factory;
@@ -25,7 +31,7 @@ public final class PythonRunner {
    * Starts {@code spec} on a worker with {@code input}: each element a {@code byte[]}, a
    * {@code String}, null or a {@link KeyValue}. The iterator is consumed on a bridge thread.
    */
-  public TaskRun run(TaskSpec spec, Iterator<?> input) {
+  public PythonTaskRun run(TaskSpec spec, Iterator<?> input) {
     profileOf(spec);
     // As Spark's PythonRunner: the task starts before the worker is taken, so boot time includes
     // launching or forking the worker.
@@ -44,11 +50,11 @@ public final class PythonRunner {
   }
 
   /** Runs {@code spec} on a worker this runner's factory handed out (or a bench's stand-in). */
-  TaskRun runOn(PythonWorker worker, TaskSpec spec, Iterator<?> input) {
+  PythonTaskRun runOn(PythonWorker worker, TaskSpec spec, Iterator<?> input) {
     return runOn(worker, spec, input, System.currentTimeMillis());
   }
 
-  private TaskRun runOn(PythonWorker worker, TaskSpec spec, Iterator<?> input, long start) {
+  private PythonTaskRun runOn(PythonWorker worker, TaskSpec spec, Iterator<?> input, long start) {
     Profile profile;
     try {
       profile = profileOf(spec);
@@ -69,7 +75,7 @@ public final class PythonRunner {
         decryption = new BroadcastSection.DecryptionServer(server.port(), server.secret());
       }
       TaskInput in = new TaskInput(profile, spec, diff, decryption, input);
-      TaskRun run = new TaskRun(factory, worker, io, in, profile,
+      PythonTaskRun run = new PythonTaskRun(factory, worker, io, in, profile,
           Limits.defaults().withMaxFrameBytes(config.maxFrameBytes()), reuse, start);
       io.startWriting(in);
       return run;

@@ -137,7 +137,7 @@ public final class TaskSpec {
     return command.clone();
   }
 
-  byte[] commandUnsafe() {
+  public byte[] commandUnsafe() {
     return command;
   }
 

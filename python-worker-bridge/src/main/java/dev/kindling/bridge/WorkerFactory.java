@@ -1,5 +1,10 @@
 package dev.kindling.bridge;
 
+import dev.kindling.bridge.launch.FaulthandlerDir;
+import dev.kindling.bridge.launch.IdleWorkerPool;
+import dev.kindling.bridge.launch.PythonDaemon;
+import dev.kindling.bridge.launch.PythonWorker;
+import dev.kindling.bridge.launch.SimpleLauncher;
 import dev.kindling.protocol.ProtocolException;
 import dev.kindling.protocol.auth.SocketAuth;
 import java.io.IOException;
@@ -28,7 +33,7 @@ public final class WorkerFactory implements AutoCloseable {
   private final IdleWorkerPool pool;
   private final Set<PythonWorker> live = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService reaper;
-  private Daemon daemon;
+  private PythonDaemon daemon;
   private final FaulthandlerDir faulthandlerDir;
   private volatile boolean closed;
 
@@ -78,7 +83,7 @@ public final class WorkerFactory implements AutoCloseable {
     if (closed || !config.useDaemon() || (daemon != null && daemon.isAlive())) {
       return;
     }
-    daemon = Daemon.start(key, config, secret);
+    daemon = PythonDaemon.start(key, config, secret);
   }
 
   /** An idle worker that looks alive, or a new one. */
@@ -111,7 +116,7 @@ public final class WorkerFactory implements AutoCloseable {
         if (daemon != null) {
           daemon.stop(config.killTimeout().toMillis());
         }
-        daemon = Daemon.start(key, config, secret);
+        daemon = PythonDaemon.start(key, config, secret);
       }
       try {
         return daemon.fork();
@@ -136,7 +141,7 @@ public final class WorkerFactory implements AutoCloseable {
     throw new AssertionError("unreachable");
   }
 
-  private static String tail(Daemon d) {
+  private static String tail(PythonDaemon d) {
     String t = d.stderrTail();
     return t.isEmpty() ? "" : "\n--- daemon stderr ---\n" + t;
   }

@@ -4,11 +4,11 @@ package dev.kindling.bridge;
 public final class WorkerLaunchException extends PythonWorkerException {
   private static final long serialVersionUID = 1L;
 
-  WorkerLaunchException(String message) {
+  public WorkerLaunchException(String message) {
     super(message);
   }
 
-  WorkerLaunchException(String message, Throwable cause) {
+  public WorkerLaunchException(String message, Throwable cause) {
     super(message, cause);
   }
 }

@@ -70,7 +70,7 @@ class BigDataTest {
       long[] heap = new long[3];
       long[] marks = {frames / 10, frames / 2, frames * 9 / 10};
       int mark = 0;
-      try (TaskRun run = r.run(spec, in)) {
+      try (PythonTaskRun run = r.run(spec, in)) {
         while (run.hasNext()) {
           byte[] b = run.next();
           if (got == 0) {
@@ -82,7 +82,7 @@ class BigDataTest {
             heap[mark++] = usedHeapAfterGc();
           }
         }
-        TaskMetrics m = run.metrics();
+        PythonTaskMetrics m = run.metrics();
         assertThat(got).isEqualTo(frames);
         assertThat(bytes).isEqualTo(frames * FRAME);
         assertThat(m.bytesWritten()).isEqualTo(frames * (FRAME + 4));

@@ -49,9 +49,9 @@ class DaemonModeTest {
   @Test
   void WRK_5_1_echoesBytesStringsAndPairs() {
     List<Object> in = Arrays.asList(utf8("a"), "b", new KeyValue(utf8("k"), "v"), new byte[0]);
-    try (TaskRun run = runner.run(spec("echo").build(), in.iterator())) {
+    try (PythonTaskRun run = runner.run(spec("echo").build(), in.iterator())) {
       assertThat(strings(drain(run))).containsExactly("a", "b", "k", "v", "");
-      TaskMetrics m = run.metrics();
+      PythonTaskMetrics m = run.metrics();
       assertThat(m.recordsWritten()).isEqualTo(4);
       assertThat(m.recordsRead()).isEqualTo(5);
       assertThat(m.workerTasksServed()).isEqualTo(1);
@@ -66,7 +66,7 @@ class DaemonModeTest {
       assertThat(m.initMillis()).isLessThanOrEqualTo(m.finishMillis());
       assertThat(m.finishMillis()).isLessThanOrEqualTo(System.currentTimeMillis());
     }
-    try (TaskRun run = runner.run(spec("echo").build(), List.<Object>of("x").iterator())) {
+    try (PythonTaskRun run = runner.run(spec("echo").build(), List.<Object>of("x").iterator())) {
       drain(run);
       assertThat(run.metrics().workerTasksServed()).isEqualTo(2);
       assertThat(run.metrics().reused()).isTrue();
@@ -76,14 +76,14 @@ class DaemonModeTest {
   @Test
   void WRK_5_7_nullFramesReachTheWorkerAsNone() {
     List<Object> in = Arrays.asList(null, utf8("xy"), null);
-    try (TaskRun run = runner.run(spec("count").build(), in.iterator())) {
+    try (PythonTaskRun run = runner.run(spec("count").build(), in.iterator())) {
       assertThat(strings(drain(run))).containsExactly("{\"count\": 3, \"nulls\": 2, \"bytes\": 2}");
     }
   }
 
   @Test
   void emptyPartition() {
-    try (TaskRun run = runner.run(spec("echo").build(), Collections.emptyIterator())) {
+    try (PythonTaskRun run = runner.run(spec("echo").build(), Collections.emptyIterator())) {
       assertThat(drain(run)).isEmpty();
       assertThat(run.metrics().recordsRead()).isZero();
       assertThat(run.metrics().recordsWritten()).isZero();
@@ -95,7 +95,7 @@ class DaemonModeTest {
     int n = 100_000;
     Iterator<Object> in = IntStream.range(0, n)
         .mapToObj(i -> (Object) ByteBuffer.allocate(4).putInt(i).array()).iterator();
-    try (TaskRun run = runner.run(spec("echo").build(), in)) {
+    try (PythonTaskRun run = runner.run(spec("echo").build(), in)) {
       int i = 0;
       while (run.hasNext()) {
         assertThat(ByteBuffer.wrap(run.next()).getInt()).isEqualTo(i++);
@@ -107,7 +107,7 @@ class DaemonModeTest {
 
   @Test
   void WRK_6_4_accumulatorUpdatesOfASuccessfulTask() {
-    try (TaskRun run = runner.run(spec("accumulators", 3).build(), List.of(utf8("x")).iterator())) {
+    try (PythonTaskRun run = runner.run(spec("accumulators", 3).build(), List.of(utf8("x")).iterator())) {
       assertThat(drain(run)).hasSize(1);
       assertThat(run.accumulatorUpdates()).hasSize(3);
     }
@@ -116,7 +116,7 @@ class DaemonModeTest {
   @Test
   void WRK_7_3_exceptionAtTheKthElement() throws Exception {
     Iterator<Object> in = IntStream.range(0, 10).mapToObj(i -> (Object) utf8("e" + i)).iterator();
-    TaskRun run = runner.run(spec("fail_at", 5).build(), in);
+    PythonTaskRun run = runner.run(spec("fail_at", 5).build(), in);
     int pid = run.workerPid();
     assertThatThrownBy(() -> drain(run))
         .isInstanceOf(PythonException.class)
@@ -125,7 +125,7 @@ class DaemonModeTest {
     assertThatThrownBy(run::metrics).isInstanceOf(IllegalStateException.class);
     assertThat(Testkit.awaitGone(pid, 5000)).as("failed worker is not reused").isTrue();
     // The factory still serves tasks, on a new worker.
-    try (TaskRun next = runner.run(spec("echo").build(), List.of(utf8("ok")).iterator())) {
+    try (PythonTaskRun next = runner.run(spec("echo").build(), List.of(utf8("ok")).iterator())) {
       assertThat(strings(drain(next))).containsExactly("ok");
       assertThat(next.workerPid()).isNotEqualTo(pid);
     }
@@ -138,10 +138,10 @@ class DaemonModeTest {
     conf.put(BridgeConfig.MAX_FRAME_BYTES, "1024");
     factory = Testkit.factory(conf);
     runner = new PythonRunner(factory);
-    try (TaskRun run = runner.run(spec("generate", 2, 1024).build(), List.of().iterator())) {
+    try (PythonTaskRun run = runner.run(spec("generate", 2, 1024).build(), List.of().iterator())) {
       assertThat(drain(run)).hasSize(2).allSatisfy(f -> assertThat(f).hasSize(1024));
     }
-    TaskRun over = runner.run(spec("generate", 1, 1025).build(), List.of().iterator());
+    PythonTaskRun over = runner.run(spec("generate", 1, 1025).build(), List.of().iterator());
     assertThatThrownBy(() -> drain(over))
         .isInstanceOf(PythonWorkerException.class)
         .hasMessageStartingWith("WRK-5.4: frame length 1025 exceeds maximum 1024");
@@ -149,7 +149,7 @@ class DaemonModeTest {
 
   @Test
   void WRK_3_17_cancelUnblocksTheReader() throws Exception {
-    TaskRun run = runner.run(spec("hang").build(), List.<Object>of(utf8("a")).iterator());
+    PythonTaskRun run = runner.run(spec("hang").build(), List.<Object>of(utf8("a")).iterator());
     java.util.concurrent.CompletableFuture<Throwable> reader =
         java.util.concurrent.CompletableFuture.supplyAsync(() -> {
           try {
@@ -168,12 +168,12 @@ class DaemonModeTest {
 
   @Test
   void closingBeforeTheEndKillsTheWorker() throws Exception {
-    TaskRun run = runner.run(spec("generate", 10_000, 1024).build(), List.of().iterator());
+    PythonTaskRun run = runner.run(spec("generate", 10_000, 1024).build(), List.of().iterator());
     assertThat(run.next()).hasSize(1024);
     run.close();
     assertThat(Testkit.awaitGone(run.workerPid(), 5000)).isTrue();
     assertThat(run.hasNext()).isFalse();
-    try (TaskRun next = runner.run(spec("echo").build(), List.<Object>of(utf8("after")).iterator())) {
+    try (PythonTaskRun next = runner.run(spec("echo").build(), List.<Object>of(utf8("after")).iterator())) {
       assertThat(strings(drain(next))).containsExactly("after");
       assertThat(next.workerPid()).isNotEqualTo(run.workerPid());
     }
@@ -183,7 +183,7 @@ class DaemonModeTest {
   void reusedWorkerServesManyTasks() {
     Integer pid = null;
     for (int i = 0; i < 20; i++) {
-      try (TaskRun run = runner.run(spec("echo").build(), List.<Object>of(utf8("t" + i)).iterator())) {
+      try (PythonTaskRun run = runner.run(spec("echo").build(), List.<Object>of(utf8("t" + i)).iterator())) {
         assertThat(strings(drain(run))).containsExactly("t" + i);
         pid = pid == null ? run.workerPid() : pid;
         assertThat(run.workerPid()).isEqualTo(pid);
@@ -210,7 +210,7 @@ class DaemonModeTest {
         return utf8("x");
       }
     };
-    TaskRun run = runner.run(spec("echo").build(), in);
+    PythonTaskRun run = runner.run(spec("echo").build(), in);
     assertThatThrownBy(() -> drain(run))
         .isInstanceOf(PythonWorkerException.class)
         .hasMessageContaining("upstream broke");
@@ -218,7 +218,7 @@ class DaemonModeTest {
 
   @Test
   void unexpectedElementTypeFailsTheTask() {
-    TaskRun run = runner.run(spec("echo").build(), List.<Object>of(42).iterator());
+    PythonTaskRun run = runner.run(spec("echo").build(), List.<Object>of(42).iterator());
     assertThatThrownBy(() -> drain(run))
         .isInstanceOf(PythonWorkerException.class)
         .hasMessageContaining("Unexpected element type java.lang.Integer");

@@ -57,7 +57,7 @@ class KindlingWorkerTest {
         List<Object> in = new ArrayList<>();
         IntStream.range(0, 1000).forEach(i -> in.add(utf8("r" + i)));
         in.add(new byte[0]);
-        try (TaskRun run = r.run(spec("identity").build(), in.iterator())) {
+        try (PythonTaskRun run = r.run(spec("identity").build(), in.iterator())) {
           List<String> out = strings(drain(run));
           assertThat(out).hasSize(1001);
           assertThat(out.get(999)).isEqualTo("r999");
@@ -73,7 +73,7 @@ class KindlingWorkerTest {
   @Test
   void WRK_7_3_realTraceback() {
     try (WorkerFactory f = factory(true, Profile.SPARK_4_2)) {
-      TaskRun run = new PythonRunner(f).run(spec("fail").build(),
+      PythonTaskRun run = new PythonRunner(f).run(spec("fail").build(),
           Arrays.<Object>asList(utf8("a"), utf8("b"), utf8("c"), utf8("d")).iterator());
       assertThatThrownBy(() -> drain(run))
           .isInstanceOf(PythonException.class)
@@ -101,7 +101,7 @@ class KindlingWorkerTest {
           bcs.put(id, p.toString());
           expected.put(Long.toString(id), "value " + id);
         }
-        try (TaskRun run = r.run(spec("registry").broadcasts(bcs).build(), List.of().iterator())) {
+        try (PythonTaskRun run = r.run(spec("registry").broadcasts(bcs).build(), List.of().iterator())) {
           @SuppressWarnings("unchecked")
           Map<String, String> got = new TreeMap<>(JSON.readValue(drain(run).get(0), Map.class));
           assertThat(got).isEqualTo(expected);
@@ -115,7 +115,7 @@ class KindlingWorkerTest {
   @Test
   void WRK_7_4_realDaemonWorkerKilled() throws Exception {
     try (WorkerFactory f = factory(true, Profile.SPARK_4_2)) {
-      TaskRun run = new PythonRunner(f).run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
+      PythonTaskRun run = new PythonRunner(f).run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
       Testkit.awaitEvent(EVENTS, "hang-" + run.workerPid());
       Testkit.kill9(run.workerPid());
       assertThatThrownBy(() -> drain(run))
@@ -127,7 +127,7 @@ class KindlingWorkerTest {
   @Test
   void WRK_3_17_cancelOnTheRealDaemon() throws Exception {
     try (WorkerFactory f = factory(true, Profile.SPARK_4_2)) {
-      TaskRun run = new PythonRunner(f).run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
+      PythonTaskRun run = new PythonRunner(f).run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
       Testkit.awaitEvent(EVENTS, "hang-" + run.workerPid());
       assertThat(run.cancel()).isTrue();
       assertThatThrownBy(() -> drain(run)).isInstanceOf(PythonTaskKilledException.class);
@@ -143,11 +143,11 @@ class KindlingWorkerTest {
       WorkerKey key = WorkerKey.of(Testkit.python(), Map.of(), BridgeConfig.defaults());
       PythonRunner r = all.runner(key);
       assertThat(all.get(key)).isSameAs(all.get(key));
-      try (TaskRun idle = r.run(spec("identity").build(), List.of().iterator())) {
+      try (PythonTaskRun idle = r.run(spec("identity").build(), List.of().iterator())) {
         drain(idle);
       }
-      TaskRun busy = r.run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
-      TaskRun busy2 = r.run(spec("hang").build(), List.<Object>of(utf8("y")).iterator());
+      PythonTaskRun busy = r.run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
+      PythonTaskRun busy2 = r.run(spec("hang").build(), List.<Object>of(utf8("y")).iterator());
       long daemon = all.get(key).daemonPid().orElseThrow();
       List<Long> pids = new ArrayList<>(List.of(daemon));
       ProcessHandle.of(daemon).orElseThrow().descendants().forEach(h -> pids.add(h.pid()));
@@ -162,7 +162,7 @@ class KindlingWorkerTest {
   @Test
   void interruptingTheTaskThreadKillsTheTask() throws Exception {
     try (WorkerFactory f = factory(true, Profile.SPARK_4_2)) {
-      TaskRun run = new PythonRunner(f).run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
+      PythonTaskRun run = new PythonRunner(f).run(spec("hang").build(), List.<Object>of(utf8("x")).iterator());
       Thread main = Thread.currentThread();
       Thread interrupter = new Thread(() -> {
         try {
@@ -188,7 +188,7 @@ class KindlingWorkerTest {
   void WRK_7_4_segfaultWithTheFaulthandlerDump(boolean daemon) {
     try (WorkerFactory f = Testkit.factory(Testkit.kindlingConf(
         BridgeConfig.USE_DAEMON, Boolean.toString(daemon), BridgeConfig.FAULTHANDLER, "true"))) {
-      TaskRun run = new PythonRunner(f).run(spec("segfault").build(), List.<Object>of(utf8("x")).iterator());
+      PythonTaskRun run = new PythonRunner(f).run(spec("segfault").build(), List.<Object>of(utf8("x")).iterator());
       assertThatThrownBy(() -> drain(run))
           .isInstanceOf(PythonWorkerCrashedException.class)
           .hasMessageContaining("Python worker exited unexpectedly (crashed)")
@@ -200,7 +200,7 @@ class KindlingWorkerTest {
   @Test
   void WRK_7_4_crashWithoutFaulthandlerCarriesTheHint() {
     try (WorkerFactory f = factory(false, Profile.SPARK_4_2)) {
-      TaskRun run = new PythonRunner(f).run(spec("segfault").build(), List.<Object>of(utf8("x")).iterator());
+      PythonTaskRun run = new PythonRunner(f).run(spec("segfault").build(), List.<Object>of(utf8("x")).iterator());
       assertThatThrownBy(() -> drain(run))
           .isInstanceOf(PythonWorkerCrashedException.class)
           .hasMessageContaining("killed by signal 11 SIGSEGV")

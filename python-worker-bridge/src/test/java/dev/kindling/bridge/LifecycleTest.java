@@ -46,7 +46,7 @@ class LifecycleTest {
     factories.forEach(WorkerFactory::close);
   }
 
-  private static TaskRun hang(PythonRunner r) {
+  private static PythonTaskRun hang(PythonRunner r) {
     return r.run(spec("hang").build(), List.<Object>of(utf8("a"), utf8("b")).iterator());
   }
 
@@ -67,7 +67,7 @@ class LifecycleTest {
           needed.put(id, f.toString());
         }
       }
-      try (TaskRun run = r.run(spec("broadcasts").broadcasts(needed).build(), List.of().iterator())) {
+      try (PythonTaskRun run = r.run(spec("broadcasts").broadcasts(needed).build(), List.of().iterator())) {
         JsonNode out = JSON.readTree(drain(run).get(0));
         if (pid == null) {
           pid = run.workerPid();
@@ -100,7 +100,7 @@ class LifecycleTest {
   void WRK_3_17_cancelKillsTheWorkerWithinTheKillTimeout() throws Exception {
     Path events = Testkit.eventsDir();
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.KILL_TIMEOUT, "2s"), Testkit.EVENTS, events.toString()));
-    TaskRun run = hang(r);
+    PythonTaskRun run = hang(r);
     CompletableFuture<Throwable> reader = CompletableFuture.supplyAsync(() -> {
       try {
         drain(run);
@@ -128,11 +128,11 @@ class LifecycleTest {
     Path events = Testkit.eventsDir();
     WorkerFactory f = factory(Testkit.conf(), "KINDLING_PEER_HOLD_AFTER", "1", Testkit.EVENTS, events.toString());
     PythonRunner r = new PythonRunner(f);
-    TaskRun running = hang(r);
+    PythonTaskRun running = hang(r);
     long daemonPid = f.daemonPid().orElseThrow();
     CompletableFuture<Throwable> forking = new CompletableFuture<>();
     Thread t = new Thread(() -> {
-      try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("x")).iterator())) {
+      try (PythonTaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("x")).iterator())) {
         forking.complete(null);
       } catch (Throwable e) {
         forking.complete(e);
@@ -155,7 +155,7 @@ class LifecycleTest {
   void WRK_7_4_daemonWorkerKilledMidTask() throws Exception {
     Path events = Testkit.eventsDir();
     PythonRunner r = new PythonRunner(factory(Testkit.conf(), Testkit.EVENTS, events.toString()));
-    TaskRun run = hang(r);
+    PythonTaskRun run = hang(r);
     Testkit.awaitEvent(events, "hang-" + run.workerPid());
     Testkit.kill9(run.workerPid());
     assertThatThrownBy(() -> drain(run))
@@ -169,7 +169,7 @@ class LifecycleTest {
   void WRK_7_4_simpleWorkerKilledMidTask() throws Exception {
     Path events = Testkit.eventsDir();
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"), Testkit.EVENTS, events.toString()));
-    TaskRun run = hang(r);
+    PythonTaskRun run = hang(r);
     Testkit.awaitEvent(events, "hang-" + run.workerPid());
     Testkit.kill9(run.workerPid());
     assertThatThrownBy(() -> drain(run))
@@ -181,7 +181,7 @@ class LifecycleTest {
   @Test
   void WRK_7_4_crashCarriesTheStderrTail() throws Exception {
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false")));
-    TaskRun run = r.run(spec("kill_self_at", 1).build(),
+    PythonTaskRun run = r.run(spec("kill_self_at", 1).build(),
         List.<Object>of(utf8("a"), utf8("b"), utf8("c")).iterator());
     // kill_self_at writes one stderr line just before its SIGKILL: the error must carry it.
     assertThatThrownBy(() -> drain(run))
@@ -194,7 +194,7 @@ class LifecycleTest {
   @Test
   void WRK_7_4_daemonWorkerCrashCarriesTheDaemonsStderrTail() throws Exception {
     PythonRunner r = new PythonRunner(factory(Testkit.conf()));
-    TaskRun run = r.run(spec("kill_self_at", 1).build(),
+    PythonTaskRun run = r.run(spec("kill_self_at", 1).build(),
         List.<Object>of(utf8("a"), utf8("b"), utf8("c")).iterator());
     // A forked worker's stderr is the daemon's: the error carries the daemon's tail with the line.
     assertThatThrownBy(() -> drain(run))
@@ -208,14 +208,14 @@ class LifecycleTest {
     WorkerFactory f = factory(Testkit.conf());
     PythonRunner r = new PythonRunner(f);
     int idlePid;
-    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("a")).iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("a")).iterator())) {
       drain(run);
       idlePid = run.workerPid();
     }
     long daemonPid = f.daemonPid().orElseThrow();
     Testkit.kill9(daemonPid);
     assertThat(Testkit.awaitGone(daemonPid, 5000)).isTrue();
-    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("b")).iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("b")).iterator())) {
       assertThat(strings(drain(run))).containsExactly("b");
       assertThat(run.workerPid()).isNotEqualTo(idlePid);
     }
@@ -264,7 +264,7 @@ class LifecycleTest {
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false")));
     Set<Integer> pids = new HashSet<>();
     for (int i = 0; i < 3; i++) {
-      try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("s" + i)).iterator())) {
+      try (PythonTaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("s" + i)).iterator())) {
         assertThat(strings(drain(run))).containsExactly("s" + i);
         pids.add(run.workerPid());
       }
@@ -292,7 +292,7 @@ class LifecycleTest {
     PythonRunner r = new PythonRunner(f);
     int pid;
     long returned;
-    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
       drain(run);
       pid = run.workerPid();
       returned = System.nanoTime(); // no later than the worker's return to the pool, in close()
@@ -315,14 +315,14 @@ class LifecycleTest {
   void idlePoolMaximumEvictsTheOldest() throws Exception {
     WorkerFactory f = factory(Testkit.conf(BridgeConfig.IDLE_MAX_POOL_SIZE, "1"));
     PythonRunner r = new PythonRunner(f);
-    TaskRun a = r.run(spec("echo").build(), List.<Object>of(utf8("a")).iterator());
-    TaskRun b = r.run(spec("echo").build(), List.<Object>of(utf8("b")).iterator());
+    PythonTaskRun a = r.run(spec("echo").build(), List.<Object>of(utf8("a")).iterator());
+    PythonTaskRun b = r.run(spec("echo").build(), List.<Object>of(utf8("b")).iterator());
     assertThat(a.workerPid()).isNotEqualTo(b.workerPid());
     drain(a);
     drain(b);
     assertThat(f.idleWorkerCount()).isEqualTo(1);
     assertThat(Testkit.awaitGone(a.workerPid(), 5000)).as("oldest idle worker evicted").isTrue();
-    try (TaskRun c = r.run(spec("echo").build(), List.of().iterator())) {
+    try (PythonTaskRun c = r.run(spec("echo").build(), List.of().iterator())) {
       drain(c);
       assertThat(c.workerPid()).isEqualTo(b.workerPid());
     }
@@ -332,11 +332,11 @@ class LifecycleTest {
   void WRK_3_14_reuseOffClosesEveryWorker() throws Exception {
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.REUSE, "false")));
     int first;
-    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
       drain(run);
       first = run.workerPid();
     }
-    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
       drain(run);
       assertThat(run.workerPid()).isNotEqualTo(first);
     }
@@ -347,11 +347,11 @@ class LifecycleTest {
   void noOrphansAfterFactoryStopInDaemonMode() throws Exception {
     WorkerFactory f = factory(Testkit.conf());
     PythonRunner r = new PythonRunner(f);
-    try (TaskRun idle = r.run(spec("echo").build(), List.of().iterator())) {
+    try (PythonTaskRun idle = r.run(spec("echo").build(), List.of().iterator())) {
       drain(idle);
     }
-    TaskRun busy1 = hang(r);
-    TaskRun busy2 = hang(r);
+    PythonTaskRun busy1 = hang(r);
+    PythonTaskRun busy2 = hang(r);
     long daemon = f.daemonPid().orElseThrow();
     List<Long> pids = new ArrayList<>(List.of(daemon, (long) busy1.workerPid(), (long) busy2.workerPid()));
     ProcessHandle.of(daemon).orElseThrow().descendants().forEach(h -> pids.add(h.pid()));
@@ -369,8 +369,8 @@ class LifecycleTest {
   void noOrphansAfterFactoryStopInSimpleMode() throws Exception {
     WorkerFactory f = factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"));
     PythonRunner r = new PythonRunner(f);
-    TaskRun busy1 = hang(r);
-    TaskRun busy2 = hang(r);
+    PythonTaskRun busy1 = hang(r);
+    PythonTaskRun busy2 = hang(r);
     f.close();
     assertThat(Testkit.alive(busy1.workerPid())).isFalse();
     assertThat(Testkit.alive(busy2.workerPid())).isFalse();
@@ -381,13 +381,13 @@ class LifecycleTest {
     WorkerFactory f = factory(Testkit.conf(BridgeConfig.CONNECT_TIMEOUT, TimeFactor.millis(1000) + "ms",
         BridgeConfig.KILL_TIMEOUT, "500ms", BridgeConfig.REUSE, "false"));
     PythonRunner r = new PythonRunner(f);
-    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
       drain(run);
     }
     long stopped = f.daemonPid().orElseThrow();
     // A stopped daemon still completes TCP connects (the kernel's backlog) but never forks.
     new ProcessBuilder("kill", "-STOP", Long.toString(stopped)).start().waitFor();
-    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("again")).iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("again")).iterator())) {
       assertThat(strings(drain(run))).containsExactly("again");
     }
     assertThat(f.daemonPid()).get().isNotEqualTo(stopped);
@@ -413,7 +413,7 @@ class LifecycleTest {
   void WRK_3_1_environmentOfEveryWorker(boolean daemon) throws Exception {
     PythonRunner r = new PythonRunner(factory(
         Testkit.conf(BridgeConfig.USE_DAEMON, Boolean.toString(daemon)), "EXTRA_FROM_KEY", "x1"));
-    try (TaskRun run = r.run(spec("env").build(), List.of().iterator())) {
+    try (PythonTaskRun run = r.run(spec("env").build(), List.of().iterator())) {
       JsonNode out = JSON.readTree(drain(run).get(0));
       JsonNode env = out.get("env");
       assertThat(env.get("PYTHONUNBUFFERED").asText()).isEqualTo("YES");
@@ -441,7 +441,7 @@ class LifecycleTest {
   void WRK_3_1_noReuseFlagWhenReuseIsOff() throws Exception {
     PythonRunner r = new PythonRunner(factory(Testkit.conf(BridgeConfig.REUSE, "false",
         BridgeConfig.PROFILE, "spark-4.1")));
-    try (TaskRun run = r.run(spec("env").build(), List.of().iterator())) {
+    try (PythonTaskRun run = r.run(spec("env").build(), List.of().iterator())) {
       JsonNode env = JSON.readTree(drain(run).get(0)).get("env");
       assertThat(env.get("SPARK_REUSE_WORKER").isNull()).isTrue();
       assertThat(env.get("SPARK_PYTHON_RUNTIME").isNull()).as("WRK-3.2 is spark-4.2 only").isTrue();
@@ -480,13 +480,13 @@ class LifecycleTest {
   void WRK_3_14_idleWorkerKilledWhilePooledIsNotReused() throws Exception {
     PythonRunner r = new PythonRunner(factory(Testkit.conf()));
     int first;
-    try (TaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.of().iterator())) {
       drain(run);
       first = run.workerPid();
     }
     Testkit.kill9(first);
     assertThat(Testkit.awaitGone(first, 5000)).isTrue();
-    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("z")).iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("z")).iterator())) {
       assertThat(strings(drain(run))).containsExactly("z");
       assertThat(run.workerPid()).isNotEqualTo(first);
     }
@@ -507,7 +507,7 @@ class LifecycleTest {
         all.add(pool.submit(() -> {
           for (int i = 0; i < rounds; i++) {
             String v = id + ":" + i;
-            try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8(v), v).iterator())) {
+            try (PythonTaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8(v), v).iterator())) {
               assertThat(strings(drain(run))).containsExactly(v, v);
               pids.add(run.workerPid());
             }
@@ -533,7 +533,7 @@ class LifecycleTest {
   void WRK_3_11_aDaemonWorkerIsKilledThroughTheDaemonsStdin() throws Exception {
     Path events = Testkit.eventsDir();
     WorkerFactory f = factory(Testkit.conf(), Testkit.EVENTS, events.toString());
-    TaskRun run = hang(new PythonRunner(f));
+    PythonTaskRun run = hang(new PythonRunner(f));
     Testkit.awaitEvent(events, "hang-" + run.workerPid());
     assertThat(run.cancel()).isTrue();
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(TimeFactor.millis(5000));
@@ -548,7 +548,7 @@ class LifecycleTest {
   @Test
   void WRK_3_12_daemonCommandLinePassesTheWorkerModule() throws Exception {
     PythonRunner r = new PythonRunner(factory(Testkit.conf()));
-    try (TaskRun run = r.run(spec("env").build(), List.of().iterator())) {
+    try (PythonTaskRun run = r.run(spec("env").build(), List.of().iterator())) {
       assertThat(JSON.readTree(drain(run).get(0)).get("parentCmdline").asText())
           .isEqualTo(Testkit.python() + "\0-m\0kindling_peers.daemon\0kindling_peers.worker\0");
     }
@@ -557,7 +557,7 @@ class LifecycleTest {
   @Test
   void WRK_6_7_noAccumulatorUpdatesFromAFailedTask() {
     PythonRunner r = new PythonRunner(factory(Testkit.conf()));
-    TaskRun run = r.run(spec("fail_at", 0).build(), List.<Object>of(utf8("a")).iterator());
+    PythonTaskRun run = r.run(spec("fail_at", 0).build(), List.<Object>of(utf8("a")).iterator());
     assertThatThrownBy(() -> drain(run)).isInstanceOf(PythonException.class);
     assertThatThrownBy(run::accumulatorUpdates).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(run::metrics).isInstanceOf(IllegalStateException.class);

@@ -26,7 +26,7 @@ class ProfilesTest {
               spec("echo").profile(Profile.SPARK_3_5).build(), List.of().iterator()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("task profile spark-3.5 differs from the worker factory's spark-4.2");
-      try (TaskRun run = r.run(spec("echo").profile(Profile.SPARK_4_2).build(),
+      try (PythonTaskRun run = r.run(spec("echo").profile(Profile.SPARK_4_2).build(),
           List.<Object>of(utf8("ok")).iterator())) {
         assertThat(drain(run)).hasSize(1);
         assertThat(run.metrics().workerTasksServed()).isEqualTo(1);
@@ -43,7 +43,7 @@ class ProfilesTest {
           .taskAttemptId(1234567890123L).cpus(2).localProperty("spark.job.description", "d")
           .resource("gpu", List.of("0", "1")).pythonInclude("lib.zip")
           .runnerConf("r", "1").evalConf("e", "2").build();
-      try (TaskRun run = new PythonRunner(f).run(spec, List.<Object>of(utf8("x")).iterator())) {
+      try (PythonTaskRun run = new PythonRunner(f).run(spec, List.<Object>of(utf8("x")).iterator())) {
         JsonNode h = JSON.readTree(drain(run).get(0));
         // Every duration the timing section gives lies within this test's own wall time.
         long elapsedMs = (System.nanoTime() - started) / 1_000_000 + 1;

@@ -128,7 +128,7 @@ class PysparkCompatTest {
         }
         TaskSpec spec = TaskSpec.builder().pythonVersion(version).command(identity)
             .sparkFilesDir(tmp.toString()).stageId(1).partitionId(task).taskAttemptId(task).build();
-        try (TaskRun run = r.run(spec, in.iterator())) {
+        try (PythonTaskRun run = r.run(spec, in.iterator())) {
           List<String> out = strings(drain(run));
           assertThat(out).hasSize(500);
           assertThat(out.get(499)).isEqualTo("r499");
@@ -157,7 +157,7 @@ class PysparkCompatTest {
         }
         TaskSpec spec = TaskSpec.builder().pythonVersion(version).command(registry)
             .sparkFilesDir(tmp.toString()).broadcasts(bcs).build();
-        try (TaskRun run = r.run(spec, List.of().iterator())) {
+        try (PythonTaskRun run = r.run(spec, List.of().iterator())) {
           @SuppressWarnings("unchecked")
           Map<String, String> got = new TreeMap<>(JSON.readValue(drain(run).get(0), Map.class));
           assertThat(got).isEqualTo(expected);
@@ -166,14 +166,14 @@ class PysparkCompatTest {
       // Spark's exception path.
       TaskSpec failing = TaskSpec.builder().pythonVersion(version).command(run(py[0], py[1], "fail"))
           .sparkFilesDir(tmp.toString()).build();
-      TaskRun bad = r.run(failing, List.<Object>of(utf8("a"), utf8("b"), utf8("c")).iterator());
+      PythonTaskRun bad = r.run(failing, List.<Object>of(utf8("a"), utf8("b"), utf8("c")).iterator());
       assertThatThrownBy(() -> drain(bad))
           .isInstanceOf(PythonException.class)
           .hasMessageContaining("ValueError: spark boom at 2");
       // Cancel kills Spark's worker.
       TaskSpec hang = TaskSpec.builder().pythonVersion(version).command(run(py[0], py[1], "hang"))
           .sparkFilesDir(tmp.toString()).build();
-      TaskRun busy = r.run(hang, List.<Object>of(utf8("x")).iterator());
+      PythonTaskRun busy = r.run(hang, List.<Object>of(utf8("x")).iterator());
       Testkit.awaitEvent(events, "hang-" + busy.workerPid());
       assertThat(busy.cancel()).isTrue();
       assertThatThrownBy(() -> drain(busy)).isInstanceOf(PythonTaskKilledException.class);

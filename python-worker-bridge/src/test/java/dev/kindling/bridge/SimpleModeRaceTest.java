@@ -30,7 +30,7 @@ class SimpleModeRaceTest {
     factory = Testkit.factory(Testkit.conf(BridgeConfig.USE_DAEMON, "false"),
         "KINDLING_PEER_RACERS", Integer.toString(silentRacers));
     PythonRunner r = new PythonRunner(factory);
-    try (TaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("a"), utf8("b")).iterator())) {
+    try (PythonTaskRun run = r.run(spec("echo").build(), List.<Object>of(utf8("a"), utf8("b")).iterator())) {
       return strings(drain(run));
     }
   }

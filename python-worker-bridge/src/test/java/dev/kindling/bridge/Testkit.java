@@ -124,7 +124,7 @@ final class Testkit {
         .sparkFilesDir(System.getProperty("java.io.tmpdir"));
   }
 
-  static List<byte[]> drain(TaskRun run) {
+  static List<byte[]> drain(PythonTaskRun run) {
     List<byte[]> out = new ArrayList<>();
     run.forEachRemaining(out::add);
     return out;

@@ -25,7 +25,7 @@ class WorkerFactoryPrestartTest {
       pid = factory.daemonPid().orElseThrow();
       factory.prestart(); // a running daemon is kept
       assertThat(factory.daemonPid()).contains(pid);
-      try (TaskRun run = new PythonRunner(factory).run(spec("echo").build(), List.<Object>of("x").iterator())) {
+      try (PythonTaskRun run = new PythonRunner(factory).run(spec("echo").build(), List.<Object>of("x").iterator())) {
         assertThat(strings(drain(run))).containsExactly("x");
         assertThat(ProcessHandle.of(run.workerPid()).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
             .contains(pid);

@@ -1,12 +1,12 @@
 package dev.kindling.engine.bench;
 
-import dev.kindling.protocol.TimeFactor;
-import dev.kindling.engine.Dataset;
 import dev.kindling.engine.Engine;
-import dev.kindling.engine.EngineConf;
-import dev.kindling.engine.EngineEvent;
 import dev.kindling.engine.KeyedRecord;
 import dev.kindling.engine.PartitionFunction;
+import dev.kindling.engine.conf.EngineConf;
+import dev.kindling.engine.dataset.Dataset;
+import dev.kindling.engine.status.EngineEvent;
+import dev.kindling.protocol.TimeFactor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;

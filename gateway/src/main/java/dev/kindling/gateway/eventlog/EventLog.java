@@ -1,8 +1,8 @@
 package dev.kindling.gateway.eventlog;
 
-import dev.kindling.engine.EngineConf;
-import dev.kindling.engine.EngineEvent;
-import dev.kindling.engine.EngineListener;
+import dev.kindling.engine.conf.EngineConf;
+import dev.kindling.engine.status.EngineEvent;
+import dev.kindling.engine.status.EngineListener;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,6 +1,6 @@
 package dev.kindling.gateway.eventlog;
 
-import dev.kindling.engine.EngineConf;
+import dev.kindling.engine.conf.EngineConf;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

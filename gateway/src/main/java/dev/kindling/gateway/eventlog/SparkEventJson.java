@@ -2,8 +2,8 @@ package dev.kindling.gateway.eventlog;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.kindling.engine.EngineEvent;
-import dev.kindling.engine.TaskMetrics;
+import dev.kindling.engine.status.EngineEvent;
+import dev.kindling.engine.status.TaskMetrics;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

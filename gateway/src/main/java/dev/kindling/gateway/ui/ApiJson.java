@@ -1,10 +1,10 @@
 package dev.kindling.gateway.ui;
 
-import dev.kindling.engine.AppStatusStore;
-import dev.kindling.engine.AppStatusStore.JobView;
-import dev.kindling.engine.AppStatusStore.StageView;
-import dev.kindling.engine.AppStatusStore.TaskView;
-import dev.kindling.engine.RddStorage;
+import dev.kindling.engine.status.AppStatusStore.JobView;
+import dev.kindling.engine.status.AppStatusStore.StageView;
+import dev.kindling.engine.status.AppStatusStore.TaskView;
+import dev.kindling.engine.status.AppStatusStore;
+import dev.kindling.engine.storage.RddStorage;
 import dev.kindling.gateway.DriverAddress;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -78,7 +78,7 @@ final class ApiJson {
   // ---- jobs
 
   static String jobName(JobView j) {
-    List<dev.kindling.engine.EngineEvent.StageInfo> plan = j.plan();
+    List<dev.kindling.engine.status.EngineEvent.StageInfo> plan = j.plan();
     return plan.isEmpty() ? "job " + j.jobId() : plan.get(plan.size() - 1).name();
   }
 

@@ -1,6 +1,6 @@
 package dev.kindling.gateway.ui;
 
-import dev.kindling.engine.TaskMetrics;
+import dev.kindling.engine.status.TaskMetrics;
 
 /**
  * The figures of one task attempt as Spark's API names them, read from the engine's counters; a

@@ -3,7 +3,7 @@ package dev.kindling.gateway.eventlog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kindling.engine.EngineConf;
+import dev.kindling.engine.conf.EngineConf;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;

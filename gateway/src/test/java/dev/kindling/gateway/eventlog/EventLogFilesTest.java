@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
-import dev.kindling.engine.EngineConf;
+import dev.kindling.engine.conf.EngineConf;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -19,7 +19,7 @@ import java.util.List;
  *   DATA      +-----------+-----------+
  *             | i32 n>=0  | n bytes   |  -&gt; DataFrame            (repeat)
  *             +-----------+-----------+
- *             | i32 -2 | utf traceback |  -&gt; PythonException, then nothing (WRK-7.1/7.2)
+ *             | i32 -2 | utf traceback |  -&gt; Traceback, then nothing (WRK-7.1/7.2)
  *             | i32 -3 | i64 boot | i64 init | i64 finish | [i64 processing, spark-4.2+] |
  *                                          -&gt; Timing               (WRK-6.2, 6.2.1)
  *   SPILL     | i64 memory | i64 disk |    -&gt; Spill                (WRK-6.3)
@@ -36,7 +36,7 @@ import java.util.List;
  * </pre>
  *
  * <p>Implements WRK-6.1 to WRK-6.6, WRK-6.8, WRK-7.1, WRK-7.2 and WRK-7.4 on the reading side.
- * After {@link End} or {@link PythonException} {@link #next()} returns null and reads nothing.
+ * After {@link End} or {@link Traceback} {@link #next()} returns null and reads nothing.
  * Not thread-safe.
  */
 public final class WorkerOutputDecoder {
@@ -58,7 +58,7 @@ public final class WorkerOutputDecoder {
     this.limits = limits;
   }
 
-  /** True once {@link End} or {@link PythonException} has been returned. */
+  /** True once {@link End} or {@link Traceback} has been returned. */
   public boolean isDone() {
     return state == State.DONE;
   }
@@ -96,23 +96,11 @@ public final class WorkerOutputDecoder {
 
   /** Reads every remaining event and assembles them. */
   public WorkerOutput readAll() throws IOException {
-    List<byte[]> frames = new ArrayList<>();
-    Timing timing = null;
-    Spill spill = null;
-    List<byte[]> accs = null;
+    WorkerOutputCollector collector = new WorkerOutputCollector();
     for (WorkerOutputEvent e = next(); e != null; e = next()) {
-      if (e instanceof DataFrame) {
-        frames.add(((DataFrame) e).data());
-      } else if (e instanceof Timing) {
-        timing = (Timing) e;
-      } else if (e instanceof Spill) {
-        spill = (Spill) e;
-      } else if (e instanceof Accumulators) {
-        accs = ((Accumulators) e).updates();
-      } else if (e instanceof PythonException) {
-        return WorkerOutput.exception(frames, timing, spill, ((PythonException) e).traceback());
-      } else if (e instanceof End) {
-        return WorkerOutput.success(frames, timing, spill, accs, (End) e);
+      WorkerOutput whole = collector.add(e);
+      if (whole != null) {
+        return whole;
       }
     }
     throw new IllegalStateException("readAll() after the output was already consumed");
@@ -208,7 +196,7 @@ public final class WorkerOutputDecoder {
     byte[] b = in.readBytes(len, "traceback");
     state = State.DONE;
     // Lenient on purpose: a mangled traceback must not hide the failure it reports.
-    return new PythonException(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+    return new Traceback(new String(b, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** An i32 at which the worker may have died cleanly: end of stream there is WRK-7.4. */

@@ -3,13 +3,13 @@ package dev.kindling.tck.worker;
 import dev.kindling.protocol.Limits;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.ProtocolException;
-import dev.kindling.protocol.output.Accumulators;
 import dev.kindling.protocol.output.DataFrame;
 import dev.kindling.protocol.output.End;
-import dev.kindling.protocol.output.PythonException;
+import dev.kindling.protocol.output.Traceback;
 import dev.kindling.protocol.output.Spill;
 import dev.kindling.protocol.output.Timing;
 import dev.kindling.protocol.output.WorkerOutput;
+import dev.kindling.protocol.output.WorkerOutputCollector;
 import dev.kindling.protocol.output.WorkerOutputDecoder;
 import dev.kindling.protocol.output.WorkerOutputEvent;
 import dev.kindling.tck.RuleFailure;
@@ -87,32 +87,15 @@ final class WorkerChannel implements AutoCloseable {
     RuleFailure failure = null;
     long eventStart = 0;
     try {
-      List<byte[]> frames = new ArrayList<>();
-      Timing timing = null;
-      Spill spill = null;
-      List<byte[]> accs = null;
-      while (true) {
+      WorkerOutputCollector collector = new WorkerOutputCollector();
+      while (output == null) {
         eventStart = rec.position();
         WorkerOutputEvent e = decoder.next();
         if (e == null) {
           break;
         }
         events.add(e);
-        if (e instanceof DataFrame) {
-          frames.add(((DataFrame) e).data());
-        } else if (e instanceof Timing) {
-          timing = (Timing) e;
-        } else if (e instanceof Spill) {
-          spill = (Spill) e;
-        } else if (e instanceof Accumulators) {
-          accs = ((Accumulators) e).updates();
-        } else if (e instanceof PythonException) {
-          output = WorkerOutput.exception(frames, timing, spill, ((PythonException) e).traceback());
-          break;
-        } else if (e instanceof End) {
-          output = WorkerOutput.success(frames, timing, spill, accs, (End) e);
-          break;
-        }
+        output = collector.add(e);
       }
     } catch (ProtocolException e) {
       failure = attribute(e.ruleId(), e.getMessage(), events, rec, eventStart);
@@ -194,7 +177,7 @@ final class WorkerChannel implements AutoCloseable {
           return false;
         }
       }
-      return last instanceof End || last instanceof PythonException;
+      return last instanceof End || last instanceof Traceback;
     } catch (IOException | RuntimeException e) {
       return false;
     }

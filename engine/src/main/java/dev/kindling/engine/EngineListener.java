@@ -1,7 +1,0 @@
-package dev.kindling.engine;
-
-/** Receives scheduler events on the event bus thread; must not block for long. */
-@FunctionalInterface
-public interface EngineListener {
-  void onEvent(EngineEvent event);
-}
