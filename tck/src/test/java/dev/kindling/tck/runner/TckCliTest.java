@@ -3,6 +3,7 @@ package dev.kindling.tck.runner;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kindling.protocol.Profile;
+import dev.kindling.protocol.TimeFactor;
 import dev.kindling.tck.Capability;
 import dev.kindling.tck.conninfo.KindlingGatewayJvm;
 import dev.kindling.tck.driver.DriverTck;
@@ -212,7 +213,7 @@ class TckCliTest {
     assertThat(config).isNotNull();
     assertThat(config.profile()).isEqualTo(Profile.SPARK_3_5);
     assertThat(config.pythonExecutable()).isEqualTo("/opt/py/bin/python3");
-    assertThat(config.timeout()).isEqualTo(Duration.ofMillis(1234));
+    assertThat(config.timeout()).isEqualTo(TimeFactor.scale(Duration.ofMillis(1234))); // the option, times the time factor
     assertThat(config.capabilities()).containsExactlyInAnyOrder(Capability.DAEMON_MODE, Capability.REUSE);
     assertThat(config.seed()).hasValue(42);
     assertThat(config.target()).contains("worker");
