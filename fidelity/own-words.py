@@ -14,9 +14,11 @@ joined by one space, string literals are compared by value (quote style does not
 comments and blank lines are gone. Left out as trivial: docstrings and other bare strings,
 imports, ``__all__``, decorators, statements of fewer than three tokens (``else:``, ``pass``,
 ``return x``) and short ones with at most one name or number (``return None``,
-``except Exception:``). The ``def``/``class`` lines of the public API (module functions and
+``except Exception:``), and ``self.x = x`` (a parameter stored under its own name, which the
+API's attribute names dictate). The ``def``/``class`` lines of the public API (module functions and
 classes, methods of module classes, not starting with ``_`` unless dunder) are left out too: their
-names, parameters and defaults must be PySpark's, so they say nothing about the bodies.
+names, parameters and defaults must be PySpark's, so they say nothing about the bodies; so are
+``raise SomeError("literal message")`` lines, whose messages programs and tests compare.
 
     fidelity/own-words.py VENV_OR_PYSPARK_DIR [--kindling DIR] [--max-percent P] [--max-run N]
                           [--show] [--json] [--wide] [module ...]
@@ -29,6 +31,7 @@ is above ``--max-percent`` or has a run of ``--max-run`` or more lines, 2 on a u
 """
 import argparse
 import ast
+import functools
 import glob
 import io
 import json
@@ -85,13 +88,11 @@ def find_pyspark(path):
     return found[-1]
 
 
-def _normal_token(tok):
-    if tok.type == tokenize.STRING:
-        try:
-            return repr(ast.literal_eval(tok.string))
-        except (ValueError, SyntaxError):
-            return tok.string
-    return tok.string
+def _string_value(source):
+    try:
+        return ast.literal_eval(source)
+    except (ValueError, SyntaxError):
+        return None  # an f-string: compared as written
 
 
 def _api_lines(tree):
@@ -112,6 +113,14 @@ def _api_lines(tree):
     return lines
 
 
+def _is_fixed_message(toks):
+    """``raise SomeError("literal text")``: the text is PySpark's where programs and tests
+    compare it, so the line says no more than an API name does."""
+    kinds = [kind for kind, _ in toks]
+    return (len(toks) == 5 and toks[0][1] == "raise" and kinds[1] == tokenize.NAME
+            and toks[2][1] == "(" and kinds[3] == tokenize.STRING and toks[4][1] == ")")
+
+
 def _is_trivial(toks):
     first = toks[0][1]
     if all(kind in _STRING_TOKENS for kind, _ in toks):
@@ -122,6 +131,9 @@ def _is_trivial(toks):
         return True
     if len(toks) < 3:
         return True
+    texts = [t for _, t in toks]
+    if len(texts) == 5 and texts[:2] == ["self", "."] and texts[3] == "=" and texts[2] == texts[4]:
+        return True  # a parameter stored under its own name
     content = [t for kind, t in toks if kind in (tokenize.NAME, tokenize.NUMBER)
                and t not in _NOT_CONTENT]
     return len(toks) <= 4 and len(content) <= 1
@@ -135,8 +147,10 @@ def statements(source):
     for tok in tokenize.generate_tokens(io.StringIO(source).readline):
         if tok.type == tokenize.NEWLINE or tok.type == tokenize.ENDMARKER:
             if toks:
+                toks = [(kind, text) for kind, text, _ in toks]
                 text = " ".join(t for _, t in toks)
-                kind = "api" if start in api else "trivial" if _is_trivial(toks) else "code"
+                kind = ("api" if start in api or _is_fixed_message(toks)
+                        else "trivial" if _is_trivial(toks) else "code")
                 out.append((start, text, kind))
             toks, start = [], None
             continue
@@ -144,10 +158,21 @@ def statements(source):
             continue
         if start is None:
             start = tok.start[0]
-        toks.append((tok.type, _normal_token(tok)))
+        if tok.type == tokenize.STRING:
+            # Compared by value, quotes and implicit concatenation aside.
+            value = _string_value(tok.string)
+            if value is not None and toks and toks[-1][0] == tokenize.STRING and isinstance(
+                    toks[-1][2], type(value)):
+                value = toks[-1][2] + value
+                toks[-1] = (tokenize.STRING, repr(value), value)
+                continue
+            toks.append((tok.type, tok.string if value is None else repr(value), value))
+        else:
+            toks.append((tok.type, tok.string, None))
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def _code(path):
     with open(path, encoding="utf-8") as f:
         return [(line, text) for line, text, kind in statements(f.read()) if kind == "code"]
@@ -243,6 +268,8 @@ def main(argv=None):
     p.add_argument("--kindling", default=os.path.join(here, "..", "python", "kindling"))
     p.add_argument("--max-percent", type=float, default=None,
                    help="fail when a module has more identical non-trivial lines than this")
+    p.add_argument("--min-lines", type=int, default=0,
+                   help="apply --max-percent only to modules with at least this many lines")
     p.add_argument("--max-run", type=int, default=None,
                    help="fail when a module has a run of this many identical lines or more")
     p.add_argument("--wide", action="store_true",
@@ -263,7 +290,8 @@ def main(argv=None):
              "longest_run": max((r["longest_run"] for r in results), default=0)}
     failures = []
     for r in results:
-        if args.max_percent is not None and r["percent"] > args.max_percent:
+        if (args.max_percent is not None and r["percent"] > args.max_percent
+                and r["code_lines"] >= args.min_lines):
             failures.append("%s: %.1f%% identical > %.1f%%" % (r["module"], r["percent"],
                                                                args.max_percent))
         if args.max_run is not None and r["longest_run"] >= args.max_run:
