@@ -15,10 +15,12 @@ comments and blank lines are gone. Left out as trivial: docstrings and other bar
 imports, ``__all__``, decorators, statements of fewer than three tokens (``else:``, ``pass``,
 ``return x``) and short ones with at most one name or number (``return None``,
 ``except Exception:``), and ``self.x = x`` (a parameter stored under its own name, which the
-API's attribute names dictate). The ``def``/``class`` lines of the public API (module functions and
-classes, methods of module classes, not starting with ``_`` unless dunder) are left out too: their
-names, parameters and defaults must be PySpark's, so they say nothing about the bodies; so are
-``raise SomeError("literal message")`` lines, whose messages programs and tests compare.
+API's attribute names dictate). Interface lines are left out too, because PySpark dictates them:
+the ``def``/``class`` headers of module functions, classes and their methods (names, parameters
+and defaults are PySpark's, including the private ones its own code calls, such as
+``_load_stream_without_unbatching``), public constants and aliases of a module or class
+(``UNKNOWN_BATCH_SIZE = 0``), and ``raise SomeError("literal message")`` lines, whose messages
+programs and tests compare. Nested functions and everything in a body count.
 
     fidelity/own-words.py VENV_OR_PYSPARK_DIR [--kindling DIR] [--max-percent P] [--max-run N]
                           [--show] [--json] [--wide] [module ...]
@@ -96,20 +98,25 @@ def _string_value(source):
 
 
 def _api_lines(tree):
-    """First lines of the public ``def``/``class`` statements (see the module docstring)."""
-    def public(name):
-        return not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
+    """First lines of the interface statements (see the module docstring): ``def``/``class``
+    headers of the module and of its classes, and their public constants and aliases."""
+    def is_constant(value):
+        if isinstance(value, ast.UnaryOp):
+            value = value.operand
+        return isinstance(value, (ast.Constant, ast.Name, ast.Attribute))
+
+    def interface(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            return True
+        return (isinstance(node, ast.Assign) and is_constant(node.value) and all(
+            isinstance(t, ast.Name) and not t.id.startswith("_") for t in node.targets))
 
     lines = set()
     for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and public(
-                node.name):
+        if interface(node):
             lines.add(node.lineno)
         if isinstance(node, ast.ClassDef):
-            for member in node.body:
-                if isinstance(member, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
-                        and public(member.name):
-                    lines.add(member.lineno)
+            lines.update(member.lineno for member in node.body if interface(member))
     return lines
 
 

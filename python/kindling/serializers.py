@@ -259,9 +259,9 @@ class CloudPickleSerializer(FramedSerializer):
     def dumps(self, obj):
         try:
             return cloudpickle.dumps(obj, pickle_protocol)
-        except pickle.PickleError:
-            raise
         except Exception as e:
+            if isinstance(e, pickle.PickleError):
+                raise
             # Anything else (a lock, a socket, a frame past the i32 length) becomes a
             # PicklingError with PySpark's text, after the traceback on stderr.
             traceback.print_exc(file=sys.stderr)
