@@ -18,11 +18,10 @@ def _pooled_mean(n_a, mean_a, n_b, mean_b, gap):
 
 class StatCounter:
     def __init__(self, values=None):
-        self.n = 0
-        self.mu = 0.0
-        self.m2 = 0.0  # sum of squared distances from the mean
-        self.maxValue = float("-inf")
-        self.minValue = float("inf")
+        # PySpark's field names: count, mean, sum of squared distances from the mean, extremes
+        # (empty: the extremes are the infinities any value replaces).
+        self.n, self.mu, self.m2 = 0, 0.0, 0.0
+        self.maxValue, self.minValue = -math.inf, math.inf
         for v in values if values is not None else ():
             self.merge(v)
 
@@ -38,10 +37,10 @@ class StatCounter:
 
     def mergeStats(self, other):
         """Adds everything ``other`` has counted."""
+        if other is self:
+            return self.mergeStats(other.copy())  # the fields change while being read
         if not isinstance(other, StatCounter):
             raise TypeError("Can only merge StatCounter but got %s" % type(other))
-        if other is self:
-            return self.mergeStats(other.copy())
         if not other.n:
             return self
         if not self.n:
