@@ -22,14 +22,17 @@ and defaults are PySpark's, including the private ones its own code calls, such 
 (``UNKNOWN_BATCH_SIZE = 0``), and ``raise SomeError("literal message")`` lines, whose messages
 programs and tests compare. Nested functions and everything in a body count.
 
-    fidelity/own-words.py VENV_OR_PYSPARK_DIR [--kindling DIR] [--max-percent P] [--max-run N]
-                          [--show] [--json] [--wide] [module ...]
+    fidelity/own-words.py VENV_OR_PYSPARK_DIR [--kindling DIR] [--max-percent P [--min-lines N]]
+                          [--max-total-percent P] [--max-run N] [--show] [--json] [--wide]
+                          [module ...]
 
 VENV_OR_PYSPARK_DIR is a venv with pip pyspark (``fidelity/.venv-4.2.1``) or the ``pyspark``
 package directory itself. ``--wide`` compares every module with all of PySpark's runtime modules
 (top level, ``core``, ``sql``, ``sql/classic``), not only its counterparts; a module without a
 counterpart is always compared that way. Exits 1 when a module
-is above ``--max-percent`` or has a run of ``--max-run`` or more lines, 2 on a usage error.
+is above ``--max-percent`` (counting modules of at least ``--min-lines`` statements), the modules
+together are above ``--max-total-percent``, or a module has a run of ``--max-run`` or more lines;
+2 on a usage error.
 """
 import argparse
 import ast
@@ -275,6 +278,8 @@ def main(argv=None):
     p.add_argument("--kindling", default=os.path.join(here, "..", "python", "kindling"))
     p.add_argument("--max-percent", type=float, default=None,
                    help="fail when a module has more identical non-trivial lines than this")
+    p.add_argument("--max-total-percent", type=float, default=None,
+                   help="fail when all modules together have more identical lines than this")
     p.add_argument("--min-lines", type=int, default=0,
                    help="apply --max-percent only to modules with at least this many lines")
     p.add_argument("--max-run", type=int, default=None,
@@ -283,7 +288,7 @@ def main(argv=None):
                    help="compare with all of pyspark's runtime modules, not only counterparts")
     p.add_argument("--show", action="store_true", help="print the identical lines and runs")
     p.add_argument("--json", action="store_true", help="print the figures as JSON")
-    args = p.parse_args(argv)
+    args = p.parse_intermixed_args(argv)
     pyspark_dir = find_pyspark(args.pyspark)
     kindling_dir = os.path.normpath(args.kindling)
     min_run = 3 if args.max_run is None else min(3, args.max_run)
@@ -296,6 +301,9 @@ def main(argv=None):
              "runs": sum(len(r["runs"]) for r in results),
              "longest_run": max((r["longest_run"] for r in results), default=0)}
     failures = []
+    if args.max_total_percent is not None and total["percent"] > args.max_total_percent:
+        failures.append("all modules: %.1f%% identical > %.1f%%" % (total["percent"],
+                                                                    args.max_total_percent))
     for r in results:
         if (args.max_percent is not None and r["percent"] > args.max_percent
                 and r["code_lines"] >= args.min_lines):

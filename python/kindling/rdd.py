@@ -364,6 +364,10 @@ def _text_line(x):
     return x if isinstance(x, bytes) else str(x).encode("utf-8")
 
 
+_JOINS = {"inner": python_join, "left": python_left_outer_join, "right": python_right_outer_join,
+          "full": python_full_outer_join}
+
+
 def _identity_partition(k):
     return k
 
@@ -743,23 +747,31 @@ class RDD:
         only_mine = self.cogroup(other, numPartitions).filter(_only_left)
         return only_mine.flatMapValues(operator.itemgetter(0))
 
+    # Joins and cogroups are a union of tagged sides grouped by key (kindling.join).
+
     def join(self, other, numPartitions=None):
-        return python_join(self, other, numPartitions)
+        """``(k, (v, w))`` for every pair of values of a key present on both sides."""
+        return _JOINS["inner"](self, other, numPartitions)
 
     def leftOuterJoin(self, other, numPartitions=None):
-        return python_left_outer_join(self, other, numPartitions)
+        """As ``join``, keeping every key of ``self`` (``w`` None when ``other`` lacks it)."""
+        return _JOINS["left"](self, other, numPartitions)
 
     def rightOuterJoin(self, other, numPartitions=None):
-        return python_right_outer_join(self, other, numPartitions)
+        """As ``join``, keeping every key of ``other``."""
+        return _JOINS["right"](self, other, numPartitions)
 
     def fullOuterJoin(self, other, numPartitions=None):
-        return python_full_outer_join(self, other, numPartitions)
+        """As ``join``, keeping the keys of both sides."""
+        return _JOINS["full"](self, other, numPartitions)
 
     def cogroup(self, other, numPartitions=None):
-        return python_cogroup((self, other), numPartitions)
+        """``(k, (values in self, values in other))`` for every key of either."""
+        return python_cogroup([self, other], numPartitions)
 
     def groupWith(self, other, *others):
-        return python_cogroup((self, other) + others, numPartitions=None)
+        """``cogroup`` of any number of RDDs (the default number of partitions)."""
+        return python_cogroup([self, other, *others], None)
 
     def cartesian(self, other):
         """Every pair ``(a, b)``; partition ``i * m + j`` holds partition i of self times

@@ -361,7 +361,7 @@ class AutoBatchedSerializer(BatchedSerializer):
     shorter than ``bestSize``, halve (never below 1) after one longer than ``10 * bestSize``."""
 
     def __init__(self, serializer, bestSize=1 << 16):
-        BatchedSerializer.__init__(self, serializer, self.UNKNOWN_BATCH_SIZE)
+        super().__init__(serializer, self.UNKNOWN_BATCH_SIZE)
         self.bestSize = bestSize
 
     def dump_stream(self, iterator, stream):
@@ -391,7 +391,7 @@ class FlattenedValuesSerializer(BatchedSerializer):
     that frames stay of similar size; reads the chunks back as pairs (used by grouping shuffles)."""
 
     def __init__(self, serializer, batchSize=10):
-        BatchedSerializer.__init__(self, serializer, batchSize)
+        super().__init__(serializer, batchSize)
 
     def _batched(self, iterator):
         step = self.batchSize
