@@ -18,15 +18,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "fidelity" / "own-words.py"
 
-# What the top-level modules of the package reach today (issue 18: 15.2% of the whole package
-# and runs of up to 11 statements before the rewrite); lower them, never raise them.
+# What the package reaches today (issue 18: before the rewrite 15.2% of its statements were
+# PySpark's, rdd.py 43%, with 83 runs of up to 11); lower them, never raise them.
 MAX_RUN = 3  # no block of three consecutive statements of PySpark's
-MAX_TOTAL_PERCENT = 9.0  # identical non-trivial statements, all modules together
+MAX_TOTAL_PERCENT = 8.0  # identical non-trivial statements, all modules together
 MAX_PERCENT = 30.0  # ... in any one module of at least MIN_LINES statements
 MIN_LINES = 30  # below that a percentage says little (3 lines of ResultIterable)
-# The subpackages (sql, protocol, resource) are measured by the tool too but not held here yet:
-# kindling.sql still has runs of PySpark's (see the report of issue 18).
-TOP_LEVEL = sorted(p.name for p in (ROOT / "python" / "kindling").glob("*.py"))
 
 
 def _tool():
@@ -175,7 +172,7 @@ def test_kindling_is_written_in_its_own_words():
     result = subprocess.run(
         [sys.executable, str(TOOL), str(source), "--max-run", str(MAX_RUN),
          "--max-total-percent", str(MAX_TOTAL_PERCENT), "--max-percent", str(MAX_PERCENT),
-         "--min-lines", str(MIN_LINES), *TOP_LEVEL],
+         "--min-lines", str(MIN_LINES)],
         capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "rdd.py" in result.stdout and "serializers.py" in result.stdout
