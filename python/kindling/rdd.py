@@ -210,13 +210,6 @@ def _only_left(cogrouped):
     return bool(mine) and not theirs
 
 
-def _drained(results):
-    """Runs an iterator to its end for its side effects."""
-    for _ in results:
-        pass
-    return iter(())
-
-
 def _partition_reducer(f):
     """One partition reduced with ``f`` to a single value, or to nothing when it is empty."""
     def reduce_partition(rows):
@@ -981,7 +974,13 @@ class RDD:
     def foreach(self, f):
         """Runs ``f`` on every element, in the workers."""
         act = fail_on_stopiteration(f)
-        self.mapPartitions(lambda rows: _drained(map(act, rows))).count()
+
+        def run(rows):
+            for row in rows:
+                act(row)
+            return iter(())
+
+        self.mapPartitions(run).count()
 
     def foreachPartition(self, f):
         """Runs ``f(iterator)`` on every partition, in the workers; an iterable it returns is

@@ -337,11 +337,16 @@ class BatchedSerializer(Serializer):
             yield list(iterator)
         elif hasattr(iterator, "__len__") and hasattr(iterator, "__getitem__"):
             # A sequence is sliced, not stepped through.
-            yield from (list(iterator[start:start + size])
-                        for start in range(0, len(iterator), size))
+            for start in range(0, len(iterator), size):
+                yield list(iterator[start:start + size])
         else:
+            # No helper function or generator expression here: an error raised by the source
+            # shows one frame of this module in the task's traceback, as in PySpark.
             source = iter(iterator)
-            yield from iter(lambda: list(itertools.islice(source, size)), [])
+            chunk = list(itertools.islice(source, size))
+            while chunk:
+                yield chunk
+                chunk = list(itertools.islice(source, size))
 
     def dump_stream(self, iterator, stream):
         self.serializer.dump_stream(self._batched(iterator), stream)
@@ -396,8 +401,8 @@ class FlattenedValuesSerializer(BatchedSerializer):
     def _batched(self, iterator):
         step = self.batchSize
         for key, values in iterator:
-            yield from ((key, values[start:start + step])
-                        for start in range(0, len(values), step))
+            for start in range(0, len(values), step):
+                yield key, values[start:start + step]
 
     def load_stream(self, stream):
         return self.serializer.load_stream(stream)
