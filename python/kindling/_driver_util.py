@@ -107,11 +107,13 @@ def fail_on_stopiteration_1(f):
 
 def parse_memory(text):
     """A JVM memory string (``512m``, ``2g``) in MiB, as PySpark's ``_parse_memory``."""
-    units = {"g": 1024, "m": 1, "t": 1 << 20, "k": 1.0 / 1024}
     text = str(text).strip().lower()
-    if not text or text[-1] not in units:
+    if not text or text[-1] not in _MIB_PER_UNIT:
         raise ValueError("invalid format: " + text)
-    return int(float(text[:-1]) * units[text[-1]])
+    return int(float(text[:-1]) * _MIB_PER_UNIT[text[-1]])
+
+
+_MIB_PER_UNIT = {"k": 1.0 / 1024, "m": 1, "g": 1 << 10, "t": 1 << 20}
 
 
 def get_used_memory():

@@ -11,6 +11,8 @@ On the driver, ``_start_update_server`` receives the updates the JVM merges (WRK
     JVM -> driver, per batch             | i32 N | N x blob (pickled (aid, update)) |
     driver -> JVM, per batch             | 0x01 |
 """
+import operator
+
 __all__ = [
     "Accumulator", "AccumulatorParam", "AddingAccumulatorParam", "INT_ACCUMULATOR_PARAM",
     "FLOAT_ACCUMULATOR_PARAM", "COMPLEX_ACCUMULATOR_PARAM",
@@ -23,12 +25,11 @@ _accumulatorRegistry = {}
 def _deserialize_accumulator(aid, zero_value, accum_param):
     """What a pickled Accumulator unpickles to: the registered copy for ``aid``, or a new
     zero-valued one marked as task-side."""
-    existing = _accumulatorRegistry.get(aid)
-    if existing is not None:
-        return existing
-    accum = Accumulator(aid, zero_value, accum_param)
-    accum._deserialized = True
-    return accum
+    known = _accumulatorRegistry.get(aid)
+    if known is None:
+        known = Accumulator(aid, zero_value, accum_param)  # registers itself
+        known._deserialized = True  # task side: add only
+    return known
 
 
 class Accumulator:
@@ -37,40 +38,42 @@ class Accumulator:
     def __init__(self, aid, value, accum_param):
         self.aid = aid
         self.accum_param = accum_param
-        self._value = value
-        self._deserialized = False
-        _accumulatorRegistry[aid] = self
+        self._value, self._deserialized = value, False
+        _accumulatorRegistry[self.aid] = self
 
     def __reduce__(self):
-        param = self.accum_param
-        return _deserialize_accumulator, (self.aid, param.zero(self._value), param)
+        # Tasks get a zero of the value's kind; what they add comes back as an update.
+        zero = self.accum_param.zero(self._value)
+        return _deserialize_accumulator, (self.aid, zero, self.accum_param)
 
-    @property
-    def value(self):
+    def _on_driver(self):
         if self._deserialized:
             raise RuntimeError(
                 "[VALUE_NOT_ACCESSIBLE] Value `Accumulator.value` cannot be accessed inside tasks.")
+
+    @property
+    def value(self):
+        self._on_driver()
         return self._value
 
     @value.setter
     def value(self, value):
-        if self._deserialized:
-            raise RuntimeError(
-                "[VALUE_NOT_ACCESSIBLE] Value `Accumulator.value` cannot be accessed inside tasks.")
+        self._on_driver()
         self._value = value
 
     def add(self, term):
-        self._value = self.accum_param.addInPlace(self._value, term)
+        merged = self.accum_param.addInPlace(self._value, term)
+        self._value = merged
 
     def __iadd__(self, term):
         self.add(term)
         return self
 
     def __str__(self):
-        return str(self._value)
+        return "%s" % (self._value,)
 
     def __repr__(self):
-        return "Accumulator<id=%i, value=%s>" % (self.aid, self._value)
+        return "Accumulator<id=%d, value=%s>" % (self.aid, self._value)
 
 
 class AccumulatorParam:
@@ -93,13 +96,11 @@ class AddingAccumulatorParam(AccumulatorParam):
         return self.zero_value
 
     def addInPlace(self, value1, value2):
-        value1 += value2
-        return value1
+        return operator.iadd(value1, value2)  # value1 += value2, in place when it can be
 
 
-INT_ACCUMULATOR_PARAM = AddingAccumulatorParam(0)
-FLOAT_ACCUMULATOR_PARAM = AddingAccumulatorParam(0.0)
-COMPLEX_ACCUMULATOR_PARAM = AddingAccumulatorParam(0.0j)
+INT_ACCUMULATOR_PARAM, FLOAT_ACCUMULATOR_PARAM, COMPLEX_ACCUMULATOR_PARAM = (
+    AddingAccumulatorParam(zero) for zero in (0, 0.0, 0.0j))
 
 
 # -- driver side: the update server (WRK-10.4, WRK-10.5) ---------------------------------------------

@@ -10,6 +10,7 @@ The driver side (creating a broadcast through the gateway, unpersist, destroy) p
 
 Implements WRK-10.6: ``Broadcast.dump`` writes exactly one plain pickle of the value, unframed.
 """
+import contextlib
 import gc
 import pickle
 
@@ -32,6 +33,30 @@ def _from_id(bid):
             "[BROADCAST_VARIABLE_NOT_LOADED] Broadcast variable `%s` not loaded." % bid) from None
 
 
+def _pickle_into(value, f):
+    """One plain pickle of ``value``; anything that fails other than a PickleError becomes a
+    PicklingError naming the cause (PySpark's message)."""
+    try:
+        pickle.dump(value, f, pickle_protocol)
+    except Exception as e:
+        if isinstance(e, pickle.PickleError):
+            raise
+        raise pickle.PicklingError(
+            "Could not serialize broadcast: %s: %s" % (type(e).__name__, e)) from e
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """A large value unpickles much faster without the cyclic collector running in between."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class Broadcast:
     """A broadcast value.
 
@@ -41,17 +66,14 @@ class Broadcast:
     """
 
     def __init__(self, sc=None, value=None, pickle_registry=None, path=None, sock_file=None, bid=None):
-        self._sc = sc
-        self._jbroadcast = None
-        self._pickle_registry = pickle_registry
-        self._path = path
-        self._bid = bid
+        self._sc, self._jbroadcast, self._bid = sc, None, bid
+        self._pickle_registry, self._path = pickle_registry, path
+        if sc is None and sock_file is None and path is None:
+            raise ValueError("a worker-side Broadcast needs a path or a sock_file")
         if sc is not None:
             self._driver_init(sc, value, pickle_registry)
         elif sock_file is not None:
-            self._value = self.load(sock_file)
-        elif path is None:
-            raise ValueError("a worker-side Broadcast needs a path or a sock_file")
+            self._value = self.load(sock_file)  # the decryption server's stream: read now
 
     # -- driver hooks ------------------------------------------------------------------------
 
@@ -69,53 +91,49 @@ class Broadcast:
 
     def dump(self, value, f):
         """Writes one plain pickle of ``value`` to ``f`` (WRK-10.6)."""
-        try:
-            pickle.dump(value, f, pickle_protocol)
-        except pickle.PickleError:
-            raise
-        except Exception as e:
-            raise pickle.PicklingError(
-                "Could not serialize broadcast: %s: %s" % (e.__class__.__name__, e)) from e
+        _pickle_into(value, f)
         f.close()
 
     def load_from_path(self, path):
-        with open(path, "rb", _FILE_BUFFER) as f:
-            return self.load(f)
+        with open(path, "rb", _FILE_BUFFER) as source:
+            return self.load(source)
 
     def load(self, file):
-        # A large value unpickles much faster without the cyclic collector running in between.
-        gc_enabled = gc.isenabled()
-        gc.disable()
-        try:
+        with _collector_paused():
             return pickle.load(file)
-        finally:
-            if gc_enabled:
-                gc.enable()
 
     @property
     def value(self):
-        if not hasattr(self, "_value") and self._path is not None:
-            self._value = self.load_from_path(self._path)
+        try:
+            return self._value
+        except AttributeError:
+            if self._path is None:
+                raise
+        self._value = self.load_from_path(self._path)  # first use on a worker
         return self._value
 
     # -- lifecycle (driver only) ---------------------------------------------------------------
 
     def unpersist(self, blocking=False):
-        if self._jbroadcast is None:
-            raise RuntimeError("Broadcast can only be unpersisted in driver")
-        self._jbroadcast.unpersist(blocking)
+        self._driver_side("unpersisted").unpersist(blocking)
 
     def destroy(self, blocking=False):
+        self._driver_side("destroyed").destroy(blocking)
+
+    def _driver_side(self, verb):
+        """The JVM's broadcast, which only the driver holds."""
         if self._jbroadcast is None:
-            raise RuntimeError("Broadcast can only be destroyed in driver")
-        self._jbroadcast.destroy(blocking)
+            raise RuntimeError("Broadcast can only be %s in driver" % verb)
+        return self._jbroadcast
 
     def __reduce__(self):
+        # Closures carry the id only; the worker looks the value up (see _from_id).
         bid = self.id
         if bid is None:
             raise pickle.PicklingError("Broadcast can only be serialized in driver")
-        if self._pickle_registry is not None:
-            self._pickle_registry.add(self)
+        registry = self._pickle_registry
+        if registry is not None:
+            registry.add(self)
         return _from_id, (bid,)
 
     def __repr__(self):

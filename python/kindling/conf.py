@@ -25,7 +25,7 @@ class SparkConf:
     _jvm_defaults = None
 
     def __init__(self, loadDefaults=True, _jvm=None, _jconf=None):
-        self._conf = {}
+        self._conf = dict()  # key -> value, both str, in the order they were first set
         # A conf made after a JVM exists is that JVM's (PySpark: ``_jconf`` is set), so a
         # SparkContext takes it as it is instead of laying it over the JVM's defaults.
         self._from_jvm = _jconf is not None or SparkConf._jvm_defaults is not None
@@ -51,9 +51,8 @@ class SparkConf:
         return self
 
     def setIfMissing(self, key, value):
-        if self.get(key) is None:
-            self.set(key, value)
-        return self
+        """Sets the property unless it has a value already."""
+        return self if self.get(key) is not None else self.set(key, value)
 
     def setMaster(self, value):
         """The master URL: ``local``, ``local[N]`` or ``local[*]``."""
@@ -67,33 +66,34 @@ class SparkConf:
 
     def setExecutorEnv(self, key=None, value=None, pairs=None):
         """An environment variable for the Python workers (``spark.executorEnv.<key>``)."""
-        if (key is not None and pairs is not None) or (key is None and pairs is None):
+        if (key is None) == (pairs is None):  # both or neither
             raise ValueError("Either pass one key-value pair or a list of pairs")
-        if key is not None:
-            self.set("spark.executorEnv.%s" % key, value)
-        else:
-            for k, v in pairs:
-                self.set("spark.executorEnv.%s" % k, v)
-        return self
+        entries = [(key, value)] if key is not None else pairs
+        return self.setAll(("spark.executorEnv.%s" % name, setting) for name, setting in entries)
 
     def setAll(self, pairs):
-        for k, v in pairs:
-            self.set(k, v)
+        """Sets every ``(key, value)`` of ``pairs``."""
+        for name, setting in pairs:
+            self.set(name, setting)
         return self
 
     def get(self, key, defaultValue=None):
-        return self._conf.get(key, defaultValue)
+        """The property's value, or ``defaultValue`` when it is not set."""
+        try:
+            return self._conf[key]
+        except KeyError:
+            return defaultValue
 
     def getAll(self):
         """Every set property as a list of ``(key, value)`` pairs."""
-        return list(self._conf.items())
+        return [*self._conf.items()]
 
     def contains(self, key):
-        return key in self._conf
+        return key in self._conf.keys()
 
     def toDebugString(self):
         """One ``key=value`` line per property."""
-        return "\n".join("%s=%s" % (k, v) for k, v in self._conf.items())
+        return "\n".join(f"{name}={setting}" for name, setting in self._conf.items())
 
     def __repr__(self):
         return "SparkConf(%r)" % (self._conf,)

@@ -303,6 +303,16 @@ class _SocketRaw(io.RawIOBase):
             self._sock.settimeout(_READ_POLL_SECONDS)
 
 
+def _batched_by(serializer, batch_size):
+    """The context's serializer for ``batchSize``: 0 chooses batch sizes by the pickled sizes,
+    1 writes every element on its own, anything else batches of that many."""
+    if batch_size == 0:
+        return AutoBatchedSerializer(serializer)
+    if batch_size == 1:
+        return serializer
+    return BatchedSerializer(serializer, batch_size)
+
+
 class SparkContext:
     """The entry point of a Kindling application; one may be active per process."""
 
@@ -361,15 +371,13 @@ class SparkContext:
             self._conf._load_defaults(jvm_defaults)
             for key, value in (conf.getAll() if conf is not None else ()):
                 self._conf.set(key, value)
-        if master:
-            self._conf.setMaster(master)
-        if appName:
-            self._conf.setAppName(appName)
-        if sparkHome:
-            self._conf.setSparkHome(sparkHome)
-        if environment:
-            for key, value in environment.items():
-                self._conf.setExecutorEnv(key, value)
+        # Arguments given to the constructor win over the conf's entries.
+        for given, setter in ((master, self._conf.setMaster), (appName, self._conf.setAppName),
+                              (sparkHome, self._conf.setSparkHome)):
+            if given:
+                setter(given)
+        for name, setting in (environment or {}).items():
+            self._conf.setExecutorEnv(name, setting)
         if not self._conf.contains("spark.master"):
             raise PySparkRuntimeError(errorClass="MASTER_URL_NOT_SET", messageParameters={})
         if not self._conf.contains("spark.app.name"):
@@ -382,14 +390,8 @@ class SparkContext:
         # WRK-10.3: workers hash like the driver; PySpark ships the driver's seed or "0".
         self.environment["PYTHONHASHSEED"] = os.environ.get("PYTHONHASHSEED", "0")
 
-        self._batchSize = batchSize
-        self._unbatched_serializer = serializer
-        if batchSize == 0:
-            self.serializer = AutoBatchedSerializer(self._unbatched_serializer)
-        elif batchSize == 1:
-            self.serializer = self._unbatched_serializer
-        else:
-            self.serializer = BatchedSerializer(self._unbatched_serializer, batchSize)
+        self._batchSize, self._unbatched_serializer = batchSize, serializer
+        self.serializer = _batched_by(serializer, batchSize)
 
         if gateway is None:
             from kindling.java_gateway import launch_gateway
@@ -407,9 +409,9 @@ class SparkContext:
         for key, value in dict(self._kctx.conf()).items():
             self._conf.set(str(key), str(value))
 
-        self.master = self._conf.get("spark.master")
-        self.appName = self._conf.get("spark.app.name")
-        self.sparkHome = self._conf.get("spark.home", None)
+        setting = self._conf.get
+        self.master, self.appName = setting("spark.master"), setting("spark.app.name")
+        self.sparkHome = setting("spark.home", None)
         self.pythonExec = os.environ.get("PYSPARK_PYTHON", sys.executable)
         self.pythonVer = "%d.%d" % sys.version_info[:2]
         self._prestart_daemon()
@@ -801,10 +803,12 @@ class SparkContext:
     def addPyFile(self, path):
         """Adds a ``.py``, ``.zip`` or ``.egg`` file to the workers' (and the driver's) path."""
         self.addFile(path)
-        filename = os.path.basename(path)
-        if filename[-4:].lower() in self.PACKAGE_EXTENSIONS:
-            self._python_includes.append(filename)
-            sys.path.insert(1, os.path.join(SparkFiles.getRootDirectory(), filename))
+        name = os.path.basename(path)
+        if name.lower().endswith(self.PACKAGE_EXTENSIONS):
+            # An archive is importable from where it was copied; a .py file's directory is
+            # on the path already.
+            self._python_includes.append(name)
+            sys.path.insert(1, os.path.join(SparkFiles.getRootDirectory(), name))
         import importlib
 
         importlib.invalidate_caches()
@@ -868,11 +872,9 @@ class SparkContext:
             raise SparkJobError(
                 "java.lang.IllegalArgumentException: Positive number of partitions required")
         if isinstance(c, range):
-            size = len(c)
-            if size == 0:
+            if not c:
                 return self.parallelize([], numSlices)
-            step = c.step
-            start0 = c.start
+            size, step, start0 = len(c), c.step, c.start
 
             def slice_start(split):
                 return start0 + int(split * size / numSlices) * step
@@ -911,8 +913,7 @@ class SparkContext:
     def range(self, start, end=None, step=1, numSlices=None):
         """``parallelize(range(start, end, step))``; with one argument it is the end."""
         if end is None:
-            end = start
-            start = 0
+            start, end = 0, start
         return self.parallelize(range(start, end, step), numSlices)
 
     def emptyRDD(self):

@@ -35,34 +35,46 @@ class ProfilerCollector:
         self.profilers = []  # [rdd id, profiler, shown]
 
     def new_profiler(self, ctx):
-        return self.profiler_cls(ctx)
+        return self._created("profiler_cls", ctx)
 
     def new_udf_profiler(self, ctx):
-        return self.udf_profiler_cls(ctx)
+        return self._created("udf_profiler_cls", ctx)
 
     def new_memory_profiler(self, ctx):
-        return self.memory_profiler_cls(ctx)
+        return self._created("memory_profiler_cls", ctx)
+
+    def _created(self, kind, ctx):
+        """A profiler of the class configured as ``kind`` (looked up now, so that a class
+        replaced on the collector is used)."""
+        return getattr(self, kind)(ctx)
 
     def add_profiler(self, id, profiler):
         if not self.profilers:
-            if self.profile_dump_path:
-                atexit.register(self.dump_profiles, self.profile_dump_path)
-            else:
-                atexit.register(self.show_profiles)
+            self._report_at_exit()
         self.profilers.append([id, profiler, False])
+
+    def _report_at_exit(self):
+        """Registered with the first profile: dumped into the configured directory, or else
+        printed."""
+        directory = self.profile_dump_path
+        if directory:
+            atexit.register(self.dump_profiles, directory)
+        else:
+            atexit.register(self.show_profiles)
 
     def dump_profiles(self, path):
         """Writes every profile into ``path`` and forgets them."""
-        for id, profiler, _ in self.profilers:
-            profiler.dump(id, path)
+        for entry in self.profilers:
+            entry[1].dump(entry[0], path)
         self.profilers = []
 
     def show_profiles(self):
         """Prints the profiles not printed yet."""
-        for i, (id, profiler, shown) in enumerate(self.profilers):
-            if not shown and profiler:
-                profiler.show(id)
-                self.profilers[i][2] = True
+        for entry in self.profilers:
+            rdd_id, profiler, shown = entry
+            if profiler and not shown:
+                profiler.show(rdd_id)
+                entry[2] = True
 
 
 class Profiler:
@@ -94,27 +106,22 @@ class PStatsParam(AccumulatorParam):
 
     @staticmethod
     def addInPlace(value1, value2):
-        if value1 is None:
-            return value2
-        value1.add(value2)
-        return value1
+        # Stats.add merges into the receiver and returns it.
+        return value2 if value1 is None else value1.add(value2)
 
 
 class BasicProfiler(Profiler):
     """cProfile around each partition pass; the Stats come back through an accumulator."""
 
     def __init__(self, ctx):
-        super().__init__(ctx)
-        self._accumulator = ctx.accumulator(None, PStatsParam)
+        Profiler.__init__(self, ctx)
+        self._accumulator = ctx.accumulator(PStatsParam.zero(None), PStatsParam)
 
     def profile(self, func, *args, **kwargs):
-        pr = cProfile.Profile()
-        ret = pr.runcall(func, *args, **kwargs)
-        st = pstats.Stats(pr)
-        st.stream = None  # an open stream cannot be pickled
-        st.strip_dirs()
-        self._accumulator.add(st)
-        return ret
+        tracer = cProfile.Profile()
+        result = tracer.runcall(func, *args, **kwargs)
+        self._accumulator.add(_portable_stats(tracer))
+        return result
 
     def stats(self):
         return self._accumulator.value
@@ -126,18 +133,25 @@ class BasicProfiler(Profiler):
         return "rdd_%d.pstats" % id
 
     def show(self, id):
-        stats = self.stats()
-        if stats:
-            print("=" * 60)
-            print(self._title(id))
-            print("=" * 60)
-            stats.sort_stats("time", "cumulative").print_stats()
+        figures = self.stats()
+        if not figures:
+            return
+        rule = "=" * 60
+        print("\n".join((rule, self._title(id), rule)))
+        figures.sort_stats("time", "cumulative").print_stats()
 
     def dump(self, id, path):
         os.makedirs(path, exist_ok=True)
-        stats = self.stats()
-        if stats:
-            stats.dump_stats(os.path.join(path, self._file_name(id)))
+        figures = self.stats()
+        if figures:
+            figures.dump_stats(os.path.join(path, self._file_name(id)))
+
+
+def _portable_stats(tracer):
+    """The tracer's figures in a form that pickles: no open stream, short file names."""
+    figures = pstats.Stats(tracer)
+    figures.stream = None
+    return figures.strip_dirs()
 
 
 class UDFBasicProfiler(BasicProfiler):

@@ -27,8 +27,8 @@ import subprocess
 import sys
 import threading
 import warnings
-from collections import defaultdict
-from functools import reduce
+from collections import Counter, defaultdict
+from functools import partial, reduce
 
 from kindling._driver_util import (
     PySparkRuntimeError, PySparkValueError, fail_on_stopiteration, fail_on_stopiteration_1, get_used_memory,
@@ -50,40 +50,46 @@ from kindling.storagelevel import StorageLevel
 
 __all__ = ["RDD", "PipelinedRDD", "portable_hash", "Partitioner", "BoundedFloat"]
 
+_MAX_SPLIT_SEED = 2 ** 32 - 1  # randomSplit's default seed: random.randint(0, this), as PySpark
+# takeSample: the largest sample (ten standard deviations below sys.maxsize, as Spark) and the
+# probability of drawing too few elements that its sampling fraction is chosen for.
+_MAX_SAMPLE_SIZE = sys.maxsize - int(10.0 * math.sqrt(sys.maxsize))
+_SAMPLE_MISS_PROBABILITY = 0.00005
+_MIN_RELATIVE_SD = 0.000017  # countApproxDistinct: HyperLogLog++'s finest precision
+
+
+_TUPLE_HASH_START = 0x345678
+_TUPLE_HASH_MULTIPLIER = 1000003
+
 
 def portable_hash(x):
     """A hash that is the same in every Python process with the same ``PYTHONHASHSEED``
-    (WRK-10.3): ``None`` is 0, a tuple combines its items' hashes, anything else is ``hash(x)``.
+    (WRK-10.3), so that the driver and every worker route a key to the same partition.
 
-    Raises when ``PYTHONHASHSEED`` is not set, because string hashes would then differ between
-    processes (the driver ships its seed, or ``"0"``, to the workers).
+    ``None`` hashes to 0 and a tuple folds its items' hashes (the mixing of CPython 2's tuple
+    hash, which Spark's Python shuffle keeps); anything else is ``hash(x)``. Without
+    ``PYTHONHASHSEED`` string hashes differ between processes, so that is an error.
     """
     if "PYTHONHASHSEED" not in os.environ:
         raise PySparkRuntimeError(errorClass="PYTHON_HASH_SEED_NOT_SET", messageParameters={})
     if x is None:
         return 0
-    if isinstance(x, tuple):
-        h = 0x345678
-        for item in x:
-            h ^= portable_hash(item)
-            h *= 1000003
-            h &= sys.maxsize
-        h ^= len(x)
-        if h == -1:
-            h = -2
-        return int(h)
-    return hash(x)
+    if not isinstance(x, tuple):
+        return hash(x)
+    mixed = _TUPLE_HASH_START
+    for item in x:
+        mixed = ((mixed ^ portable_hash(item)) * _TUPLE_HASH_MULTIPLIER) & sys.maxsize
+    mixed ^= len(x)
+    return -2 if mixed == -1 else int(mixed)
 
 
 class BoundedFloat(float):
     """A value with a confidence and bounds, as approximate actions return it."""
 
     def __new__(cls, mean, confidence, low, high):
-        obj = float.__new__(cls, mean)
-        obj.confidence = confidence
-        obj.low = low
-        obj.high = high
-        return obj
+        bounded = super().__new__(cls, mean)
+        bounded.confidence, bounded.low, bounded.high = confidence, low, high
+        return bounded
 
 
 class Partitioner:
@@ -94,11 +100,265 @@ class Partitioner:
         self.partitionFunc = partitionFunc
 
     def __eq__(self, other):
-        return (isinstance(other, Partitioner) and self.numPartitions == other.numPartitions
-                and self.partitionFunc == other.partitionFunc)
+        if not isinstance(other, Partitioner):
+            return False
+        return (other.numPartitions, other.partitionFunc) == (self.numPartitions,
+                                                              self.partitionFunc)
 
     def __call__(self, k):
-        return self.partitionFunc(k) % self.numPartitions
+        bucket = self.partitionFunc(k)
+        return bucket % self.numPartitions
+
+
+def _each(f, flatten=False):
+    """A partition function applying ``f`` to every element (and chaining the results)."""
+    if flatten:
+        return lambda _, rows: itertools.chain.from_iterable(map(f, rows))
+    return lambda _, rows: map(f, rows)
+
+
+def _whole_partition(f):
+    """A partition function handing the whole partition to ``f(iterator)``."""
+    return lambda _, rows: f(rows)
+
+
+def _partition_as_list(_, rows):
+    yield list(rows)
+
+
+def _shuffle_frames(num_partitions, partition_func, serializer, memory_limit):
+    """The map side of ``partitionBy`` (WRK-10.1): pairs are grouped by target partition and each
+    group leaves as an 8-byte key frame followed by the pickled list.
+
+    Groups are flushed once more pairs are held than the current threshold (at first
+    ``min(10 * num_partitions, 1000)``), or, checked every 1000 pairs, when the worker uses more
+    than ``memory_limit``; after a flush the threshold grows by half while the payloads average
+    under 1 MiB and shrinks by a third above 10 MiB. These are Spark's numbers: the frames, and
+    so the batches that zip and cartesian see after a shuffle, come out as in PySpark."""
+
+    def frames(_, pairs):
+        groups = defaultdict(list)
+        threshold = min(10 * num_partitions, 1000)
+        held = 0
+        for key, value in pairs:
+            groups[partition_func(key) % num_partitions].append((key, value))
+            held += 1
+            if held > threshold or (held % 1000 == 0 and get_used_memory() > memory_limit):
+                group_count, payload_bytes = len(groups), 0
+                for target in list(groups):
+                    payload = serializer.dumps(groups.pop(target))
+                    payload_bytes += len(payload)
+                    yield pack_long(target)
+                    yield payload
+                threshold = _next_flush_threshold(threshold,
+                                                  int(payload_bytes / group_count) >> 20)
+                held = 0
+        for target, group in groups.items():
+            yield pack_long(target)
+            yield serializer.dumps(group)
+
+    return frames
+
+
+def _next_flush_threshold(threshold, average_mib):
+    if average_mib < 1:
+        return min(sys.maxsize, threshold * 1.5)
+    if average_mib > 10:
+        return max(int(threshold / 1.5), 1)
+    return threshold
+
+
+def _merged(merger, pairs, combiners):
+    """Feeds one partition to ``merger`` (values or, after the shuffle, combiners)."""
+    if combiners:
+        merger.mergeCombiners(pairs)
+    else:
+        merger.mergeValues(pairs)
+    return merger.items()
+
+
+# groupByKey's combiners: the list of a key's values.
+def _new_group(value):
+    return [value]
+
+
+def _group_add(group, value):
+    group.append(value)
+    return group
+
+
+def _group_concat(group, more):
+    group += more
+    return group
+
+
+def _paired_with_none(x):
+    return x, None
+
+
+def _first(a, _):
+    return a
+
+
+def _in_both(cogrouped):
+    mine, theirs = cogrouped[1]
+    return bool(mine) and bool(theirs)
+
+
+def _only_left(cogrouped):
+    mine, theirs = cogrouped[1]
+    return bool(mine) and not theirs
+
+
+def _partition_reducer(f):
+    """One partition reduced with ``f`` to a single value, or to nothing when it is empty."""
+    def reduce_partition(rows):
+        rows = iter(rows)
+        missing = object()
+        first = next(rows, missing)
+        if first is not missing:
+            yield reduce(f, rows, first)
+
+    return reduce_partition
+
+
+def _partition_folder(zero, f):
+    """One partition folded with ``f`` from ``zero``."""
+    def fold_partition(rows):
+        yield reduce(f, rows, zero)
+
+    return fold_partition
+
+
+def _modulo_keyed(width):
+    """Keys each partial by its partition index modulo ``width`` (treeAggregate's rounds)."""
+    def key_partials(index, partials):
+        return ((index % width, value) for value in partials)
+
+    return key_partials
+
+
+def _partition_size(rows):
+    return [sum(1 for _ in rows)]
+
+
+def _partition_sum(rows):
+    return [sum(rows)]
+
+
+def _partition_stats(rows):
+    return [StatCounter(rows)]
+
+
+def _orderable(x):
+    return x is not None and not (type(x) is float and math.isnan(x))
+
+
+def _min_max(a, b):
+    (low_a, high_a), (low_b, high_b) = a, b
+    return min(low_a, low_b), max(high_a, high_b)
+
+
+def _even_step(low, high, count):
+    """The bucket width for ``count`` even buckets; an int when it divides the range exactly,
+    so that integral data gets integral bounds (big ints too)."""
+    try:
+        width = (high - low) / count
+    except TypeError:
+        raise TypeError("Can not generate buckets with non-number in RDD")
+    if math.isinf(width):
+        raise ValueError("Can not generate buckets with infinite value")
+    if int(width) * count == high - low:
+        return int(width)
+    return (high - low) * 1.0 / count
+
+
+def _check_bucket_bounds(bounds):
+    if len(bounds) < 2:
+        raise ValueError("buckets should have more than one value")
+    if any(b is None or isinstance(b, float) and math.isnan(b) for b in bounds):
+        raise ValueError("can not have None or NaN in buckets")
+    if sorted(bounds) != list(bounds):
+        raise ValueError("buckets should be sorted")
+    if len(set(bounds)) != len(bounds):
+        raise ValueError("buckets should not contain duplicated values")
+
+
+def _common_step(bounds):
+    """The width of evenly spaced bounds (then a bucket is computed, not searched), else None;
+    also None for bounds without '-' (strings)."""
+    try:
+        gaps = [upper - lower for lower, upper in zip(bounds, bounds[1:])]
+    except TypeError:
+        return None
+    if max(gaps) - min(gaps) < 1e-10:
+        return (bounds[-1] - bounds[0]) / (len(bounds) - 1)
+    return None
+
+
+def _bucket_counter(bounds, low, high, step):
+    """Counts one partition's values per bucket: computed from ``step`` when the bounds are
+    even, else searched. The counts have one slot more than there are buckets, for values
+    equal to ``high`` (they land past the last bucket), folded into the last bucket."""
+    last_bucket = len(bounds) - 2
+
+    def count_partition(rows):
+        counts = [0] * len(bounds)
+        for x in rows:
+            if x is None or (isinstance(x, float) and math.isnan(x)) or x > high or x < low:
+                continue
+            if step is None:
+                counts[bisect.bisect_right(bounds, x) - 1] += 1
+            else:
+                counts[int((x - low) / step)] += 1
+        counts[last_bucket] += counts.pop()
+        return [counts]
+
+    return count_partition
+
+
+def _add_counts(a, b):
+    return list(map(operator.add, a, b))
+
+
+def _keyed_choice(choose, key):
+    return choose if key is None else partial(choose, key=key)
+
+
+def _choose_across_partitions(rdd, choose):
+    """``choose`` (a bounded selection such as ``heapq.nlargest``) over each partition, then
+    over the partitions' choices."""
+    return rdd.mapPartitions(lambda rows: [choose(rows)]).reduce(lambda a, b: choose(a + b))
+
+
+def _partitions_to_scan(scanned, found, wanted):
+    """How many more partitions ``take`` runs a job on: one at first, four times as many as
+    scanned when nothing was found yet, else the number the rate so far says is needed, plus
+    half, between one and four times as many as scanned (Spark's numbers)."""
+    if not scanned:
+        return 1
+    if not found:
+        return scanned * 4
+    estimate = int(1.5 * wanted * scanned / found) - scanned
+    return min(max(estimate, 1), scanned * 4)
+
+
+def _occurrences(rows):
+    return [defaultdict(int, Counter(rows))]
+
+
+def _add_occurrences(total, more):
+    for element, times in more.items():
+        total[element] += times
+    return total
+
+
+def _text_line(x):
+    return x if isinstance(x, bytes) else str(x).encode("utf-8")
+
+
+_JOINS = {"inner": python_join, "left": python_left_outer_join, "right": python_right_outer_join,
+          "full": python_full_outer_join}
 
 
 def _identity_partition(k):
@@ -125,24 +385,23 @@ def _key_sorter(memory, keyfunc, ascending):
 class RDD:
     """A dataset of Python objects, split into partitions computed by Python workers."""
 
-    def __init__(self, jrdd, ctx, jrdd_deserializer=AutoBatchedSerializer(CPickleSerializer())):
-        self._jrdd = jrdd
-        self.is_cached = False
-        self.is_checkpointed = False
-        self.has_resource_profile = False
-        self.ctx = ctx
-        self._jrdd_deserializer = jrdd_deserializer
-        self._id = None
-        self.partitioner = None
+    # PySpark's public flags, read by programs and by the pipelining in PipelinedRDD; an
+    # instance sets its own once one changes.
+    is_cached = False
+    is_checkpointed = False
+    has_resource_profile = False
+    partitioner = None
+    _id = None  # asked of the JVM on first use
 
-    def _pickled(self):
-        return self._reserialize(AutoBatchedSerializer(CPickleSerializer()))
+    def __init__(self, jrdd, ctx, jrdd_deserializer=AutoBatchedSerializer(CPickleSerializer())):
+        self._jrdd, self.ctx, self._jrdd_deserializer = jrdd, ctx, jrdd_deserializer
 
     def id(self):
         """A unique id for this RDD within its context."""
-        if self._id is None:
-            self._id = self._jrdd.id()
-        return self._id
+        known = self._id
+        if known is None:
+            known = self._id = self._jrdd.id()
+        return known
 
     def __repr__(self):
         try:
@@ -260,27 +519,17 @@ class RDD:
 
     def map(self, f, preservesPartitioning=False):
         """Applies ``f`` to every element."""
-        f = fail_on_stopiteration_1(f)
-
-        def func(_, iterator):
-            return map(f, iterator)
-
-        return self.mapPartitionsWithIndex(func, preservesPartitioning)
+        return self.mapPartitionsWithIndex(_each(fail_on_stopiteration_1(f)),
+                                           preservesPartitioning)
 
     def flatMap(self, f, preservesPartitioning=False):
         """Applies ``f`` to every element and flattens the iterables it returns."""
-        f = fail_on_stopiteration_1(f)
-
-        def func(_, iterator):
-            return itertools.chain.from_iterable(map(f, iterator))
-
-        return self.mapPartitionsWithIndex(func, preservesPartitioning)
+        return self.mapPartitionsWithIndex(_each(fail_on_stopiteration_1(f), flatten=True),
+                                           preservesPartitioning)
 
     def mapPartitions(self, f, preservesPartitioning=False):
-        def func(_, iterator):
-            return f(iterator)
-
-        return self.mapPartitionsWithIndex(func, preservesPartitioning)
+        """Applies ``f(iterator)`` to every partition."""
+        return self.mapPartitionsWithIndex(_whole_partition(f), preservesPartitioning)
 
     def mapPartitionsWithIndex(self, f, preservesPartitioning=False):
         """Applies ``f(partitionIndex, iterator)`` to every partition."""
@@ -293,28 +542,23 @@ class RDD:
         return self.mapPartitionsWithIndex(f, preservesPartitioning)
 
     def filter(self, f):
-        f = fail_on_stopiteration_1(f)
-
-        def func(iterator):
-            return filter(f, iterator)
-
-        return self.mapPartitions(func, True)
+        """The elements for which ``f`` is true; keeps the partitioning."""
+        keep = fail_on_stopiteration_1(f)
+        return self.mapPartitionsWithIndex(lambda _, rows: filter(keep, rows), True)
 
     def glom(self):
         """Each partition as one list."""
-        def func(iterator):
-            yield list(iterator)
-
-        return self.mapPartitions(func)
+        return self.mapPartitionsWithIndex(_partition_as_list)
 
     def keyBy(self, f):
-        return self.map(lambda x: (f(x), x))
+        """Pairs ``(f(x), x)``."""
+        return self.map(lambda element: (f(element), element))
 
     def keys(self):
-        return self.map(lambda x: x[0])
+        return self.map(operator.itemgetter(0))
 
     def values(self):
-        return self.map(lambda x: x[1])
+        return self.map(operator.itemgetter(1))
 
     def mapValues(self, f):
         """Applies ``f`` to the value of every pair; keeps the partitioning."""
@@ -330,20 +574,20 @@ class RDD:
         return self.mapPartitionsWithIndex(BernoulliSampler(withReplacement, fraction, seed), True)
 
     def randomSplit(self, weights, seed=None):
-        """Splits the RDD at random by ``weights`` (normalised); the parts are disjoint."""
-        for w in weights:
-            if w < 0.0:
-                raise PySparkValueError("Weights must be nonnegative")
-        s = float(sum(weights))
-        if not s > 0:
+        """Splits the RDD at random by ``weights`` (normalised); the parts are disjoint.
+
+        Every part draws the same uniform per element (one seed) and keeps those in its own
+        slice of [0, 1); the slice bounds are summed weight by weight, as Spark does, so that
+        both draw the same split."""
+        if any(w < 0.0 for w in weights):
+            raise PySparkValueError("Weights must be nonnegative")
+        total = float(sum(weights))
+        if not total > 0:
             raise PySparkValueError("Sum of weights must be positive")
-        cweights = [0.0]
-        for w in weights:
-            cweights.append(cweights[-1] + w / s)
-        if seed is None:
-            seed = random.randint(0, 2 ** 32 - 1)
-        return [self.mapPartitionsWithIndex(RangeSampler(lb, ub, seed), True)
-                for lb, ub in zip(cweights, cweights[1:])]
+        edges = list(itertools.accumulate((w / total for w in weights), initial=0.0))
+        shared_seed = random.randint(0, _MAX_SPLIT_SEED) if seed is None else seed
+        return [self.mapPartitionsWithIndex(RangeSampler(lower, upper, shared_seed), True)
+                for lower, upper in zip(edges, edges[1:])]
 
     def sampleByKey(self, withReplacement, fractions, seed=None):
         for fraction in fractions.values():
@@ -354,28 +598,25 @@ class RDD:
 
     def zipWithUniqueId(self):
         """Pairs each element with ``i * numPartitions + partitionIndex`` (no job needed)."""
-        n = self.getNumPartitions()
+        stride = self.getNumPartitions()
 
-        def func(k, iterator):
-            for i, v in enumerate(iterator):
-                yield v, i * n + k
+        def number(partition, rows):
+            return ((row, position * stride + partition) for position, row in enumerate(rows))
 
-        return self.mapPartitionsWithIndex(func)
+        return self.mapPartitionsWithIndex(number)
 
     def zipWithIndex(self):
         """Pairs each element with its index in the RDD's order; runs one job to count the
         partitions when there is more than one."""
-        starts = [0]
+        offsets = [0]
         if self.getNumPartitions() > 1:
-            counts = self.mapPartitions(lambda it: [sum(1 for _ in it)]).collect()
-            for c in counts[:-1]:
-                starts.append(starts[-1] + c)
+            sizes = self.mapPartitions(_partition_size).collect()
+            offsets = list(itertools.accumulate(sizes[:-1], initial=0))
 
-        def func(k, iterator):
-            for i, v in enumerate(iterator, starts[k]):
-                yield v, i
+        def number(partition, rows):
+            return zip(rows, itertools.count(offsets[partition]))
 
-        return self.mapPartitionsWithIndex(func)
+        return self.mapPartitionsWithIndex(number)
 
     # -- wide transformations ------------------------------------------------------------------
 
@@ -383,9 +624,12 @@ class RDD:
         return parse_memory(self.ctx._conf.get("spark.python.worker.memory", "512m"))
 
     def _defaultReducePartitions(self):
-        if self.ctx._conf.contains("spark.default.parallelism"):
-            return self.ctx.defaultParallelism
-        return self.getNumPartitions()
+        """``spark.default.parallelism`` when set, else as many partitions as this RDD."""
+        configured = self.ctx._conf.contains("spark.default.parallelism")
+        return self.ctx.defaultParallelism if configured else self.getNumPartitions()
+
+    def _reduce_partitions(self, requested):
+        return self._defaultReducePartitions() if requested is None else requested
 
     def partitionBy(self, numPartitions, partitionFunc=portable_hash):
         """Shuffles ``(key, value)`` pairs into ``numPartitions`` by ``partitionFunc(key)``.
@@ -394,131 +638,86 @@ class RDD:
         pickled list for each group (WRK-10.1); groups are flushed when they grow (adapting the
         batch to aim at 1-10 MiB payloads) or memory runs short.
         """
-        if numPartitions is None:
-            numPartitions = self._defaultReducePartitions()
+        numPartitions = self._reduce_partitions(numPartitions)
         partitioner = Partitioner(numPartitions, partitionFunc)
         if self.partitioner == partitioner:
             return self
-        output_serializer = self.ctx._unbatched_serializer
-        limit = self._memory_limit() / 2
-
-        def add_shuffle_key(split, iterator):
-            buckets = defaultdict(list)
-            count, batch = 0, min(10 * numPartitions, 1000)
-            for k, v in iterator:
-                buckets[partitionFunc(k) % numPartitions].append((k, v))
-                count += 1
-                if count > batch or (count % 1000 == 0 and get_used_memory() > limit):
-                    n, size = len(buckets), 0
-                    for target in list(buckets.keys()):
-                        yield pack_long(target)
-                        payload = output_serializer.dumps(buckets.pop(target))
-                        size += len(payload)
-                        yield payload
-                    avg = int(size / n) >> 20
-                    if avg < 1:
-                        batch = min(sys.maxsize, batch * 1.5)
-                    elif avg > 10:
-                        batch = max(int(batch / 1.5), 1)
-                    count = 0
-            for target, items in buckets.items():
-                yield pack_long(target)
-                yield output_serializer.dumps(items)
-
-        keyed = self.mapPartitionsWithIndex(add_shuffle_key, preservesPartitioning=True)
-        keyed._bypass_serializer = True
-        ctx = self.ctx
-        jds = ctx._call("partitionBy", keyed._jrdd, int(numPartitions), id(partitionFunc))
-        rdd = RDD(jds, ctx, BatchedSerializer(output_serializer))
-        rdd.partitioner = partitioner
-        return rdd
+        serializer = self.ctx._unbatched_serializer
+        frames = _shuffle_frames(numPartitions, partitionFunc, serializer,
+                                 self._memory_limit() / 2)
+        raw = self.mapPartitionsWithIndex(frames, preservesPartitioning=True)
+        raw._bypass_serializer = True  # the frames are written as they are (WRK-10.1)
+        jds = self.ctx._call("partitionBy", raw._jrdd, int(numPartitions), id(partitionFunc))
+        shuffled = RDD(jds, self.ctx, BatchedSerializer(serializer))
+        shuffled.partitioner = partitioner
+        return shuffled
 
     def combineByKey(self, createCombiner, mergeValue, mergeCombiners, numPartitions=None,
                      partitionFunc=portable_hash):
         """Combines the values of each key: locally per partition, then across partitions after
         a shuffle, spilling to disk when ``spark.python.worker.memory`` is exceeded."""
-        if numPartitions is None:
-            numPartitions = self._defaultReducePartitions()
         agg = Aggregator(createCombiner, mergeValue, mergeCombiners)
-        return self._combine_shuffle_merge(agg, numPartitions, partitionFunc, ExternalMerger)
+        return self._combine_shuffle_merge(agg, self._reduce_partitions(numPartitions),
+                                           partitionFunc, ExternalMerger)
 
     def _combine_shuffle_merge(self, agg, numPartitions, partitionFunc, merger_class):
         """combineByKey's and groupByKey's plan: combine each partition's values (a merger at 90%
         of the worker memory), shuffle the combiners by key, merge them with ``merger_class``."""
         memory = self._memory_limit()
-
-        def combine_locally(iterator):
-            merger = ExternalMerger(agg, memory * 0.9)
-            merger.mergeValues(iterator)
-            return merger.items()
-
-        locally = self.mapPartitions(combine_locally, preservesPartitioning=True)
-        shuffled = locally.partitionBy(numPartitions, partitionFunc)
-
-        def merge_combiners(iterator):
-            merger = merger_class(agg, memory)
-            merger.mergeCombiners(iterator)
-            return merger.items()
-
-        return shuffled.mapPartitions(merge_combiners, preservesPartitioning=True)
+        map_side = self.mapPartitions(
+            lambda pairs: _merged(ExternalMerger(agg, memory * 0.9), pairs, combiners=False),
+            preservesPartitioning=True)
+        return map_side.partitionBy(numPartitions, partitionFunc).mapPartitions(
+            lambda pairs: _merged(merger_class(agg, memory), pairs, combiners=True),
+            preservesPartitioning=True)
 
     def reduceByKey(self, func, numPartitions=None, partitionFunc=portable_hash):
+        """Merges the values of each key with ``func`` (map-side first, then after a shuffle)."""
         return self.combineByKey(identity, func, func, numPartitions, partitionFunc)
 
     def foldByKey(self, zeroValue, func, numPartitions=None, partitionFunc=portable_hash):
-        def create_zero():
-            return copy.deepcopy(zeroValue)
-
-        return self.combineByKey(lambda v: func(create_zero(), v), func, func, numPartitions,
-                                 partitionFunc)
+        """``aggregateByKey`` with ``func`` on both levels."""
+        return self.aggregateByKey(zeroValue, func, func, numPartitions, partitionFunc)
 
     def aggregateByKey(self, zeroValue, seqFunc, combFunc, numPartitions=None,
                        partitionFunc=portable_hash):
-        def create_zero():
-            return copy.deepcopy(zeroValue)
+        """Folds each key's values into a fresh copy of ``zeroValue`` with ``seqFunc`` and merges
+        the per-partition results with ``combFunc``."""
+        def start(value):
+            return seqFunc(copy.deepcopy(zeroValue), value)
 
-        return self.combineByKey(lambda v: seqFunc(create_zero(), v), seqFunc, combFunc,
-                                 numPartitions, partitionFunc)
+        return self.combineByKey(start, seqFunc, combFunc, numPartitions, partitionFunc)
 
     def groupByKey(self, numPartitions=None, partitionFunc=portable_hash):
         """``(key, ResultIterable of values)``; a group may be larger than memory (it continues
         on disk, see ``kindling.shuffle.ExternalGroupBy``)."""
-        def create(x):
-            return [x]
-
-        def merge_value(xs, x):
-            xs.append(x)
-            return xs
-
-        def merge_combiners(a, b):
-            a.extend(b)
-            return a
-
-        agg = Aggregator(create, merge_value, merge_combiners)
-        return self._combine_shuffle_merge(agg, numPartitions, partitionFunc,
-                                           ExternalGroupBy).mapValues(ResultIterable)
+        agg = Aggregator(_new_group, _group_add, _group_concat)
+        grouped = self._combine_shuffle_merge(agg, numPartitions, partitionFunc, ExternalGroupBy)
+        return grouped.mapValues(ResultIterable)
 
     def groupBy(self, f, numPartitions=None, partitionFunc=portable_hash):
-        return self.map(lambda x: (f(x), x)).groupByKey(numPartitions, partitionFunc)
+        """``(f(x), ResultIterable of the x with that key)``."""
+        return self.keyBy(f).groupByKey(numPartitions, partitionFunc)
 
     def distinct(self, numPartitions=None):
-        return (self.map(lambda x: (x, None))
-                .reduceByKey(lambda x, _: x, numPartitions)
-                .map(lambda x: x[0]))
+        """Each element once (a shuffle by the element)."""
+        return self.map(_paired_with_none).reduceByKey(_first, numPartitions).keys()
 
     def union(self, other):
         """The elements of both RDDs, partitions of ``self`` first (no shuffle)."""
         if self._jrdd_deserializer == other._jrdd_deserializer:
-            jds = self.ctx._call("union", [self._jrdd, other._jrdd])
-            rdd = RDD(jds, self.ctx, self._jrdd_deserializer)
+            parts, deserializer = (self, other), self._jrdd_deserializer
         else:
-            a, b = self._reserialize(), other._reserialize()
-            jds = self.ctx._call("union", [a._jrdd, b._jrdd])
-            rdd = RDD(jds, self.ctx, self.ctx.serializer)
-        if (self.partitioner == other.partitioner
-                and self.getNumPartitions() == rdd.getNumPartitions()):
-            rdd.partitioner = self.partitioner
-        return rdd
+            # The JVM concatenates records: both sides must be written the same way.
+            parts, deserializer = (self._reserialize(), other._reserialize()), self.ctx.serializer
+        combined = RDD(self.ctx._call("union", [part._jrdd for part in parts]), self.ctx,
+                       deserializer)
+        # Two equally partitioned sides stay so only when their partitions were not concatenated
+        # side by side (Spark's partitioner-aware union).
+        if other.partitioner == self.partitioner and (
+                combined.getNumPartitions() == self.getNumPartitions()):
+            combined.partitioner = self.partitioner
+        return combined
 
     def __add__(self, other):
         if not isinstance(other, RDD):
@@ -527,40 +726,45 @@ class RDD:
 
     def intersection(self, other):
         """The distinct elements present in both (shuffles)."""
-        return (self.map(lambda v: (v, None))
-                .cogroup(other.map(lambda v: (v, None)))
-                .filter(lambda k_vs: all(k_vs[1]))
-                .keys())
+        both = self.map(_paired_with_none).cogroup(other.map(_paired_with_none))
+        return both.filter(_in_both).keys()
 
     def subtract(self, other, numPartitions=None):
-        return (self.map(lambda x: (x, True))
-                .subtractByKey(other.map(lambda x: (x, True)), numPartitions)
-                .keys())
+        """The elements of ``self`` not in ``other``, each occurrence kept (shuffles)."""
+        rest = self.map(_paired_with_none).subtractByKey(other.map(_paired_with_none),
+                                                         numPartitions)
+        return rest.keys()
 
     def subtractByKey(self, other, numPartitions=None):
-        def keep(pair):
-            _, (mine, theirs) = pair
-            return bool(mine) and not theirs
+        """The pairs of ``self`` whose key is not in ``other``."""
+        only_mine = self.cogroup(other, numPartitions).filter(_only_left)
+        return only_mine.flatMapValues(operator.itemgetter(0))
 
-        return self.cogroup(other, numPartitions).filter(keep).flatMapValues(lambda x: x[0])
+    # Joins and cogroups are a union of tagged sides grouped by key (kindling.join).
 
     def join(self, other, numPartitions=None):
-        return python_join(self, other, numPartitions)
+        """``(k, (v, w))`` for every pair of values of a key present on both sides."""
+        return _JOINS["inner"](self, other, numPartitions)
 
     def leftOuterJoin(self, other, numPartitions=None):
-        return python_left_outer_join(self, other, numPartitions)
+        """As ``join``, keeping every key of ``self`` (``w`` None when ``other`` lacks it)."""
+        return _JOINS["left"](self, other, numPartitions)
 
     def rightOuterJoin(self, other, numPartitions=None):
-        return python_right_outer_join(self, other, numPartitions)
+        """As ``join``, keeping every key of ``other``."""
+        return _JOINS["right"](self, other, numPartitions)
 
     def fullOuterJoin(self, other, numPartitions=None):
-        return python_full_outer_join(self, other, numPartitions)
+        """As ``join``, keeping the keys of both sides."""
+        return _JOINS["full"](self, other, numPartitions)
 
     def cogroup(self, other, numPartitions=None):
-        return python_cogroup((self, other), numPartitions)
+        """``(k, (values in self, values in other))`` for every key of either."""
+        return python_cogroup([self, other], numPartitions)
 
     def groupWith(self, other, *others):
-        return python_cogroup((self, other) + others, numPartitions=None)
+        """``cogroup`` of any number of RDDs (the default number of partitions)."""
+        return python_cogroup([self, other, *others], None)
 
     def cartesian(self, other):
         """Every pair ``(a, b)``; partition ``i * m + j`` holds partition i of self times
@@ -661,42 +865,46 @@ class RDD:
 
     def repartitionAndSortWithinPartitions(self, numPartitions=None, partitionFunc=portable_hash,
                                            ascending=True, keyfunc=lambda x: x):
-        if numPartitions is None:
-            numPartitions = self._defaultReducePartitions()
+        """Shuffles by ``partitionFunc`` and sorts each partition by ``keyfunc(key)``."""
         sort_partition = _key_sorter(self._memory_limit(), keyfunc, ascending)
-
-        return self.partitionBy(numPartitions, partitionFunc).mapPartitions(sort_partition, True)
+        shuffled = self.partitionBy(self._reduce_partitions(numPartitions), partitionFunc)
+        return shuffled.mapPartitions(sort_partition, True)
 
     def sortByKey(self, ascending=True, numPartitions=None, keyfunc=lambda x: x):
         """Sorts pairs by key into range partitions whose bounds come from a sample (about 20
         keys per partition), then sorts each partition (spilling when memory is short)."""
-        if numPartitions is None:
-            numPartitions = self._defaultReducePartitions()
+        numPartitions = self._reduce_partitions(numPartitions)
         sort_partition = _key_sorter(self._memory_limit(), keyfunc, ascending)
-
         if numPartitions == 1:
-            rdd = self.coalesce(1) if self.getNumPartitions() > 1 else self
-            return rdd.mapPartitions(sort_partition, True)
-
-        size = self.count()
-        if not size:
+            single = self if self.getNumPartitions() <= 1 else self.coalesce(1)
+            return single.mapPartitions(sort_partition, True)
+        population = self.count()
+        if not population:
             return self
-        fraction = min(numPartitions * 20.0 / max(size, 1), 1.0)
-        samples = sorted(self.sample(False, fraction, 1).map(lambda kv: kv[0]).collect(), key=keyfunc)
-        # As PySpark: the bounds are raw sample keys (sorted by keyfunc), compared with
-        # keyfunc(key); with a keyfunc that changes the keys this spreads them differently than
-        # comparing keyfunc on both sides would, and Spark programs see PySpark's spread.
-        bounds = [samples[int(len(samples) * (i + 1) / numPartitions)]
-                  for i in range(numPartitions - 1)]
+        bounds = self._sampled_bounds(population, numPartitions, keyfunc)
+        last = numPartitions - 1
 
         def range_partition(k):
-            p = bisect.bisect_left(bounds, keyfunc(k))
-            return p if ascending else numPartitions - 1 - p
+            rank = bisect.bisect_left(bounds, keyfunc(k))
+            return rank if ascending else last - rank
 
         return self.partitionBy(numPartitions, range_partition).mapPartitions(sort_partition, True)
 
+    def _sampled_bounds(self, population, parts, keyfunc):
+        """``parts - 1`` split keys taken evenly from a sample of about 20 keys per partition
+        (the rate of Spark's RangePartitioner; seed 1, as PySpark).
+
+        The bounds are raw keys (sorted by ``keyfunc``) that ``range_partition`` compares with
+        ``keyfunc(key)``: with a keyfunc that changes the keys this spreads them differently
+        than comparing keyfunc on both sides would, and Spark programs see PySpark's spread."""
+        fraction = min(parts * 20.0 / max(population, 1), 1.0)
+        keys = sorted(self.sample(False, fraction, 1).keys().collect(), key=keyfunc)
+        return [keys[int(len(keys) * step / parts)] for step in range(1, parts)]
+
     def sortBy(self, keyfunc, ascending=True, numPartitions=None):
-        return self.keyBy(keyfunc).sortByKey(ascending, numPartitions).values()
+        """Sorts the elements by ``keyfunc(x)``."""
+        keyed = self.keyBy(keyfunc)
+        return keyed.sortByKey(ascending, numPartitions).values()
 
     def pipe(self, command, env=None, checkCode=False):
         """Pipes each partition's elements (one ``str(x)`` per line) through an external
@@ -764,58 +972,54 @@ class RDD:
         return dict(self.collect())
 
     def foreach(self, f):
-        f = fail_on_stopiteration(f)
+        """Runs ``f`` on every element, in the workers."""
+        act = fail_on_stopiteration(f)
 
-        def process(iterator):
-            for x in iterator:
-                f(x)
-            return iter([])
+        def run(rows):
+            for row in rows:
+                act(row)
+            return iter(())
 
-        self.mapPartitions(process).count()
+        self.mapPartitions(run).count()
 
     def foreachPartition(self, f):
-        def func(iterator):
-            r = f(iterator)
+        """Runs ``f(iterator)`` on every partition, in the workers; an iterable it returns is
+        consumed."""
+        def run(rows):
+            result = f(rows)
             try:
-                return iter(r)
-            except TypeError:
-                return iter([])
+                produced = iter(result)
+            except TypeError:  # None, or anything else that is not iterable
+                return iter(())
+            return produced
 
-        self.mapPartitions(func).count()
+        self.mapPartitions(run).count()
 
     def reduce(self, f):
         """Reduces with a commutative, associative ``f``; ValueError on an empty RDD."""
-        f = fail_on_stopiteration(f)
-
-        def func(iterator):
-            iterator = iter(iterator)
-            try:
-                initial = next(iterator)
-            except StopIteration:
-                return
-            yield reduce(f, iterator, initial)
-
-        vals = self.mapPartitions(func).collect()
-        if vals:
-            return reduce(f, vals)
-        raise ValueError("Can not reduce() empty RDD")
+        combine = fail_on_stopiteration(f)
+        partials = self.mapPartitions(_partition_reducer(combine)).collect()
+        if not partials:
+            raise ValueError("Can not reduce() empty RDD")
+        return reduce(combine, partials)
 
     def treeReduce(self, f, depth=2):
+        """``reduce`` whose partial results are combined by ``treeAggregate``."""
         if depth < 1:
             raise PySparkValueError("Depth cannot be smaller than 1 but got %d." % depth)
-        zero = (None, True)  # second item: "this is the dummy zero"
 
-        def op(x, y):
-            if x[1]:
-                return y
-            if y[1]:
-                return x
-            return f(x[0], y[0]), False
+        # Values travel as (value, is_empty) so that the empty zero can be told apart from a
+        # real None.
+        def combine(a, b):
+            if a[1] or b[1]:
+                return b if a[1] else a
+            return f(a[0], b[0]), False
 
-        reduced = self.map(lambda x: (x, False)).treeAggregate(zero, op, op, depth)
-        if reduced[1]:
+        value, empty = self.map(lambda x: (x, False)).treeAggregate((None, True), combine,
+                                                                    combine, depth)
+        if empty:
             raise ValueError("Cannot reduce empty RDD.")
-        return reduced[0]
+        return value
 
     def fold(self, zeroValue, op):
         """Folds each partition from ``zeroValue``, then the partial results (also from
@@ -823,71 +1027,61 @@ class RDD:
         return self.aggregate(zeroValue, op, op)
 
     def aggregate(self, zeroValue, seqOp, combOp):
-        seqOp = fail_on_stopiteration(seqOp)
-        combOp = fail_on_stopiteration(combOp)
-
-        def func(iterator):
-            acc = zeroValue
-            for obj in iterator:
-                acc = seqOp(acc, obj)
-            yield acc
-
-        vals = self.mapPartitions(func).collect()
-        return reduce(combOp, vals, zeroValue)
+        """Folds each partition from ``zeroValue`` with ``seqOp``, then the partial results on
+        the driver with ``combOp``, also from ``zeroValue``."""
+        fold_in = fail_on_stopiteration(seqOp)
+        merge = fail_on_stopiteration(combOp)
+        partials = self.mapPartitions(_partition_folder(zeroValue, fold_in)).collect()
+        return reduce(merge, partials, zeroValue)
 
     def treeAggregate(self, zeroValue, seqOp, combOp, depth=2):
         """``aggregate`` whose partial results are combined in a tree of ``reduceByKey``
         rounds (about depth levels) instead of all on the driver."""
         if depth < 1:
             raise PySparkValueError("Depth cannot be smaller than 1 but got %d." % depth)
-        if self.getNumPartitions() == 0:
+        if not self.getNumPartitions():
             return zeroValue
-
-        def aggregate_partition(iterator):
-            acc = zeroValue
-            for obj in iterator:
-                acc = seqOp(acc, obj)
-            yield acc
-
-        partial = self.mapPartitions(aggregate_partition)
-        num = partial.getNumPartitions()
-        scale = max(int(math.ceil(pow(num, 1.0 / depth))), 2)
-        while num > scale + num / scale:
-            num /= scale
-            cur = int(num)
-
-            def regroup(i, iterator, cur=cur):
-                for obj in iterator:
-                    yield i % cur, obj
-
-            partial = partial.mapPartitionsWithIndex(regroup).reduceByKey(combOp, cur).values()
-        return partial.reduce(combOp)
+        level = self.mapPartitions(_partition_folder(zeroValue, seqOp))
+        width = level.getNumPartitions()
+        fan_in = max(int(math.ceil(pow(width, 1.0 / depth))), 2)
+        # Another round while it removes more partials than the driver would merge anyway;
+        # ``width`` stays a float, as in Spark, so that the rounds come out the same.
+        while width > fan_in + width / fan_in:
+            width /= fan_in
+            level = level.mapPartitionsWithIndex(_modulo_keyed(int(width))).reduceByKey(
+                combOp, int(width)).values()
+        return level.reduce(combOp)
 
     def count(self):
-        return self.mapPartitions(lambda it: [sum(1 for _ in it)]).sum()
+        """The number of elements."""
+        return self.mapPartitions(_partition_size).sum()
 
     def sum(self):
-        return self.mapPartitions(lambda x: [sum(x)]).fold(0, operator.add)
+        """The sum of the elements (0 when empty)."""
+        return self.mapPartitions(_partition_sum).fold(0, operator.add)
 
     def stats(self):
         """A StatCounter over the elements (one pass)."""
-        return self.mapPartitions(lambda it: [StatCounter(it)]).reduce(
-            lambda a, b: a.mergeStats(b))
+        return self.mapPartitions(_partition_stats).reduce(StatCounter.mergeStats)
 
     def mean(self):
-        return self.stats().mean()
+        return self._stat("mean")
 
     def variance(self):
-        return self.stats().variance()
+        return self._stat("variance")
 
     def stdev(self):
-        return self.stats().stdev()
+        return self._stat("stdev")
 
     def sampleVariance(self):
-        return self.stats().sampleVariance()
+        return self._stat("sampleVariance")
 
     def sampleStdev(self):
-        return self.stats().sampleStdev()
+        return self._stat("sampleStdev")
+
+    def _stat(self, name):
+        """One figure of ``stats()`` (a job each time, as in PySpark)."""
+        return getattr(self.stats(), name)()
 
     def histogram(self, buckets):
         """Counts per bucket, as PySpark: ``buckets`` an int (evenly spaced between the minimum
@@ -896,174 +1090,111 @@ class RDD:
         if isinstance(buckets, int):
             if buckets < 1:
                 raise ValueError("number of buckets must be >= 1")
-
-            def comparable(x):
-                return x is not None and not (type(x) is float and math.isnan(x))
-
-            filtered = self.filter(comparable)
-
-            def minmax(a, b):
-                return min(a[0], b[0]), max(a[1], b[1])
-
+            values = self.filter(_orderable)
             try:
-                minv, maxv = filtered.map(lambda x: (x, x)).reduce(minmax)
+                low, high = values.map(lambda x: (x, x)).reduce(_min_max)
             except TypeError as e:
                 if " empty " in str(e):
                     raise ValueError("can not generate buckets from empty RDD")
                 raise
-            if minv == maxv or buckets == 1:
-                return [minv, maxv], [filtered.count()]
-            try:
-                inc = (maxv - minv) / buckets
-            except TypeError:
-                raise TypeError("Can not generate buckets with non-number in RDD")
-            if math.isinf(inc):
-                raise ValueError("Can not generate buckets with infinite value")
-            # Integral bounds stay ints (big ints too) when the step divides the range exactly.
-            inc = int(inc)
-            if inc * buckets != maxv - minv:
-                inc = (maxv - minv) * 1.0 / buckets
-            buckets = [i * inc + minv for i in range(buckets)]
-            buckets.append(maxv)  # the last bound exactly, not with accumulated error
-            even = True
+            if low == high or buckets == 1:
+                return [low, high], [values.count()]
+            step = _even_step(low, high, buckets)
+            bounds = [i * step + low for i in range(buckets)]
+            bounds.append(high)  # exactly, not with the steps' rounding
         elif isinstance(buckets, (list, tuple)):
-            if len(buckets) < 2:
-                raise ValueError("buckets should have more than one value")
-            if any(b is None or isinstance(b, float) and math.isnan(b) for b in buckets):
-                raise ValueError("can not have None or NaN in buckets")
-            if sorted(buckets) != list(buckets):
-                raise ValueError("buckets should be sorted")
-            if len(set(buckets)) != len(buckets):
-                raise ValueError("buckets should not contain duplicated values")
-            minv, maxv = buckets[0], buckets[-1]
-            even, inc = False, None
-            try:
-                steps = [buckets[i + 1] - buckets[i] for i in range(len(buckets) - 1)]
-            except TypeError:
-                pass  # boundaries without '-' (strings): searched, not computed
-            else:
-                if max(steps) - min(steps) < 1e-10:
-                    even = True
-                    inc = (maxv - minv) / (len(buckets) - 1)
+            _check_bucket_bounds(buckets)
+            bounds, low, high = buckets, buckets[0], buckets[-1]
+            step = _common_step(buckets)
         else:
             raise TypeError("buckets should be a list or tuple or number(int or long)")
-
-        def histogram_partition(iterator):
-            # One counter more than buckets: a value equal to the maximum lands past the last
-            # bucket (computed or searched) and is added back to it.
-            counters = [0] * len(buckets)
-            for x in iterator:
-                if x is None or (isinstance(x, float) and math.isnan(x)) or x > maxv or x < minv:
-                    continue
-                t = int((x - minv) / inc) if even else bisect.bisect_right(buckets, x) - 1
-                counters[t] += 1
-            last = counters.pop()
-            counters[-1] += last
-            return [counters]
-
-        def merge(a, b):
-            return [i + j for i, j in zip(a, b)]
-
-        return buckets, self.mapPartitions(histogram_partition).reduce(merge)
+        counter = _bucket_counter(bounds, low, high, step)
+        return bounds, self.mapPartitions(counter).reduce(_add_counts)
 
     def max(self, key=None):
-        if key is None:
-            return self.reduce(max)
-        return self.reduce(lambda a, b: max(a, b, key=key))
+        """The largest element (by ``key`` when given)."""
+        return self.reduce(_keyed_choice(max, key))
 
     def min(self, key=None):
-        if key is None:
-            return self.reduce(min)
-        return self.reduce(lambda a, b: min(a, b, key=key))
+        """The smallest element (by ``key`` when given)."""
+        return self.reduce(_keyed_choice(min, key))
 
     def top(self, num, key=None):
         """The ``num`` largest elements, largest first."""
-        def top_iterator(iterator):
-            yield heapq.nlargest(num, iterator, key=key)
-
-        def merge(a, b):
-            return heapq.nlargest(num, a + b, key=key)
-
-        return self.mapPartitions(top_iterator).reduce(merge)
+        return _choose_across_partitions(self, partial(heapq.nlargest, num, key=key))
 
     def takeOrdered(self, num, key=None):
         """The ``num`` smallest elements, smallest first."""
         if num < 0:
             raise PySparkValueError("top N cannot be negative.")
-        if num == 0 or self.getNumPartitions() == 0:
+        if not num or not self.getNumPartitions():
             return []
-
-        def merge(a, b):
-            return heapq.nsmallest(num, a + b, key)
-
-        return self.mapPartitions(lambda it: [heapq.nsmallest(num, it, key)]).reduce(merge)
+        return _choose_across_partitions(self, partial(heapq.nsmallest, num, key=key))
 
     def take(self, num):
         """The first ``num`` elements: scans one partition, then more (up to 4x the partitions
         scanned so far, estimated from how many elements were found, plus 50%) until it has
         enough."""
-        items = []
         total = self.getNumPartitions()
-        scanned = 0
-        scale_up = 4
-        while len(items) < num and scanned < total:
-            to_try = 1
-            if scanned > 0:
-                if not items:
-                    to_try = scanned * scale_up
-                else:
-                    to_try = int(1.5 * num * scanned / len(items)) - scanned
-                    to_try = min(max(to_try, 1), scanned * scale_up)
-            left = num - len(items)
-            parts = range(scanned, min(scanned + to_try, total))
-            items += self.ctx.runJob(self, _take_up_to(left), parts)
-            scanned += to_try
-        return items[:num]
+        found, scanned = [], 0
+        while len(found) < num and scanned < total:
+            more = _partitions_to_scan(scanned, len(found), num)
+            chunk = range(scanned, min(scanned + more, total))
+            found.extend(self.ctx.runJob(self, _take_up_to(num - len(found)), chunk))
+            scanned += more
+        return found[:num]
 
     def first(self):
-        rs = self.take(1)
-        if rs:
-            return rs[0]
-        raise PySparkValueError("RDD is empty")
+        """The first element; PySparkValueError on an empty RDD."""
+        head = self.take(1)
+        if not head:
+            raise PySparkValueError("RDD is empty")
+        return head[0]
 
     def isEmpty(self):
-        return self.getNumPartitions() == 0 or len(self.take(1)) == 0
+        return not self.getNumPartitions() or not self.take(1)
 
     def takeSample(self, withReplacement, num, seed=None):
-        """A fixed-size sample (see PySpark); may run several jobs."""
-        num_std = 10.0
-        max_sample = sys.maxsize - int(num_std * (sys.maxsize ** 0.5))
+        """A sample of exactly ``num`` elements (fewer when the RDD is smaller and drawn without
+        replacement), in random order.
+
+        As PySpark, so that a seed gives the same sample: one count, then a ``sample`` with a
+        fraction large enough to yield ``num`` elements almost always, redrawn with seeds from
+        ``random.Random(seed)`` until it does; that generator also shuffles the result."""
         if num < 0:
             raise PySparkValueError("Sample size cannot be negative.")
-        if num > max_sample:
-            raise PySparkValueError("Sample size cannot be greater than %d." % max_sample)
-        if num == 0 or self.getNumPartitions() == 0:
+        if num > _MAX_SAMPLE_SIZE:
+            raise PySparkValueError("Sample size cannot be greater than %d." % _MAX_SAMPLE_SIZE)
+        if not num or not self.getNumPartitions():
             return []
-        initial = self.count()
-        if initial == 0:
+        population = self.count()
+        if not population:
             return []
-        rand = random.Random(seed)
-        if not withReplacement and num >= initial:
-            samples = self.collect()
-            rand.shuffle(samples)
-            return samples
-        fraction = RDD._compute_fraction(num, initial, withReplacement)
-        samples = self.sample(withReplacement, fraction, seed).collect()
-        while len(samples) < num:
-            seed = rand.randint(0, sys.maxsize)
-            samples = self.sample(withReplacement, fraction, seed).collect()
-        rand.shuffle(samples)
-        return samples[0:num]
+        shuffler = random.Random(seed)
+        if not withReplacement and num >= population:
+            everything = self.collect()
+            shuffler.shuffle(everything)
+            return everything
+        fraction = RDD._compute_fraction(num, population, withReplacement)
+        drawn = self.sample(withReplacement, fraction, seed).collect()
+        while len(drawn) < num:
+            drawn = self.sample(withReplacement, fraction,
+                                shuffler.randint(0, sys.maxsize)).collect()
+        shuffler.shuffle(drawn)
+        return drawn[:num]
 
     @staticmethod
     def _compute_fraction(sample_lower, total, with_replacement):
-        fraction = float(sample_lower) / total
+        """A sampling fraction that yields at least ``sample_lower`` of ``total`` elements with
+        high probability (Spark's SamplingUtils bounds): with replacement the Poisson mean plus
+        5 standard deviations (9 for fewer than 12), without it a binomial bound for a miss
+        probability of 0.00005."""
+        rate = float(sample_lower) / total
         if with_replacement:
-            num_std = 5 if sample_lower >= 12 else 9
-            return fraction + num_std * (fraction / total) ** 0.5
-        delta = 0.00005
-        gamma = -math.log(delta) / total
-        return min(1, fraction + gamma + (gamma * gamma + 2 * gamma * fraction) ** 0.5)
+            deviations = 9 if sample_lower < 12 else 5
+            return rate + deviations * math.sqrt(rate / total)
+        gamma = -math.log(_SAMPLE_MISS_PROBABILITY) / total
+        return min(1, rate + gamma + math.sqrt(gamma * gamma + 2 * gamma * rate))
 
     # Approximate actions: Kindling computes them exactly (a valid answer at any confidence).
 
@@ -1079,50 +1210,36 @@ class RDD:
         return BoundedFloat(mean, confidence, mean, mean)
 
     def countApproxDistinct(self, relativeSD=0.05):
-        if relativeSD < 0.000017:
+        if relativeSD < _MIN_RELATIVE_SD:
             raise PySparkValueError("relativeSD should be greater than 0.000017")
         return self.distinct().count()
 
     def countByKey(self):
-        return self.map(lambda x: x[0]).countByValue()
+        """How many pairs each key has, as a dict."""
+        return self.keys().countByValue()
 
     def countByValue(self):
-        def count_partition(iterator):
-            counts = defaultdict(int)
-            for obj in iterator:
-                counts[obj] += 1
-            yield counts
-
-        def merge(m1, m2):
-            for k, v in m2.items():
-                m1[k] += v
-            return m1
-
-        return self.mapPartitions(count_partition).reduce(merge)
+        """How many times each element occurs, as a ``defaultdict(int)``."""
+        return self.mapPartitions(_occurrences).reduce(_add_occurrences)
 
     def reduceByKeyLocally(self, func):
         """Reduces the values of each key and returns a dict to the driver."""
-        func = fail_on_stopiteration(func)
+        merge = fail_on_stopiteration(func)
 
-        def reduce_partition(iterator):
-            m = {}
-            for k, v in iterator:
-                m[k] = func(m[k], v) if k in m else v
-            yield m
+        def fold_pairs(table, pairs):
+            for key, value in pairs:
+                table[key] = merge(table[key], value) if key in table else value
+            return table
 
-        def merge(m1, m2):
-            for k, v in m2.items():
-                m1[k] = func(m1[k], v) if k in m1 else v
-            return m1
-
-        return self.mapPartitions(reduce_partition).reduce(merge)
+        return self.mapPartitions(lambda pairs: [fold_pairs({}, pairs)]).reduce(
+            lambda a, b: fold_pairs(a, b.items()))
 
     def lookup(self, key):
         """The values for ``key``; scans only the key's partition when the partitioner is known."""
-        values = self.filter(lambda kv: kv[0] == key).values()
-        if self.partitioner is not None:
-            return self.ctx.runJob(values, lambda x: x, [self.partitioner(key)])
-        return values.collect()
+        matching = self.filter(lambda pair: pair[0] == key).values()
+        if self.partitioner is None:
+            return matching.collect()
+        return self.ctx.runJob(matching, identity, [self.partitioner(key)])
 
     def saveAsTextFile(self, path, compressionCodecClass=None):
         """One line per element (``str(x)``, bytes as UTF-8) in ``part-NNNNN`` files under
@@ -1130,25 +1247,16 @@ class RDD:
         ``gzip``) writes ``.gz`` parts."""
         codec = _text_codec(compressionCodecClass)
 
-        def func(split, iterator):
-            for x in iterator:
-                if isinstance(x, bytes):
-                    yield x
-                else:
-                    yield str(x).encode("utf-8")
-
-        keyed = self.mapPartitionsWithIndex(func)
-        keyed._bypass_serializer = True
-        self.ctx._call("saveAsTextFile", keyed._jrdd, path, codec)
+        lines = self.mapPartitionsWithIndex(lambda _, rows: map(_text_line, rows))
+        lines._bypass_serializer = True  # the JVM writes the bytes as they are
+        self.ctx._call("saveAsTextFile", lines._jrdd, path, codec)
 
     def saveAsPickleFile(self, path, batchSize=10):
         """Pickled batches of ``batchSize`` elements, read back by ``SparkContext.pickleFile``."""
-        if batchSize == 0:
-            ser = AutoBatchedSerializer(CPickleSerializer())
-        else:
-            ser = BatchedSerializer(CPickleSerializer(), batchSize)
-        rdd = self._reserialize(ser)
-        self.ctx._call("saveAsPickleFile", rdd._jrdd, path)
+        pickler = CPickleSerializer()
+        batched = (AutoBatchedSerializer(pickler) if batchSize == 0
+                   else BatchedSerializer(pickler, batchSize))
+        self.ctx._call("saveAsPickleFile", self._reserialize(batched)._jrdd, path)
 
     # -- information -----------------------------------------------------------------------------
 
@@ -1156,8 +1264,8 @@ class RDD:
         return self._jrdd.numPartitions()
 
     def name(self):
-        n = self._jrdd.name()
-        return n if n else None
+        """The name given with ``setName``, or None."""
+        return self._jrdd.name() or None
 
     def setName(self, name):
         self._jrdd.setName(name)
@@ -1201,11 +1309,22 @@ class RDD:
         return to_df(self, schema, sampleRatio)
 
     def _reserialize(self, serializer=None):
-        serializer = serializer or self.ctx.serializer
-        if self._jrdd_deserializer != serializer:
-            self = self.map(lambda x: x, preservesPartitioning=True)
-            self._jrdd_deserializer = serializer
-        return self
+        """This RDD written with ``serializer`` (the context's by default): itself when it
+        already is, else a pass-through step that writes it so."""
+        wanted = serializer or self.ctx.serializer
+        if self._jrdd_deserializer == wanted:
+            return self
+        rewritten = self.map(identity, preservesPartitioning=True)
+        rewritten._jrdd_deserializer = wanted
+        return rewritten
+
+
+def _compose(outer, inner):
+    """The partition function running ``inner`` and then ``outer`` (a fused pipeline)."""
+    def composed(split, iterator):
+        return outer(split, inner(split, iterator))
+
+    return composed
 
 
 def _pass_through(split, iterator):
@@ -1261,62 +1380,53 @@ class PipelinedRDD(RDD):
     parent is one function (and one Python worker pass), unless the parent is cached."""
 
     def __init__(self, prev, func, preservesPartitioning=False, isFromBarrier=False):
-        if not isinstance(prev, PipelinedRDD) or not prev._is_pipelinable():
-            self.func = func
-            self._prev_jrdd = prev._jrdd
-            self._prev_jrdd_deserializer = prev._jrdd_deserializer
-            self._prev_num_partitions = None
-        else:
-            prev_func = prev.func
-
-            def pipeline_func(split, iterator):
-                return func(split, prev_func(split, iterator))
-
-            self.func = pipeline_func
-            self._prev_jrdd = prev._prev_jrdd
-            self._prev_jrdd_deserializer = prev._prev_jrdd_deserializer
-            # One step that moves keys is enough for the composed command to lose the parent's
-            # partitioning (the JVM skips a shuffle when the partitioning is preserved).
+        if isinstance(prev, PipelinedRDD) and prev._is_pipelinable():
+            # Fuse with the parent: one function over the parent's own input. A single step
+            # that may move keys loses the partitioning of the whole chain (the JVM skips a
+            # shuffle only when it is kept).
+            func = _compose(func, prev.func)
             preservesPartitioning = prev.preservesPartitioning and preservesPartitioning
+            source, source_deserializer = prev._prev_jrdd, prev._prev_jrdd_deserializer
+        else:
+            source, source_deserializer = prev._jrdd, prev._jrdd_deserializer
+        self.func = func
         self.preservesPartitioning = preservesPartitioning
-        self.is_cached = False
-        self.is_checkpointed = False
-        self.has_resource_profile = False
-        self.ctx = prev.ctx
-        self.prev = prev
-        self._jrdd_val = None
-        self._id = None
+        self._prev_jrdd, self._prev_jrdd_deserializer = source, source_deserializer
+        self.ctx, self.prev = prev.ctx, prev
+        self._jrdd_val = None  # the Python dataset, created when first needed (see _jrdd)
         self._jrdd_deserializer = self.ctx.serializer
         self._bypass_serializer = False
-        self.partitioner = prev.partitioner if self.preservesPartitioning else None
+        self.partitioner = prev.partitioner if preservesPartitioning else None
         self.is_barrier = isFromBarrier
 
     @property
     def _jrdd(self):
-        if self._jrdd_val is not None:
-            return self._jrdd_val
-        if self._bypass_serializer:
-            self._jrdd_deserializer = NoOpSerializer()
-        collector = getattr(self.ctx, "profiler_collector", None)
-        if collector is not None and self.ctx._conf.get("spark.python.profile", "false") == "true":
-            profiler = collector.new_profiler(self.ctx)
-        else:
-            profiler = None
-        func = self.func
-        marker = getattr(self, "_local_checkpoint_marker", None)
-        if marker is not None:
-            func = _counting_tasks(func, marker)  # see localCheckpoint
-        command = (func, profiler, self._prev_jrdd_deserializer, self._jrdd_deserializer)
-        self._jrdd_val = self.ctx._python_dataset(self._prev_jrdd, command, self.preservesPartitioning)
-        if profiler:
-            self._id = self._jrdd_val.id()
-            collector.add_profiler(self._id, profiler)
+        if self._jrdd_val is None:
+            self._create_dataset()
         return self._jrdd_val
 
-    def id(self):
-        if self._id is None:
-            self._id = self._jrdd.id()
-        return self._id
+    def _create_dataset(self):
+        """Pickles the composed step (WRK-8.1) and asks the JVM for its Python dataset."""
+        if self._bypass_serializer:
+            self._jrdd_deserializer = NoOpSerializer()
+        collector, profiler = self._profiler()
+        step = self.func
+        marker = getattr(self, "_local_checkpoint_marker", None)
+        if marker is not None:
+            step = _counting_tasks(step, marker)  # see localCheckpoint
+        command = (step, profiler, self._prev_jrdd_deserializer, self._jrdd_deserializer)
+        dataset = self.ctx._python_dataset(self._prev_jrdd, command, self.preservesPartitioning)
+        self._jrdd_val = dataset
+        if profiler:
+            self._id = dataset.id()
+            collector.add_profiler(self._id, profiler)
+
+    def _profiler(self):
+        """``(collector, a new profiler)`` when ``spark.python.profile`` is on, else Nones."""
+        collector = getattr(self.ctx, "profiler_collector", None)
+        if collector is None or self.ctx._conf.get("spark.python.profile", "false") != "true":
+            return None, None
+        return collector, collector.new_profiler(self.ctx)
 
     def _replace_dataset(self, jds, deserializer):
         self._jrdd_val = jds
@@ -1329,7 +1439,8 @@ class PipelinedRDD(RDD):
         return self._prev_jrdd.numPartitions()
 
     def _is_pipelinable(self):
-        return not (self.is_cached or self.is_checkpointed or self.has_resource_profile)
+        """A cached, checkpointed or resource-profiled step must keep its own dataset."""
+        return not any((self.is_cached, self.is_checkpointed, self.has_resource_profile))
 
     def _is_barrier(self):
         return self.is_barrier

@@ -11,9 +11,8 @@ class ResultIterable(Iterable):
     ``<kindling.resultiterable.ResultIterable object at 0x...>``."""
 
     def __init__(self, data):
-        self.data = data
-        self.index = 0
-        self.maxindex = len(data)
+        # index and maxindex: PySpark's attributes, kept for code that reads them.
+        self.data, self.index, self.maxindex = data, 0, len(data)
 
     def __iter__(self):
         return iter(self.data)

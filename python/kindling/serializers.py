@@ -55,6 +55,7 @@ _BOOL = struct.Struct("!?")
 
 # PySpark refuses to frame an object whose pickle is longer than this.
 _MAX_SERIALIZED = 1 << 31
+_ZLIB_LEVEL = 1  # CompressedSerializer: PySpark's level (fast, most of the gain on pickles)
 
 
 def _read_fully(stream, n, field):
@@ -112,7 +113,7 @@ def read_bool(stream):
 
 
 def write_with_length(obj, stream):
-    write_int(len(obj), stream)
+    stream.write(_I32.pack(len(obj)))
     stream.write(obj)
 
 
@@ -150,6 +151,19 @@ def _frame_bodies(stream, max_bytes):
         yield body
 
 
+def _checked_payload(payload):
+    """A frame body as PySpark accepts it: not None, at most 2 GiB (its messages)."""
+    if payload is None:
+        raise ValueError("serialized value should not be None")
+    if len(payload) > _MAX_SERIALIZED:
+        raise ValueError("can not serialize object larger than 2G")
+    return payload
+
+
+def _unbatched(batches):
+    return itertools.chain.from_iterable(batches)
+
+
 class Serializer:
     """Turns a stream of objects into bytes and back. Equal when of the same class with the same
     attributes (PySpark compares serializers to decide whether a reserialization is needed)."""
@@ -162,19 +176,20 @@ class Serializer:
 
     def _load_stream_without_unbatching(self, stream):
         """Batches as lists: a serializer that does not batch yields one-element lists."""
-        return map(lambda x: [x], self.load_stream(stream))
+        return ([obj] for obj in self.load_stream(stream))
 
     def __eq__(self, other):
-        return isinstance(other, self.__class__) and other.__dict__ == self.__dict__
+        return isinstance(other, self.__class__) and vars(other) == vars(self)
 
     def __ne__(self, other):
-        return not self.__eq__(other)
+        equal = self.__eq__(other)
+        return not equal
 
     def __repr__(self):
-        return "%s()" % self.__class__.__name__
+        return type(self).__name__ + "()"
 
     def __hash__(self):
-        return hash(str(self))
+        return hash(repr(self))
 
 
 class FramedSerializer(Serializer):
@@ -185,8 +200,9 @@ class FramedSerializer(Serializer):
     max_frame_bytes = DEFAULT_LIMITS.max_frame_bytes
 
     def dump_stream(self, iterator, stream):
-        for obj in iterator:
-            self._write_with_length(obj, stream)
+        write = self._write_with_length
+        for element in iterator:
+            write(element, stream)
 
     def load_stream(self, stream):
         if type(self)._read_with_length is not FramedSerializer._read_with_length:
@@ -194,11 +210,14 @@ class FramedSerializer(Serializer):
         return self._load_frames(stream)
 
     def _load_stream_generic(self, stream):
+        # A subclass with its own framing: read until it signals the end.
+        read = self._read_with_length
         while True:
             try:
-                yield self._read_with_length(stream)
+                element = read(stream)
             except EOFError:
                 return
+            yield element
 
     def _load_frames(self, stream):
         # The per-record loop of every worker and collect stream: local bindings, one generator
@@ -208,13 +227,7 @@ class FramedSerializer(Serializer):
             yield None if body is None else loads(body)
 
     def _write_with_length(self, obj, stream):
-        serialized = self.dumps(obj)
-        if serialized is None:
-            raise ValueError("serialized value should not be None")
-        if len(serialized) > _MAX_SERIALIZED:
-            raise ValueError("can not serialize object larger than 2G")
-        write_int(len(serialized), stream)
-        stream.write(serialized)
+        write_with_length(_checked_payload(self.dumps(obj)), stream)
 
     def _read_with_length(self, stream):
         body = _read_frame_body(stream, self.max_frame_bytes)
@@ -246,19 +259,23 @@ class CloudPickleSerializer(FramedSerializer):
     def dumps(self, obj):
         try:
             return cloudpickle.dumps(obj, pickle_protocol)
-        except pickle.PickleError:
-            raise
         except Exception as e:
-            emsg = str(e)
-            if "'i' format requires" in emsg:
-                msg = "Object too large to serialize: %s" % emsg
-            else:
-                msg = "Could not serialize object: %s: %s" % (e.__class__.__name__, emsg)
+            if isinstance(e, pickle.PickleError):
+                raise
+            # Anything else (a lock, a socket, a frame past the i32 length) becomes a
+            # PicklingError with PySpark's text, after the traceback on stderr.
             traceback.print_exc(file=sys.stderr)
-            raise pickle.PicklingError(msg) from e
+            raise pickle.PicklingError(_pickling_failure(e)) from e
 
     def loads(self, obj, encoding="bytes"):
         return pickle.loads(obj, encoding=encoding)
+
+
+def _pickling_failure(error):
+    detail = str(error)
+    if "'i' format requires" in detail:  # struct's message: too long for the i32 length
+        return "Object too large to serialize: " + detail
+    return "Could not serialize object: %s: %s" % (type(error).__name__, detail)
 
 
 CPickleSerializer = CloudPickleSerializer
@@ -293,13 +310,14 @@ class CompressedSerializer(FramedSerializer):
         self.serializer = serializer
 
     def dumps(self, obj):
-        return zlib.compress(self.serializer.dumps(obj), 1)
+        return zlib.compress(self.serializer.dumps(obj), _ZLIB_LEVEL)
 
     def loads(self, obj):
-        return self.serializer.loads(zlib.decompress(obj))
+        inflated = zlib.decompress(obj)
+        return self.serializer.loads(inflated)
 
     def __repr__(self):
-        return "CompressedSerializer(%s)" % self.serializer
+        return f"CompressedSerializer({self.serializer})"
 
 
 class BatchedSerializer(Serializer):
@@ -314,31 +332,33 @@ class BatchedSerializer(Serializer):
         self.batchSize = batchSize
 
     def _batched(self, iterator):
-        if self.batchSize == self.UNLIMITED_BATCH_SIZE:
+        size = self.batchSize
+        if size == self.UNLIMITED_BATCH_SIZE:
             yield list(iterator)
         elif hasattr(iterator, "__len__") and hasattr(iterator, "__getitem__"):
-            n = len(iterator)
-            for i in range(0, n, self.batchSize):
-                yield list(iterator[i: i + self.batchSize])
+            # A sequence is sliced, not stepped through.
+            for start in range(0, len(iterator), size):
+                yield list(iterator[start:start + size])
         else:
-            it = iter(iterator)
-            while True:
-                batch = list(itertools.islice(it, self.batchSize))
-                if not batch:
-                    return
-                yield batch
+            # No helper function or generator expression here: an error raised by the source
+            # shows one frame of this module in the task's traceback, as in PySpark.
+            source = iter(iterator)
+            chunk = list(itertools.islice(source, size))
+            while chunk:
+                yield chunk
+                chunk = list(itertools.islice(source, size))
 
     def dump_stream(self, iterator, stream):
         self.serializer.dump_stream(self._batched(iterator), stream)
 
     def load_stream(self, stream):
-        return itertools.chain.from_iterable(self._load_stream_without_unbatching(stream))
+        return _unbatched(self._load_stream_without_unbatching(stream))
 
     def _load_stream_without_unbatching(self, stream):
         return self.serializer.load_stream(stream)
 
     def __repr__(self):
-        return "BatchedSerializer(%s, %d)" % (str(self.serializer), self.batchSize)
+        return "BatchedSerializer(%s, %d)" % (self.serializer, self.batchSize)
 
 
 class AutoBatchedSerializer(BatchedSerializer):
@@ -346,27 +366,29 @@ class AutoBatchedSerializer(BatchedSerializer):
     shorter than ``bestSize``, halve (never below 1) after one longer than ``10 * bestSize``."""
 
     def __init__(self, serializer, bestSize=1 << 16):
-        BatchedSerializer.__init__(self, serializer, self.UNKNOWN_BATCH_SIZE)
+        super().__init__(serializer, self.UNKNOWN_BATCH_SIZE)
         self.bestSize = bestSize
 
     def dump_stream(self, iterator, stream):
-        batch, best = 1, self.bestSize
-        iterator = iter(iterator)
-        while True:
-            vs = list(itertools.islice(iterator, batch))
-            if not vs:
-                break
-            data = self.serializer.dumps(vs)
-            write_int(len(data), stream)
-            stream.write(data)
-            size = len(data)
-            if size < best:
-                batch *= 2
-            elif size > best * 10 and batch > 1:
-                batch //= 2
+        source, dumps, target = iter(iterator), self.serializer.dumps, self.bestSize
+        count = 1
+        chunk = list(itertools.islice(source, count))
+        while chunk:
+            payload = dumps(chunk)
+            write_with_length(payload, stream)
+            count = _adapted_batch_size(count, len(payload), target)
+            chunk = list(itertools.islice(source, count))
 
     def __repr__(self):
-        return "AutoBatchedSerializer(%s)" % self.serializer
+        return f"AutoBatchedSerializer({self.serializer})"
+
+
+def _adapted_batch_size(count, frame_bytes, target):
+    if frame_bytes < target:
+        return count * 2
+    if frame_bytes > 10 * target and count > 1:
+        return count // 2
+    return count
 
 
 class FlattenedValuesSerializer(BatchedSerializer):
@@ -374,67 +396,65 @@ class FlattenedValuesSerializer(BatchedSerializer):
     that frames stay of similar size; reads the chunks back as pairs (used by grouping shuffles)."""
 
     def __init__(self, serializer, batchSize=10):
-        BatchedSerializer.__init__(self, serializer, batchSize)
+        super().__init__(serializer, batchSize)
 
     def _batched(self, iterator):
-        n = self.batchSize
+        step = self.batchSize
         for key, values in iterator:
-            for i in range(0, len(values), n):
-                yield key, values[i:i + n]
+            for start in range(0, len(values), step):
+                yield key, values[start:start + step]
 
     def load_stream(self, stream):
         return self.serializer.load_stream(stream)
 
     def __repr__(self):
-        return "FlattenedValuesSerializer(%s, %d)" % (self.serializer, self.batchSize)
+        return "FlattenedValuesSerializer(%s, %d)" % (str(self.serializer), self.batchSize)
 
 
-class CartesianDeserializer(Serializer):
-    """Reads a key batch and a value batch alternately and yields their product."""
+class _BatchPairs(Serializer):
+    """Reads two serializers' batches alternately from one stream (the JVM's zip or cartesian
+    of two Python datasets writes a key batch, then a value batch, and so on) and combines each
+    pair of batches; reading flattens the combined batches."""
 
     def __init__(self, key_ser, val_ser):
         self.key_ser = key_ser
         self.val_ser = val_ser
 
-    def _load_stream_without_unbatching(self, stream):
-        key_batch_stream = self.key_ser._load_stream_without_unbatching(stream)
-        val_batch_stream = self.val_ser._load_stream_without_unbatching(stream)
-        for key_batch, val_batch in zip(key_batch_stream, val_batch_stream):
-            # One batch per pair, so that nested cartesian products stay correct.
-            yield itertools.product(key_batch, val_batch)
+    def _batch_pairs(self, stream):
+        return zip(self.key_ser._load_stream_without_unbatching(stream),
+                   self.val_ser._load_stream_without_unbatching(stream))
 
     def load_stream(self, stream):
-        return itertools.chain.from_iterable(self._load_stream_without_unbatching(stream))
+        return _unbatched(self._load_stream_without_unbatching(stream))
 
     def __repr__(self):
-        return "CartesianDeserializer(%s, %s)" % (str(self.key_ser), str(self.val_ser))
+        return "%s(%s, %s)" % (type(self).__name__, self.key_ser, self.val_ser)
 
 
-class PairDeserializer(Serializer):
-    """Reads a key batch and a value batch alternately and zips them (WRK-8.8); batches of unequal
-    length are an error."""
-
-    def __init__(self, key_ser, val_ser):
-        self.key_ser = key_ser
-        self.val_ser = val_ser
+class CartesianDeserializer(_BatchPairs):
+    """Every key of a batch with every value of the paired batch."""
 
     def _load_stream_without_unbatching(self, stream):
-        key_batch_stream = self.key_ser._load_stream_without_unbatching(stream)
-        val_batch_stream = self.val_ser._load_stream_without_unbatching(stream)
-        for key_batch, val_batch in zip(key_batch_stream, val_batch_stream):
-            key_batch = key_batch if hasattr(key_batch, "__len__") else list(key_batch)
-            val_batch = val_batch if hasattr(val_batch, "__len__") else list(val_batch)
-            if len(key_batch) != len(val_batch):
+        # One product per pair of batches, so that nested cartesian products stay correct.
+        return (itertools.product(keys, values) for keys, values in self._batch_pairs(stream))
+
+
+class PairDeserializer(_BatchPairs):
+    """Zips each key batch with its value batch (WRK-8.8); batches of unequal length are an
+    error."""
+
+    def _load_stream_without_unbatching(self, stream):
+        for keys, values in self._batch_pairs(stream):
+            keys, values = _sized(keys), _sized(values)
+            if len(keys) != len(values):
                 raise ValueError(
                     "Can not deserialize PairRDD with different number of items in batches: (%d, %d)"
-                    % (len(key_batch), len(val_batch)))
-            yield zip(key_batch, val_batch)
+                    % (len(keys), len(values)))
+            yield zip(keys, values)
 
-    def load_stream(self, stream):
-        return itertools.chain.from_iterable(self._load_stream_without_unbatching(stream))
 
-    def __repr__(self):
-        return "PairDeserializer(%s, %s)" % (str(self.key_ser), str(self.val_ser))
+def _sized(batch):
+    return batch if hasattr(batch, "__len__") else list(batch)
 
 
 class UTF8Deserializer(Serializer):
@@ -462,7 +482,7 @@ class UTF8Deserializer(Serializer):
                 yield body
 
     def __repr__(self):
-        return "UTF8Deserializer(%s)" % self.use_unicode
+        return f"UTF8Deserializer({self.use_unicode})"
 
 
 class ChunkedStream:
@@ -489,17 +509,21 @@ class ChunkedStream:
             self.current_pos += take
             pos += take
             if self.current_pos == self.buffer_size:
-                write_int(self.buffer_size, self.wrapped)
-                self.wrapped.write(self.buffer)
-                self.current_pos = 0
+                self._flush()
         return n
 
+    def _flush(self):
+        """Writes the buffered bytes as one frame and empties the buffer."""
+        filled = self.current_pos
+        body = self.buffer if filled == self.buffer_size else self.buffer[:filled]
+        write_with_length(body, self.wrapped)
+        self.current_pos = 0
+
     def close(self):
-        if self.current_pos > 0:
-            write_int(self.current_pos, self.wrapped)
-            self.wrapped.write(self.buffer[:self.current_pos])
-            self.current_pos = 0
-        write_int(SpecialLengths.END_OF_DATA_SECTION, self.wrapped)
+        if self.current_pos:
+            self._flush()
+        # The end marker: the reader stops here even if the stream stays open.
+        self.wrapped.write(_I32.pack(SpecialLengths.END_OF_DATA_SECTION))
         self.wrapped.close()
 
     @property

@@ -91,9 +91,8 @@ class Aggregator:
     """The three functions of ``combineByKey``."""
 
     def __init__(self, createCombiner, mergeValue, mergeCombiners):
-        self.createCombiner = fail_on_stopiteration(createCombiner)
-        self.mergeValue = fail_on_stopiteration(mergeValue)
-        self.mergeCombiners = fail_on_stopiteration(mergeCombiners)
+        self.createCombiner, self.mergeValue, self.mergeCombiners = (
+            fail_on_stopiteration(f) for f in (createCombiner, mergeValue, mergeCombiners))
         # Unwrapped, so that the merge loops can recognise operator.add and identity.
         self._plain = (createCombiner, mergeValue, mergeCombiners)
 
@@ -350,10 +349,11 @@ class ExternalList:
         self._dir = None
 
     def append(self, value):
-        self.values.append(value)
+        held = self.values
+        held.append(value)
         self.count += 1
-        if len(self.values) >= self.LIMIT:
-            self._spill()
+        if len(held) >= self.LIMIT:
+            self._spill()  # the oldest values go to the file
 
     def extend(self, values):
         for v in values:

@@ -5,49 +5,60 @@ import math
 __all__ = ["StatCounter"]
 
 
+def _pooled_mean(n_a, mean_a, n_b, mean_b, gap):
+    """The mean of two merged counters (Chan et al.): shifted from the larger side when one side
+    is over ten times the other, for precision, else the weighted average."""
+    combined = n_a + n_b
+    if n_b * 10 < n_a:
+        return mean_a + (gap * n_b) / combined
+    if n_a * 10 < n_b:
+        return mean_b - (gap * n_a) / combined
+    return (mean_a * n_a + mean_b * n_b) / combined
+
+
 class StatCounter:
     def __init__(self, values=None):
-        self.n = 0
-        self.mu = 0.0
-        self.m2 = 0.0  # sum of squared distances from the mean
-        self.maxValue = float("-inf")
-        self.minValue = float("inf")
+        # PySpark's field names: count, mean, sum of squared distances from the mean, extremes
+        # (empty: the extremes are the infinities any value replaces).
+        self.n, self.mu, self.m2 = 0, 0.0, 0.0
+        self.maxValue, self.minValue = -math.inf, math.inf
         for v in values if values is not None else ():
             self.merge(v)
 
     def merge(self, value):
-        """Adds one value."""
-        delta = value - self.mu
+        """Adds one value (Welford's update; the float operations are Spark's, so that the
+        figures agree to the last bit)."""
+        old_mean = self.mu
         self.n += 1
-        self.mu += delta / self.n
-        self.m2 += delta * (value - self.mu)
-        self.maxValue = max(self.maxValue, value)
-        self.minValue = min(self.minValue, value)
+        self.mu = old_mean + (value - old_mean) / self.n
+        self.m2 += (value - old_mean) * (value - self.mu)
+        self._widen(value, value)
         return self
 
     def mergeStats(self, other):
         """Adds everything ``other`` has counted."""
+        if other is self:
+            return self.mergeStats(other.copy())  # the fields change while being read
         if not isinstance(other, StatCounter):
             raise TypeError("Can only merge StatCounter but got %s" % type(other))
-        if other is self:
-            return self.mergeStats(other.copy())
-        if self.n == 0:
-            self.mu, self.m2, self.n = other.mu, other.m2, other.n
+        if not other.n:
+            return self
+        if not self.n:
+            self.n, self.mu, self.m2 = other.n, other.mu, other.m2
             self.maxValue, self.minValue = other.maxValue, other.minValue
-        elif other.n != 0:
-            delta = other.mu - self.mu
-            total = self.n + other.n
-            if other.n * 10 < self.n:
-                self.mu = self.mu + (delta * other.n) / total
-            elif self.n * 10 < other.n:
-                self.mu = other.mu - (delta * self.n) / total
-            else:
-                self.mu = (self.mu * self.n + other.mu * other.n) / total
-            self.m2 += other.m2 + (delta * delta * self.n * other.n) / total
-            self.n = total
-            self.maxValue = max(self.maxValue, other.maxValue)
-            self.minValue = min(self.minValue, other.minValue)
+            return self
+        mine, theirs = self.n, other.n
+        combined = mine + theirs
+        gap = other.mu - self.mu
+        self.mu = _pooled_mean(mine, self.mu, theirs, other.mu, gap)
+        self.m2 += other.m2 + (gap * gap * mine * theirs) / combined
+        self.n = combined
+        self._widen(other.minValue, other.maxValue)
         return self
+
+    def _widen(self, low, high):
+        self.maxValue = max(self.maxValue, high)
+        self.minValue = min(self.minValue, low)
 
     def copy(self):
         c = StatCounter()

@@ -18,26 +18,25 @@ class StorageLevel:
         self.deserialized = deserialized
         self.replication = replication
 
+    def _flags(self):
+        return (self.useDisk, self.useMemory, self.useOffHeap, self.deserialized,
+                self.replication)
+
     def __repr__(self):
-        return "StorageLevel(%s, %s, %s, %s, %s)" % (
-            self.useDisk, self.useMemory, self.useOffHeap, self.deserialized, self.replication)
+        return "StorageLevel(%s, %s, %s, %s, %s)" % self._flags()
 
     def __str__(self):
-        result = ""
-        result += "Disk " if self.useDisk else ""
-        result += "Memory " if self.useMemory else ""
-        result += "OffHeap " if self.useOffHeap else ""
-        result += "Deserialized " if self.deserialized else "Serialized "
-        result += "%sx Replicated" % self.replication
-        return result
+        # e.g. "Disk Memory Deserialized 1x Replicated"
+        places = [name for name, used in (("Disk", self.useDisk), ("Memory", self.useMemory),
+                                          ("OffHeap", self.useOffHeap)) if used]
+        places.append("Deserialized" if self.deserialized else "Serialized")
+        return "".join(word + " " for word in places) + "%sx Replicated" % self.replication
 
     def __eq__(self, other):
-        return isinstance(other, StorageLevel) and (
-            self.useDisk, self.useMemory, self.useOffHeap, self.deserialized, self.replication) == (
-            other.useDisk, other.useMemory, other.useOffHeap, other.deserialized, other.replication)
+        return isinstance(other, StorageLevel) and self._flags() == other._flags()
 
     def __hash__(self):
-        return hash((self.useDisk, self.useMemory, self.useOffHeap, self.deserialized, self.replication))
+        return hash(self._flags())
 
     def _kindling_name(self):
         """The engine's level for this one, or None for NONE."""
@@ -53,13 +52,19 @@ class StorageLevel:
                 "DISK_ONLY": cls.DISK_ONLY}.get(str(name) if name else "NONE", cls.NONE)
 
 
-StorageLevel.NONE = StorageLevel(False, False, False, False)
-StorageLevel.DISK_ONLY = StorageLevel(True, False, False, False)
-StorageLevel.DISK_ONLY_2 = StorageLevel(True, False, False, False, 2)
-StorageLevel.DISK_ONLY_3 = StorageLevel(True, False, False, False, 3)
-StorageLevel.MEMORY_ONLY = StorageLevel(False, True, False, False)
-StorageLevel.MEMORY_ONLY_2 = StorageLevel(False, True, False, False, 2)
-StorageLevel.MEMORY_AND_DISK = StorageLevel(True, True, False, False)
-StorageLevel.MEMORY_AND_DISK_2 = StorageLevel(True, True, False, False, 2)
-StorageLevel.OFF_HEAP = StorageLevel(True, True, True, False, 1)
-StorageLevel.MEMORY_AND_DISK_DESER = StorageLevel(True, True, False, True)
+# PySpark's named levels: (useDisk, useMemory, useOffHeap, deserialized, replication).
+_NAMED_LEVELS = {
+    "NONE": (False, False, False, False, 1),
+    "DISK_ONLY": (True, False, False, False, 1),
+    "DISK_ONLY_2": (True, False, False, False, 2),
+    "DISK_ONLY_3": (True, False, False, False, 3),
+    "MEMORY_ONLY": (False, True, False, False, 1),
+    "MEMORY_ONLY_2": (False, True, False, False, 2),
+    "MEMORY_AND_DISK": (True, True, False, False, 1),
+    "MEMORY_AND_DISK_2": (True, True, False, False, 2),
+    "OFF_HEAP": (True, True, True, False, 1),
+    "MEMORY_AND_DISK_DESER": (True, True, False, True, 1),
+}
+for _name, _level in _NAMED_LEVELS.items():
+    setattr(StorageLevel, _name, StorageLevel(*_level))
+del _name, _level

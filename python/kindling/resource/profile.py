@@ -78,24 +78,26 @@ class ResourceProfileBuilder(_Requests):
     PySpark)."""
 
     def __init__(self):
-        self._executor_resource_requests = {}
-        self._task_resource_requests = {}
+        self.clearExecutorResourceRequests()
+        self.clearTaskResourceRequests()
 
     def require(self, resourceRequest):
+        """Adds the requests (a later request for a resource replaces an earlier one)."""
         if isinstance(resourceRequest, TaskResourceRequests):
-            self._task_resource_requests.update(resourceRequest.requests)
+            target = self._task_resource_requests
         elif isinstance(resourceRequest, ExecutorResourceRequests):
-            self._executor_resource_requests.update(resourceRequest.requests)
+            target = self._executor_resource_requests
         else:
             raise TypeError("require takes ExecutorResourceRequests or TaskResourceRequests, not %s"
                             % type(resourceRequest).__name__)
+        target.update(resourceRequest.requests)
         return self
 
     def clearExecutorResourceRequests(self):
-        self._executor_resource_requests = {}
+        self._executor_resource_requests = dict()
 
     def clearTaskResourceRequests(self):
-        self._task_resource_requests = {}
+        self._task_resource_requests = dict()
 
     @property
     def build(self):

@@ -109,12 +109,15 @@ class DataFrameReader(_OptionUtils):
         self._schema = schema
         return self
 
-    def load(self, path=None, format=None, schema=None, **options):
-        if format is not None:
-            self.format(format)
-        if schema is not None:
-            self.schema(schema)
+    def _apply(self, format, schema, options):
+        """The arguments of a read call, set as ``format``, ``schema`` and ``options`` would."""
+        for given, setter in ((format, self.format), (schema, self.schema)):
+            if given is not None:
+                setter(given)
         self.options(**options)
+
+    def load(self, path=None, format=None, schema=None, **options):
+        self._apply(format, schema, options)
         if path is None:
             raise not_supported("DataFrameReader.load without a path", "Kindling reads files only")
         source = (self._format or self._spark._sql_conf("spark.sql.sources.default")).lower()

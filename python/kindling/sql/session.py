@@ -44,8 +44,7 @@ class SparkSession:
         def config(self, key=None, value=None, conf=None, *, map=None):
             with self._lock:
                 if conf is not None:
-                    for k, v in conf.getAll():
-                        self._options[k] = str(v)
+                    self._options.update((name, str(setting)) for name, setting in conf.getAll())
                 if map is not None:
                     for k, v in map.items():
                         self._options[k] = _option_text(v)
@@ -157,14 +156,13 @@ class SparkSession:
 
     @classmethod
     def active(cls):
-        session = cls.getActiveSession()
-        if session is None:
-            session = cls._instantiatedSession
-            if session is None or session._sc._kctx is None:
-                raise PySparkRuntimeError(
-                    "[NO_ACTIVE_OR_DEFAULT_SESSION] No active or default Spark session found. "
-                    "Please create a new Spark session before running the code.",
-                    errorClass="NO_ACTIVE_OR_DEFAULT_SESSION")
+        # The active one, else the default one if its context still runs.
+        session = cls.getActiveSession() or cls._instantiatedSession
+        if session is None or session._sc._kctx is None:
+            raise PySparkRuntimeError(
+                "[NO_ACTIVE_OR_DEFAULT_SESSION] No active or default Spark session found. "
+                "Please create a new Spark session before running the code.",
+                errorClass="NO_ACTIVE_OR_DEFAULT_SESSION")
         return session
 
     def newSession(self):

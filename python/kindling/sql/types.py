@@ -32,33 +32,39 @@ __all__ = [
 ]
 
 
+# Spark's JSON for schemas: no spaces, keys sorted.
+_COMPACT_JSON = {"separators": (",", ":"), "sort_keys": True}
+
+
 class DataType:
     """The base of all Spark SQL types."""
 
     def __repr__(self):
-        return self.__class__.__name__ + "()"
+        return type(self).__name__ + "()"
 
     def __hash__(self):
         return hash(str(self))
 
     def __eq__(self, other):
-        return isinstance(other, self.__class__) and self.__dict__ == other.__dict__
+        # Types are values: equal when of the same kind with the same parameters.
+        return isinstance(other, self.__class__) and vars(self) == vars(other)
 
     def __ne__(self, other):
-        return not self.__eq__(other)
+        equal = self.__eq__(other)
+        return not equal
 
     @classmethod
     def typeName(cls):
-        return cls.__name__[:-4].lower()
+        return cls.__name__[:-len("Type")].lower()  # LongType -> "long"
 
     def simpleString(self):
         return self.typeName()
 
     def jsonValue(self):
-        return self.typeName()
+        return type(self).typeName()
 
     def json(self):
-        return json.dumps(self.jsonValue(), separators=(",", ":"), sort_keys=True)
+        return json.dumps(self.jsonValue(), **_COMPACT_JSON)
 
     def needConversion(self):
         return False
@@ -86,9 +92,10 @@ class _Singleton(type):
     _instances = {}
 
     def __call__(cls):
-        if cls not in cls._instances:
-            cls._instances[cls] = super().__call__()
-        return cls._instances[cls]
+        instance = cls._instances.get(cls)
+        if instance is None:
+            instance = cls._instances[cls] = super().__call__()
+        return instance
 
 
 class NullType(DataType, metaclass=_Singleton):
@@ -183,15 +190,14 @@ class TimestampNTZType(DatetimeType, metaclass=_Singleton):
 
 class DecimalType(FractionalType):
     def __init__(self, precision=10, scale=0):
-        self.precision = precision
-        self.scale = scale
-        self.hasPrecisionInfo = True
+        self.precision, self.scale = precision, scale
+        self.hasPrecisionInfo = True  # PySpark's flag; the precision is always known here
 
     def simpleString(self):
         return "decimal(%d,%d)" % (self.precision, self.scale)
 
     def jsonValue(self):
-        return "decimal(%d,%d)" % (self.precision, self.scale)
+        return self.simpleString()
 
     def __repr__(self):
         return "DecimalType(%d,%d)" % (self.precision, self.scale)
@@ -352,21 +358,21 @@ class StructType(DataType):
 
     def add(self, field, data_type=None, nullable=True, metadata=None):
         if isinstance(field, StructField):
-            self.fields.append(field)
-            self.names.append(field.name)
-            return self
-        if isinstance(field, str) and data_type is None:
+            added = field
+        elif isinstance(field, str) and data_type is None:
             raise PySparkValueError(
                 "[ARGUMENT_REQUIRED] Argument `data_type` is required when passing name of "
                 "struct_field to create.", errorClass="ARGUMENT_REQUIRED")
-        if isinstance(data_type, str):
-            data_type = _parse_datatype_string(data_type)
-        self.fields.append(StructField(field, data_type, nullable, metadata))
-        self.names.append(field)
+        else:
+            if isinstance(data_type, str):
+                data_type = _parse_datatype_string(data_type)
+            added = StructField(field, data_type, nullable, metadata)
+        self.fields.append(added)
+        self.names.append(added.name)
         return self
 
     def __iter__(self):
-        return iter(self.fields)
+        yield from self.fields
 
     def __len__(self):
         return len(self.fields)
@@ -766,11 +772,11 @@ class Row(tuple):
             raise PySparkValueError(
                 "[CANNOT_SET_TOGETHER] args and kwargs should not be set together.",
                 errorClass="CANNOT_SET_TOGETHER", messageParameters={"arg_list": "args and kwargs"})
-        if kwargs:
-            row = tuple.__new__(cls, list(kwargs.values()))
-            row.__fields__ = list(kwargs.keys())
-            return row
-        return tuple.__new__(cls, args)
+        if not kwargs:
+            return super().__new__(cls, args)
+        row = super().__new__(cls, kwargs.values())
+        row.__fields__ = [*kwargs]  # the names, in the order given
+        return row
 
     def asDict(self, recursive=False):
         if not hasattr(self, "__fields__"):
@@ -793,9 +799,8 @@ class Row(tuple):
         return dict(zip(self.__fields__, (conv(o) for o in self)))
 
     def __contains__(self, item):
-        if hasattr(self, "__fields__"):
-            return item in self.__fields__
-        return super().__contains__(item)
+        names = _field_names(self)
+        return super().__contains__(item) if names is None else item in names
 
     def __call__(self, *args):
         if len(args) > len(self):
@@ -806,10 +811,9 @@ class Row(tuple):
 
     def __getitem__(self, item):
         if isinstance(item, (int, slice)):
-            return super().__getitem__(item)
+            return tuple.__getitem__(self, item)
         try:
-            idx = self.__fields__.index(item)
-            return super().__getitem__(idx)
+            return tuple.__getitem__(self, self.__fields__.index(item))
         except IndexError:
             raise PySparkKeyError(
                 "[KEY_NOT_EXISTS] Key `%s` does not exist." % item, errorClass="KEY_NOT_EXISTS")
@@ -835,14 +839,21 @@ class Row(tuple):
         self.__dict__[key] = value
 
     def __reduce__(self):
-        if hasattr(self, "__fields__"):
-            return (_create_row, (self.__fields__, tuple(self)))
-        return tuple.__reduce__(self)
+        names = _field_names(self)
+        if names is None:
+            return tuple.__reduce__(self)
+        return _create_row, (names, tuple(self))
 
     def __repr__(self):
-        if hasattr(self, "__fields__"):
-            return "Row(%s)" % ", ".join("%s=%r" % (k, v) for k, v in zip(self.__fields__, tuple(self)))
-        return "<Row(%s)>" % ", ".join(repr(f) for f in self)
+        names = _field_names(self)
+        if names is None:
+            return "<Row(%s)>" % ", ".join(map(repr, self))
+        return "Row(%s)" % ", ".join("%s=%r" % pair for pair in zip(names, self))
+
+
+def _field_names(row):
+    """A Row's field names, or None for a Row of values only."""
+    return row.__dict__.get("__fields__")
 
 
 # -- inference -------------------------------------------------------------------------------------
@@ -888,44 +899,52 @@ def _infer_type(obj):
 def _infer_schema(row, names=None):
     """The StructType of one record: a dict (keys sorted), a Row, a namedtuple, a tuple/list
     (fields ``_1``, ``_2``, ... unless ``names`` are given) or an object's ``__dict__``."""
-    if isinstance(row, dict):
-        items = sorted(row.items())
-    elif isinstance(row, (tuple, list)):
-        if hasattr(row, "__fields__"):
-            items = zip(row.__fields__, tuple(row))
-        elif hasattr(row, "_fields"):
-            items = zip(row._fields, tuple(row))
-        else:
-            if names is None:
-                names = ["_%d" % i for i in range(1, len(row) + 1)]
-            elif len(names) < len(row):
-                names = list(names) + ["_%d" % i for i in range(len(names) + 1, len(row) + 1)]
-            items = zip(names, row)
-    elif hasattr(row, "__dict__"):
-        items = sorted(row.__dict__.items())
-    else:
-        raise PySparkTypeError(
-            "[CANNOT_INFER_SCHEMA_FOR_TYPE] Can not infer schema for type: `%s`." % type(row).__name__,
-            errorClass="CANNOT_INFER_SCHEMA_FOR_TYPE")
     fields = []
-    for k, v in items:
+    for name, value in _named_values(row, names):
         try:
-            fields.append(StructField(k, _infer_type(v), True))
+            fields.append(StructField(name, _infer_type(value), True))
         except TypeError:
             raise PySparkTypeError(
-                "[CANNOT_INFER_TYPE_FOR_FIELD] Unable to infer the type of the field `%s`." % k,
+                "[CANNOT_INFER_TYPE_FOR_FIELD] Unable to infer the type of the field `%s`." % name,
                 errorClass="CANNOT_INFER_TYPE_FOR_FIELD")
     return StructType(fields)
 
 
+def _named_values(row, names):
+    """``(name, value)`` for each field of one record, in the order _infer_schema gives them."""
+    if isinstance(row, dict):
+        return sorted(row.items())
+    if isinstance(row, (tuple, list)):
+        for attribute in ("__fields__", "_fields"):  # a Row, a namedtuple
+            if hasattr(row, attribute):
+                return zip(getattr(row, attribute), tuple(row))
+        return zip(_positional_names(names, len(row)), row)
+    if hasattr(row, "__dict__"):
+        return sorted(vars(row).items())
+    raise PySparkTypeError(
+        "[CANNOT_INFER_SCHEMA_FOR_TYPE] Can not infer schema for type: `%s`." % type(row).__name__,
+        errorClass="CANNOT_INFER_SCHEMA_FOR_TYPE")
+
+
+def _positional_names(names, width):
+    """``names`` completed with ``_n`` for the positions they do not cover."""
+    given = [] if names is None else list(names)
+    return given + ["_%d" % position for position in range(len(given) + 1, width + 1)]
+
+
 def _has_nulltype(dt):
+    """Whether a NullType is left anywhere in ``dt`` (inference must look further)."""
+    return isinstance(dt, NullType) or any(_has_nulltype(child) for child in _child_types(dt))
+
+
+def _child_types(dt):
     if isinstance(dt, StructType):
-        return any(_has_nulltype(f.dataType) for f in dt.fields)
+        return [field.dataType for field in dt.fields]
     if isinstance(dt, ArrayType):
-        return _has_nulltype(dt.elementType)
+        return [dt.elementType]
     if isinstance(dt, MapType):
-        return _has_nulltype(dt.keyType) or _has_nulltype(dt.valueType)
-    return isinstance(dt, NullType)
+        return [dt.keyType, dt.valueType]
+    return []
 
 
 def _merge_type(a, b, name=None):
