@@ -2,6 +2,7 @@ package dev.kindling.bridge;
 
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.frame.FrameWriter;
+import dev.kindling.protocol.frame.StreamedFrame;
 import dev.kindling.protocol.ProtocolConstants.EvalTypes;
 import dev.kindling.protocol.header.BroadcastSection;
 import dev.kindling.protocol.header.ResourceInfo;
@@ -104,6 +105,8 @@ final class TaskInput {
       bytes += 4L + b.length;
     } else if (e instanceof String) {
       bytes += out.writeUtf((String) e);
+    } else if (e instanceof StreamedFrame) {
+      bytes += out.writeStreamed((StreamedFrame) e);
     } else if (e == null) {
       out.writeNull();
       bytes += 4;
