@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from kindling.protocol import time_factor
+
 ROOT = Path(__file__).resolve().parents[2]
 TOOL = ROOT / "fidelity" / "own-words.py"
 
@@ -62,7 +64,7 @@ def _run(tmp_path, ours, *args):
     kindling = _package(tmp_path, "kindling", {"spread.py": ours})
     return subprocess.run(
         [sys.executable, str(TOOL), str(theirs), "--kindling", str(kindling), "--json", *args],
-        capture_output=True, text=True, timeout=60)
+        capture_output=True, text=True, timeout=time_factor.scaled(60))
 
 
 def test_a_copied_block_is_found_however_it_is_wrapped_commented_and_quoted(tmp_path):
@@ -173,6 +175,6 @@ def test_kindling_is_written_in_its_own_words():
         [sys.executable, str(TOOL), str(source), "--max-run", str(MAX_RUN),
          "--max-total-percent", str(MAX_TOTAL_PERCENT), "--max-percent", str(MAX_PERCENT),
          "--min-lines", str(MIN_LINES)],
-        capture_output=True, text=True, timeout=300)
+        capture_output=True, text=True, timeout=time_factor.scaled(300))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "rdd.py" in result.stdout and "serializers.py" in result.stdout

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from kindling.protocol import time_factor
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = textwrap.dedent(r'''
@@ -193,7 +195,7 @@ def test_rewritten_parts_give_pysparks_bytes_and_figures():
                     "set KINDLING_PYSPARK_SOURCE to a venv with pyspark")
     env = dict(os.environ, PYTHONHASHSEED="0")
     result = subprocess.run([str(python), "-c", PROBE, str(ROOT / "python")], env=env,
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=time_factor.scaled(300))
     assert result.returncode == 0, result.stderr[-3000:]
     differences = json.loads(result.stdout.strip().splitlines()[-1])
     assert differences == []

@@ -8,6 +8,7 @@ import dev.kindling.bridge.TaskSpec;
 import dev.kindling.engine.KeyedRecord;
 import dev.kindling.engine.PartitionFunction;
 import dev.kindling.engine.StringPair;
+import dev.kindling.protocol.frame.StreamedFrame;
 import dev.kindling.engine.TaskContext;
 import dev.kindling.engine.status.WorkerRun;
 import java.nio.ByteBuffer;
@@ -151,7 +152,8 @@ final class PythonFunction implements PartitionFunction {
     @Override
     public Object next() {
       Object o = in.next();
-      if (o == null || o instanceof byte[] || o instanceof String) {
+      // A StreamedFrame (a text line too long to hold) is written by the bridge as its UTF-8 frame.
+      if (o == null || o instanceof byte[] || o instanceof String || o instanceof StreamedFrame) {
         return o;
       }
       if (o instanceof KeyedRecord k) {

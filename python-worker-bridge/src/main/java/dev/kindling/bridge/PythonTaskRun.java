@@ -116,7 +116,19 @@ public final class PythonTaskRun implements Iterator<byte[]>, AutoCloseable {
       }
       fail();
       throw translate(e);
+    } catch (OutOfMemoryError e) {
+      // A record the worker sent (within maxFrameBytes, WRK-5.4) that this heap cannot hold: the
+      // task fails naming the limit to raise, the JVM and its other jobs go on.
+      fail();
+      throw recordTooBig(e);
     }
+  }
+
+  private PythonWorkerException recordTooBig(OutOfMemoryError e) {
+    return new PythonWorkerException("a record of the Python worker's output (worker pid " + worker.pid
+        + ") does not fit in the JVM heap (max " + Runtime.getRuntime().maxMemory() + " bytes; records"
+        + " up to maxFrameBytes are allowed on the wire, WRK-5.4): give the JVM more memory"
+        + " (spark.driver.memory) or return smaller records", e);
   }
 
   @Override

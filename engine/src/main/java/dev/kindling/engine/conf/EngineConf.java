@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
  *   <tr><td>kindling.task.killTimeout</td><td>how long a cancelled job waits for its tasks to stop (10s)</td></tr>
  *   <tr><td>kindling.parallelize.maxFrameBytes</td><td>largest frame parallelize accepts (1g)</td></tr>
  *   <tr><td>kindling.text.maxLineBytes</td><td>longest line textFile reads (512m, the worker's maxFrameBytes)</td></tr>
+ *   <tr><td>kindling.text.streamLineBytes</td><td>textFile lines longer than this are not held but streamed from their file (1m)</td></tr>
  * </table>
  */
 public final class EngineConf {
@@ -69,6 +70,7 @@ public final class EngineConf {
     shuffleMemoryBytes();
     maxFrameBytes();
     maxLineBytes();
+    streamLineBytes();
     scaleUpFactor();
     if (ioEncryption()) {
       new BroadcastCipher(ioEncryptionKeyBits());
@@ -160,6 +162,8 @@ public final class EngineConf {
   public long maxFrameBytes() { return bytes("kindling.parallelize.maxFrameBytes", 1L << 30); }
   /** Longest text line textFile reads: one frame to the worker, so maxFrameBytes (WRK-5.4). */
   public long maxLineBytes() { return bytes(LineReader.MAX_LINE_KEY, 512L << 20); }
+  /** Lines longer than this are read twice from their file instead of held ({@link dev.kindling.engine.io.LongTextLine}). */
+  public long streamLineBytes() { return bytes(LineReader.STREAM_LINE_KEY, 1L << 20); }
 
   public int scaleUpFactor() {
     // Spark never grows by less than 2, whatever the setting says.

@@ -107,6 +107,9 @@ public final class FileOutputCommitter {
           Object o = records.next();
           if (frames) {
             writeFrame(frameWriter, o);
+          } else if (o instanceof LongTextLine l) {
+            l.writeBody(os); // its UTF-8 in pieces, never the whole String
+            os.write('\n');
           } else {
             os.write(o instanceof byte[] b ? asUtf8Text(b) : String.valueOf(o).getBytes(StandardCharsets.UTF_8));
             os.write('\n');

@@ -20,14 +20,23 @@ import java.util.List;
  * plus the copies. A line longer than {@code maxLineBytes} fails with an error naming the limit,
  * and so does one that does not fit in the heap, instead of an OutOfMemoryError that takes down
  * other jobs.
+ *
+ * <p>A line longer than {@code streamAbove} is not kept at all: its bytes go to a {@link LongLineScan}
+ * as they pass, and {@link #longLine} gives where it is and its length, to be read again from the file
+ * when it is written ({@link LongTextLine}).
  */
 public final class LineReader implements Closeable {
   /** The configuration key of the limit (see {@link EngineConf#maxLineBytes()}). */
   public static final String MAX_LINE_KEY = "kindling.text.maxLineBytes";
+  /** The configuration key of the streaming threshold (see {@link EngineConf#streamLineBytes()}). */
+  public static final String STREAM_LINE_KEY = "kindling.text.streamLineBytes";
   private static final int CHUNK = 1 << 20;
 
   private final InputStream in;
   private final long maxLineBytes;
+  private final long streamAbove;
+  /** Set while the current line is longer than {@link #streamAbove}. */
+  private LongLineScan scan;
   private final String source;
   private final byte[] buf = new byte[1 << 16];
   private int pos;
@@ -49,8 +58,14 @@ public final class LineReader implements Closeable {
    * @param startOffset the byte offset of the stream's first byte in {@code source}
    */
   LineReader(InputStream in, long maxLineBytes, String source, long startOffset) {
+    this(in, maxLineBytes, Long.MAX_VALUE, source, startOffset);
+  }
+
+  /** @param streamAbove lines longer than this are scanned, not kept ({@link #longLine}) */
+  LineReader(InputStream in, long maxLineBytes, long streamAbove, String source, long startOffset) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
+    this.streamAbove = streamAbove;
     this.source = source;
     this.offset = startOffset;
   }
@@ -73,6 +88,7 @@ public final class LineReader implements Closeable {
     tailLength = 0;
     lineLength = 0;
     lineStart = offset;
+    scan = null;
     long consumed = 0;
     while (true) {
       if (pos >= limit && !fill()) {
@@ -106,6 +122,18 @@ public final class LineReader implements Closeable {
           + " is longer than " + MAX_LINE_KEY + " (" + maxLineBytes + " bytes); a line travels to the"
           + " Python worker as one frame, which WRK-5.4 bounds by maxFrameBytes");
     }
+    if (scan != null || lineLength >= streamAbove) {
+      if (scan == null) {
+        scan = new LongLineScan(lineStart);
+        scan.take(chunks, tail, tailLength);
+        chunks.clear();
+        tail = new byte[256];
+        tailLength = 0;
+      }
+      scan.put(b);
+      lineLength++;
+      return;
+    }
     if (tailLength == tail.length) {
       if (tail.length < CHUNK) {
         tail = Arrays.copyOf(tail, Math.min(CHUNK, tail.length * 2));
@@ -130,6 +158,16 @@ public final class LineReader implements Closeable {
           + lineLength + " bytes so far) does not fit in the JVM heap (max " + Runtime.getRuntime().maxMemory()
           + " bytes): give the JVM more memory (spark.driver.memory) or lower " + MAX_LINE_KEY, e);
     }
+  }
+
+  /** Whether the last line read was longer than {@code streamAbove}: then {@link #longLine}, not text. */
+  boolean streamed() {
+    return scan != null;
+  }
+
+  /** The last line read, when {@link #streamed}; {@code atFileStart}: drop a byte order mark. */
+  LongTextLine longLine(java.nio.file.Path file, boolean gzip, boolean atFileStart) {
+    return scan.finish(file, gzip, atFileStart);
   }
 
   /** The text of the last line read; malformed UTF-8 becomes U+FFFD, as Hadoop's Text does. */

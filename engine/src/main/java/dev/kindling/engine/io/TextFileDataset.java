@@ -84,7 +84,8 @@ final class TextFileDataset extends Dataset {
 
   @Override
   public Iterator<Object> compute(int p, TaskContext ctx) throws IOException {
-    LineIterator it = new LineIterator(splits().get(p), engine.conf().maxLineBytes());
+    LineIterator it = new LineIterator(splits().get(p), engine.conf().maxLineBytes(),
+        engine.conf().streamLineBytes());
     ctx.onCompletion(() -> {
       it.close();
       ctx.metrics().addInput(it.records, it.counter.count());
@@ -96,18 +97,26 @@ final class TextFileDataset extends Dataset {
     private final LineReader reader;
     private final long end;
     private long pos;
-    private String next;
+    /** A String, or a {@link LongTextLine} for a line longer than the streaming threshold. */
+    private Object next;
     private boolean finished;
     private boolean fileStart;
     /** Bytes read from the file (compressed bytes for gzip), lines returned: input metrics. */
     final CountingInputStream counter;
     long records;
+    private final TextInput.Split split;
 
     LineIterator(TextInput.Split split) throws IOException {
       this(split, Long.MAX_VALUE);
     }
 
     LineIterator(TextInput.Split split, long maxLineBytes) throws IOException {
+      this(split, maxLineBytes, Long.MAX_VALUE);
+    }
+
+    /** Lines longer than {@code streamAbove} bytes come as {@link LongTextLine}s. */
+    LineIterator(TextInput.Split split, long maxLineBytes, long streamAbove) throws IOException {
+      this.split = split;
       FileInputStream fis = new FileInputStream(split.file().toFile());
       InputStream in;
       if (split.gzip()) {
@@ -125,7 +134,7 @@ final class TextFileDataset extends Dataset {
         in = counter;
         end = split.start() + split.length();
       }
-      reader = new LineReader(in, maxLineBytes, split.file().toString(), split.gzip() ? 0 : split.start());
+      reader = new LineReader(in, maxLineBytes, streamAbove, split.file().toString(), split.gzip() ? 0 : split.start());
       pos = split.start();
       fileStart = split.gzip() || split.start() == 0;
       if (!fileStart) {
@@ -143,12 +152,18 @@ final class TextFileDataset extends Dataset {
             close();
           } else {
             pos += n;
-            next = reader.text();
-            if (fileStart) {
+            if (reader.streamed()) {
+              next = reader.longLine(split.file(), split.gzip(), fileStart);
               fileStart = false;
-              if (!next.isEmpty() && next.charAt(0) == '\uFEFF') {
-                next = next.substring(1);
+            } else {
+              String s = reader.text();
+              if (fileStart) {
+                fileStart = false;
+                if (!s.isEmpty() && s.charAt(0) == '\uFEFF') {
+                  s = s.substring(1);
+                }
               }
+              next = s;
             }
           }
         } catch (IOException e) {
@@ -163,7 +178,7 @@ final class TextFileDataset extends Dataset {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      String s = next;
+      Object s = next;
       next = null;
       records++;
       return s;

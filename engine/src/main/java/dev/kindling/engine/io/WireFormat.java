@@ -22,6 +22,7 @@ import java.util.List;
  *   null         i32 BE -5
  *   KeyedRecord  the key as an 8-byte frame, then the payload frame
  *   StringPair   the key as a String, then the value as a String
+ *   LongTextLine as its String: i32 BE n | n bytes UTF-8, copied from its file in pieces
  * </pre>
  *
  * and the frame file/stream parallelize reads: {@code i32 BE n | n bytes} repeated until a clean EOF.
@@ -50,6 +51,8 @@ public final class WireFormat {
     } else if (o instanceof KeyedRecord k) {
       out.writeLongData(k.key());
       out.writeData(k.payload());
+    } else if (o instanceof LongTextLine l) {
+      out.writeStreamed(l);
     } else {
       throw new EngineException("Unexpected element type " + o.getClass().getName());
     }
@@ -82,6 +85,8 @@ public final class WireFormat {
       return 8L + FrameWriter.utf8Length(p.key()) + FrameWriter.utf8Length(p.value());
     } else if (o instanceof KeyedRecord k) {
       return 16L + k.payload().length;
+    } else if (o instanceof LongTextLine l) {
+      return 4L + l.length();
     }
     return 0;
   }

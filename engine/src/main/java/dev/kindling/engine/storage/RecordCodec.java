@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Output;
 import dev.kindling.engine.EngineException;
 import dev.kindling.engine.KeyedRecord;
 import dev.kindling.engine.StringPair;
+import dev.kindling.engine.io.LongTextLine;
 import dev.kindling.engine.shuffle.ShuffleWriter;
 
 /**
@@ -22,10 +23,15 @@ import dev.kindling.engine.shuffle.ShuffleWriter;
  *   5 other     Kryo writeClassAndObject
  *   6 Pair      Kryo string key | Kryo string value
  *   7 end       (no body) ends a block file
+ *   8 LongLine  Kryo string path | bool gzip | i64 offset | i64 raw length | i64 UTF-8 length
  * </pre>
+ *
+ * <p>A {@link LongTextLine} is stored as where it is in its file, not as its text: caching the
+ * line must not cost the heap the line itself (its file must stay as it is, as for recomputing).
  */
 final class RecordCodec {
   static final int END = 7;
+  private static final int LONG_LINE = 8;
 
   private static final ThreadLocal<Kryo> KRYO = ThreadLocal.withInitial(() -> {
     Kryo k = new Kryo();
@@ -56,6 +62,13 @@ final class RecordCodec {
       out.writeByte(6);
       out.writeString(p.key());
       out.writeString(p.value());
+    } else if (o instanceof LongTextLine l) {
+      out.writeByte(LONG_LINE);
+      out.writeString(l.file().toString());
+      out.writeBoolean(l.gzip());
+      out.writeLong(l.offset());
+      out.writeLong(l.rawLength());
+      out.writeLong(l.length());
     } else {
       out.writeByte(5);
       KRYO.get().writeClassAndObject(out, o);
@@ -80,6 +93,8 @@ final class RecordCodec {
       }
       case 5 -> KRYO.get().readClassAndObject(in);
       case 6 -> new StringPair(in.readString(), in.readString());
+      case LONG_LINE -> new LongTextLine(java.nio.file.Path.of(in.readString()), in.readBoolean(), in.readLong(),
+          in.readLong(), in.readLong());
       default -> throw new EngineException("block file corrupt: unknown record tag " + tag);
     };
   }
@@ -105,6 +120,9 @@ final class RecordCodec {
     }
     if (o instanceof StringPair p) {
       return 112L + p.key().length() + p.value().length();
+    }
+    if (o instanceof LongTextLine) {
+      return 96L;
     }
     return 32;
   }

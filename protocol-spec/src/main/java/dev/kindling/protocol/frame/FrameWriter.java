@@ -96,6 +96,59 @@ public final class FrameWriter {
   }
 
   /**
+   * A data frame whose body {@code body} produces in pieces (WRK-5.1), never whole in memory;
+   * returns the bytes written, prefix included. Refuses a body over {@code maxFrameBytes} before
+   * writing anything (WRK-5.4). A body that writes more or fewer bytes than it announced would
+   * leave a stream no reader can follow: the excess is never written and either case fails with
+   * an error naming WRK-5.1, after which the stream must be abandoned.
+   */
+  public long writeStreamed(StreamedFrame body) throws IOException {
+    long n = body.length();
+    if (n < 0 || n > maxFrameBytes) {
+      throw new ProtocolException(
+          "WRK-5.4", "refusing to write a frame of " + n + " bytes, maximum " + maxFrameBytes);
+    }
+    putInt(0, (int) n);
+    out.write(buf, 0, 4);
+    ExactBody exact = new ExactBody(out, n);
+    body.writeBody(exact);
+    if (exact.remaining != 0) {
+      throw new ProtocolException("WRK-5.1", "a streamed frame announced " + n + " bytes but its body wrote "
+          + (n - exact.remaining) + "; the stream is broken");
+    }
+    return 4L + n;
+  }
+
+  /** Passes at most the announced number of bytes through. */
+  private static final class ExactBody extends OutputStream {
+    private final OutputStream out;
+    private final long announced;
+    private long remaining;
+
+    ExactBody(OutputStream out, long announced) {
+      this.out = out;
+      this.announced = announced;
+      this.remaining = announced;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      java.util.Objects.checkFromIndexSize(off, len, b.length);
+      if (len > remaining) {
+        throw new ProtocolException("WRK-5.1", "a streamed frame announced " + announced
+            + " bytes but its body wrote more; the stream is broken");
+      }
+      out.write(b, off, len);
+      remaining -= len;
+    }
+  }
+
+  /**
    * The UTF-8 byte count {@link #writeUtf} writes for {@code s} (a lone surrogate counts as its
    * one-byte {@code '?'}), without encoding it: what a result's size is on the wire.
    */

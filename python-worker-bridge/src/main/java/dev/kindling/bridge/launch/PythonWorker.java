@@ -25,7 +25,7 @@ public final class PythonWorker {
   long idleSinceNanos;
   private volatile boolean killed;
 
-  PythonWorker(SocketChannel channel, int pid, Process process, PythonDaemon daemon, OutputTail tail) {
+  public PythonWorker(SocketChannel channel, int pid, Process process, PythonDaemon daemon, OutputTail tail) {
     this.channel = channel;
     this.pid = pid;
     this.process = process;
@@ -86,7 +86,7 @@ public final class PythonWorker {
     close();
   }
 
-  boolean killed() {
+  public boolean killed() {
     return killed;
   }
 

@@ -4,6 +4,7 @@ import dev.kindling.bridge.KeyValue;
 import dev.kindling.bridge.TaskSpec;
 import dev.kindling.protocol.Profile;
 import dev.kindling.protocol.frame.FrameWriter;
+import dev.kindling.protocol.frame.StreamedFrame;
 import dev.kindling.protocol.ProtocolConstants.EvalTypes;
 import dev.kindling.protocol.header.BroadcastSection;
 import dev.kindling.protocol.header.ResourceInfo;
@@ -106,6 +107,8 @@ public final class TaskInput {
       bytes += 4L + b.length;
     } else if (e instanceof String) {
       bytes += out.writeUtf((String) e);
+    } else if (e instanceof StreamedFrame) {
+      bytes += out.writeStreamed((StreamedFrame) e);
     } else if (e == null) {
       out.writeNull();
       bytes += 4;
