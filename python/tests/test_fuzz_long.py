@@ -82,3 +82,26 @@ def test_a_hang_is_a_finding_and_the_run_goes_on(extra_decoder, tmp_path):
     assert tried == 20 and len(calls) == 20
     assert len(found) == 1 and "hang" in found[0]
     assert any(n.startswith("hang-") for n in os.listdir(os.path.join(str(tmp_path), "_hang")))
+
+
+def test_a_hang_is_caught_even_when_sigint_is_ignored(tmp_path, extra_decoder):
+    # A background job of a non-interactive shell (nohup ... &, CI runners) starts with SIGINT
+    # ignored; the watchdog's interrupt must still land, and the disposition comes back after.
+    import signal
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        calls = []
+
+        def hang_once(raw):
+            calls.append(1)
+            if len(calls) == 2:
+                while True:
+                    pass
+
+        extra_decoder("_hang_ignored", hang_once)
+        tried, _, found = fuzz_long.fuzz("_hang_ignored", 5, deadline=time_factor.scaled(0.5),
+                                         findings_dir=str(tmp_path))
+        assert tried == 5 and len(found) == 1 and "hang" in found[0]
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)

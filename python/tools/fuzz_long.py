@@ -31,6 +31,7 @@ import argparse
 import hashlib
 import os
 import random
+import signal
 import re
 import struct
 import sys
@@ -153,6 +154,12 @@ def fuzz(decoder, inputs, seed=1, deadline=10.0, pool_cap=4096, findings_dir=Non
     mut = Mutator(decoder_fuzz.seeds(decoder), rng)
     seen = set()
     findings = []
+    # The watchdog interrupts through SIGINT's handler: with SIGINT ignored (a background job of
+    # a non-interactive shell, as nohup or a CI runner starts it) or handled by someone else, a
+    # hang would never be interrupted, so the default handler is installed while fuzzing.
+    restore = None
+    if threading.current_thread() is threading.main_thread():
+        restore = signal.signal(signal.SIGINT, signal.default_int_handler)
     dog = Watchdog(deadline)
     t0 = time.monotonic()
     next_report = t0 + 60
@@ -196,6 +203,8 @@ def fuzz(decoder, inputs, seed=1, deadline=10.0, pool_cap=4096, findings_dir=Non
                                 load_average()))
     finally:
         dog.stop()
+        if restore is not None:
+            signal.signal(signal.SIGINT, restore)
     return tried, time.monotonic() - t0, findings
 
 
