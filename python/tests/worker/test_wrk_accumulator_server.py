@@ -131,3 +131,22 @@ def test_unix_socket_server_has_no_secret():
         assert not os.path.exists(path)
     assert a.value == 9
     _accumulatorRegistry.pop(5, None)
+
+
+def test_shutdown_ends_the_accept_loop_and_serving_threads_without_waiting_for_a_poll(monkeypatch):
+    # With a poll interval far longer than the join deadline, the threads can only be gone after
+    # shutdown() if it woke them (the wait for the poll was ~0.3 s of every sc.stop()).
+    from kindling import accumulator_server
+    monkeypatch.setattr(accumulator_server, "_POLL_SECONDS", 3600.0)
+    token = new_secret()
+    srv = accumulator_server.AccumulatorServer(token, registry={})
+    client = socket.create_connection(("127.0.0.1", srv.port), timeout=time_factor.scaled(10))
+    client.sendall(token.encode("utf-8"))
+    client.sendall(batch())
+    assert client.recv(1) == b"\x01"  # authenticated and served: a serving thread is running
+    serving = [t for t in srv._threads if t.is_alive()]
+    assert serving
+    srv.shutdown(timeout=time_factor.scaled(10))
+    assert not srv._accept_thread.is_alive()
+    assert not any(t.is_alive() for t in serving)
+    client.close()
