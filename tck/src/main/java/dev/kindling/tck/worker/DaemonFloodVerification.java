@@ -5,19 +5,12 @@ import static dev.kindling.tck.worker.WorkerChecks.frames;
 import static dev.kindling.tck.worker.WorkerChecks.strings;
 
 import dev.kindling.tck.RuleFailure;
-import dev.kindling.tck.TckParameters;
-import dev.kindling.tck.Verification;
 import dev.kindling.tck.support.Procs;
 import java.io.IOException;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The daemon under a flood of connections that never authenticate (WRK-3.18, a Kindling-strengthened
@@ -28,38 +21,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * {@link WorkerVerification} is, run by the CLI through {@link DaemonFloodTck}) so that a build
  * can run the flood once rather than on every profile.
  */
-@ExtendWith(TckParameters.Resolver.class)
-public abstract class DaemonFloodVerification extends Verification implements WorkerRuleContext {
+public abstract class DaemonFloodVerification extends WorkerUnderTest {
   /** worker.md section 11. */
   static final int MAX_PENDING = 8;
-
-  private WorkerHarness harness;
-
-  /** As {@link WorkerVerification#parameterOverrides()}. */
-  protected Map<String, String> parameterOverrides() {
-    return Map.of();
-  }
-
-  @BeforeEach
-  final void setUpWorker(TckParameters params) {
-    harness = new WorkerHarness(config(), env(), params.withOverrides(parameterOverrides()));
-    Assumptions.assumeTrue(
-        harness.setup.daemonMode || harness.setup.simpleMode,
-        "no worker mode to test: give '-- python -m <daemonModule> <workerModule>' or '-- python -m <workerModule>'");
-  }
-
-  @AfterEach
-  final void tearDownWorker() {
-    if (harness != null) {
-      harness.close();
-    }
-  }
-
-  /** The worker under test for the running check (not an extension point). */
-  @Override
-  public final WorkerHarness harness() {
-    return harness;
-  }
 
   /**
    * WRK-3.18: {@code 3 × limit} idle connections; the children of the first {@code 2 × limit}
