@@ -173,10 +173,19 @@ final class Testkit {
   static Path eventsDir() {
     try {
       Path d = Files.createTempDirectory("bridge-testkit-events-");
-      d.toFile().deleteOnExit();
+      // deleteOnExit cannot remove a directory that holds markers, so the JVM removes the tree
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(d), "testkit-events-cleanup"));
       return d;
     } catch (IOException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
+      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | RuntimeException e) {
+      // best effort at exit: a leftover marker directory is harmless
     }
   }
 

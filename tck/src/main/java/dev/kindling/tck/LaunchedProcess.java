@@ -1,6 +1,7 @@
 package dev.kindling.tck;
 
 import dev.kindling.protocol.TimeFactor;
+import dev.kindling.tck.support.Scratch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -33,7 +34,7 @@ public final class LaunchedProcess implements AutoCloseable {
 
   static LaunchedProcess start(List<String> command, Map<String, String> env, Duration timeout)
       throws IOException {
-    Path err = Files.createTempFile("kindling-tck-", ".stderr");
+    Path err = Scratch.file("process-", ".stderr");
     ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile());
     pb.environment().putAll(env);
     return new LaunchedProcess(pb.start(), command, err, timeout);

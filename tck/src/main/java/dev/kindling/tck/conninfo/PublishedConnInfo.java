@@ -4,6 +4,7 @@ import dev.kindling.protocol.ProtocolConstants.Env;
 import dev.kindling.tck.LaunchedProcess;
 import dev.kindling.tck.TestEnvironment;
 import dev.kindling.tck.RuleFailure;
+import dev.kindling.tck.support.Scratch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -11,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,12 +48,7 @@ public final class PublishedConnInfo {
 
   /** A fresh private directory; the file path inside it does not exist yet. */
   public static Path newDir() {
-    try {
-      return Files.createTempDirectory("kindling-tck-conninfo-",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return Scratch.directory("conninfo-");
   }
 
   public static Map<String, String> environment(Path file, Map<String, String> extra) {

@@ -1,5 +1,6 @@
 package dev.kindling.tck.driver;
 
+import dev.kindling.tck.support.Scratch;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -41,7 +42,7 @@ final class FakeJvm {
 
   static FakeJvm create(Behaviour behaviour, int port, String secret) {
     try {
-      Path home = Files.createTempDirectory("kindling-tck-fake-java-home-");
+      Path home = Scratch.directory("fake-java-home-");
       FakeJvm f = new FakeJvm(home);
       Path bin = Files.createDirectories(home.resolve("bin"));
       byte[] s = secret.getBytes(StandardCharsets.UTF_8);

@@ -1,5 +1,6 @@
 package dev.kindling.tck.engine;
 
+import dev.kindling.tck.support.Scratch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -31,7 +32,7 @@ final class ProbeResources {
   static synchronized Path root() {
     if (root == null) {
       try {
-        Path dir = Files.createTempDirectory("kindling-tck-engine-");
+        Path dir = Scratch.directory("engine-");
         for (String f : FILES) {
           Path target = dir.resolve(f);
           Files.createDirectories(target.getParent());

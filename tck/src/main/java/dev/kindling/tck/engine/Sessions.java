@@ -3,6 +3,7 @@ package dev.kindling.tck.engine;
 import dev.kindling.protocol.TimeFactor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kindling.protocol.Profile;
+import dev.kindling.tck.support.Scratch;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -187,7 +188,7 @@ final class Sessions {
         Files.createDirectories(setup.recordsDir);
         dir = Files.createTempDirectory(setup.recordsDir, "kindling-tck-" + spec.name + "-");
       } else {
-        dir = Files.createTempDirectory("kindling-tck-" + spec.name + "-");
+        dir = Scratch.directory(spec.name + "-");
       }
       Path plan = dir.resolve("plan.json");
       Map<String, Object> p = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import dev.kindling.tck.conninfo.PublishedConnInfo;
 import dev.kindling.tck.py4j.Py4JText;
 import dev.kindling.tck.RuleFailure;
 import dev.kindling.tck.TckParameters;
+import dev.kindling.tck.support.Scratch;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -135,7 +136,7 @@ public final class GatewayUnderTest {
    */
   List<String> buildCommands(List<String> specs) throws IOException, InterruptedException {
     requirePythonWorkers.run();
-    Path script = Files.createTempFile("kindling-tck-commands-", ".py");
+    Path script = Scratch.file("commands-", ".py");
     try (InputStream in = TckParameters.class.getResourceAsStream("/dev/kindling/tck/worker/tck_commands.py")) {
       check(in != null, "GW-5.6", "tck_commands.py is missing from the TCK jar");
       Files.write(script, in.readAllBytes());

@@ -1,6 +1,7 @@
 package dev.kindling.tck.worker;
 
 import dev.kindling.tck.TckParameters;
+import dev.kindling.tck.support.Scratch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -86,7 +87,7 @@ final class CommandCatalog {
   static synchronized Path probeRoot() {
     if (probeRoot == null) {
       try {
-        Path root = Files.createTempDirectory("kindling-tck-files-");
+        Path root = Scratch.directory("files-");
         Path inc = Files.createDirectories(root.resolve(INCLUDE_DIR));
         Files.writeString(
             inc.resolve(PROBE_MODULE + ".py"),
@@ -94,7 +95,6 @@ final class CommandCatalog {
                 + "    for _ in iterator:\n"
                 + "        pass\n"
                 + "    yield b'include-ok'\n");
-        root.toFile().deleteOnExit();
         probeRoot = root;
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -109,15 +109,14 @@ final class CommandCatalog {
       if (in == null) {
         throw new IllegalStateException("tck_commands.py is missing from the TCK jar");
       }
-      script = Files.createTempFile("kindling-tck-commands-", ".py");
+      script = Scratch.file("commands-", ".py");
       Files.write(script, in.readAllBytes());
-      script.toFile().deleteOnExit();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     Path err = null;
     try {
-      err = Files.createTempFile("kindling-tck-commands-", ".stderr");
+      err = Scratch.file("commands-", ".stderr");
       ProcessBuilder pb =
           new ProcessBuilder(setup.python, script.toString(), setup.library).redirectError(err.toFile());
       pb.environment().putAll(setup.processEnvironment());

@@ -8,8 +8,10 @@ scenarios that need a ``SparkContext`` (``accumulators``, ``hash``) build Kindli
 the accumulator registry and the worker environment come from the same code as in production;
 the stub forwards ``setAccumulatorServer`` to the fake, where the TCK sees it.
 """
+import atexit
 import json
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -39,6 +41,8 @@ class _StubContext:
     def __init__(self, entry_point):
         self._entry = entry_point
         self._temp = tempfile.mkdtemp(prefix="kindling-tck-driver-")
+        # The real context removes its temp dir when the JVM stops; this stub does it at exit.
+        atexit.register(shutil.rmtree, self._temp, True)
         self.worker_envs = []
         self.local_properties = {}
 
