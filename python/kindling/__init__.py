@@ -28,6 +28,8 @@ _EXPORTS = {
     "SparkJobInfo": "kindling.status",
     "SparkStageInfo": "kindling.status",
     "SparkExecutorInfo": "kindling.status",
+    "InheritableThread": "kindling.util",
+    "inheritable_thread_target": "kindling.util",
 }
 
 __all__ = sorted(_EXPORTS)

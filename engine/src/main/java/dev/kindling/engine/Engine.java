@@ -250,6 +250,24 @@ public final class Engine implements AutoCloseable {
     return Map.copyOf(localProperties.get());
   }
 
+  /**
+   * Replaces the calling thread's properties by a copy of {@code properties} (null entries are
+   * dropped): how a driver thread takes over another's, as Spark's {@code setLocalProperties}
+   * does for PySpark's {@code InheritableThread} under pinned Py4J threads, whose JVM threads are
+   * not children of the thread that started them.
+   */
+  public void setLocalProperties(Map<String, String> properties) {
+    Map<String, String> copy = new HashMap<>();
+    if (properties != null) {
+      properties.forEach((k, v) -> {
+        if (k != null && v != null) {
+          copy.put(k, v);
+        }
+      });
+    }
+    localProperties.set(copy);
+  }
+
   public void cancelJob(int jobId) {
     scheduler.cancelJob(jobId, "cancelled by request");
   }

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -216,6 +217,16 @@ public final class KindlingContext {
 
   public String getLocalProperty(String key) {
     return engine.getLocalProperty(key);
+  }
+
+  /** A copy of the calling thread's properties (InheritableThread takes it when it starts). */
+  public Map<String, String> getLocalProperties() {
+    return new HashMap<>(engine.localProperties());
+  }
+
+  /** The calling thread's properties become a copy of {@code properties}. */
+  public void setLocalProperties(Map<String, String> properties) {
+    engine.setLocalProperties(properties);
   }
 
   public void setJobGroup(String groupId, String description, boolean interruptOnCancel) {

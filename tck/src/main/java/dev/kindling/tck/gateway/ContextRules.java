@@ -61,6 +61,16 @@ interface ContextRules extends GatewaySection {
           "GW-5.2", "thread A's local property changed when thread B set its own");
       check("from-b".equals(string("GW-5.2", "getLocalProperty on B", Py4JText.call(b, ctx, "getLocalProperty", "s" + key))),
           "GW-5.2", "thread B's local property was not kept");
+      // InheritableThread's hand-over: B takes a copy of A's properties, not a view of them.
+      String snapshot = ref("GW-5.2", "getLocalProperties() on A", Py4JText.call(a, ctx, "getLocalProperties"));
+      ok("GW-5.2", "setLocalProperties(A's) on B", Py4JText.call(b, ctx, "setLocalProperties", "r" + snapshot));
+      String handedOver = string("GW-5.2", "getLocalProperty on B", Py4JText.call(b, ctx, "getLocalProperty", "s" + key));
+      check("from-a".equals(handedOver), "GW-5.2",
+          "after setLocalProperties(getLocalProperties() of A), thread B has " + handedOver + " instead of from-a");
+      ok("GW-5.2", "setLocalProperty on A", Py4JText.call(a, ctx, "setLocalProperty", "s" + key, "sagain-a"));
+      String afterA = string("GW-5.2", "getLocalProperty on B", Py4JText.call(b, ctx, "getLocalProperty", "s" + key));
+      check("from-a".equals(afterA), "GW-5.2",
+          "thread B's properties follow thread A's after setLocalProperties (a view, not a copy): " + afterA);
       ok("GW-5.2", "setJobGroup on thread A", Py4JText.call(a, ctx, "setJobGroup", "sgroup-a", "sdescription", "bfalse"));
       String group = "spark.jobGroup.id";
       String onA = ok("GW-5.2", "getLocalProperty(" + group + ") on A", Py4JText.call(a, ctx, "getLocalProperty", "s" + group));
