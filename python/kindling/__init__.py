@@ -28,6 +28,10 @@ _EXPORTS = {
     "SparkJobInfo": "kindling.status",
     "SparkStageInfo": "kindling.status",
     "SparkExecutorInfo": "kindling.status",
+    "CPickleSerializer": "kindling.serializers",
+    "MarshalSerializer": "kindling.serializers",
+    "Profiler": "kindling.profiler",
+    "BasicProfiler": "kindling.profiler",
     "InheritableThread": "kindling.util",
     "inheritable_thread_target": "kindling.util",
 }
