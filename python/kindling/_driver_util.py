@@ -2,6 +2,7 @@
 StopIteration guard PySpark puts around user functions."""
 import os
 import sys
+import warnings
 
 __all__ = [
     "PySparkException", "PySparkRuntimeError", "PySparkValueError", "PySparkTypeError",
@@ -51,6 +52,8 @@ class PySparkException(Exception):
         self._messageParameters = params
 
     def getErrorClass(self):
+        # PySpark 4 deprecates it with this FutureWarning; a test run with -W error sees the same.
+        warnings.warn("Deprecated in 4.0.0, use getCondition instead.", FutureWarning)
         return self._errorClass
 
     def getCondition(self):

@@ -604,3 +604,29 @@ def test_a_context_with_the_marshal_serializer_gives_pysparks_results():
             sc.parallelize([object()]).collect()
     finally:
         sc.stop()
+
+
+def test_kindling_errors_offers_the_classes_kindling_raises(sc):
+    # PySpark: ``from pyspark.errors import PySparkValueError`` catches what parallelize raises
+    # for a negative numSlices; the same import from kindling.errors catches Kindling's.
+    import kindling.errors as errors
+    from kindling import _driver_util
+
+    assert errors.PySparkRuntimeError is _driver_util.PySparkRuntimeError
+    for name in errors.__all__:
+        cls = getattr(errors, name)
+        assert issubclass(cls, Exception), name
+    for name in ["PySparkRuntimeError", "PySparkTypeError", "PySparkValueError",
+                 "PySparkAttributeError", "PySparkKeyError", "PySparkNotImplementedError",
+                 "AnalysisException"]:
+        assert issubclass(getattr(errors, name), errors.PySparkException), name
+    # PySpark 4.2.1: caught PySparkRuntimeError, condition INCORRECT_CONF_FOR_PROFILE, and
+    # getErrorClass() gives it with a FutureWarning (deprecated in 4.0 for getCondition).
+    with pytest.raises(errors.PySparkRuntimeError) as info:
+        sc.show_profiles()
+    assert info.value.getCondition() == "INCORRECT_CONF_FOR_PROFILE"
+    assert str(info.value) == ("[INCORRECT_CONF_FOR_PROFILE] `spark.python.profile` or "
+                               "`spark.python.profile.memory` configuration\n must be set to "
+                               "`true` to enable Python profile.")
+    with pytest.warns(FutureWarning, match="Deprecated in 4.0.0, use getCondition instead."):
+        assert info.value.getErrorClass() == "INCORRECT_CONF_FOR_PROFILE"
