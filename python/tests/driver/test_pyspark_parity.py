@@ -583,14 +583,12 @@ def test_every_name_pyspark_exports_imports_from_kindling_except_barrier_mode():
     assert missing == ["BarrierTaskContext", "BarrierTaskInfo", "RDDBarrier"]
 
 
-def test_a_context_with_the_marshal_serializer_gives_pysparks_results():
+def test_a_context_with_the_marshal_serializer_gives_pysparks_results(own_context):
     # PySpark 4.2.1, same program: [(0, 36), (1, 24), (2, 30)], the glom below,
     # AutoBatchedSerializer(MarshalSerializer()), and ValueError('unmarshallable object').
+    # (own_context stops the shared context first; this one is built here for its serializer.)
     from kindling import MarshalSerializer
-    from conftest import stop_shared
 
-    jvm_classpath_or_skip()
-    stop_shared()
     conf = SparkConf(loadDefaults=False).setMaster("local[2]").setAppName("marshal")
     conf.set("spark.ui.showConsoleProgress", "false")
     sc = SparkContext(conf=conf, serializer=MarshalSerializer())
