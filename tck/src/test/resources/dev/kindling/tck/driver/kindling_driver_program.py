@@ -8,7 +8,6 @@ scenarios that need a ``SparkContext`` (``accumulators``, ``hash``) build Kindli
 the accumulator registry and the worker environment come from the same code as in production;
 the stub forwards ``setAccumulatorServer`` to the fake, where the TCK sees it.
 """
-import atexit
 import json
 import os
 import shutil
@@ -41,8 +40,6 @@ class _StubContext:
     def __init__(self, entry_point):
         self._entry = entry_point
         self._temp = tempfile.mkdtemp(prefix="kindling-tck-driver-")
-        # The real context removes its temp dir when the JVM stops; this stub does it at exit.
-        atexit.register(shutil.rmtree, self._temp, True)
         self.worker_envs = []
         self.local_properties = {}
 
@@ -77,7 +74,9 @@ class _StubContext:
         return self.local_properties.get(key)
 
     def stop(self):
-        pass
+        # As the real context does on stop() (GW-5.3): the temp dir goes with it. (The TCK may
+        # end this process as soon as it has read its answer, so atexit would be too late.)
+        shutil.rmtree(self._temp, ignore_errors=True)
 
 
 class _StubGateway:
