@@ -29,8 +29,12 @@ def _active_context():
     return sc
 
 
-def _snapshot(sc):
-    """A copy of the calling thread's local properties, as a dict the child thread can set."""
+def _snapshot():
+    """A copy of the calling thread's local properties (a dict the child thread can set), or
+    None without an active context."""
+    sc = _active_context()
+    if sc is None:
+        return None
     return {str(k): str(v) for k, v in dict(sc._call("getLocalProperties")).items()}
 
 
@@ -38,6 +42,17 @@ def _install(properties):
     sc = _active_context()
     if sc is not None and properties is not None:
         sc._call("setLocalProperties", dict(properties))
+
+
+def _running_with(properties, f):
+    """``f`` that first makes ``properties`` the calling thread's."""
+
+    @functools.wraps(f)
+    def wrapped(*args, **kwargs):
+        _install(properties)
+        return f(*args, **kwargs)
+
+    return wrapped
 
 
 def _is_session(f):
@@ -54,17 +69,17 @@ class InheritableThread(threading.Thread):
 
     def __init__(self, target, *args, session=None, **kwargs):
         self._session = session
+        self._props = None
 
         def copy_local_properties(*a, **k):
-            _install(getattr(self, "_props", None))
+            _install(self._props)
             return target(*a, **k)
 
         super().__init__(*args, target=copy_local_properties, **kwargs)
 
     def start(self):
         # Taken here, not in __init__, to behave as a JVM thread, which inherits at start.
-        sc = _active_context()
-        self._props = _snapshot(sc) if sc is not None else None
+        self._props = _snapshot()
         return super().start()
 
 
@@ -75,30 +90,10 @@ def inheritable_thread_target(f):
     ``f`` is the target, or a ``SparkSession``: then the result is a decorator, as in PySpark
     (``@inheritable_thread_target(spark)``)."""
     if _is_session(f):
-        sc = _active_context()
-        properties = _snapshot(sc) if sc is not None else None
-
-        def outer(ff):
-            @functools.wraps(ff)
-            def wrapped(*args, **kwargs):
-                _install(properties)
-                return ff(*args, **kwargs)
-
-            return wrapped
-
-        return outer
-
-    sc = _active_context()
-    if sc is None:
+        return functools.partial(_running_with, _snapshot())
+    if _active_context() is None:
         return f
     # PySpark's warning, word for word: with a function instead of a session it cannot
     # inherit the session's tags (the context's job tags travel with the local properties).
     warnings.warn("Spark session is not provided. Tags will not be inherited.", UserWarning)
-    properties = _snapshot(sc)
-
-    @functools.wraps(f)
-    def wrapped(*args, **kwargs):
-        _install(properties)
-        return f(*args, **kwargs)
-
-    return wrapped
+    return _running_with(_snapshot(), f)

@@ -68,7 +68,8 @@ def test_a_protocol_error_naming_no_rule_is_a_finding(extra_decoder):
     assert found and "naming no spec rule" in found[0]
 
 
-def test_a_hang_is_a_finding_and_the_run_goes_on(extra_decoder, tmp_path):
+def _hangs_on_second_call():
+    """A decoder that spins forever on its second input, and the list counting its calls."""
     calls = []
 
     def hang_once(raw):
@@ -77,6 +78,11 @@ def test_a_hang_is_a_finding_and_the_run_goes_on(extra_decoder, tmp_path):
             while True:
                 pass
 
+    return calls, hang_once
+
+
+def test_a_hang_is_a_finding_and_the_run_goes_on(extra_decoder, tmp_path):
+    calls, hang_once = _hangs_on_second_call()
     extra_decoder("_hang", hang_once)
     tried, _, found = fuzz_long.fuzz("_hang", 20, deadline=time_factor.scaled(0.5), findings_dir=str(tmp_path))
     assert tried == 20 and len(calls) == 20
@@ -90,14 +96,7 @@ def test_a_hang_is_caught_even_when_sigint_is_ignored(tmp_path, extra_decoder):
     import signal
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        calls = []
-
-        def hang_once(raw):
-            calls.append(1)
-            if len(calls) == 2:
-                while True:
-                    pass
-
+        calls, hang_once = _hangs_on_second_call()
         extra_decoder("_hang_ignored", hang_once)
         tried, _, found = fuzz_long.fuzz("_hang_ignored", 5, deadline=time_factor.scaled(0.5),
                                          findings_dir=str(tmp_path))

@@ -14,7 +14,7 @@ import dev.kindling.engine.dataset.PartitionerAwareUnionDataset;
 import dev.kindling.engine.dataset.RangeDataset;
 import dev.kindling.engine.dataset.ShuffledDataset;
 import dev.kindling.engine.dataset.UnionDataset;
-import dev.kindling.engine.io.Files2;
+import dev.kindling.protocol.io.Files2;
 import dev.kindling.engine.io.Sources;
 import dev.kindling.engine.scheduler.Actions;
 import dev.kindling.engine.scheduler.JobTags;

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -221,7 +220,7 @@ public final class KindlingContext {
 
   /** A copy of the calling thread's properties (InheritableThread takes it when it starts). */
   public Map<String, String> getLocalProperties() {
-    return new HashMap<>(engine.localProperties());
+    return engine.localProperties();
   }
 
   /** The calling thread's properties become a copy of {@code properties}. */

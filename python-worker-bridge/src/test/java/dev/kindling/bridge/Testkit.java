@@ -3,6 +3,7 @@ package dev.kindling.bridge;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.kindling.protocol.TimeFactor;
+import dev.kindling.protocol.io.Files2;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -174,18 +175,10 @@ final class Testkit {
     try {
       Path d = Files.createTempDirectory("bridge-testkit-events-");
       // deleteOnExit cannot remove a directory that holds markers, so the JVM removes the tree
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(d), "testkit-events-cleanup"));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> Files2.deleteRecursively(d), "testkit-events-cleanup"));
       return d;
     } catch (IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (java.util.stream.Stream<Path> all = Files.walk(dir)) {
-      all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | RuntimeException e) {
-      // best effort at exit: a leftover marker directory is harmless
     }
   }
 

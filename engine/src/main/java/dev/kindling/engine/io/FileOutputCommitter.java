@@ -3,6 +3,7 @@ package dev.kindling.engine.io;
 import dev.kindling.engine.EngineException;
 import dev.kindling.engine.TaskContext;
 import dev.kindling.engine.dataset.PairwiseDataset;
+import dev.kindling.protocol.io.Files2;
 import dev.kindling.protocol.frame.FrameWriter;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

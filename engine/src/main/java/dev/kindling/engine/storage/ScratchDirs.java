@@ -1,6 +1,6 @@
 package dev.kindling.engine.storage;
 
-import dev.kindling.engine.io.Files2;
+import dev.kindling.protocol.io.Files2;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

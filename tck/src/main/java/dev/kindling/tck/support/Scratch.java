@@ -1,12 +1,10 @@
 package dev.kindling.tck.support;
 
+import dev.kindling.protocol.io.Files2;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -62,46 +60,9 @@ public final class Scratch {
       if (Boolean.getBoolean(KEEP)) {
         System.err.println("kindling-tck: scratch files kept in " + r);
       } else {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(r), "kindling-tck-scratch"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Files2.deleteRecursively(r), "kindling-tck-scratch"));
       }
     }
     return root;
-  }
-
-  /**
-   * Removes {@code dir} and what is in it, best effort: a process a check started may still be
-   * writing in it while the JVM exits, and what cannot be removed then is left, not fatal.
-   */
-  static void deleteTree(Path dir) {
-    try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-          quietlyDelete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) {
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) {
-          quietlyDelete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
-    } catch (IOException | RuntimeException e) {
-      // best effort, see above
-    }
-  }
-
-  private static void quietlyDelete(Path p) {
-    try {
-      Files.deleteIfExists(p);
-    } catch (IOException e) {
-      // best effort: a directory a late writer refilled stays
-    }
   }
 }

@@ -3,6 +3,7 @@ package dev.kindling.tck.support;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kindling.protocol.TimeFactor;
+import dev.kindling.protocol.io.Files2;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,13 +30,13 @@ class ScratchTest {
   }
 
   @Test
-  void deleteTreeRemovesNestedFilesButNotWhatALinkPointsTo(@TempDir Path tmp) throws IOException {
+  void deletingTheTreeRemovesNestedFilesButNotWhatALinkPointsTo(@TempDir Path tmp) throws IOException {
     Path outside = Files.writeString(tmp.resolve("outside.txt"), "keep");
     Path root = Files.createDirectories(tmp.resolve("root/a/b"));
     Files.writeString(root.resolve("marker"), "x");
     Files.writeString(tmp.resolve("root/top"), "y");
     Files.createSymbolicLink(tmp.resolve("root/a/link"), outside);
-    Scratch.deleteTree(tmp.resolve("root"));
+    Files2.deleteRecursively(tmp.resolve("root"));
     assertThat(tmp.resolve("root")).doesNotExist();
     assertThat(outside).hasContent("keep");
   }
@@ -60,7 +61,7 @@ class ScratchTest {
       }
       assertThat(run.stderr).contains("kindling-tck: scratch files kept in " + run.root);
     } finally {
-      Scratch.deleteTree(Path.of(run.root));
+      Files2.deleteRecursively(Path.of(run.root));
     }
   }
 

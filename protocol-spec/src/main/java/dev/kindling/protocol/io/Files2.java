@@ -1,4 +1,4 @@
-package dev.kindling.engine.io;
+package dev.kindling.protocol.io;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
